@@ -1,0 +1,91 @@
+"""Cell values as clerks type them: text, dates and statuses, normalised.
+
+Clerks type "6月15日", "2022.6.15", "15/6", full-width digits and trailing spaces; Excel may hand
+us datetimes or serial numbers.  Everything is reduced here, once, for every reader.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from .models import Status
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SYNONYMS = {
+    "完成": Status.DONE, "已经完成": Status.DONE, "全部完成": Status.DONE,
+    "正常推进": Status.ON_TRACK, "推进中": Status.ON_TRACK, "进行中": Status.ON_TRACK, "按计划进行": Status.ON_TRACK,
+    "按进度推进": Status.ON_TRACK, "正在推进": Status.ON_TRACK,
+    "延迟": Status.BEHIND, "滞后推进": Status.BEHIND, "进度滞后": Status.BEHIND, "未完成": Status.BEHIND,
+    "未开始": Status.NOT_STARTED, "尚未启动": Status.NOT_STARTED, "未开展": Status.NOT_STARTED,
+}
+
+
+def text(value) -> str:
+    """A cell as clean text: None -> "", 3.0 -> "3", dates ISO, surrounding blanks removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip().strip("\u3000")
+
+
+def squash(value) -> str:
+    """Text for comparison: full-width folded (NFKC) and all white space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(value)))
+
+
+def status(value) -> tuple[str, bool]:
+    """(normalised status, recognised).  "已完成 " and "已完成" are the same choice."""
+    raw = squash(value).rstrip("。.")
+    for s in Status:
+        if raw == s.value:
+            return s.value, True
+    if raw in _SYNONYMS:
+        return _SYNONYMS[raw].value, True
+    return text(value), False
+
+
+def to_date(value, year: int | None = None) -> date | None:
+    """Read a date typed any common way; None when it is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # Excel serial (1954..2119)
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        return None
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    patterns = (
+        (r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$", ("y", "m", "d")),
+        (r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", ("m", "d")),
+        (r"^(\d{4})(\d{2})(\d{2})$", ("y", "m", "d")),
+    )
+    short = re.match(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$", s)
+    if short and year:  # "6/15" or "15/6": the number over 12 is the day; else month first, as 6月15日
+        a, b = map(int, short.groups())
+        month, day = (b, a) if a > 12 else (a, b)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    for pattern, order in patterns:
+        m = re.match(pattern, s)
+        if not m:
+            continue
+        parts = dict(zip(order, map(int, m.groups())))
+        y = parts.get("y", year)
+        if y is None:
+            return None
+        try:
+            return date(y, parts["m"], parts["d"])
+        except ValueError:
+            return None
+    return None

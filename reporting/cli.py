@@ -1,0 +1,209 @@
+"""The `yuebao` command: one sub-command per step of the monthly cycle.
+
+Every command ends with a short summary of what it did and where the files are.  Problems in
+returned workbooks are findings (exit 0); a broken config, a missing task list or an unwritable
+folder stops the command with a one-line Chinese + English message (exit 2).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from datetime import date, datetime
+
+import click
+
+from . import cycle as steps
+from .errors import YuebaoError
+from .models import Light, Severity
+
+
+def _as_of(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"日期应写成如2022-06-25（date must be YYYY-MM-DD）: {value}")
+
+
+def _month_default(as_of: date | None) -> str:
+    d = as_of or date.today()
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def common(fn):
+    """--config, --as-of and --month (where wanted), and the error handling every command shares."""
+    @click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False),
+                  help="配置文件 config file")
+    @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+                  help="以哪一天为“今天”判断逾期（默认今天） the day taken as today")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except YuebaoError as exc:
+            click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
+            sys.exit(2)
+    return wrapper
+
+
+def month_option(fn):
+    return click.option("--month", metavar="YYYY-MM", help="报告月份，如2022-06（默认本月） report month")(fn)
+
+
+def progress_printer(verb: str):
+    def show(i: int, n: int, name: str) -> None:
+        click.echo(f"  [{i}/{n}] {verb} {name}", err=True)
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="详细日志 verbose log")
+@click.version_option(package_name="yuebao")
+def main(verbose: bool) -> None:
+    """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@common
+@month_option
+def fill(config_path, as_of, month):
+    """为每个牵头股室生成本月预填的进展情况表。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = month or _month_default(as_of)
+    result = steps.fill(c, month, progress_printer("生成"))
+    tasks = sum(len(c.tasks.tasks_of(o)) for o in c.tasks.lead_offices())
+    click.echo(f"已生成 {len(result.paths)} 个股室的{month}进展情况表（共{tasks}项任务）：{result.folder}")
+    _print_task_list_findings(c)
+
+
+@main.command()
+@common
+@month_option
+def collect(config_path, as_of, month):
+    """从收件箱收取报回的表格，存档并登记台账。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = month or _month_default(as_of)
+    result = steps.collect_month(c, month, progress_printer("收取"))
+    _print_collect(result)
+
+
+@main.command()
+@common
+@month_option
+def validate(config_path, as_of, month):
+    """对照任务清单校验本月收到的表格，写出校验问题。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = month or _month_default(as_of)
+    result = steps.validate(c, month, progress_printer("校验"))
+    _print_offices(result.summary)
+    _print_findings(result.summary)
+    click.echo(f"校验问题：{result.findings_path}")
+
+
+@main.command()
+@common
+@month_option
+def merge(config_path, as_of, month):
+    """汇总本月进展，写出给科室负责人的汇总表。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = month or _month_default(as_of)
+    result = steps.merge(c, month, progress_printer("读取"))
+    _print_result(result)
+
+
+@main.command()
+@common
+@month_option
+def run(config_path, as_of, month):
+    """收取、校验、汇总一次完成。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = month or _month_default(as_of)
+    _print_collect(steps.collect_month(c, month, progress_printer("收取")))
+    _print_result(steps.merge(c, month, progress_printer("校验")))
+
+
+@main.command()
+@common
+def monthly(config_path, as_of):
+    """定时任务：本月表格未下发则先生成，再收取、校验、汇总（run_monthly.py 调用）。"""
+    c = steps.Cycle.load(config_path, as_of)
+    month = _month_default(c.as_of)
+    outbox = c.config.folder("outbox", month)
+    if not any(outbox.glob("*.xlsx")):
+        filled = steps.fill(c, month)
+        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表：{filled.folder}")
+    _print_collect(steps.collect_month(c, month))
+    _print_result(steps.merge(c, month))
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False),
+              help="演示输出文件夹 output folder")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="默认为各月报送截止后几天 default: after each deadline")
+def demo(out_dir, as_of):
+    """用自带的台山市2022年样例数据完整演示每月的流程。"""
+    from . import demo as sample
+    try:
+        config = sample.prepare(out_dir)
+        click.echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
+        for month in sample.DEMO_MONTHS:
+            c = steps.Cycle.load(config, as_of or sample.DEMO_AS_OF[month])
+            click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
+            filled = steps.fill(c, month)
+            click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表：{filled.folder}")
+            _print_collect(steps.collect_month(c, month))
+            _print_result(steps.merge(c, month))
+        click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如：yuebao merge --config {config} --month "
+                   f"{sample.DEMO_MONTHS[-1]} --as-of 2022-07-05")
+    except YuebaoError as exc:
+        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
+        sys.exit(2)
+
+
+# -- printing ---------------------------------------------------------------------------------
+def _print_collect(result) -> None:
+    click.echo(f"收取：新收到 {len(result.new)} 个文件，已收过 {result.already} 个；存档：{result.archive}")
+    for f in result.findings:
+        click.echo(f"  ！{f.file}：{f.message}")
+
+
+def _print_offices(summary) -> None:
+    click.echo(f"{'股室':<10}{'报送情况':<8}{'错误':>4}{'提醒':>4}  文件")
+    for o in summary.offices:
+        click.echo(f"{o.office.name:<10}{o.state:<8}{o.errors:>5}{o.warnings:>5}  {o.file}")
+
+
+def _print_findings(summary, limit: int = 12) -> None:
+    errors = [f for f in summary.findings if f.severity is Severity.ERROR]
+    warnings = [f for f in summary.findings if f.severity is Severity.WARNING]
+    click.echo(f"发现问题 {len(errors)} 条、提醒 {len(warnings)} 条" + ("，例如：" if summary.findings else "。"))
+    for f in (errors + warnings)[:limit]:
+        where = f"（{f.where}）" if f.where else ""
+        click.echo(f"  [{f.severity.value}] {f.office or '—'}{where}：{f.message}")
+    if len(summary.findings) > limit:
+        click.echo(f"  ……其余 {len(summary.findings) - limit} 条见“校验问题”表")
+
+
+def _print_result(result) -> None:
+    s = result.summary
+    counts = s.counts
+    _print_offices(s)
+    _print_findings(s)
+    click.echo(f"节点：已完成 {counts[Light.DONE]}，逾期 {counts[Light.OVERDUE]}，临期 {counts[Light.DUE_SOON]}，"
+               f"未到期 {counts[Light.NOT_DUE]}" + (f"，日期不明 {counts[Light.UNDATED]}" if counts[Light.UNDATED] else ""))
+    if result.summary_path:
+        click.echo(f"汇总表：{result.summary_path}")
+    click.echo(f"校验问题：{result.findings_path}")
+
+
+def _print_task_list_findings(c) -> None:
+    for f in c.tasks.findings:
+        click.echo(f"  [{f.severity.value}] 任务清单 {f.where}：{f.message}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""collect: take every file from the inbox into the month's archive and the ledger.
+
+The inbox original is only ever read.  Each file is copied, unchanged, into the archive under a
+name that carries its receipt time and hash, before anything else looks at it.  The time received
+is the file's modification time in the inbox (when the mail attachment was saved there).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .ledger import Ledger
+from .models import Finding, Return, Severity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CollectResult:
+    inbox: Path
+    archive: Path
+    new: list[Return] = field(default_factory=list)
+    already: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Every file below the inbox (clerks drop folders too), in a stable order."""
+    return sorted(p for p in inbox.rglob("*") if p.is_file())
+
+
+def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=None) -> CollectResult:
+    result = CollectResult(inbox=inbox, archive=archive)
+    inbox.mkdir(parents=True, exist_ok=True)
+    archive.mkdir(parents=True, exist_ok=True)
+    files = inbox_files(inbox)
+    for i, path in enumerate(files, start=1):
+        name = str(path.relative_to(inbox))
+        try:
+            digest = sha256_of(path)
+            if ledger.known(month, digest):
+                result.already += 1
+                continue
+            received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+            target = archive / f"{received:%Y%m%d-%H%M%S}_{digest[:8]}_{path.name}"
+            shutil.copy2(path, target)  # keeps the time stamp; the original is untouched
+            ret = Return(file_name=name, sha256=digest, received_at=received, archived_path=target)
+            ledger.add_return(month, ret, path.stat().st_size)
+            result.new.append(ret)
+            log.info("collected %s (%s) received %s", name, digest[:12], received)
+        except OSError as exc:  # unreadable, locked or vanished: say so, go on with the rest
+            log.warning("could not collect %s: %s", name, exc)
+            result.findings.append(Finding("collect_failed", f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），"
+                                           "未能收取。请确认文件未被占用后重新运行收取", Severity.ERROR, file=name))
+        if progress:
+            progress(i, len(files), name)
+    return result

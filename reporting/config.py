@@ -1,0 +1,142 @@
+"""config.yaml: reading, checking and defaults.
+
+Every key is declared in SCHEMA with its type and default; an unknown key is an error that
+names it, because a misspelt key silently ignored is a deadline silently missed.
+Relative paths are taken from the folder that holds config.yaml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import YuebaoError
+from .models import Office
+
+REQUIRED = object()
+
+# key -> (type, default) for leaves; key -> dict for sections.
+SCHEMA: dict[str, Any] = {
+    "bureau": (str, REQUIRED),                 # name used in titles, e.g. 台山市教育系统
+    "task_list": (str, REQUIRED),              # path of the task list workbook
+    "year": (int, None),                       # task list year; default: read from its title
+    "reporting": {
+        "first_month": (int, 1),               # first month offices report (Taishan: 6)
+        "period_start_month": (int, 1),        # the "1" of "（1—6月）"
+        "deadline_day": (int, 20),             # returns due on this day of the month
+        "amber_days": (int, 7),                # milestones due within this many days are amber
+    },
+    "folders": {
+        "outbox": (str, "output/{month}/待发送"),
+        "inbox": (str, "inbox/{month}"),
+        "archive": (str, "output/{month}/存档"),
+        "summary": (str, "output/{month}"),
+    },
+    "ledger": (str, "output/ledger.sqlite3"),
+    "offices": (dict, {}),                     # office name -> contact details (OFFICE_KEYS)
+}
+OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
+
+
+@dataclass
+class Config:
+    data: dict[str, Any]
+    path: Path
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, value: str, month: str | None = None) -> Path:
+        text = value.format(month=month) if month else value
+        p = Path(text).expanduser()
+        return p if p.is_absolute() else (self.base / p)
+
+    @property
+    def bureau(self) -> str:
+        return self.data["bureau"]
+
+    @property
+    def task_list_path(self) -> Path:
+        return self.resolve(self.data["task_list"])
+
+    @property
+    def year(self) -> int | None:
+        return self.data["year"]
+
+    @property
+    def reporting(self) -> dict[str, int]:
+        return self.data["reporting"]
+
+    def folder(self, name: str, month: str) -> Path:
+        return self.resolve(self.data["folders"][name], month)
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.resolve(self.data["ledger"])
+
+    def office(self, name: str) -> Office:
+        info = self.data["offices"].get(name) or {}
+        return Office(name=name, **{k: str(v) for k, v in info.items() if v is not None})
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    if not path.is_file():
+        raise YuebaoError(f"找不到配置文件：{path}", f"config file not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise YuebaoError(f"配置文件格式有误，无法读取：{path}", f"config is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise YuebaoError(f"配置文件应为“键: 值”的形式：{path}", f"config must be a mapping: {path}")
+    data = _check(raw, SCHEMA, "")
+    _check_offices(data["offices"])
+    return Config(data=data, path=path.resolve())
+
+
+def _check(raw: dict, schema: dict, prefix: str) -> dict:
+    for key in raw:
+        if key not in schema:
+            name = prefix + str(key)
+            raise YuebaoError(f"配置文件中有未知的项“{name}”，请检查拼写或删除该项",
+                              f"unknown config key: {name}")
+    out: dict[str, Any] = {}
+    for key, spec in schema.items():
+        name = prefix + key
+        if isinstance(spec, dict):
+            section = raw.get(key) or {}
+            if not isinstance(section, dict):
+                raise YuebaoError(f"配置项“{name}”应包含下级设置", f"config key {name} must be a mapping")
+            out[key] = _check(section, spec, name + ".")
+            continue
+        kind, default = spec
+        if key not in raw or raw[key] is None:
+            if default is REQUIRED:
+                raise YuebaoError(f"配置文件缺少必填项“{name}”", f"missing config key: {name}")
+            out[key] = default
+            continue
+        value = raw[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise YuebaoError(f"配置项“{name}”的值“{value}”类型不对，应为{_KIND_ZH[kind]}",
+                              f"config key {name} must be {kind.__name__}")
+        out[key] = value
+    return out
+
+
+_KIND_ZH = {str: "文字", int: "整数", dict: "下级设置", bool: "是/否(true/false)", list: "列表"}
+
+
+def _check_offices(offices: dict) -> None:
+    for name, info in offices.items():
+        if info is None:
+            continue
+        if not isinstance(info, dict):
+            raise YuebaoError(f"股室“{name}”的联系方式应为“键: 值”的形式",
+                              f"offices.{name} must be a mapping")
+        for key in info:
+            if key not in OFFICE_KEYS:
+                raise YuebaoError(f"配置文件中有未知的项“offices.{name}.{key}”，可用的项：{'、'.join(OFFICE_KEYS)}",
+                                  f"unknown config key: offices.{name}.{key}")

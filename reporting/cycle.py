@@ -1,0 +1,143 @@
+"""The monthly cycle as one pipeline: fill -> collect -> validate -> merge.
+
+Each step is a function of (Cycle, month) that returns what it did; the command line, the
+schedule and run_monthly.py all call these and nothing else.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .collect import CollectResult, collect
+from .config import Config, load_config
+from .errors import YuebaoError
+from .fill import FillResult, fill_month
+from .ledger import Ledger
+from .merge import summary_file_name, write_findings_workbook, write_summary
+from .models import Finding, Return, Severity, TaskList
+from .period import Period, make_period
+from .returns import read_return
+from .summary import MonthSummary, build_summary
+from .tasklist import read_task_list
+from .validate import MonthCheck, validate_month
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Cycle:
+    config: Config
+    tasks: TaskList
+    as_of: date
+
+    @classmethod
+    def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
+        config = load_config(config_path)
+        tasks = read_task_list(config.task_list_path, config.year)
+        return cls(config, tasks, as_of or date.today())
+
+    def period(self, month: str) -> Period:
+        rep = self.config.reporting
+        return make_period(month, rep["deadline_day"], rep["period_start_month"])
+
+    def ledger(self) -> Ledger:
+        return Ledger(self.config.ledger_path)
+
+    @property
+    def amber_days(self) -> int:
+        return self.config.reporting["amber_days"]
+
+    def folder(self, name: str, month: str) -> Path:
+        return writable(self.config.folder(name, month))
+
+
+def writable(folder: Path) -> Path:
+    """Create the folder and prove we can write there, before any work is done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".yuebao-write-test"):
+            pass
+    except OSError as exc:
+        raise YuebaoError(f"无法写入文件夹：{folder}（请检查路径和权限）", f"output folder not writable: {folder}: {exc}") from exc
+    return folder
+
+
+def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
+    period = cycle.period(month)
+    offices = [cycle.config.office(name) for name in cycle.tasks.lead_offices()]
+    return fill_month(cycle.tasks, period, cycle.config.bureau, offices, cycle.folder("outbox", month), progress)
+
+
+def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
+    cycle.period(month)  # reject a malformed month before touching any folder
+    ledger = cycle.ledger()
+    try:
+        return collect(cycle.config.folder("inbox", month), cycle.folder("archive", month), ledger, month, progress)
+    finally:
+        ledger.close()
+
+
+def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthCheck]:
+    """Read every archived return of the month and validate them against the task list."""
+    period = cycle.period(month)
+    ledger = cycle.ledger()
+    try:
+        returns = ledger.returns(month)
+    finally:
+        ledger.close()
+    read_findings: list[Finding] = []
+    for i, ret in enumerate(returns, start=1):
+        read_findings += read_one(ret, cycle.tasks)
+        if progress:
+            progress(i, len(returns), ret.file_name)
+    return period, validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
+
+
+def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
+    """Read one return; whatever goes wrong becomes a finding for that file, never a crash."""
+    name = Path(ret.file_name).name
+    if name.startswith("~$"):
+        ret.readable = False
+        return [Finding("lock_file", "这是Excel或WPS打开文件时自动生成的临时文件（~$开头），不是报表，已忽略。"
+                        "如该股室的报表仍显示未报送，请关闭Excel后重新发送原文件", Severity.WARNING, file=ret.file_name)]
+    try:
+        return read_return(ret, ret.archived_path, tasks)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        log.exception("reading %s failed", ret.file_name)
+        ret.readable = False
+        return [Finding("read_failed", f"读取该文件时出错（{type(exc).__name__}: {exc}），未能计入汇总。"
+                        "请在Excel中打开检查后另存为.xlsx重新报送；如仍有问题请联系管理员", file=ret.file_name)]
+
+
+def summarise(cycle: Cycle, period: Period, check: MonthCheck) -> MonthSummary:
+    return build_summary(cycle.tasks, period, check, cycle.as_of, cycle.amber_days, cycle.config.office)
+
+
+@dataclass
+class CheckResult:
+    summary: MonthSummary
+    findings_path: Path
+    summary_path: Path | None = None
+
+
+def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> CheckResult:
+    """Check the month's returns, record the outcome in the ledger, write 校验问题 (and the summary)."""
+    period, check = check_month(cycle, month, progress)
+    ledger = cycle.ledger()
+    try:
+        ledger.record_validation(month, check.returns, check.findings)
+    finally:
+        ledger.close()
+    summary = summarise(cycle, period, check)
+    folder = cycle.folder("summary", month)
+    result = CheckResult(summary, write_findings_workbook(summary, folder / f"校验问题_{month}.xlsx", cycle.amber_days))
+    if merge:
+        result.summary_path = write_summary(summary, folder / summary_file_name(month), cycle.amber_days)
+    return result
+
+
+def merge(cycle: Cycle, month: str, progress=None) -> CheckResult:
+    return validate(cycle, month, progress, merge=True)

@@ -1,0 +1,131 @@
+"""fill: one pre-filled progress workbook per reporting office, from templates/progress_form.xlsx.
+
+Styles come from the template's prototype rows, so restyling the template in Excel restyles every
+office's workbook.  Definition columns are locked (sheet protection without a password: a clerk
+can still unprotect knowingly, and validate will notice); answer cells are unlocked and shaded.
+"""
+from __future__ import annotations
+
+import hashlib
+from copy import copy
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import __version__, form
+from .models import Office, Status, Task, TaskList
+from .period import Period
+from .texts import row_height, TEMPLATES, render
+
+TEMPLATE = TEMPLATES / "progress_form.xlsx"
+STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
+
+
+def form_file_name(month: str, office: str) -> str:
+    return f"进展情况表_{month}_{office}.xlsx"
+
+
+def form_title(bureau: str, period: Period) -> str:
+    return render("form_title.j2", bureau=bureau, year=period.year, period_start=period.start_month,
+                  month=period.month)
+
+
+@dataclass
+class FillResult:
+    paths: list[Path]
+    folder: Path
+
+
+def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
+               progress=None) -> FillResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, office in enumerate(offices, start=1):
+        path = fill_office(tasks, office, period, bureau, out_dir / form_file_name(period.label, office.name))
+        paths.append(path)
+        if progress:
+            progress(i, len(offices), office.name)
+    return FillResult(paths=paths, folder=out_dir)
+
+
+def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, path: Path) -> Path:
+    wb = openpyxl.load_workbook(TEMPLATE)
+    ws = wb[form.SHEET]
+    protos = {kind: [copy(ws.cell(row, col)._style) for col in range(1, len(form.HEADERS) + 1)]
+              for kind, row in (("task", form.PROTO_TASK), ("milestone", form.PROTO_MILESTONE),
+                                ("due", form.PROTO_MILESTONE_DUE))}
+    ws.delete_rows(form.PROTO_TASK, 3)
+
+    ws[form.TITLE_CELL] = form_title(bureau, period)
+    ws[form.NOTE_CELL] = render("form_note.j2", month=period.month, statuses=Status.choices(),
+                                deadline=period.deadline)
+    ws[form.OFFICE_CELL] = office.name
+    ws[form.DEADLINE_CELL] = period.deadline
+
+    status_dv = DataValidation(type="list", formula1=STATUS_LIST, allow_blank=True, showErrorMessage=True,
+                               errorTitle="节点状态", error="请从下拉列表中选择：" + "、".join(Status.choices()),
+                               promptTitle="节点状态", prompt="请选择该节点的进展状态", showInputMessage=True)
+    date_dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                             formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                             errorTitle="完成日期", error="请填写日期，例如 2022-06-15")
+    filled_on_dv = copy(date_dv)
+    filled_on_dv.add(form.FILLED_ON_CELL)
+    for dv in (status_dv, date_dv, filled_on_dv):
+        ws.add_data_validation(dv)
+
+    col = {h: i for i, h in enumerate(form.HEADERS, start=1)}
+    row = form.FIRST_DATA_ROW
+    for task in tasks.tasks_of(office.name):
+        start = row
+        _put(ws, row, protos["task"], {form.KEY: task.key, form.NO: task.no, form.NAME: task.name,
+                                       form.CONTENT: task.overview or task.content,
+                                       form.OFFICES: "、".join(task.offices)})
+        ws.row_dimensions[row].height = row_height(task.overview or task.content, 46, minimum=2)
+        for m in task.milestones:
+            row += 1
+            due_now = m.due is not None and m.due <= period.end
+            _put(ws, row, protos["due" if due_now else "milestone"],
+                 {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or "未识别"})
+            status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
+            date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
+            ws.row_dimensions[row].height = row_height(m.text, 46)
+        for header in (form.NO, form.NAME, form.OFFICES):  # one task, one visual block
+            if row > start:
+                ws.merge_cells(start_row=start, start_column=col[header], end_row=row, end_column=col[header])
+        row += 1
+
+    last = max(row - 1, form.FIRST_DATA_ROW)
+    ws.print_title_rows = f"{form.HEADER_ROW}:{form.HEADER_ROW}"
+    ws.print_area = f"B1:{get_column_letter(len(form.HEADERS))}{last}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False   # allowed: widen a column, resize a row
+    ws.protection.formatRows = False
+    _write_meta(wb, office.name, period, tasks)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _put(ws, row: int, styles: list, values: dict) -> None:
+    for i, header in enumerate(form.HEADERS, start=1):
+        cell = ws.cell(row, i)
+        cell._style = copy(styles[i - 1])
+        if header in values:
+            cell.value = values[header]
+
+
+
+def _write_meta(wb, office: str, period: Period, tasks: TaskList) -> None:
+    meta = wb.create_sheet(form.META_SHEET)
+    fingerprint = hashlib.sha256("\n".join(f"{t.key}\t{t.name}\t{t.content}" for t in tasks.tasks)
+                                 .encode()).hexdigest()[:16]
+    for pair in (("office", office), ("month", period.label), ("task_list", tasks.title),
+                 ("task_list_fingerprint", fingerprint), ("generated_at", datetime.now().isoformat(timespec="seconds")),
+                 ("generator", f"yuebao {__version__}")):
+        meta.append(pair)
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True

@@ -1,0 +1,96 @@
+"""The ledger: a SQLite file recording every return received and every finding, month by month.
+
+It is the memory of the cycle: re-running collect is idempotent because a file already recorded
+(same month, same SHA-256) is not recorded twice, and a newer return from an office supersedes
+the older one without deleting it.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from .errors import YuebaoError
+from .models import Finding, Return
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS returns (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    archived_path TEXT NOT NULL,
+    office TEXT NOT NULL DEFAULT '',
+    accepted INTEGER,                 -- NULL until validated
+    superseded_by TEXT,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (month, sha256)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    month TEXT NOT NULL,
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    office TEXT, file TEXT, sheet TEXT, row INTEGER, cell TEXT, task_key TEXT,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_month ON findings (month);
+"""
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise YuebaoError(f"无法打开台账数据库：{self.path}（请检查文件夹是否可写）",
+                              f"cannot open ledger {self.path}: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        """All or nothing: a crash mid-write leaves the ledger as it was."""
+        with self.db:
+            yield self.db
+
+    def known(self, month: str, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM returns WHERE month=? AND sha256=?", (month, sha256)).fetchone() is not None
+
+    def add_return(self, month: str, ret: Return, size: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO returns (month, file_name, sha256, size, received_at, archived_path) "
+                       "VALUES (?,?,?,?,?,?)", (month, ret.file_name, ret.sha256, size,
+                                                ret.received_at.isoformat(timespec="seconds"), str(ret.archived_path)))
+
+    def returns(self, month: str) -> list[Return]:
+        rows = self.db.execute("SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)).fetchall()
+        return [Return(file_name=r["file_name"], sha256=r["sha256"], received_at=datetime.fromisoformat(r["received_at"]),
+                       archived_path=Path(r["archived_path"]), office=r["office"]) for r in rows]
+
+    def record_validation(self, month: str, returns: list[Return], findings: list[Finding]) -> None:
+        with self.transaction() as db:
+            for ret in returns:
+                mine = [f for f in findings if f.file == ret.file_name]
+                db.execute("UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, warnings=? "
+                           "WHERE month=? AND sha256=?",
+                           (ret.office, int(ret.accepted), ret.superseded_by,
+                            sum(f.severity.value == "错误" for f in mine), sum(f.severity.value == "警告" for f in mine),
+                            month, ret.sha256))
+            db.execute("DELETE FROM findings WHERE month=?", (month,))
+            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           [(month, f.code, f.severity.value, f.office, f.file, f.sheet, f.row, f.cell, f.task_key,
+                             f.message) for f in findings])
+
+    def count(self, month: str | None = None) -> int:
+        if month is None:
+            return self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]

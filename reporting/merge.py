@@ -1,0 +1,251 @@
+"""merge: write the summary workbook section chiefs open (and print).
+
+Sheets: 概览 (counts, offices, a paragraph), 汇总 (every milestone, colour-coded), 逾期事项,
+报送情况, 校验问题.  Colour is never the only signal: the 判定 column says it in words.
+The file is written to a temporary name and renamed, so a crash never leaves half a summary.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xlsxwriter
+
+from .models import Light, Severity
+from .summary import MonthSummary, NOT_RETURNED
+from .texts import row_height, render
+
+FONT = "宋体"
+LIGHT_COLOURS = {  # fill, font
+    Light.OVERDUE: ("#FFC7CE", "#9C0006"),
+    Light.DUE_SOON: ("#FFEB9C", "#9C5700"),
+    Light.DONE: ("#C6EFCE", "#006100"),
+    Light.UNDATED: ("#D9D9D9", "#404040"),
+}
+LEGEND = [(Light.OVERDUE, "逾期：计划完成时间已过，未报已完成"), (Light.DUE_SOON, "临期：{amber}天内到期，未完成"),
+          (Light.DONE, "已完成"), (Light.UNDATED, "任务清单中完成时间无法识别")]
+
+
+def summary_file_name(month: str) -> str:
+    return f"重点工作进展汇总_{month}.xlsx"
+
+
+def summary_text(s: MonthSummary, amber_days: int) -> str:
+    counts = s.counts
+    late = [o.office.name for o in s.offices if o.state == "逾期报送"]
+    missing = [o.office.name for o in s.offices if o.state == NOT_RETURNED]
+    return render("summary_text.j2", as_of=s.as_of, tasks=len({r.task.key for r in s.rows}),
+                  milestones=sum(1 for r in s.rows if r.milestone), month=s.period.month, due_by_month=s.due_by_month,
+                  done=counts[Light.DONE], overdue=counts[Light.OVERDUE], due_soon=counts[Light.DUE_SOON],
+                  undated=counts[Light.UNDATED], amber_days=amber_days, offices=len(s.offices),
+                  on_time=sum(o.state == "按时报送" for o in s.offices), late=len(late), late_names=late,
+                  missing=len(missing), missing_names=missing,
+                  errors=sum(f.severity is Severity.ERROR for f in s.findings),
+                  warnings=sum(f.severity is Severity.WARNING for f in s.findings))
+
+
+def write_summary(s: MonthSummary, path: Path, amber_days: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True})
+    book = _Book(wb, s, amber_days)
+    book.overview()
+    book.all_milestones()
+    book.overdue()
+    book.submissions()
+    book.findings()
+    wb.close()
+    os.replace(tmp, path)  # atomic: the last good summary stays until the new one is complete
+    return path
+
+
+class _Book:
+    def __init__(self, wb, s: MonthSummary, amber_days: int):
+        self.wb, self.s, self.amber = wb, s, amber_days
+        base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+        self.f = {
+            "title": wb.add_format({"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}),
+            "sub": wb.add_format({"font_name": FONT, "font_size": 10, "font_color": "#595959"}),
+            "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}),
+            "cell": wb.add_format(base),
+            "center": wb.add_format({**base, "align": "center"}),
+            "date": wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"}),
+            "datetime": wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd hh:mm"}),
+            "para": wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"}),
+            "bold": wb.add_format({"font_name": FONT, "font_size": 11, "bold": True}),
+        }
+        for lt, (fill, font) in LIGHT_COLOURS.items():
+            self.f[lt] = wb.add_format({**base, "bg_color": fill, "font_color": font})
+            self.f[(lt, "date")] = wb.add_format({**base, "bg_color": fill, "font_color": font, "align": "center",
+                                                  "num_format": "yyyy-mm-dd"})
+            self.f[(lt, "center")] = wb.add_format({**base, "bg_color": fill, "font_color": font, "align": "center",
+                                                    "bold": True})
+        self.f["missing"] = wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006", "align": "center"})
+        self.f["late"] = wb.add_format({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700", "align": "center"})
+
+    # -- layout helpers ---------------------------------------------------------------------
+    def sheet(self, name: str, headers: list[str], widths: list[float], first_row: int = 3, legend: bool = False):
+        ws = self.wb.add_worksheet(name)
+        last_col = len(headers) - 1
+        ws.merge_range(0, 0, 0, last_col, f"{self.s.title} · {name}（{self.s.period.span_zh}）", self.f["title"])
+        ws.set_row(0, 30)
+        ws.write(1, 0, f"截至 {self.s.as_of:%Y-%m-%d}；报送截止 {self.s.period.deadline:%Y-%m-%d}", self.f["sub"])
+        if legend:
+            self.legend(ws, 1, 3)
+        for i, (h, w) in enumerate(zip(headers, widths)):
+            ws.set_column(i, i, w)
+            ws.write(first_row - 1, i, h, self.f["head"])
+        ws.set_row(first_row - 1, 28)
+        ws.freeze_panes(first_row, 0)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(first_row - 1)
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+        ws.set_header(f"&C&\"{FONT},Bold\"{self.s.title} {name}")
+        ws.set_footer("&C第 &P 页，共 &N 页&R打印于 &D")
+        return ws
+
+    def legend(self, ws, row: int, col: int) -> None:
+        for i, (lt, text) in enumerate(LEGEND):
+            ws.write(row, col + i * 2, lt.value, self.f[(lt, "center")])
+            ws.write(row, col + i * 2 + 1, text.format(amber=self.amber), self.f["sub"])
+
+    def light_cell(self, ws, row, col, value, lt, kind=None):
+        fmt = self.f.get((lt, kind) if kind else lt) or self.f[kind or "cell"]
+        if kind == "date" and value is not None and not isinstance(value, str):
+            ws.write_datetime(row, col, value, fmt)
+        else:
+            ws.write(row, col, value if value is not None else "", fmt)
+
+    # -- sheets -----------------------------------------------------------------------------
+    def overview(self) -> None:
+        s = self.s
+        headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒"]
+        ws = self.sheet("概览", headers, [16, 8, 8, 8, 8, 8, 8, 12, 8, 8], first_row=7)
+        ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
+        ws.set_row(2, 72)
+        counts = s.counts
+        totals = [("节点总数", sum(1 for r in s.rows if r.milestone)), ("本月底应完成", s.due_by_month),
+                  ("已完成", counts[Light.DONE]), ("逾期", counts[Light.OVERDUE]), ("临期", counts[Light.DUE_SOON]),
+                  ("未到期", counts[Light.NOT_DUE])]
+        for i, (label, n) in enumerate(totals):
+            ws.write(3, i, label, self.f["head"])
+            ws.write_number(4, i, n, self.f[Light.OVERDUE] if label == "逾期" and n else self.f["center"])
+        for r, o in enumerate(s.offices, start=7):
+            ws.write(r, 0, o.office.name, self.f["cell"])
+            for c, n in enumerate([o.tasks, sum(o.lights.values()), o.lights[Light.DONE], o.lights[Light.OVERDUE],
+                                   o.lights[Light.DUE_SOON], o.lights[Light.NOT_DUE]], start=1):
+                fmt = self.f[Light.OVERDUE] if c == 4 and n else self.f["center"]
+                ws.write_number(r, c, n, fmt)
+            ws.write(r, 7, o.state, self._state_format(o.state))
+            ws.write_number(r, 8, o.errors, self.f["center"])
+            ws.write_number(r, 9, o.warnings, self.f["center"])
+        self.legend(ws, 7 + len(s.offices) + 1, 0)
+
+    def _state_format(self, state: str):
+        return {"未报送": self.f["missing"], "逾期报送": self.f["late"]}.get(state, self.f["center"])
+
+    def all_milestones(self) -> None:
+        headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "填报状态", "完成日期", "判定", "逾期天数",
+                   "进展情况", "存在问题和下一步工作计划"]
+        ws = self.sheet("汇总", headers, [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32], first_row=4, legend=True)
+        r = 3
+        for task_rows in _group(self.s.rows):
+            first = r
+            for row in task_rows:
+                m, lt = row.milestone, row.light
+                self.light_cell(ws, r, 3, m.text if m else "（任务清单中未列出节点）", lt)
+                self.light_cell(ws, r, 4, m.due if m and m.due else "无法识别", lt, "date")
+                ws.write(r, 5, row.status, self.f["center"])
+                self.light_cell(ws, r, 6, row.completed_on, None, "date")
+                self.light_cell(ws, r, 7, lt.value if lt else "", lt, "center")
+                ws.write(r, 8, row.days_overdue or "", self.f["center"])
+                ws.set_row(r, row_height(m.text if m else "", 40))
+                r += 1
+            task = task_rows[0].task
+            progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
+            for col, value, width in ((0, task.no, None), (1, task.name, None), (2, task.lead, None),
+                                      (9, progress, 40), (10, task_rows[0].problems, 32)):
+                fmt = self.f["center"] if col == 0 else self.f["cell"]
+                if r - 1 > first:
+                    ws.merge_range(first, col, r - 1, col, value, fmt)
+                else:
+                    ws.write(first, col, value, fmt)
+            need = max(row_height(progress, 40), row_height(task_rows[0].problems, 32))
+            have = sum(row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows)
+            if need > have:  # grow the last row so merged long text is not cut off in print
+                ws.set_row(r - 1, row_height(task_rows[-1].milestone.text if task_rows[-1].milestone else "", 40) + need - have)
+        ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)
+
+    def overdue(self) -> None:
+        headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "逾期天数", "填报状态", "进展情况"]
+        ws = self.sheet("逾期事项", headers, [5, 18, 10, 44, 11, 8, 10, 50], legend=True)
+        rows = self.s.overdue
+        for r, row in enumerate(rows, start=3):
+            ws.write(r, 0, row.task.no, self.f["center"])
+            ws.write(r, 1, row.task.name, self.f["cell"])
+            ws.write(r, 2, row.task.lead, self.f["cell"])
+            self.light_cell(ws, r, 3, row.milestone.text, Light.OVERDUE)
+            self.light_cell(ws, r, 4, row.milestone.due, Light.OVERDUE, "date")
+            ws.write_number(r, 5, row.days_overdue, self.f[(Light.OVERDUE, "center")])
+            ws.write(r, 6, row.status, self.f["center"])
+            ws.write(r, 7, row.progress or "", self.f["cell"])
+            ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
+        if not rows:
+            ws.write(3, 0, "截至今日没有逾期未完成的节点。", self.f["para"])
+        ws.autofilter(2, 0, max(2 + len(rows), 3), len(headers) - 1)
+
+    def submissions(self) -> None:
+        headers = ["牵头股室", "联系人", "电话", "报送情况", "文件", "收到时间", "填报人", "填报日期", "错误", "提醒"]
+        ws = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
+        for r, o in enumerate(self.s.offices, start=3):
+            ws.write(r, 0, o.office.name, self.f["cell"])
+            ws.write(r, 1, o.office.contact, self.f["cell"])
+            ws.write(r, 2, o.office.phone, self.f["cell"])
+            ws.write(r, 3, o.state, self._state_format(o.state))
+            ws.write(r, 4, o.file, self.f["cell"])
+            self.light_cell(ws, r, 5, o.received_at, None, "datetime") if o.received_at else ws.write(r, 5, "", self.f["cell"])
+            ws.write(r, 6, o.filled_by, self.f["cell"])
+            self.light_cell(ws, r, 7, o.filled_on, None, "date")
+            ws.write_number(r, 8, o.errors, self.f["center"])
+            ws.write_number(r, 9, o.warnings, self.f["center"])
+        ws.autofilter(2, 0, 2 + len(self.s.offices), len(headers) - 1)
+
+    def findings(self) -> None:
+        write_findings_sheet(self, self.s.findings)
+
+
+def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int) -> Path:
+    """The 校验问题 sheet alone: what validate leaves for the bureau office."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd"})
+    _Book(wb, s, amber_days).findings()
+    wb.close()
+    os.replace(tmp, path)
+    return path
+
+
+def write_findings_sheet(book: _Book, findings) -> None:
+    headers = ["严重程度", "股室", "文件", "工作表", "行", "单元格", "问题及处理办法", "类别"]
+    ws = book.sheet("校验问题", headers, [8, 12, 30, 10, 5, 7, 70, 14])
+    order = sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.office, f.file, f.row or 0))
+    for r, f in enumerate(order, start=3):
+        ws.write(r, 0, f.severity.value, book.f["missing"] if f.severity is Severity.ERROR else book.f["late"])
+        for c, v in enumerate([f.office, f.file, f.sheet, f.row or "", f.cell, f.message, f.code], start=1):
+            ws.write(r, c, v, book.f["cell"])
+        ws.set_row(r, row_height(f.message, 70))
+    if not findings:
+        ws.write(3, 0, "未发现问题。", book.f["para"])
+    ws.autofilter(2, 0, max(2 + len(findings), 3), len(headers) - 1)
+
+
+def _group(rows):
+    groups: list[list] = []
+    for row in rows:
+        if groups and groups[-1][0].task.key == row.task.key:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups

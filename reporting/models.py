@@ -1,0 +1,180 @@
+"""The one data model every step shares: task, milestone, office, return, finding.
+
+Everything here is plain data.  Reading (tasklist, returns), checking (validate) and
+writing (fill, merge) live in their own modules and pass these objects around.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+
+class Status(str, enum.Enum):
+    """What a lead office says about one milestone (the drop-down in the form)."""
+
+    DONE = "已完成"
+    ON_TRACK = "按计划推进"
+    BEHIND = "滞后"
+    NOT_STARTED = "未启动"
+
+    @classmethod
+    def choices(cls) -> list[str]:
+        return [s.value for s in cls]
+
+
+class Light(str, enum.Enum):
+    """How a milestone looks in the summary as of a given day."""
+
+    DONE = "已完成"          # green
+    OVERDUE = "逾期"          # red: due date passed, not done
+    DUE_SOON = "临期"         # amber: due within the amber window, not done
+    NOT_DUE = "未到期"        # no colour
+    UNDATED = "无法识别日期"  # grey: the plan's date could not be read
+
+
+class Severity(str, enum.Enum):
+    ERROR = "错误"    # the return cannot be accepted as it is
+    WARNING = "警告"  # accepted, but someone should look
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One key milestone (关键时间节点) of a task, with its due date when readable."""
+
+    task_key: str
+    seq: int                      # 1-based order inside the task
+    text: str                     # the original phrase, kept verbatim
+    due: date | None              # None when the date could not be read
+    date_note: str = ""           # how the date was read ("3月底前" -> 3-31), or why not
+
+    @property
+    def key(self) -> str:
+        return f"{self.task_key}-M{self.seq}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One numbered task of the task list (重点工作任务一览表)."""
+
+    key: str                      # stable id, e.g. "T01"; survives re-sorting
+    no: str                       # 序号 as printed
+    name: str                     # 任务名称
+    content: str                  # 主要内容和关键时间节点计划, as written
+    overview: str                 # the content without the milestone lines
+    offices: tuple[str, ...]      # 责任股室, lead first
+    lead: str                     # 牵头股室: the office that reports
+    remarks: str = ""             # 备注
+    milestones: tuple[Milestone, ...] = ()
+    source_row: int | None = None  # row in the task list workbook, for messages
+
+
+@dataclass(frozen=True)
+class Office:
+    """A 股室 (section/office) with its contacts, from config.yaml."""
+
+    name: str
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+    leader: str = ""
+    leader_email: str = ""
+
+
+@dataclass
+class TaskList:
+    title: str
+    year: int
+    tasks: list[Task]
+    path: Path | None = None
+    findings: list["Finding"] = field(default_factory=list)
+
+    def by_key(self) -> dict[str, Task]:
+        return {t.key: t for t in self.tasks}
+
+    def milestones(self) -> list[Milestone]:
+        return [m for t in self.tasks for m in t.milestones]
+
+    def lead_offices(self) -> list[str]:
+        """Offices that must return a progress sheet, in task-list order."""
+        seen: dict[str, None] = {}
+        for t in self.tasks:
+            seen.setdefault(t.lead, None)
+        return list(seen)
+
+    def tasks_of(self, office: str) -> list[Task]:
+        return [t for t in self.tasks if t.lead == office]
+
+
+@dataclass
+class MilestoneReport:
+    """What a return says about one milestone."""
+
+    milestone_key: str
+    status: str = ""              # as typed, normalised to a Status value when possible
+    completed_on: date | None = None
+    row: int | None = None
+    definition: dict[str, str] = field(default_factory=dict)  # locked columns as found
+
+
+@dataclass
+class TaskReport:
+    """What a return says about one task."""
+
+    task_key: str
+    progress: str = ""            # 进展情况
+    problems: str = ""            # 存在问题和下一步工作计划
+    remarks: str = ""             # 备注
+    row: int | None = None
+    definition: dict[str, str] = field(default_factory=dict)  # locked columns as found
+    milestones: dict[str, MilestoneReport] = field(default_factory=dict)
+
+
+@dataclass
+class Return:
+    """One returned progress workbook, as received and as read."""
+
+    file_name: str                # name as found in the inbox
+    sha256: str
+    received_at: datetime
+    archived_path: Path | None = None
+    office: str = ""              # office the workbook says it is from
+    month: str = ""               # "YYYY-MM" the workbook says it reports
+    filled_by: str = ""           # 填报人
+    filled_on: date | None = None  # 填报日期
+    sheet: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # header -> column letter as found
+    readable: bool = True
+    tasks: dict[str, TaskReport] = field(default_factory=dict)
+    accepted: bool = True
+    superseded_by: str | None = None  # file name of the newer return that replaces it
+
+
+@dataclass
+class Finding:
+    """A problem found anywhere in the cycle, phrased for the clerk who must fix it."""
+
+    code: str                     # stable machine code, e.g. "missing_task"
+    message: str                  # Chinese: what is wrong and what to do
+    severity: Severity = Severity.ERROR
+    office: str = ""
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    cell: str = ""                # Excel address, e.g. "F7"
+    task_key: str = ""
+
+    @property
+    def where(self) -> str:
+        """Where to look, as a clerk reads it: 文件 / 工作表!单元格 / 第N行."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet and self.cell:
+            parts.append(f"{self.sheet}!{self.cell}")
+        elif self.sheet:
+            parts.append(self.sheet)
+        if self.row and not self.cell:
+            parts.append(f"第{self.row}行")
+        return " / ".join(parts)

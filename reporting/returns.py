@@ -1,0 +1,176 @@
+"""Read a returned progress workbook back into a models.Return.
+
+Rows are matched by the hidden task key, columns by their header text, so re-sorted rows, moved
+columns and moved header rows are all understood.  What cannot be understood becomes a finding;
+nothing a clerk wrote is dropped without one.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from . import cells, form
+from .models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
+
+_TITLE_MONTH = re.compile(r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]")
+_KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")
+
+
+def read_return(ret: Return, path: Path, tasks: TaskList) -> list[Finding]:
+    """Fill `ret` from the workbook at `path`; return the findings about its shape."""
+    where = dict(file=ret.file_name)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
+        ret.readable = False
+        return [Finding("unreadable", f"文件无法作为Excel工作簿打开（{type(exc).__name__}）。"
+                        "请在Excel中打开确认内容完好，另存为“Excel工作簿(*.xlsx)”后重新报送", **where)]
+    try:
+        return _read(wb, ret, tasks)
+    finally:
+        wb.close()
+
+
+def _read(wb, ret: Return, tasks: TaskList) -> list[Finding]:
+    findings: list[Finding] = []
+    meta = {}
+    if form.META_SHEET in wb.sheetnames:
+        meta = {cells.text(r[0]): cells.text(r[1]) for r in wb[form.META_SHEET].iter_rows(values_only=True)
+                if r and len(r) > 1}
+    sheet, grid, header_at = _find_form_sheet(wb)
+    if sheet is None:
+        ret.readable = False
+        return [Finding("no_form_sheet", "文件中找不到进展情况表（没有含“项目名称”“进展情况”表头的工作表）。"
+                        "请使用局办公室下发的表格填写后重新报送", file=ret.file_name)]
+    ret.sheet = sheet
+    if sheet != form.SHEET:
+        findings.append(Finding("sheet_renamed", f"工作表名称被改为“{sheet}”（原为“{form.SHEET}”），已按内容识别，下次请勿改名",
+                                Severity.WARNING, file=ret.file_name, sheet=sheet))
+    head = grid[:header_at]
+    ret.office = meta.get("office") or _label_value(head, "填报股室")
+    ret.filled_by = _label_value(head, "填报人")
+    ret.filled_on = cells.to_date(_label_raw(head, "填报日期"), tasks.year)
+    ret.month = meta.get("month") or _month_from_title(head)
+
+    columns = {}
+    for i, value in enumerate(grid[header_at]):
+        name = cells.squash(value)
+        for header in form.HEADERS:
+            if name == header and header not in columns:
+                columns[header] = i
+    ret.columns = {h: get_column_letter(i + 1) for h, i in columns.items()}
+    missing = [h for h in form.HEADERS if h not in columns and h != form.KEY]
+    if missing:
+        findings.append(Finding("column_missing", f"表头缺少列：{'、'.join(missing)}。这些列的内容无法读取，请使用下发的表格重新填写",
+                                file=ret.file_name, sheet=sheet, row=header_at + 1))
+    if form.KEY not in columns:
+        findings.append(Finding("key_column_missing", "隐藏的“任务键”列被删除，已按编号和节点文字匹配各行，请核对汇总结果；下次请勿删除列",
+                                Severity.WARNING, file=ret.file_name, sheet=sheet))
+    _read_rows(grid, header_at, columns, ret, tasks, findings, sheet)
+    return findings
+
+
+def _find_form_sheet(wb):
+    """The first sheet whose top rows hold the form's header (the sheet may be renamed)."""
+    names = sorted(wb.sheetnames, key=lambda n: n != form.SHEET)
+    for name in names:
+        if name == form.META_SHEET:
+            continue
+        grid = [list(r) for r in wb[name].iter_rows(values_only=True)]
+        for i, row in enumerate(grid[:30]):
+            found = {cells.squash(v) for v in row}
+            if form.PROGRESS in found and (form.NAME in found or form.NO in found):
+                return name, grid, i
+    return None, [], 0
+
+
+def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
+    by_key = tasks.by_key()
+    seen: dict[str, int] = {}
+    current_task = None
+
+    def get(row, header):
+        i = columns.get(header)
+        return row[i] if i is not None and i < len(row) else None
+
+    for r, row in enumerate(grid[header_at + 1:], start=header_at + 2):
+        key = cells.text(get(row, form.KEY))
+        if not key:
+            key = _guess_key(row, get, by_key, current_task)
+        if not key:
+            values = [cells.text(v) for v in row if cells.text(v)]
+            if values:
+                findings.append(Finding("row_without_key", "第%d行不是下发表格中的行，内容未计入汇总：“%s”。"
+                                        "请把内容填写到对应任务的行内" % (r, "｜".join(values)[:80]),
+                                        Severity.WARNING, file=ret.file_name, sheet=sheet, row=r))
+            continue
+        if not _KEY.match(key):
+            findings.append(Finding("bad_key", f"第{r}行的任务键“{key}”无法识别，该行未计入汇总。请勿修改隐藏列",
+                                    file=ret.file_name, sheet=sheet, row=r))
+            continue
+        if key in seen:
+            findings.append(Finding("duplicate_row", f"第{r}行与第{seen[key]}行是同一{'节点' if '-M' in key else '任务'}"
+                                    f"（{key}），已采用第{seen[key]}行，第{r}行内容未计入汇总。请删除重复的行",
+                                    file=ret.file_name, sheet=sheet, row=r))
+            continue
+        seen[key] = r
+        task_key = key.split("-M")[0]
+        report = ret.tasks.setdefault(task_key, TaskReport(task_key=task_key))
+        if "-M" in key:
+            status_raw = get(row, form.STATUS)
+            report.milestones[key] = MilestoneReport(
+                milestone_key=key, status=cells.text(status_raw), row=r,
+                completed_on=cells.to_date(get(row, form.DONE_ON), tasks.year),
+                definition={form.CONTENT: cells.text(get(row, form.CONTENT)), form.DUE: cells.text(get(row, form.DUE)),
+                            "_done_raw": cells.text(get(row, form.DONE_ON))})
+        else:
+            current_task = task_key
+            report.row = r
+            report.progress = cells.text(get(row, form.PROGRESS))
+            report.problems = cells.text(get(row, form.PROBLEMS))
+            report.remarks = cells.text(get(row, form.REMARKS))
+            report.definition = {h: cells.text(get(row, h)) for h in (form.NO, form.NAME, form.CONTENT, form.OFFICES)}
+
+
+def _guess_key(row, get, by_key, current_task):
+    """Without the key column: a task row by its 编号, a milestone row by its text."""
+    no = cells.text(get(row, form.NO))
+    if no:
+        for t in by_key.values():
+            if t.no == no:
+                return t.key
+    content = cells.squash(get(row, form.CONTENT))
+    if content and current_task in by_key:
+        for m in by_key[current_task].milestones:
+            if cells.squash(m.text) == content:
+                return m.key
+    return ""
+
+
+def _label_raw(head, label):
+    for row in head:
+        for i, v in enumerate(row):
+            if cells.squash(v).rstrip(":：") == label:
+                return next((x for x in row[i + 1:] if cells.text(x)), None)
+            text = cells.text(v)
+            if text.startswith(label) and len(text) > len(label) + 1:  # "填报股室：基财股" in one cell
+                return text[len(label):].lstrip(":： ")
+    return None
+
+
+def _label_value(head, label) -> str:
+    return cells.text(_label_raw(head, label))
+
+
+def _month_from_title(head) -> str:
+    for row in head:
+        for v in row:
+            m = _TITLE_MONTH.search(cells.text(v))
+            if m:
+                return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return ""
+

@@ -1,0 +1,176 @@
+"""validate: check the month's returns against the task list and say what each clerk must fix.
+
+Findings are data: validate never raises for a bad return.  Each finding names the file, sheet,
+row (and cell where there is one) and says in Chinese what to do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import cells, form
+from .models import Finding, Return, Severity, Status, Task, TaskList
+from .period import Period
+from .tasklist import split_offices
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass
+class MonthCheck:
+    """The validated month: which return stands for each office, and every finding."""
+
+    returns: list[Return]
+    chosen: dict[str, Return] = field(default_factory=dict)   # office -> the return that counts
+    findings: list[Finding] = field(default_factory=list)
+
+
+def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_findings: list[Finding],
+                   as_of: date) -> MonthCheck:
+    check = MonthCheck(returns=returns, findings=list(tasks.findings) + list(read_findings))
+    offices = tasks.lead_offices()
+    readable = [r for r in returns if r.readable]
+    for ret in returns:
+        if not ret.readable:
+            ret.accepted = False
+    for ret in readable:
+        check.findings += _check_identity(ret, offices, period)
+
+    # One return per office counts: the newest received (then the latest 填报日期).
+    for office in offices:
+        mine = [r for r in readable if r.accepted and r.office == office]
+        if not mine:
+            continue
+        mine.sort(key=lambda r: (r.received_at, r.filled_on or date.min))
+        newest = mine[-1]
+        check.chosen[office] = newest
+        for old in mine[:-1]:
+            old.superseded_by = newest.file_name
+            check.findings.append(Finding("superseded", f"{office}报送了多份报表，已采用较新的“{newest.file_name}”，"
+                                          f"本文件（{old.received_at:%m月%d日 %H:%M}收到）保留在存档中但不计入汇总",
+                                          WARNING, office=office, file=old.file_name))
+
+    for office in offices:
+        ret = check.chosen.get(office)
+        if ret is None:
+            check.findings.append(Finding("not_returned", f"截至{as_of.month}月{as_of.day}日未收到{office}的{period.span_zh}"
+                                          f"进展情况表（截止日期{period.deadline.month}月{period.deadline.day}日），请催报",
+                                          ERROR, office=office))
+            continue
+        if ret.received_at.date() > period.deadline:
+            late = (ret.received_at.date() - period.deadline).days
+            check.findings.append(Finding("late", f"{office}于{ret.received_at:%m月%d日}报送，晚于截止日期"
+                                          f"{period.deadline.month}月{period.deadline.day}日{late}天",
+                                          WARNING, office=office, file=ret.file_name))
+        check.findings += _check_content(ret, tasks, period, as_of)
+    return check
+
+
+def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Finding]:
+    where = dict(office=ret.office, file=ret.file_name, sheet=ret.sheet)
+    if not ret.office:
+        ret.accepted = False
+        return [Finding("no_office", "报表未写明填报股室，无法确定是哪个股室报送的。请在“填报股室”处填写后重新报送", **where)]
+    if ret.office not in offices:
+        ret.accepted = False
+        return [Finding("wrong_office", f"报表的填报股室为“{ret.office}”，不是任何任务的牵头股室（应为：{'、'.join(offices)}）。"
+                        "请使用本股室的表格重新报送", **where)]
+    if ret.month and ret.month != period.label:
+        ret.accepted = False
+        return [Finding("wrong_month", f"这是{ret.month}的报表，本次汇总的是{period.label}（{period.span_zh}），"
+                        "请报送本月下发的表格", **where)]
+    if not ret.month:
+        return [Finding("no_month", f"报表标题中读不出月份，已按本次汇总的{period.label}处理，请核对", WARNING, **where)]
+    return []
+
+
+def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) -> list[Finding]:
+    out: list[Finding] = []
+    expected = tasks.tasks_of(ret.office)
+    expected_keys = {t.key for t in expected}
+    all_tasks = tasks.by_key()
+
+    def finding(code, message, severity=ERROR, row=None, header=None, task_key=""):
+        cell = f"{ret.columns[header]}{row}" if header in ret.columns and row else ""
+        out.append(Finding(code, message, severity, office=ret.office, file=ret.file_name, sheet=ret.sheet,
+                           row=row, cell=cell, task_key=task_key))
+
+    if not ret.filled_by:
+        finding("no_filled_by", "未填写“填报人”，请补填", WARNING)
+    if ret.filled_on is None:
+        finding("no_filled_on", "未填写“填报日期”（或无法识别为日期），请补填，例如 2022-06-15", WARNING)
+
+    for key, report in ret.tasks.items():
+        if key not in expected_keys:
+            other = all_tasks.get(key)
+            text = (f"第{report.row or '?'}行是第{other.no}项任务“{other.name}”，牵头股室为{other.lead}，不属于本股室，未计入汇总"
+                    if other else f"第{report.row or '?'}行的任务（{key}）不在任务清单中，未计入汇总，请核对是否使用了最新下发的表格")
+            finding("unknown_task", text, WARNING, row=report.row)
+
+    for task in expected:
+        report = ret.tasks.get(task.key)
+        label = f"第{task.no}项任务“{task.name}”"
+        if report is None or report.row is None:
+            finding("missing_task", f"缺少{label}的行（可能被删除）。请在下发的表格中填写该任务后重新报送", task_key=task.key)
+            if report is None:
+                continue
+        else:
+            _check_definition(task, report, finding)
+            if not report.progress:
+                finding("empty_progress", f"{label}的“进展情况”未填写，请填写1—{period.month}月的落实情况",
+                        row=report.row, header=form.PROGRESS, task_key=task.key)
+        _check_milestones(task, report, period, as_of, finding, label)
+    return out
+
+
+def _check_definition(task: Task, report, finding) -> None:
+    found = report.definition
+    want = {form.NO: task.no, form.NAME: task.name, form.CONTENT: task.overview or task.content}
+    for header, original in want.items():
+        if cells.squash(found.get(header)) != cells.squash(original):
+            finding("definition_altered", f"第{task.no}项任务的“{header}”被修改为“{_short(found.get(header))}”，"
+                    f"原为“{_short(original)}”。该列由任务清单生成，已按原内容汇总；如需调整任务请联系局办公室",
+                    row=report.row, header=header, task_key=task.key)
+    if set(split_offices(found.get(form.OFFICES, ""))) != set(task.offices):
+        finding("definition_altered", f"第{task.no}项任务的“责任股室”被修改为“{_short(found.get(form.OFFICES))}”，"
+                f"原为“{'、'.join(task.offices)}”。如需调整分工请联系局办公室",
+                row=report.row, header=form.OFFICES, task_key=task.key)
+
+
+def _check_milestones(task: Task, report, period: Period, as_of: date, finding, label: str) -> None:
+    for m in task.milestones:
+        mr = report.milestones.get(m.key)
+        due_now = m.due is not None and m.due <= period.end
+        if mr is None:
+            finding("missing_milestone", f"{label}的第{m.seq}个节点“{_short(m.text)}”的行缺失（可能被删除），"
+                    "请在下发的表格中填写该节点", task_key=task.key)
+            continue
+        if cells.squash(mr.definition.get(form.CONTENT)) != cells.squash(m.text):
+            finding("definition_altered", f"{label}第{m.seq}个节点的内容被修改为“{_short(mr.definition.get(form.CONTENT))}”，"
+                    f"原为“{_short(m.text)}”。节点内容由任务清单生成，已按原内容汇总；如需调整请联系局办公室",
+                    row=mr.row, header=form.CONTENT, task_key=task.key)
+        if not mr.status:
+            if due_now:
+                finding("empty_status", f"{label}的第{m.seq}个节点应于{m.due:%m月%d日}前完成，“节点状态”未选择，"
+                        f"请从下拉列表选择（{'、'.join(Status.choices())}）", row=mr.row, header=form.STATUS, task_key=task.key)
+            continue
+        value, known = cells.status(mr.status)
+        if not known:
+            finding("bad_status", f"{label}第{m.seq}个节点的状态“{mr.status}”不是可选值，"
+                    f"请从下拉列表选择（{'、'.join(Status.choices())}）", row=mr.row, header=form.STATUS, task_key=task.key)
+            continue
+        mr.status = value
+        if value == Status.DONE.value:
+            if mr.completed_on is None:
+                raw = mr.definition.get("_done_raw")
+                finding("no_done_date", f"{label}第{m.seq}个节点已完成，但完成日期"
+                        + (f"“{raw}”无法识别为日期" if raw else "未填写") + "，请填写，例如 2022-06-15",
+                        WARNING, row=mr.row, header=form.DONE_ON, task_key=task.key)
+            elif mr.completed_on > as_of:
+                finding("future_done_date", f"{label}第{m.seq}个节点的完成日期{mr.completed_on:%Y-%m-%d}晚于今天，请核对",
+                        WARNING, row=mr.row, header=form.DONE_ON, task_key=task.key)
+
+
+def _short(text, limit: int = 40) -> str:
+    text = cells.text(text).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"

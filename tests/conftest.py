@@ -1,0 +1,60 @@
+"""Shared fixtures: the bundled sample, set up in a temporary folder and run through the cycle."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
+
+
+def yuebao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line, as a clerk would."""
+    return subprocess.run([sys.executable, "-m", "reporting.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def write_config(folder: Path, **overrides) -> Path:
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["task_list"] = str(SAMPLE_TASKS)
+    data["folders"] = {"outbox": "{month}/out", "inbox": "inbox/{month}", "archive": "{month}/archive",
+                       "summary": "{month}"}
+    data["ledger"] = "ledger.sqlite3"
+    data.update(overrides)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def workdir(tmp_path) -> Path:
+    write_config(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """`yuebao demo` run once into a folder; tests read what it wrote."""
+    out = tmp_path_factory.mktemp("demo")
+    result = yuebao("demo", "--out", str(out))
+    assert result.returncode == 0, result.stderr + result.stdout
+    (out / "demo-stdout.txt").write_text(result.stdout, encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def june_answers() -> dict:
+    return yaml.safe_load((ROOT / "workbooks" / "sample" / "progress_2022-06.yaml").read_text(encoding="utf-8"))
+
+
+def soffice() -> str:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
+    return exe

@@ -1,0 +1,159 @@
+"""The monthly cycle end to end on the bundled sample: what the bureau office and the chiefs see."""
+import importlib.util
+import sqlite3
+from collections import Counter
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+
+from reporting.models import Status
+from reporting.tasklist import read_task_list
+
+from .conftest import ROOT, SAMPLE_TASKS, yuebao
+
+AS_OF = date(2022, 6, 25)
+_spec = importlib.util.spec_from_file_location("make_sample_returns", ROOT / "tools" / "make_sample_returns.py")
+FAULTS = _spec.loader.load_module().FAULTS["2022-06"] if _spec else {}
+
+
+@pytest.fixture(scope="module")
+def summary(demo_dir):
+    return openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+
+
+def rows_of(ws, header_row):
+    headers = [c.value for c in ws[header_row]]
+    for row in ws.iter_rows(min_row=header_row + 1):
+        yield {h: c for h, c in zip(headers, row) if h}
+
+
+def test_demo_prints_where_the_summary_is_and_what_it_found(demo_dir):
+    out = (demo_dir / "demo-stdout.txt").read_text(encoding="utf-8")
+    assert f"汇总表：{demo_dir / '2022-06' / '重点工作进展汇总_2022-06.xlsx'}" in out
+    assert "发现问题" in out and "逾期" in out
+    assert "卫健所" in out and "未报送" in out
+
+
+def test_summary_has_the_chiefs_sheets(summary):
+    assert summary.sheetnames[:5] == ["概览", "汇总", "逾期事项", "报送情况", "校验问题"]
+
+
+def test_every_injected_fault_reported_once(summary):
+    found = Counter()
+    for row in rows_of(summary["校验问题"], 3):
+        if row["类别"].value:
+            found[(row["类别"].value, row["股室"].value, row["严重程度"].value)] += 1
+    expected = Counter()
+    for office, fault in FAULTS.items():
+        if "received" in fault:
+            expected[("late", office, "警告")] += 1
+        if fault.get("missing"):
+            expected[("not_returned", office, "错误")] += 1
+        if "delete_task" in fault:
+            expected[("missing_task", office, "错误")] += 1
+        for _ in fault.get("overwrite", []):
+            expected[("definition_altered", office, "错误")] += 1
+    for key, n in expected.items():
+        assert found[key] == n, (key, found)
+    errors = {k: n for k, n in found.items() if k[2] == "错误"}
+    assert errors == {k: n for k, n in expected.items() if k[2] == "错误"}, "no error the clerks did not cause"
+
+
+def test_messages_name_file_sheet_row_and_cell(summary):
+    altered = [r for r in rows_of(summary["校验问题"], 3) if r["类别"].value == "definition_altered"]
+    assert altered
+    for r in altered:
+        assert r["文件"].value.endswith(".xlsx") and r["工作表"].value == "进展情况表"
+        assert r["行"].value and r["单元格"].value.endswith(str(r["行"].value))
+        assert "原为" in r["问题及处理办法"].value
+
+
+def test_submission_status_per_office(summary):
+    state = {r["牵头股室"].value: r for r in rows_of(summary["报送情况"], 3) if r["牵头股室"].value}
+    tasks = read_task_list(SAMPLE_TASKS)
+    assert set(state) == set(tasks.lead_offices())
+    for office, row in state.items():
+        fault = FAULTS.get(office, {})
+        want = "未报送" if fault.get("missing") else "逾期报送" if "received" in fault else "按时报送"
+        assert row["报送情况"].value == want, office
+    assert state["人事股"]["文件"].value == FAULTS["人事股"]["rename"]  # found by content, not by name
+
+
+def expected_light(m, answer):
+    status = answer["status"] if answer else None
+    if status == Status.DONE.value:
+        return "已完成", "C6EFCE"
+    if m.due < AS_OF:
+        return "逾期", "FFC7CE"
+    if (m.due - AS_OF).days <= 7:
+        return "临期", "FFEB9C"
+    return "未到期", None
+
+
+def test_milestone_colours_follow_the_returns_and_the_as_of_date(summary, june_answers):
+    tasks = read_task_list(SAMPLE_TASKS)
+    by_text = {}
+    for t in tasks.tasks:
+        fault = FAULTS.get(t.lead, {})
+        reported = not fault.get("missing") and fault.get("delete_task") != t.key
+        for m in t.milestones:
+            ans = june_answers["tasks"][int(t.no)]["milestones"][m.seq] if reported else None
+            by_text[(t.no, m.text)] = expected_light(m, ans)
+    ws = summary["汇总"]
+    seen, no = 0, None
+    for row in rows_of(ws, 3):
+        if row["序号"].value:
+            no = str(row["序号"].value)
+        if not row["关键节点"].value:
+            continue
+        verdict, colour = by_text[(no, row["关键节点"].value)]
+        assert row["判定"].value == verdict, (no, row["关键节点"].value)
+        fill = row["关键节点"].fill.fgColor.rgb if row["关键节点"].fill.fill_type else None
+        assert (fill or "")[-6:] == (colour or ""), (no, row["关键节点"].value, fill)
+        seen += 1
+    assert seen == len(by_text)
+
+
+def test_overdue_sheet_lists_only_overdue_sorted_by_days(summary):
+    rows = [r for r in rows_of(summary["逾期事项"], 3) if r["关键节点"].value]
+    assert rows, "the sample has overdue milestones"
+    days = [r["逾期天数"].value for r in rows]
+    assert days == sorted(days, reverse=True)
+    for r in rows:
+        due = r["计划完成时间"].value.date()
+        assert due < AS_OF and r["逾期天数"].value == (AS_OF - due).days
+        assert r["填报状态"].value != "已完成"
+
+
+def test_summary_is_printable(summary):
+    for ws in summary.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.freeze_panes, ws.title
+
+
+def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_dir):
+    inbox = demo_dir / "收件箱" / "2022-06"
+    originals = {p.name: p.read_bytes() for p in inbox.iterdir()}
+    archived = list((demo_dir / "2022-06" / "存档").iterdir())
+    assert len(archived) == len(originals)
+    db = demo_dir / "台账.sqlite3"
+    count = lambda: sqlite3.connect(db).execute("SELECT COUNT(*) FROM returns").fetchone()[0]  # noqa: E731
+    assert count() == len(originals)
+    again = yuebao("run", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06", "--as-of", "2022-06-25")
+    assert again.returncode == 0, again.stderr
+    assert "新收到 0 个文件" in again.stdout
+    assert count() == len(originals)
+    assert {p.name: p.read_bytes() for p in inbox.iterdir()} == originals  # inbox untouched
+
+
+def test_as_of_moves_the_colours(demo_dir):
+    """The same returns judged a month later: June's amber milestones have turned red."""
+    later = AS_OF + timedelta(days=30)
+    result = yuebao("merge", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06",
+                    "--as-of", later.isoformat())
+    assert result.returncode == 0, result.stderr
+    wb = openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+    overdue_due = [r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"], 3) if r["关键节点"].value]
+    assert overdue_due and max(overdue_due) > AS_OF  # something due after 25 June is now overdue
