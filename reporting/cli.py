@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import unicodedata
 from datetime import date, datetime
 
 import click
@@ -171,10 +172,16 @@ def _print_collect(result) -> None:
         click.echo(f"  ！{f.file}：{f.message}")
 
 
+def _pad(text, width: int) -> str:
+    """Left-align for a terminal, where a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    return f"{text}{' ' * max(0, width - shown)}"
+
+
 def _print_offices(summary) -> None:
-    click.echo(f"{'股室':<10}{'报送情况':<8}{'错误':>4}{'提醒':>4}  文件")
+    click.echo(f"{_pad('牵头股室', 14)}{_pad('报送情况', 10)}{_pad('错误', 6)}{_pad('提醒', 6)}文件")
     for o in summary.offices:
-        click.echo(f"{o.office.name:<10}{o.state:<8}{o.errors:>5}{o.warnings:>5}  {o.file}")
+        click.echo(f"{_pad(o.office.name, 14)}{_pad(o.state, 10)}{_pad(o.errors, 6)}{_pad(o.warnings, 6)}{o.file}")
 
 
 def _print_findings(summary, limit: int = 12) -> None:

@@ -22,6 +22,7 @@ from .period import Period, make_period
 from .returns import read_return
 from .summary import MonthSummary, build_summary
 from .tasklist import read_task_list
+from .texts import render
 from .validate import MonthCheck, validate_month
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
 
 
 def summarise(cycle: Cycle, period: Period, check: MonthCheck) -> MonthSummary:
-    return build_summary(cycle.tasks, period, check, cycle.as_of, cycle.amber_days, cycle.config.office)
+    title = render("summary_title.j2", bureau=cycle.config.bureau, year=period.year)
+    return build_summary(cycle.tasks, period, check, cycle.as_of, cycle.amber_days, cycle.config.office, title)
 
 
 @dataclass

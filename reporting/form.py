@@ -28,7 +28,7 @@ TASK_INPUTS = (PROGRESS, PROBLEMS, REMARKS)      # open on task rows
 MILESTONE_INPUTS = (STATUS, DONE_ON)             # open on milestone rows
 
 # Header block cells (row 2): labels and the cells a clerk fills in.
-OFFICE_LABEL, OFFICE_CELL = "B2", "C2"
+OFFICE_LABEL, OFFICE_CELL = "C2", "D2"
 FILLED_BY_LABEL, FILLED_BY_CELL = "E2", "F2"
 FILLED_ON_LABEL, FILLED_ON_CELL = "G2", "H2"
 DEADLINE_LABEL, DEADLINE_CELL = "I2", "J2"

@@ -22,8 +22,8 @@ LIGHT_COLOURS = {  # fill, font
     Light.DONE: ("#C6EFCE", "#006100"),
     Light.UNDATED: ("#D9D9D9", "#404040"),
 }
-LEGEND = [(Light.OVERDUE, "逾期：计划完成时间已过，未报已完成"), (Light.DUE_SOON, "临期：{amber}天内到期，未完成"),
-          (Light.DONE, "已完成"), (Light.UNDATED, "任务清单中完成时间无法识别")]
+LEGEND = [(Light.OVERDUE, "已过计划完成时间，未报已完成"), (Light.DUE_SOON, "{amber}天内到期，尚未完成"),
+          (Light.DONE, "已报完成"), (Light.UNDATED, "完成时间不明")]
 
 
 def summary_file_name(month: str) -> str:
@@ -84,32 +84,42 @@ class _Book:
         self.f["late"] = wb.add_format({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700", "align": "center"})
 
     # -- layout helpers ---------------------------------------------------------------------
-    def sheet(self, name: str, headers: list[str], widths: list[float], first_row: int = 3, legend: bool = False):
+    def sheet(self, name: str, headers: list[str], widths: list[float], legend: bool = False,
+              header_row: int | None = None):
+        """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first data row)."""
         ws = self.wb.add_worksheet(name)
         last_col = len(headers) - 1
         ws.merge_range(0, 0, 0, last_col, f"{self.s.title} · {name}（{self.s.period.span_zh}）", self.f["title"])
         ws.set_row(0, 30)
-        ws.write(1, 0, f"截至 {self.s.as_of:%Y-%m-%d}；报送截止 {self.s.period.deadline:%Y-%m-%d}", self.f["sub"])
+        ws.merge_range(1, 0, 1, last_col, f"截至 {self.s.as_of:%Y-%m-%d}；报送截止 {self.s.period.deadline:%Y-%m-%d}",
+                       self.f["sub"])
         if legend:
-            self.legend(ws, 1, 3)
+            self.legend(ws, 2, widths)
+        header_row = header_row or (3 if legend else 2)
         for i, (h, w) in enumerate(zip(headers, widths)):
             ws.set_column(i, i, w)
-            ws.write(first_row - 1, i, h, self.f["head"])
-        ws.set_row(first_row - 1, 28)
-        ws.freeze_panes(first_row, 0)
+            ws.write(header_row, i, h, self.f["head"])
+        ws.set_row(header_row, 28)
+        ws.freeze_panes(header_row + 1, 0)
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
-        ws.repeat_rows(first_row - 1)
+        ws.repeat_rows(header_row)
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         ws.set_header(f"&C&\"{FONT},Bold\"{self.s.title} {name}")
         ws.set_footer("&C第 &P 页，共 &N 页&R打印于 &D")
-        return ws
+        return ws, header_row + 1
 
-    def legend(self, ws, row: int, col: int) -> None:
-        for i, (lt, text) in enumerate(LEGEND):
-            ws.write(row, col + i * 2, lt.value, self.f[(lt, "center")])
-            ws.write(row, col + i * 2 + 1, text.format(amber=self.amber), self.f["sub"])
+    def legend(self, ws, row: int, widths: list[float]) -> None:
+        """The colour key across the row, each entry wide enough to read, the meaning in words."""
+        groups = _split(widths, len(LEGEND))
+        for (first, last), (lt, text) in zip(groups, LEGEND):
+            label = f"{lt.value}：{text.format(amber=self.amber)}"
+            if last > first:
+                ws.merge_range(row, first, row, last, label, self.f[(lt, "center")])
+            else:
+                ws.write(row, first, label, self.f[(lt, "center")])
+        ws.set_row(row, 22)
 
     def light_cell(self, ws, row, col, value, lt, kind=None):
         fmt = self.f.get((lt, kind) if kind else lt) or self.f[kind or "cell"]
@@ -122,7 +132,8 @@ class _Book:
     def overview(self) -> None:
         s = self.s
         headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒"]
-        ws = self.sheet("概览", headers, [16, 8, 8, 8, 8, 8, 8, 12, 8, 8], first_row=7)
+        widths = [16, 8, 8, 8, 8, 8, 8, 12, 8, 8]
+        ws, _ = self.sheet("概览", headers, widths, header_row=6)  # the office table, below the totals
         ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
         ws.set_row(2, 72)
         counts = s.counts
@@ -131,6 +142,7 @@ class _Book:
                   ("未到期", counts[Light.NOT_DUE])]
         for i, (label, n) in enumerate(totals):
             ws.write(3, i, label, self.f["head"])
+            ws.set_row(3, 28)
             ws.write_number(4, i, n, self.f[Light.OVERDUE] if label == "逾期" and n else self.f["center"])
         for r, o in enumerate(s.offices, start=7):
             ws.write(r, 0, o.office.name, self.f["cell"])
@@ -141,7 +153,7 @@ class _Book:
             ws.write(r, 7, o.state, self._state_format(o.state))
             ws.write_number(r, 8, o.errors, self.f["center"])
             ws.write_number(r, 9, o.warnings, self.f["center"])
-        self.legend(ws, 7 + len(s.offices) + 1, 0)
+        self.legend(ws, 7 + len(s.offices) + 1, widths)
 
     def _state_format(self, state: str):
         return {"未报送": self.f["missing"], "逾期报送": self.f["late"]}.get(state, self.f["center"])
@@ -149,8 +161,8 @@ class _Book:
     def all_milestones(self) -> None:
         headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "填报状态", "完成日期", "判定", "逾期天数",
                    "进展情况", "存在问题和下一步工作计划"]
-        ws = self.sheet("汇总", headers, [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32], first_row=4, legend=True)
-        r = 3
+        ws, r = self.sheet("汇总", headers, [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32], legend=True)
+        top = r
         for task_rows in _group(self.s.rows):
             first = r
             for row in task_rows:
@@ -176,13 +188,13 @@ class _Book:
             have = sum(row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows)
             if need > have:  # grow the last row so merged long text is not cut off in print
                 ws.set_row(r - 1, row_height(task_rows[-1].milestone.text if task_rows[-1].milestone else "", 40) + need - have)
-        ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)
+        ws.autofilter(top - 1, 0, max(r - 1, top), len(headers) - 1)
 
     def overdue(self) -> None:
         headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "逾期天数", "填报状态", "进展情况"]
-        ws = self.sheet("逾期事项", headers, [5, 18, 10, 44, 11, 8, 10, 50], legend=True)
+        ws, top = self.sheet("逾期事项", headers, [5, 18, 10, 44, 11, 8, 10, 50])
         rows = self.s.overdue
-        for r, row in enumerate(rows, start=3):
+        for r, row in enumerate(rows, start=top):
             ws.write(r, 0, row.task.no, self.f["center"])
             ws.write(r, 1, row.task.name, self.f["cell"])
             ws.write(r, 2, row.task.lead, self.f["cell"])
@@ -193,13 +205,13 @@ class _Book:
             ws.write(r, 7, row.progress or "", self.f["cell"])
             ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
         if not rows:
-            ws.write(3, 0, "截至今日没有逾期未完成的节点。", self.f["para"])
-        ws.autofilter(2, 0, max(2 + len(rows), 3), len(headers) - 1)
+            ws.write(top, 0, "截至今日没有逾期未完成的节点。", self.f["para"])
+        ws.autofilter(top - 1, 0, max(top - 1 + len(rows), top), len(headers) - 1)
 
     def submissions(self) -> None:
         headers = ["牵头股室", "联系人", "电话", "报送情况", "文件", "收到时间", "填报人", "填报日期", "错误", "提醒"]
-        ws = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
-        for r, o in enumerate(self.s.offices, start=3):
+        ws, top = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
+        for r, o in enumerate(self.s.offices, start=top):
             ws.write(r, 0, o.office.name, self.f["cell"])
             ws.write(r, 1, o.office.contact, self.f["cell"])
             ws.write(r, 2, o.office.phone, self.f["cell"])
@@ -210,7 +222,7 @@ class _Book:
             self.light_cell(ws, r, 7, o.filled_on, None, "date")
             ws.write_number(r, 8, o.errors, self.f["center"])
             ws.write_number(r, 9, o.warnings, self.f["center"])
-        ws.autofilter(2, 0, 2 + len(self.s.offices), len(headers) - 1)
+        ws.autofilter(top - 1, 0, top - 1 + len(self.s.offices), len(headers) - 1)
 
     def findings(self) -> None:
         write_findings_sheet(self, self.s.findings)
@@ -229,16 +241,16 @@ def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int) -> Pat
 
 def write_findings_sheet(book: _Book, findings) -> None:
     headers = ["严重程度", "股室", "文件", "工作表", "行", "单元格", "问题及处理办法", "类别"]
-    ws = book.sheet("校验问题", headers, [8, 12, 30, 10, 5, 7, 70, 14])
+    ws, top = book.sheet("校验问题", headers, [8, 12, 30, 10, 5, 7, 70, 14])
     order = sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.office, f.file, f.row or 0))
-    for r, f in enumerate(order, start=3):
+    for r, f in enumerate(order, start=top):
         ws.write(r, 0, f.severity.value, book.f["missing"] if f.severity is Severity.ERROR else book.f["late"])
         for c, v in enumerate([f.office, f.file, f.sheet, f.row or "", f.cell, f.message, f.code], start=1):
             ws.write(r, c, v, book.f["cell"])
         ws.set_row(r, row_height(f.message, 70))
     if not findings:
-        ws.write(3, 0, "未发现问题。", book.f["para"])
-    ws.autofilter(2, 0, max(2 + len(findings), 3), len(headers) - 1)
+        ws.write(top, 0, "未发现问题。", book.f["para"])
+    ws.autofilter(top - 1, 0, max(top - 1 + len(findings), top), len(headers) - 1)
 
 
 def _group(rows):
@@ -248,4 +260,16 @@ def _group(rows):
             groups[-1].append(row)
         else:
             groups.append([row])
+    return groups
+
+
+def _split(widths: list[float], parts: int) -> list[tuple[int, int]]:
+    """Cut the columns into `parts` consecutive groups of about equal width."""
+    total, groups, start, acc = sum(widths), [], 0, 0.0
+    for i, w in enumerate(widths):
+        acc += w
+        if acc >= total * (len(groups) + 1) / parts and len(groups) < parts - 1 and i < len(widths) - 1:
+            groups.append((start, i))
+            start = i + 1
+    groups.append((start, len(widths) - 1))
     return groups

@@ -68,7 +68,7 @@ NOT_RETURNED = "未报送"
 
 
 def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: date, amber_days: int,
-                  office_info) -> MonthSummary:
+                  office_info, title: str) -> MonthSummary:
     rows: list[MilestoneRow] = []
     for task in tasks.tasks:
         ret = check.chosen.get(task.lead)
@@ -97,5 +97,5 @@ def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: dat
             row.file, row.received_at = ret.file_name, ret.received_at
             row.filled_by, row.filled_on = ret.filled_by, ret.filled_on
         offices.append(row)
-    return MonthSummary(title=tasks.title, period=period, as_of=as_of, rows=rows, offices=offices,
+    return MonthSummary(title=title, period=period, as_of=as_of, rows=rows, offices=offices,
                         findings=check.findings)

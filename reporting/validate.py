@@ -151,7 +151,7 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
                     row=mr.row, header=form.CONTENT, task_key=task.key)
         if not mr.status:
             if due_now:
-                finding("empty_status", f"{label}的第{m.seq}个节点应于{m.due:%m月%d日}前完成，“节点状态”未选择，"
+                finding("empty_status", f"{label}的第{m.seq}个节点应于{m.due.month}月{m.due.day}日前完成，“节点状态”未选择，"
                         f"请从下拉列表选择（{'、'.join(Status.choices())}）", row=mr.row, header=form.STATUS, task_key=task.key)
             continue
         value, known = cells.status(mr.status)

@@ -44,7 +44,8 @@ def build() -> Path:
         ws[ref].font = Font(name=FONT, size=11, bold=True)
         ws[ref].alignment = Alignment(horizontal="right", vertical="center")
     for ref in (form.OFFICE_CELL, form.DEADLINE_CELL):
-        ws[ref].font = Font(name=FONT, size=11)
+        ws[ref].font = Font(name=FONT, size=11, bold=True)
+        ws[ref].alignment = Alignment(horizontal="left", vertical="center")
     for ref in (form.FILLED_BY_CELL, form.FILLED_ON_CELL):
         ws[ref].font = Font(name=FONT, size=11)
         ws[ref].fill = INPUT_FILL
