@@ -133,6 +133,10 @@ def monthly(config_path, as_of):
     """定时任务：本月表格未下发则先生成，再收取、校验、汇总（run_monthly.py 调用）。"""
     c = steps.Cycle.load(config_path, as_of)
     month = _month_default(c.as_of)
+    first = c.config.reporting["first_month"]
+    if c.as_of.year == c.tasks.year and c.as_of.month < first:
+        click.echo(f"{c.tasks.year}年从{first}月起报送，本月（{month}）无需处理。")
+        return
     outbox = c.config.folder("outbox", month)
     if not any(outbox.glob("*.xlsx")):
         filled = steps.fill(c, month)
