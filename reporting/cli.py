@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+from collections import Counter
 import unicodedata
 from datetime import date, datetime
 
@@ -108,11 +109,12 @@ def validate(config_path, as_of, month):
 @main.command()
 @common
 @month_option
-def merge(config_path, as_of, month):
+@click.option("--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF")
+def merge(config_path, as_of, month, pdf):
     """汇总本月进展，写出给科室负责人的汇总表。"""
     c = steps.Cycle.load(config_path, as_of)
     month = month or _month_default(as_of)
-    result = steps.merge(c, month, progress_printer("读取"))
+    result = steps.merge(c, month, progress_printer("读取"), pdf=pdf)
     _print_result(result)
 
 
@@ -206,8 +208,13 @@ def _print_result(result) -> None:
     _print_findings(s)
     click.echo(f"节点：已完成 {counts[Light.DONE]}，逾期 {counts[Light.OVERDUE]}，临期 {counts[Light.DUE_SOON]}，"
                f"未到期 {counts[Light.NOT_DUE]}" + (f"，日期不明 {counts[Light.UNDATED]}" if counts[Light.UNDATED] else ""))
+    if result.summary.has_previous:
+        kinds = Counter(ch.kind for ch in result.summary.changes)
+        click.echo("与上月相比：" + ("，".join(f"{k} {n}" for k, n in kinds.items()) or "无变化"))
     if result.summary_path:
         click.echo(f"汇总表：{result.summary_path}")
+    if getattr(result, "pdf_path", None):
+        click.echo(f"PDF：{result.pdf_path}")
     click.echo(f"校验问题：{result.findings_path}")
 
 

@@ -6,6 +6,7 @@ Relative paths are taken from the folder that holds config.yaml.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,12 @@ SCHEMA: dict[str, Any] = {
         "inbox": (str, "inbox/{month}"),
         "archive": (str, "output/{month}/存档"),
         "summary": (str, "output/{month}"),
+    },
+    "colours": {                               # fills of the summary's verdicts (#RRGGBB)
+        "overdue": (str, "#FFC7CE"),
+        "due_soon": (str, "#FFEB9C"),
+        "done": (str, "#C6EFCE"),
+        "undated": (str, "#D9D9D9"),
     },
     "ledger": (str, "output/ledger.sqlite3"),
     "offices": (dict, {}),                     # office name -> contact details (OFFICE_KEYS)
@@ -94,6 +101,7 @@ def load_config(path: str | Path) -> Config:
         raise YuebaoError(f"配置文件应为“键: 值”的形式：{path}", f"config must be a mapping: {path}")
     data = _check(raw, SCHEMA, "")
     _check_offices(data["offices"])
+    _check_colours(data["colours"])
     return Config(data=data, path=path.resolve())
 
 
@@ -127,6 +135,13 @@ def _check(raw: dict, schema: dict, prefix: str) -> dict:
 
 
 _KIND_ZH = {str: "文字", int: "整数", dict: "下级设置", bool: "是/否(true/false)", list: "列表"}
+
+
+def _check_colours(colours: dict) -> None:
+    for key, value in colours.items():
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise YuebaoError(f"配置项“colours.{key}”的颜色“{value}”格式不对，应写成如 #FFC7CE",
+                              f"colours.{key} must look like #RRGGBB")
 
 
 def _check_offices(offices: dict) -> None:

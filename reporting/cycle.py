@@ -16,11 +16,12 @@ from .config import Config, load_config
 from .errors import YuebaoError
 from .fill import FillResult, fill_month
 from .ledger import Ledger
-from .merge import summary_file_name, write_findings_workbook, write_summary
-from .models import Finding, Return, Severity, TaskList
+from .merge import PRINT_SHEETS, summary_file_name, write_findings_workbook, write_summary
+from .models import Finding, Light, Return, Severity, TaskList
+from .pdf import to_pdf
 from .period import Period, make_period
 from .returns import read_return
-from .summary import MonthSummary, build_summary
+from .summary import SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, state_items
 from .tasklist import read_task_list
 from .texts import render
 from .validate import MonthCheck, validate_month
@@ -50,6 +51,12 @@ class Cycle:
     @property
     def amber_days(self) -> int:
         return self.config.reporting["amber_days"]
+
+    @property
+    def fills(self) -> dict[Light, str]:
+        c = self.config.data["colours"]
+        return {Light.OVERDUE: c["overdue"], Light.DUE_SOON: c["due_soon"], Light.DONE: c["done"],
+                Light.UNDATED: c["undated"]}
 
     def folder(self, name: str, month: str) -> Path:
         return writable(self.config.folder(name, month))
@@ -113,9 +120,24 @@ def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
                         "请在Excel中打开检查后另存为.xlsx重新报送；如仍有问题请联系管理员", file=ret.file_name)]
 
 
-def summarise(cycle: Cycle, period: Period, check: MonthCheck) -> MonthSummary:
+def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -> MonthSummary:
+    """The month's summary, compared with what the ledger remembers of the months before."""
     title = render("summary_title.j2", bureau=cycle.config.bureau, year=period.year)
-    return build_summary(cycle.tasks, period, check, cycle.as_of, cycle.amber_days, cycle.config.office, title)
+    summary = build_summary(cycle.tasks, period, check, cycle.as_of, cycle.amber_days, cycle.config.office, title)
+    previous = ledger.state(period.previous())
+    before = ledger.state(make_period(period.previous()).previous())
+    summary.has_previous = bool(previous)
+    summary.changes = find_changes(summary, previous, before)
+    for change in summary.changes:
+        if change.kind in (SAME_PROGRESS, SAME_TWICE):
+            summary.findings.append(Finding(
+                "progress_unchanged", f"第{change.task.no}项任务“{change.task.name}”的进展情况与上月完全相同"
+                + ("（已连续两个月未更新）" if change.kind == SAME_TWICE else "") + "，请核实并填写本月的新进展",
+                Severity.WARNING, office=change.task.lead, task_key=change.task.key))
+    trend = {m: n for m, n in ledger.overdue_trend(period.year).items() if m < period.label}
+    trend[period.label] = summary.counts[Light.OVERDUE]
+    summary.trend = trend
+    return summary
 
 
 @dataclass
@@ -123,23 +145,34 @@ class CheckResult:
     summary: MonthSummary
     findings_path: Path
     summary_path: Path | None = None
+    pdf_path: Path | None = None
 
 
 def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> CheckResult:
     """Check the month's returns, record the outcome in the ledger, write 校验问题 (and the summary)."""
     period, check = check_month(cycle, month, progress)
+    folder = cycle.folder("summary", month)
     ledger = cycle.ledger()
     try:
-        ledger.record_validation(month, check.returns, check.findings)
+        summary = summarise(cycle, period, check, ledger)
+        ledger.record_validation(month, check.returns, summary.findings)
+        result = CheckResult(summary, write_findings_workbook(summary, folder / f"校验问题_{month}.xlsx",
+                                                              cycle.amber_days, cycle.fills))
+        if merge:
+            result.summary_path = write_summary(summary, folder / summary_file_name(month), cycle.amber_days,
+                                               cycle.fills)
+            ledger.record_state(month, cycle.as_of.isoformat(), str(result.summary_path), state_items(summary))
     finally:
         ledger.close()
-    summary = summarise(cycle, period, check)
-    folder = cycle.folder("summary", month)
-    result = CheckResult(summary, write_findings_workbook(summary, folder / f"校验问题_{month}.xlsx", cycle.amber_days))
-    if merge:
-        result.summary_path = write_summary(summary, folder / summary_file_name(month), cycle.amber_days)
     return result
 
 
-def merge(cycle: Cycle, month: str, progress=None) -> CheckResult:
-    return validate(cycle, month, progress, merge=True)
+def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckResult:
+    result = validate(cycle, month, progress, merge=True)
+    if pdf:  # the chiefs' pages only: 概览 and 逾期事项
+        folder = result.summary_path.parent
+        with tempfile.TemporaryDirectory() as tmp:
+            printable = write_summary(result.summary, Path(tmp) / result.summary_path.name, cycle.amber_days,
+                                      cycle.fills, sheets=PRINT_SHEETS)
+            result.pdf_path = to_pdf(printable, folder)
+    return result

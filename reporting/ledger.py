@@ -38,6 +38,24 @@ CREATE TABLE IF NOT EXISTS findings (
     message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_month ON findings (month);
+CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month, for 变化 and trends
+    month TEXT NOT NULL,
+    item TEXT NOT NULL,                       -- milestone key, or task key for a task without milestones
+    task_key TEXT NOT NULL,
+    office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    completed_on TEXT,
+    light TEXT NOT NULL,
+    progress TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    PRIMARY KEY (month, item)
+);
+CREATE TABLE IF NOT EXISTS merges (
+    month TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    summary_path TEXT NOT NULL
+);
 """
 
 
@@ -89,6 +107,29 @@ class Ledger:
             db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
                            [(month, f.code, f.severity.value, f.office, f.file, f.sheet, f.row, f.cell, f.task_key,
                              f.message) for f in findings])
+
+    def record_state(self, month: str, as_of: str, summary_path: str, items: list[tuple]) -> None:
+        """Replace the month's merged state: items are (item, task_key, office, status, completed_on,
+        light, progress, problems)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM month_state WHERE month=?", (month,))
+            db.executemany("INSERT INTO month_state VALUES (?,?,?,?,?,?,?,?,?)", [(month, *i) for i in items])
+            db.execute("INSERT OR REPLACE INTO merges VALUES (?,?,?,?)",
+                       (month, as_of, datetime.now().isoformat(timespec="seconds"), summary_path))
+
+    def state(self, month: str) -> dict[str, sqlite3.Row]:
+        rows = self.db.execute("SELECT * FROM month_state WHERE month=?", (month,)).fetchall()
+        return {r["item"]: r for r in rows}
+
+    def overdue_trend(self, year: int) -> dict[str, int]:
+        """Overdue milestones per merged month of the year, oldest first."""
+        rows = self.db.execute("SELECT month, SUM(light='逾期') FROM month_state WHERE month LIKE ? GROUP BY month "
+                               "ORDER BY month", (f"{year:04d}-%",)).fetchall()
+        return {m: n for m, n in rows}
+
+    def merged_as_of(self, month: str) -> str | None:
+        row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
+        return row[0] if row else None
 
     def count(self, month: str | None = None) -> int:
         if month is None:

@@ -16,12 +16,9 @@ from .summary import MonthSummary, NOT_RETURNED
 from .texts import row_height, render
 
 FONT = "宋体"
-LIGHT_COLOURS = {  # fill, font
-    Light.OVERDUE: ("#FFC7CE", "#9C0006"),
-    Light.DUE_SOON: ("#FFEB9C", "#9C5700"),
-    Light.DONE: ("#C6EFCE", "#006100"),
-    Light.UNDATED: ("#D9D9D9", "#404040"),
-}
+DEFAULT_FILLS = {Light.OVERDUE: "#FFC7CE", Light.DUE_SOON: "#FFEB9C", Light.DONE: "#C6EFCE", Light.UNDATED: "#D9D9D9"}
+FONT_COLOURS = {Light.OVERDUE: "#9C0006", Light.DUE_SOON: "#9C5700", Light.DONE: "#006100", Light.UNDATED: "#404040"}
+CHART_COLOURS = {Light.DONE: "#63BE7B", Light.OVERDUE: "#E0474C", Light.DUE_SOON: "#F4B942", Light.NOT_DUE: "#BFBFBF"}
 LEGEND = [(Light.OVERDUE, "已过计划完成时间，未报已完成"), (Light.DUE_SOON, "{amber}天内到期，尚未完成"),
           (Light.DONE, "已报完成"), (Light.UNDATED, "完成时间不明")]
 
@@ -44,24 +41,30 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
                   warnings=sum(f.severity is Severity.WARNING for f in s.findings))
 
 
-def write_summary(s: MonthSummary, path: Path, amber_days: int) -> Path:
+SHEETS = ("概览", "汇总", "逾期事项", "变化", "报送情况", "校验问题")
+PRINT_SHEETS = ("概览", "逾期事项")   # what `merge --pdf` prints for the chiefs
+
+
+def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None,
+                  sheets: tuple[str, ...] = SHEETS) -> Path:
+    """Write the workbook to a temporary name, then rename: the last good summary survives a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True})
-    book = _Book(wb, s, amber_days)
-    book.overview()
-    book.all_milestones()
-    book.overdue()
-    book.submissions()
-    book.findings()
+    book = _Book(wb, s, amber_days, fills)
+    writers = {"概览": book.overview, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
+               "报送情况": book.submissions, "校验问题": book.findings}
+    for name in sheets:
+        writers[name]()
     wb.close()
-    os.replace(tmp, path)  # atomic: the last good summary stays until the new one is complete
+    os.replace(tmp, path)
     return path
 
 
 class _Book:
-    def __init__(self, wb, s: MonthSummary, amber_days: int):
+    def __init__(self, wb, s: MonthSummary, amber_days: int, fills: dict | None = None):
         self.wb, self.s, self.amber = wb, s, amber_days
+        fills = {**DEFAULT_FILLS, **(fills or {})}
         base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
         self.f = {
             "title": wb.add_format({"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}),
@@ -74,14 +77,17 @@ class _Book:
             "para": wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"}),
             "bold": wb.add_format({"font_name": FONT, "font_size": 11, "bold": True}),
         }
-        for lt, (fill, font) in LIGHT_COLOURS.items():
+        for lt, fill in fills.items():
+            font = FONT_COLOURS[lt]
             self.f[lt] = wb.add_format({**base, "bg_color": fill, "font_color": font})
             self.f[(lt, "date")] = wb.add_format({**base, "bg_color": fill, "font_color": font, "align": "center",
                                                   "num_format": "yyyy-mm-dd"})
             self.f[(lt, "center")] = wb.add_format({**base, "bg_color": fill, "font_color": font, "align": "center",
                                                     "bold": True})
-        self.f["missing"] = wb.add_format({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006", "align": "center"})
-        self.f["late"] = wb.add_format({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700", "align": "center"})
+        self.f["missing"] = wb.add_format({**base, "bg_color": fills[Light.OVERDUE], "font_color": FONT_COLOURS[Light.OVERDUE],
+                                           "align": "center"})
+        self.f["late"] = wb.add_format({**base, "bg_color": fills[Light.DUE_SOON], "font_color": FONT_COLOURS[Light.DUE_SOON],
+                                        "align": "center"})
 
     # -- layout helpers ---------------------------------------------------------------------
     def sheet(self, name: str, headers: list[str], widths: list[float], legend: bool = False,
@@ -119,7 +125,7 @@ class _Book:
                 ws.merge_range(row, first, row, last, label, self.f[(lt, "center")])
             else:
                 ws.write(row, first, label, self.f[(lt, "center")])
-        ws.set_row(row, 22)
+        ws.set_row(row, 30)
 
     def light_cell(self, ws, row, col, value, lt, kind=None):
         fmt = self.f.get((lt, kind) if kind else lt) or self.f[kind or "cell"]
@@ -134,6 +140,7 @@ class _Book:
         headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒"]
         widths = [16, 8, 8, 8, 8, 8, 8, 12, 8, 8]
         ws, _ = self.sheet("概览", headers, widths, header_row=6)  # the office table, below the totals
+        ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
         ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
         ws.set_row(2, 72)
         counts = s.counts
@@ -143,17 +150,51 @@ class _Book:
         for i, (label, n) in enumerate(totals):
             ws.write(3, i, label, self.f["head"])
             ws.set_row(3, 28)
-            ws.write_number(4, i, n, self.f[Light.OVERDUE] if label == "逾期" and n else self.f["center"])
+            ws.write_number(4, i, n, self.f[(Light.OVERDUE, "center")] if label == "逾期" and n else self.f["center"])
         for r, o in enumerate(s.offices, start=7):
             ws.write(r, 0, o.office.name, self.f["cell"])
             for c, n in enumerate([o.tasks, sum(o.lights.values()), o.lights[Light.DONE], o.lights[Light.OVERDUE],
                                    o.lights[Light.DUE_SOON], o.lights[Light.NOT_DUE]], start=1):
-                fmt = self.f[Light.OVERDUE] if c == 4 and n else self.f["center"]
+                fmt = self.f[(Light.OVERDUE, "center")] if c == 4 and n else self.f["center"]
                 ws.write_number(r, c, n, fmt)
             ws.write(r, 7, o.state, self._state_format(o.state))
             ws.write_number(r, 8, o.errors, self.f["center"])
             ws.write_number(r, 9, o.warnings, self.f["center"])
-        self.legend(ws, 7 + len(s.offices) + 1, widths)
+        legend_row = 7 + len(s.offices) + 1
+        self.legend(ws, legend_row, widths)
+        self.charts(ws, first=7, last=6 + len(s.offices), below=legend_row + 2)
+
+    def charts(self, ws, first: int, last: int, below: int) -> None:
+        """Native Excel charts: status by office (stacked), and overdue milestones month by month."""
+        name = "概览"
+        bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for col, lt in ((3, Light.DONE), (4, Light.OVERDUE), (5, Light.DUE_SOON), (6, Light.NOT_DUE)):
+            bars.add_series({"name": lt.value, "categories": [name, first, 0, last, 0], "values": [name, first, col, last, col],
+                             "fill": {"color": CHART_COLOURS[lt]}, "gap": 60})
+        bars.set_title({"name": "各股室节点状态", "name_font": {"name": FONT, "size": 11}})
+        bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 9}})
+        bars.set_x_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+        bars.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+        bars.set_size({"width": 520, "height": 300})
+        ws.insert_chart(below, 0, bars)
+
+        trend_row = below + 17  # the data behind the trend chart, printed as a small table too
+        ws.write(trend_row, 0, "月份", self.f["head"])
+        ws.write(trend_row, 1, "逾期节点", self.f["head"])
+        for i, (month, n) in enumerate(self.s.trend.items(), start=1):
+            ws.write(trend_row + i, 0, month, self.f["center"])
+            ws.write_number(trend_row + i, 1, n, self.f["center"])
+        n = len(self.s.trend)
+        line = self.wb.add_chart({"type": "line"})
+        line.add_series({"name": "逾期节点数", "categories": [name, trend_row + 1, 0, trend_row + n, 0],
+                         "values": [name, trend_row + 1, 1, trend_row + n, 1], "marker": {"type": "circle"},
+                         "line": {"color": CHART_COLOURS[Light.OVERDUE]}, "data_labels": {"value": True}})
+        line.set_title({"name": "逾期节点走势", "name_font": {"name": FONT, "size": 11}})
+        line.set_legend({"none": True})
+        line.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
+        line.set_x_axis({"num_font": {"name": FONT, "size": 9}})
+        line.set_size({"width": 300, "height": 300})
+        ws.insert_chart(below, 6, line)
 
     def _state_format(self, state: str):
         return {"未报送": self.f["missing"], "逾期报送": self.f["late"]}.get(state, self.f["center"])
@@ -208,6 +249,25 @@ class _Book:
             ws.write(top, 0, "截至今日没有逾期未完成的节点。", self.f["para"])
         ws.autofilter(top - 1, 0, max(top - 1 + len(rows), top), len(headers) - 1)
 
+    def changes(self) -> None:
+        headers = ["变化", "序号", "任务名称", "牵头股室", "关键节点", "说明"]
+        ws, top = self.sheet("变化", headers, [16, 5, 20, 10, 50, 30])
+        kinds = {"新逾期": Light.OVERDUE, "完成状态撤回": Light.OVERDUE, "进展连续两月未更新": Light.OVERDUE,
+                 "进展与上月相同": Light.DUE_SOON, "问题与计划与上月相同": Light.DUE_SOON, "新完成": Light.DONE}
+        for r, c in enumerate(self.s.changes, start=top):
+            lt = kinds.get(c.kind)
+            ws.write(r, 0, c.kind, self.f[(lt, "center")] if lt else self.f["center"])
+            ws.write(r, 1, c.task.no, self.f["center"])
+            ws.write(r, 2, c.task.name, self.f["cell"])
+            ws.write(r, 3, c.task.lead, self.f["cell"])
+            ws.write(r, 4, c.milestone.text if c.milestone else "（整项任务）", self.f["cell"])
+            ws.write(r, 5, c.note, self.f["cell"])
+            ws.set_row(r, row_height(c.milestone.text if c.milestone else "", 50))
+        if not self.s.changes:
+            ws.write(top, 0, "与上月相比没有变化。" if self.s.has_previous else
+                     f"没有{self.s.period.previous()}的汇总记录，无法比较；上月汇总后本表自动生成。", self.f["para"])
+        ws.autofilter(top - 1, 0, max(top - 1 + len(self.s.changes), top), len(headers) - 1)
+
     def submissions(self) -> None:
         headers = ["牵头股室", "联系人", "电话", "报送情况", "文件", "收到时间", "填报人", "填报日期", "错误", "提醒"]
         ws, top = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
@@ -228,15 +288,9 @@ class _Book:
         write_findings_sheet(self, self.s.findings)
 
 
-def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int) -> Path:
+def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None) -> Path:
     """The 校验问题 sheet alone: what validate leaves for the bureau office."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd"})
-    _Book(wb, s, amber_days).findings()
-    wb.close()
-    os.replace(tmp, path)
-    return path
+    return write_summary(s, path, amber_days, fills, sheets=("校验问题",))
 
 
 def write_findings_sheet(book: _Book, findings) -> None:

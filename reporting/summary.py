@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .cells import squash
 from .lights import days_overdue, light
 from .models import Finding, Light, Milestone, Office, Severity, Task, TaskList
 from .period import Period
@@ -42,6 +43,21 @@ class OfficeRow:
 
 
 @dataclass
+class Change:
+    """Something that moved since last month (or, tellingly, did not)."""
+
+    kind: str                     # one of CHANGE_KINDS
+    task: Task
+    milestone: Milestone | None
+    note: str = ""
+
+
+NEWLY_DONE, NEWLY_OVERDUE, UNDONE = "新完成", "新逾期", "完成状态撤回"
+SAME_PROGRESS, SAME_TWICE, SAME_PROBLEMS = "进展与上月相同", "进展连续两月未更新", "问题与计划与上月相同"
+CHANGE_KINDS = (NEWLY_OVERDUE, UNDONE, SAME_TWICE, SAME_PROGRESS, SAME_PROBLEMS, NEWLY_DONE)
+
+
+@dataclass
 class MonthSummary:
     title: str
     period: Period
@@ -49,6 +65,9 @@ class MonthSummary:
     rows: list[MilestoneRow]
     offices: list[OfficeRow]
     findings: list[Finding]
+    changes: list[Change] = field(default_factory=list)
+    has_previous: bool = False    # was last month merged, so that 变化 means something
+    trend: dict[str, int] = field(default_factory=dict)  # month -> overdue count, this month included
 
     @property
     def counts(self) -> Counter:
@@ -65,6 +84,46 @@ class MonthSummary:
 
 
 NOT_RETURNED = "未报送"
+
+
+def state_items(s: MonthSummary) -> list[tuple]:
+    """The month's state as the ledger keeps it (see Ledger.record_state)."""
+    return [((r.milestone.key if r.milestone else r.task.key), r.task.key, r.task.lead, r.status,
+             r.completed_on.isoformat() if r.completed_on else None, r.light.value if r.light else "",
+             r.progress, r.problems) for r in s.rows]
+
+
+def find_changes(s: MonthSummary, previous: dict, before: dict) -> list[Change]:
+    """Compare with the ledger's state of the two months before (item -> row with status, light, progress)."""
+    if not previous:
+        return []
+    changes: list[Change] = []
+    seen_tasks: set[str] = set()
+    by_task_prev = {r["task_key"]: r for r in previous.values()}
+    by_task_before = {r["task_key"]: r for r in before.values()}
+    for r in s.rows:
+        m = r.milestone
+        if m is not None:
+            p = previous.get(m.key)
+            was = p["light"] if p else ""
+            if r.light is Light.DONE and was != Light.DONE.value:
+                changes.append(Change(NEWLY_DONE, r.task, m, f"完成日期 {r.completed_on:%Y-%m-%d}" if r.completed_on else ""))
+            elif r.light is Light.OVERDUE and was != Light.OVERDUE.value:
+                changes.append(Change(NEWLY_OVERDUE, r.task, m, f"已逾期{r.days_overdue}天"))
+            if r.light is not Light.DONE and was == Light.DONE.value:
+                changes.append(Change(UNDONE, r.task, m, f"上月报已完成，本月报“{r.status or '未填'}”"))
+        if r.task.key in seen_tasks or r.status == NOT_RETURNED:
+            continue
+        seen_tasks.add(r.task.key)
+        p, b = by_task_prev.get(r.task.key), by_task_before.get(r.task.key)
+        if r.progress and p is not None and squash(p["progress"]) == squash(r.progress):
+            twice = b is not None and squash(b["progress"]) == squash(r.progress)
+            changes.append(Change(SAME_TWICE if twice else SAME_PROGRESS, r.task, None,
+                                  "进展情况与上月完全相同" + ("，且与前月相同" if twice else "")))
+        if r.problems and p is not None and squash(p["problems"]) == squash(r.problems):
+            changes.append(Change(SAME_PROBLEMS, r.task, None, "存在问题和下一步工作计划与上月完全相同"))
+    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
+    return sorted(changes, key=lambda c: (order[c.kind], c.task.key, c.milestone.seq if c.milestone else 0))
 
 
 def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: date, amber_days: int,
