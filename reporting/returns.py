@@ -7,49 +7,51 @@ nothing a clerk wrote is dropped without one.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from . import cells, form
 from .models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
+from .sheets import MAX_FILE_BYTES, Unreadable, load_sheets
 
 _TITLE_MONTH = re.compile(r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]")
 _KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")
 
 
-def read_return(ret: Return, path: Path, tasks: TaskList) -> list[Finding]:
+def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:
     """Fill `ret` from the workbook at `path`; return the findings about its shape."""
-    where = dict(file=ret.file_name)
     try:
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
+        sheets, hidden = load_sheets(path, max_bytes)
+    except Unreadable as exc:
         ret.readable = False
-        return [Finding("unreadable", f"文件无法作为Excel工作簿打开（{type(exc).__name__}）。"
-                        "请在Excel中打开确认内容完好，另存为“Excel工作簿(*.xlsx)”后重新报送", **where)]
-    try:
-        return _read(wb, ret, tasks)
-    finally:
-        wb.close()
+        return [Finding(exc.code, exc.message, file=ret.file_name)]
+    findings = []
+    suffix = Path(ret.file_name).suffix.lower()
+    if suffix in (".xls", ".csv", ".txt", ".et", ".ods"):
+        findings.append(Finding("old_format", f"收到的是{suffix}格式的文件，已尽量读取；下次请使用下发的.xlsx表格报送",
+                                Severity.WARNING, file=ret.file_name))
+    return findings + _read(sheets, hidden, ret, tasks)
 
 
-def _read(wb, ret: Return, tasks: TaskList) -> list[Finding]:
+def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList) -> list[Finding]:
     findings: list[Finding] = []
     meta = {}
-    if form.META_SHEET in wb.sheetnames:
-        meta = {cells.text(r[0]): cells.text(r[1]) for r in wb[form.META_SHEET].iter_rows(values_only=True)
-                if r and len(r) > 1}
-    sheet, grid, header_at = _find_form_sheet(wb)
+    if form.META_SHEET in sheets:
+        meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[form.META_SHEET] if r and len(r) > 1}
+    sheet, grid, header_at = _find_form_sheet(sheets)
     if sheet is None:
         ret.readable = False
         return [Finding("no_form_sheet", "文件中找不到进展情况表（没有含“项目名称”“进展情况”表头的工作表）。"
                         "请使用局办公室下发的表格填写后重新报送", file=ret.file_name)]
     ret.sheet = sheet
-    if sheet != form.SHEET:
+    if sheet != form.SHEET and len(sheets) > 1:
         findings.append(Finding("sheet_renamed", f"工作表名称被改为“{sheet}”（原为“{form.SHEET}”），已按内容识别，下次请勿改名",
                                 Severity.WARNING, file=ret.file_name, sheet=sheet))
+    extra = [n for n in sheets if n not in (sheet, form.META_SHEET) and n not in hidden and any(map(any, sheets[n]))]
+    if extra:
+        findings.append(Finding("extra_sheets", f"文件中另有工作表“{'、'.join(extra)}”，其内容未计入汇总；"
+                                "如有需要汇总的内容，请填写到“进展情况表”中", Severity.WARNING, file=ret.file_name))
     head = grid[:header_at]
     ret.office = meta.get("office") or _label_value(head, "填报股室")
     ret.filled_by = _label_value(head, "填报人")
@@ -74,13 +76,12 @@ def _read(wb, ret: Return, tasks: TaskList) -> list[Finding]:
     return findings
 
 
-def _find_form_sheet(wb):
+def _find_form_sheet(sheets: dict[str, list[list]]):
     """The first sheet whose top rows hold the form's header (the sheet may be renamed)."""
-    names = sorted(wb.sheetnames, key=lambda n: n != form.SHEET)
-    for name in names:
+    for name in sorted(sheets, key=lambda n: n != form.SHEET):
         if name == form.META_SHEET:
             continue
-        grid = [list(r) for r in wb[name].iter_rows(values_only=True)]
+        grid = sheets[name]
         for i, row in enumerate(grid[:30]):
             found = {cells.squash(v) for v in row}
             if form.PROGRESS in found and (form.NAME in found or form.NO in found):
