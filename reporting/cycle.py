@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .collect import CollectResult, collect
 from .config import Config, load_config
 from .errors import YuebaoError
-from .fill import FillResult, fill_month
+from .fill import FillResult, fill_month, form_title
 from .ledger import Ledger
 from .merge import PRINT_SHEETS, summary_file_name, write_findings_workbook, write_summary
 from .models import Finding, Light, Return, Severity, TaskList
 from .pdf import to_pdf
 from .period import Period, make_period
+from .workdays import add_workdays
 from .returns import read_return
 from .summary import SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, state_items
 from .tasklist import read_task_list
@@ -97,11 +98,19 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
     finally:
         ledger.close()
     read_findings: list[Finding] = []
+    future = [r for r in returns if r.received_at.date() > cycle.as_of]
+    returns = [r for r in returns if r.received_at.date() <= cycle.as_of]
+    for ret in future:  # judged as of a past day: what came later did not exist yet
+        ret.readable = False
+        read_findings.append(Finding("after_as_of", f"该文件于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的日期"
+                                     f"{cycle.as_of:%Y-%m-%d}，未计入本次汇总", Severity.WARNING, file=ret.file_name))
     for i, ret in enumerate(returns, start=1):
         read_findings += read_one(ret, cycle.tasks)
         if progress:
             progress(i, len(returns), ret.file_name)
-    return period, validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
+    check = validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
+    check.returns += future
+    return period, check
 
 
 def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
@@ -146,6 +155,30 @@ class CheckResult:
     findings_path: Path
     summary_path: Path | None = None
     pdf_path: Path | None = None
+    feedback: list[Path] = field(default_factory=list)
+
+
+def write_feedback(cycle: Cycle, summary: MonthSummary, folder: Path) -> list[Path]:
+    """One short text per office with something to fix, for the clerk to send back (templates/feedback.j2)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("反馈_*.txt"):
+        old.unlink()
+    fix_by = add_workdays(cycle.as_of, 2)
+    paths = []
+    for row in summary.offices:
+        office = row.office.name
+        mine = sorted((f for f in summary.findings if f.office == office),
+                      key=lambda f: (f.severity is not Severity.ERROR, f.sheet, f.row or 0, f.cell))
+        if not mine:
+            continue
+        text = render("feedback.j2", office=office, title=form_title(cycle.config.bureau, summary.period),
+                      returned=bool(row.file), file=row.file, findings=mine, as_of=cycle.as_of,
+                      deadline=summary.period.deadline, fix_by=fix_by,
+                      errors=any(f.severity is Severity.ERROR for f in mine), sender=f"{cycle.config.bureau}办公室")
+        path = folder / f"反馈_{office}.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> CheckResult:
@@ -158,6 +191,7 @@ def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> Ch
         ledger.record_validation(month, check.returns, summary.findings)
         result = CheckResult(summary, write_findings_workbook(summary, folder / f"校验问题_{month}.xlsx",
                                                               cycle.amber_days, cycle.fills))
+        result.feedback = write_feedback(cycle, summary, folder / "反馈")
         if merge:
             result.summary_path = write_summary(summary, folder / summary_file_name(month), cycle.amber_days,
                                                cycle.fills)
