@@ -59,7 +59,7 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
             continue
         if ret.received_at.date() > period.deadline:
             late = (ret.received_at.date() - period.deadline).days
-            check.findings.append(Finding("late", f"{office}于{ret.received_at:%m月%d日}报送，晚于截止日期"
+            check.findings.append(Finding("late", f"{office}于{ret.received_at.month}月{ret.received_at.day}日报送，晚于截止日期"
                                           f"{period.deadline.month}月{period.deadline.day}日{late}天",
                                           WARNING, office=office, file=ret.file_name))
         check.findings += _check_content(ret, tasks, period, as_of)

@@ -8,7 +8,6 @@ what clerks do (listed in FAULTS), writing received.yaml with the time each file
 """
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 import yaml
