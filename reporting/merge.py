@@ -127,6 +127,9 @@ class _Book:
                 ws.write(row, first, label, self.f[(lt, "center")])
         ws.set_row(row, 30)
 
+    def note(self, ws, row: int, text: str, ncols: int) -> None:
+        ws.merge_range(row, 0, row, ncols - 1, text, self.f["para"])
+
     def light_cell(self, ws, row, col, value, lt, kind=None):
         fmt = self.f.get((lt, kind) if kind else lt) or self.f[kind or "cell"]
         if kind == "date" and value is not None and not isinstance(value, str):
@@ -246,7 +249,7 @@ class _Book:
             ws.write(r, 7, row.progress or "", self.f["cell"])
             ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
         if not rows:
-            ws.write(top, 0, "截至今日没有逾期未完成的节点。", self.f["para"])
+            self.note(ws, top, "截至今日没有逾期未完成的节点。", len(headers))
         ws.autofilter(top - 1, 0, max(top - 1 + len(rows), top), len(headers) - 1)
 
     def changes(self) -> None:
@@ -264,8 +267,8 @@ class _Book:
             ws.write(r, 5, c.note, self.f["cell"])
             ws.set_row(r, row_height(c.milestone.text if c.milestone else "", 50))
         if not self.s.changes:
-            ws.write(top, 0, "与上月相比没有变化。" if self.s.has_previous else
-                     f"没有{self.s.period.previous()}的汇总记录，无法比较；上月汇总后本表自动生成。", self.f["para"])
+            self.note(ws, top, "与上月相比没有变化。" if self.s.has_previous else
+                      f"没有{self.s.period.previous()}的汇总记录，无法比较；上月汇总后本表自动生成。", len(headers))
         ws.autofilter(top - 1, 0, max(top - 1 + len(self.s.changes), top), len(headers) - 1)
 
     def submissions(self) -> None:
@@ -303,7 +306,7 @@ def write_findings_sheet(book: _Book, findings) -> None:
             ws.write(r, c, v, book.f["cell"])
         ws.set_row(r, row_height(f.message, 70))
     if not findings:
-        ws.write(top, 0, "未发现问题。", book.f["para"])
+        book.note(ws, top, "未发现问题。", len(headers))
     ws.autofilter(top - 1, 0, max(top - 1 + len(findings), top), len(headers) - 1)
 
 

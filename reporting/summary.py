@@ -84,6 +84,7 @@ class MonthSummary:
 
 
 NOT_RETURNED = "未报送"
+MISSING_ROW = "表中缺失"
 
 
 def state_items(s: MonthSummary) -> list[tuple]:
@@ -132,14 +133,14 @@ def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: dat
     for task in tasks.tasks:
         ret = check.chosen.get(task.lead)
         report = ret.tasks.get(task.key) if ret else None
-        progress = report.progress if report else ""
+        progress = report.progress if report else ("（报表中缺少该任务）" if ret else "")
         problems = report.problems if report else ""
         if not task.milestones:
             rows.append(MilestoneRow(task, None, "" if ret else NOT_RETURNED, None, None, 0, progress, problems))
         for m in task.milestones:
             mr = report.milestones.get(m.key) if report else None
             lt = light(m, mr, as_of, amber_days)
-            status = (mr.status if mr else "") if ret else NOT_RETURNED
+            status = (mr.status if mr else MISSING_ROW) if ret else NOT_RETURNED
             rows.append(MilestoneRow(task, m, status, mr.completed_on if mr else None, lt,
                                      days_overdue(m, as_of) if lt is Light.OVERDUE else 0, progress, problems))
 
