@@ -11,7 +11,7 @@ import logging
 import sys
 from collections import Counter
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import click
 
@@ -103,7 +103,7 @@ def validate(config_path, as_of, month):
     result = steps.validate(c, month, progress_printer("校验"))
     _print_offices(result.summary)
     _print_findings(result.summary)
-    click.echo(f"校验问题：{result.findings_path}")
+    _print_outputs(result)
 
 
 @main.command()
@@ -164,8 +164,10 @@ def demo(out_dir, as_of):
             click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表：{filled.folder}")
             _print_collect(steps.collect_month(c, month))
             _print_result(steps.merge(c, month))
-        click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如：yuebao merge --config {config} --month "
-                   f"{sample.DEMO_MONTHS[-1]} --as-of 2022-07-05")
+        last = sample.DEMO_MONTHS[-1]
+        later = sample.DEMO_AS_OF[last] + timedelta(days=14)
+        click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
+                   f"  yuebao merge --config {config} --month {last} --as-of {later:%Y-%m-%d}")
     except YuebaoError as exc:
         click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
         sys.exit(2)
@@ -215,7 +217,13 @@ def _print_result(result) -> None:
         click.echo(f"汇总表：{result.summary_path}")
     if getattr(result, "pdf_path", None):
         click.echo(f"PDF：{result.pdf_path}")
+    _print_outputs(result)
+
+
+def _print_outputs(result) -> None:
     click.echo(f"校验问题：{result.findings_path}")
+    if result.feedback:
+        click.echo(f"反馈意见：{result.feedback[0].parent}（{len(result.feedback)}个股室，可直接发给各股室）")
 
 
 def _print_task_list_findings(c) -> None:

@@ -17,8 +17,8 @@ from .errors import YuebaoError
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "config.yaml"
 RETURNS = ROOT / "workbooks" / "returns"
-DEMO_MONTHS = ("2022-06",)
-DEMO_AS_OF = {"2022-06": date(2022, 6, 25)}
+DEMO_MONTHS = ("2022-06", "2022-07")
+DEMO_AS_OF = {"2022-06": date(2022, 6, 25), "2022-07": date(2022, 7, 25)}
 
 
 def prepare(out_dir: str | Path) -> Path:

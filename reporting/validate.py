@@ -47,7 +47,7 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
         for old in mine[:-1]:
             old.superseded_by = newest.file_name
             check.findings.append(Finding("superseded", f"{office}报送了多份报表，已采用较新的“{newest.file_name}”，"
-                                          f"本文件（{old.received_at:%m月%d日 %H:%M}收到）保留在存档中但不计入汇总",
+                                          f"本文件（{old.received_at.month}月{old.received_at.day}日{old.received_at:%H:%M}收到）保留在存档中但不计入汇总",
                                           WARNING, office=office, file=old.file_name))
 
     for office in offices:

@@ -48,6 +48,18 @@ def demo_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture
+def demo_copy(demo_dir, tmp_path) -> Path:
+    """A private copy of the demo folder, for tests that run commands which change it."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_dir, target)
+    return target
+
+
+def answers(month: str) -> dict:
+    return yaml.safe_load((ROOT / "workbooks" / "sample" / f"progress_{month}.yaml").read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def june_answers() -> dict:
     return yaml.safe_load((ROOT / "workbooks" / "sample" / "progress_2022-06.yaml").read_text(encoding="utf-8"))

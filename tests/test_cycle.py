@@ -24,10 +24,10 @@ def summary(demo_dir):
     return openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
 
 
-def rows_of(ws, _=None):
+def rows_of(ws, header_row=None):
     """The table under the sheet's header row (found, not assumed), as dicts header -> cell."""
-    header_row = next(r for r in range(1, 8) if ws.cell(r, 1).fill.fgColor.rgb.endswith("D9E1F2")
-                      and ws.cell(r, 2).value)
+    header_row = header_row or next(r for r in range(1, 8) if ws.cell(r, 1).fill.fgColor.rgb.endswith("D9E1F2")
+                                    and ws.cell(r, 2).value)
     headers = [c.value for c in ws[header_row]]
     for row in ws.iter_rows(min_row=header_row + 1):
         yield {h: c for h, c in zip(headers, row) if h}
@@ -46,7 +46,7 @@ def test_summary_has_the_chiefs_sheets(summary):
 
 def test_every_injected_fault_reported_once(summary):
     found = Counter()
-    for row in rows_of(summary["校验问题"], 3):
+    for row in rows_of(summary["校验问题"]):
         if row["类别"].value:
             found[(row["类别"].value, row["股室"].value, row["严重程度"].value)] += 1
     expected = Counter()
@@ -66,7 +66,7 @@ def test_every_injected_fault_reported_once(summary):
 
 
 def test_messages_name_file_sheet_row_and_cell(summary):
-    altered = [r for r in rows_of(summary["校验问题"], 3) if r["类别"].value == "definition_altered"]
+    altered = [r for r in rows_of(summary["校验问题"]) if r["类别"].value == "definition_altered"]
     assert altered
     for r in altered:
         assert r["文件"].value.endswith(".xlsx") and r["工作表"].value == "进展情况表"
@@ -75,7 +75,7 @@ def test_messages_name_file_sheet_row_and_cell(summary):
 
 
 def test_submission_status_per_office(summary):
-    state = {r["牵头股室"].value: r for r in rows_of(summary["报送情况"], 3) if r["牵头股室"].value}
+    state = {r["牵头股室"].value: r for r in rows_of(summary["报送情况"]) if r["牵头股室"].value}
     tasks = read_task_list(SAMPLE_TASKS)
     assert set(state) == set(tasks.lead_offices())
     for office, row in state.items():
@@ -107,7 +107,7 @@ def test_milestone_colours_follow_the_returns_and_the_as_of_date(summary, june_a
             by_text[(t.no, m.text)] = expected_light(m, ans)
     ws = summary["汇总"]
     seen, no = 0, None
-    for row in rows_of(ws, 3):
+    for row in rows_of(ws):
         if row["序号"].value:
             no = str(row["序号"].value)
         if not row["关键节点"].value:
@@ -121,7 +121,7 @@ def test_milestone_colours_follow_the_returns_and_the_as_of_date(summary, june_a
 
 
 def test_overdue_sheet_lists_only_overdue_sorted_by_days(summary):
-    rows = [r for r in rows_of(summary["逾期事项"], 3) if r["关键节点"].value]
+    rows = [r for r in rows_of(summary["逾期事项"]) if r["关键节点"].value]
     assert rows, "the sample has overdue milestones"
     days = [r["逾期天数"].value for r in rows]
     assert days == sorted(days, reverse=True)
@@ -138,13 +138,15 @@ def test_summary_is_printable(summary):
         assert ws.freeze_panes, ws.title
 
 
-def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_dir):
+def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_copy):
+    demo_dir = demo_copy
     inbox = demo_dir / "收件箱" / "2022-06"
     originals = {p.name: p.read_bytes() for p in inbox.iterdir()}
     archived = list((demo_dir / "2022-06" / "存档").iterdir())
     assert len(archived) == len(originals)
     db = demo_dir / "台账.sqlite3"
-    count = lambda: sqlite3.connect(db).execute("SELECT COUNT(*) FROM returns").fetchone()[0]  # noqa: E731
+    count = lambda: sqlite3.connect(db).execute(  # noqa: E731
+        "SELECT COUNT(*) FROM returns WHERE month='2022-06'").fetchone()[0]
     assert count() == len(originals)
     again = yuebao("run", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06", "--as-of", "2022-06-25")
     assert again.returncode == 0, again.stderr
@@ -153,12 +155,13 @@ def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_dir):
     assert {p.name: p.read_bytes() for p in inbox.iterdir()} == originals  # inbox untouched
 
 
-def test_as_of_moves_the_colours(demo_dir):
+def test_as_of_moves_the_colours(demo_copy):
+    demo_dir = demo_copy
     """The same returns judged a month later: June's amber milestones have turned red."""
     later = AS_OF + timedelta(days=30)
     result = yuebao("merge", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06",
                     "--as-of", later.isoformat())
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
-    overdue_due = [r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"], 3) if r["关键节点"].value]
+    overdue_due = [r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"]) if r["关键节点"].value]
     assert overdue_due and max(overdue_due) > AS_OF  # something due after 25 June is now overdue

@@ -27,6 +27,11 @@ FAULTS = {
                                  ("T08-M2", "主要内容和关键时间节点计划", "二是7月底前完成企业校园招聘和毕业生就业推荐工作。")]},
         "人事股": {"rename": "人事股6月份重点工作进展（定稿）.xlsx"},          # saved under its own name
     },
+    "2022-07": {
+        "督导组": {"received": "2022-07-22 09:40"},                       # returned late
+        "机关党委": {"resend": "2022-07-18 11:05"},   # first sent without progress for a task, then corrected
+        "基安股": {"rename": "基安股7月进展.xlsx"},
+    },
 }
 
 
@@ -60,6 +65,15 @@ def main(month: str) -> None:
             if "delete_task" in fault:
                 simulate.delete_task_block(ws, fault["delete_task"])
             name = fault.get("rename", form_file_name(month, office))
+            if "resend" in fault:  # an earlier, incomplete version arrives first
+                first = name.replace(".xlsx", "（初稿）.xlsx")
+                key = next(iter(tasks))
+                row = simulate.rows_by_key(ws)[key]
+                kept = ws.cell(row, simulate.column("进展情况")).value
+                ws.cell(row, simulate.column("进展情况"), None)
+                wb.save(out / first)
+                received[first] = fault["resend"]
+                ws.cell(row, simulate.column("进展情况"), kept)
             wb.save(out / name)
             filled_on = who["filled_on"]
             received[name] = fault.get("received") or f"{filled_on:%Y-%m-%d} 16:{len(received) * 3 + 5:02d}"
