@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
-from .models import Office, Status, Task, TaskList
+from .models import Office, Status, TaskList
 from .period import Period
 from .texts import row_height, TEMPLATES, render
 

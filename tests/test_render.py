@@ -2,7 +2,6 @@
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from reporting.fill import form_file_name
 

@@ -2,7 +2,6 @@
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from reporting import form, simulate

@@ -1,13 +1,11 @@
 """The summary a section chief opens: counts, charts, what changed since last month, history, colours."""
 import re
 from itertools import takewhile
-import shutil
 import subprocess
 import zipfile
 from datetime import date
 
 import openpyxl
-import pytest
 import yaml
 
 from reporting.tasklist import read_task_list
