@@ -175,13 +175,13 @@ class _Book:
             bars.add_series({"name": lt.value, "categories": [name, first, 0, last, 0], "values": [name, first, col, last, col],
                              "fill": {"color": CHART_COLOURS[lt]}, "gap": 60})
         bars.set_title({"name": "各股室节点状态", "name_font": {"name": FONT, "size": 11}})
-        bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 9}})
+        bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 8}})
         bars.set_x_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
         bars.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-        bars.set_size({"width": 520, "height": 300})
+        bars.set_size({"width": 520, "height": 340})
         ws.insert_chart(below, 0, bars)
 
-        trend_row = below + 17  # the data behind the trend chart, printed as a small table too
+        trend_row = below + 19  # the data behind the trend chart, printed as a small table too
         ws.write(trend_row, 0, "月份", self.f["head"])
         ws.write(trend_row, 1, "逾期节点", self.f["head"])
         for i, (month, n) in enumerate(self.s.trend.items(), start=1):
@@ -196,7 +196,7 @@ class _Book:
         line.set_legend({"none": True})
         line.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
         line.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-        line.set_size({"width": 300, "height": 300})
+        line.set_size({"width": 300, "height": 340})
         ws.insert_chart(below, 6, line)
 
     def _state_format(self, state: str):

@@ -108,7 +108,10 @@ def find_changes(s: MonthSummary, previous: dict, before: dict) -> list[Change]:
             p = previous.get(m.key)
             was = p["light"] if p else ""
             if r.light is Light.DONE and was != Light.DONE.value:
-                changes.append(Change(NEWLY_DONE, r.task, m, f"完成日期 {r.completed_on:%Y-%m-%d}" if r.completed_on else ""))
+                note = f"完成日期 {r.completed_on:%Y-%m-%d}" if r.completed_on else ""
+                if p is not None and p["status"] in (NOT_RETURNED, MISSING_ROW):
+                    note = f"上月{p['status']}，本月报已完成" + (f"（{note}）" if note else "")
+                changes.append(Change(NEWLY_DONE, r.task, m, note))
             elif r.light is Light.OVERDUE and was != Light.OVERDUE.value:
                 changes.append(Change(NEWLY_OVERDUE, r.task, m, f"已逾期{r.days_overdue}天"))
             if r.light is not Light.DONE and was == Light.DONE.value:
