@@ -50,6 +50,11 @@ def common(fn):
     return wrapper
 
 
+def _load(config_path, as_of, month):
+    """The cycle for config.yaml, and the month asked for (default: the month of --as-of)."""
+    return steps.Cycle.load(config_path, as_of), month or _month_default(as_of)
+
+
 def month_option(fn):
     return click.option("--month", metavar="YYYY-MM", help="报告月份，如2022-06（默认本月） report month")(fn)
 
@@ -74,8 +79,7 @@ def main(verbose: bool) -> None:
 @month_option
 def fill(config_path, as_of, month):
     """为每个牵头股室生成本月预填的进展情况表。"""
-    c = steps.Cycle.load(config_path, as_of)
-    month = month or _month_default(as_of)
+    c, month = _load(config_path, as_of, month)
     result = steps.fill(c, month, progress_printer("生成"))
     tasks = sum(len(c.tasks.tasks_of(o)) for o in c.tasks.lead_offices())
     click.echo(f"已生成 {len(result.paths)} 个股室的{month}进展情况表（共{tasks}项任务）：{result.folder}")
@@ -87,8 +91,7 @@ def fill(config_path, as_of, month):
 @month_option
 def collect(config_path, as_of, month):
     """从收件箱收取报回的表格，存档并登记台账。"""
-    c = steps.Cycle.load(config_path, as_of)
-    month = month or _month_default(as_of)
+    c, month = _load(config_path, as_of, month)
     result = steps.collect_month(c, month, progress_printer("收取"))
     _print_collect(result)
 
@@ -98,8 +101,7 @@ def collect(config_path, as_of, month):
 @month_option
 def validate(config_path, as_of, month):
     """对照任务清单校验本月收到的表格，写出校验问题。"""
-    c = steps.Cycle.load(config_path, as_of)
-    month = month or _month_default(as_of)
+    c, month = _load(config_path, as_of, month)
     result = steps.validate(c, month, progress_printer("校验"))
     _print_offices(result.summary)
     _print_findings(result.summary)
@@ -112,8 +114,7 @@ def validate(config_path, as_of, month):
 @click.option("--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF")
 def merge(config_path, as_of, month, pdf):
     """汇总本月进展，写出给科室负责人的汇总表。"""
-    c = steps.Cycle.load(config_path, as_of)
-    month = month or _month_default(as_of)
+    c, month = _load(config_path, as_of, month)
     result = steps.merge(c, month, progress_printer("读取"), pdf=pdf)
     _print_result(result)
 
@@ -123,8 +124,7 @@ def merge(config_path, as_of, month, pdf):
 @month_option
 def run(config_path, as_of, month):
     """收取、校验、汇总一次完成。"""
-    c = steps.Cycle.load(config_path, as_of)
-    month = month or _month_default(as_of)
+    c, month = _load(config_path, as_of, month)
     _print_collect(steps.collect_month(c, month, progress_printer("收取")))
     _print_result(steps.merge(c, month, progress_printer("校验")))
 
