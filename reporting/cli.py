@@ -11,6 +11,7 @@ import logging
 import sys
 from collections import Counter
 import unicodedata
+from pathlib import Path
 from datetime import date, datetime, timedelta
 
 import click
@@ -171,6 +172,66 @@ def demo(out_dir, as_of):
     except YuebaoError as exc:
         click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
         sys.exit(2)
+
+
+@main.group()
+def tasks():
+    """任务清单：导入各地格式、检查。"""
+
+
+@tasks.command("import")
+@click.argument("src", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, help="任务清单所属年份（默认从标题读取） the list's year")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="输出文件（默认：原文件名_yuebao.xlsx）")
+def tasks_import(src, year, out_path):
+    """把台山式、蓬江式、市局式任务清单（xlsx或粘贴的文本）转换为yuebao格式。"""
+    from .importers import import_task_list
+    from .tasklist import write_task_list
+    try:
+        imported = import_task_list(src, year)
+        out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
+        write_task_list(imported, out)
+    except YuebaoError as exc:
+        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
+        sys.exit(2)
+    _print_task_list(imported)
+    click.echo(f"已写出yuebao格式的任务清单：{out}")
+
+
+@tasks.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False))
+def tasks_check(path, config_path):
+    """检查任务清单（默认为config.yaml中的task_list），不做转换。"""
+    from .config import load_config
+    from .tasklist import read_task_list
+    try:
+        if path is None:
+            cfg = load_config(config_path)
+            listed = read_task_list(cfg.task_list_path, cfg.year)
+        else:
+            listed = read_task_list(path)
+    except YuebaoError as exc:
+        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
+        sys.exit(2)
+    _print_task_list(listed)
+
+
+def _print_task_list(listed) -> None:
+    milestones = listed.milestones()
+    undated = [m for m in milestones if m.due is None]
+    offices = {o for t in listed.tasks for o in t.offices}
+    click.echo(f"《{listed.title}》（{listed.year}年）")
+    click.echo(f"任务 {len(listed.tasks)} 项，节点 {len(milestones)} 个，已识别日期 {len(milestones) - len(undated)} 个，"
+               f"未识别 {len(undated)} 个；牵头股室 {len(listed.lead_offices())} 个，涉及股室/单位 {len(offices)} 个")
+    click.echo(f"{_pad('序号', 6)}{_pad('牵头', 14)}{_pad('节点', 6)}任务名称")
+    for t in listed.tasks:
+        click.echo(f"{_pad(t.no, 6)}{_pad(t.lead, 14)}{_pad(len(t.milestones), 6)}{t.name}")
+    for m in undated:
+        click.echo(f"  未识别日期：{m.key} “{m.text}”——{m.date_note}")
+    for f in listed.findings:
+        if f.code != "undated_milestone":
+            click.echo(f"  [{f.severity.value}] {f.message}")
 
 
 # -- printing ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from .models import Milestone
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
-_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|\(\s*\d{1,2}\s*\)|\d{1,2}\s*[.、](?!\d)|[①-⑳])")
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|[\d０-９]{1,2}\s*[.、．](?![\d０-９])|[①-⑳])")
 _HEADING = re.compile(r"关键(时间)?节点.*[:：]\s*$")
 _TAGS = re.compile(r"</?p>|<br\s*/?>", re.I)
 
@@ -117,7 +117,7 @@ _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     """The due date(s) of one milestone phrase; [] when none can be read (see the module docstring)."""
-    text = normalise(phrase)
+    text = normalise(_NUMBERED.sub("", phrase, count=1))  # "①1月底前": the ① is not part of the date
     found: list[tuple[int, int, list[date], str]] = []  # (start, -length, dates, note)
     for regex, reader, label in PATTERNS:
         for m in regex.finditer(text):
@@ -150,7 +150,7 @@ def split_content(text: str) -> tuple[str, list[str]]:
     for line in lines:
         if _HEADING.search(line) and len(line) < 30:
             continue
-        if _NUMBERED.match(unicodedata.normalize("NFKC", line)):
+        if _NUMBERED.match(line):
             phrases.append(line)
         elif phrases:
             phrases[-1] += "\n" + line  # continuation of the milestone above

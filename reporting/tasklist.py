@@ -127,7 +127,8 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     ws.title = SHEET
     headers = ["序号", "任务名称", "主要内容和关键时间节点计划", "责任股室", "牵头股室", "备注", "任务编码"]
     widths = [6, 22, 70, 16, 12, 28, 10]
-    ws.append([tasks.title])
+    title = tasks.title if _YEAR.search(tasks.title) else f"{tasks.title}（{tasks.year}年）"  # the reader needs the year
+    ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")

@@ -1,0 +1,74 @@
+"""Milestone dates read from free text: every phrase of the seeds, generated phrases, and the undated."""
+import calendar
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reporting.milestones import parse_milestones, read_due
+
+FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+CN = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
+NUMBERING = ["一是", "二是", "(1)", "（2）", "3.", "4、", "①", ""]
+FILLER = st.text(alphabet="完成开展推进工作方案建设培训学校验收", min_size=0, max_size=12)
+
+
+@st.composite
+def dated_phrase(draw):
+    month = draw(st.integers(1, 12))
+    last = calendar.monthrange(2022, month)[1]
+    kind = draw(st.sampled_from(["底前", "底", "末", "day"]))
+    day = draw(st.integers(1, last)) if kind == "day" else last
+    month_text = draw(st.sampled_from([str(month), str(month).translate(FULL), CN[month]]))
+    when = f"{month_text}月{day}日" if kind == "day" else f"{month_text}月{kind}"
+    if kind == "day" and draw(st.booleans()):
+        when = f"{month_text}月{str(day).translate(FULL)}日"
+    text = f"{draw(st.sampled_from(NUMBERING))}{draw(st.sampled_from(['', ' ']))}{when}{draw(FILLER)}。"
+    return text, date(2022, month, day)
+
+
+@settings(max_examples=300, deadline=None)
+@given(dated_phrase())
+def test_generated_phrases_read_the_right_date(case):
+    text, expected = case
+    assert [d for d, _ in read_due(text, 2022)] == [expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(FILLER)
+def test_text_without_dates_is_never_given_one(text):
+    assert read_due(text, 2022) == []
+
+
+def test_phrases_listed_in_the_seeds():
+    cases = {
+        "一是3月底前完成招标文件编制": date(2022, 3, 31), "(1) 完成方案 3月31日": date(2022, 3, 31),
+        "6月底前": date(2022, 6, 30), "10月底前": date(2022, 10, 31), "12月底前": date(2022, 12, 31),
+        "上半年完成": date(2022, 6, 30), "下半年": date(2022, 12, 31), "年内完成": date(2022, 12, 31),
+        "年底前完成": date(2022, 12, 31), "2023年秋季学期投入使用": date(2023, 9, 1),
+        "12月施工进度完成30%": date(2022, 12, 31), "第一季度完成": date(2022, 3, 31), "第三季度": date(2022, 9, 30),
+        "2025年前建成": date(2024, 12, 31), "到2023年，15所学校": date(2023, 12, 31), "６月３０日": date(2022, 6, 30),
+        "12月10日前": date(2022, 12, 10), "2022.6.15完成": date(2022, 6, 15), "6月中旬": date(2022, 6, 20),
+        "6月上旬": date(2022, 6, 10), "十二月底前": date(2022, 12, 31),
+        "一是5月底前制定《工作计划(2012-2025)》": date(2022, 5, 31),
+    }
+    for text, expected in cases.items():
+        assert read_due(text, 2022)[0][0] == expected, text
+
+
+def test_recurring_phrase_is_one_milestone_a_month():
+    _, milestones = parse_milestones("T01", "关键节点：\n一是每月20日前报送进展。", 2022)
+    assert [m.due for m in milestones] == [date(2022, mon, 20) for mon in range(1, 13)]
+    assert len({m.key for m in milestones}) == 12 and {m.text for m in milestones} == {"一是每月20日前报送进展。"}
+
+
+def test_undated_milestone_is_kept_with_a_reason():
+    overview, milestones = parse_milestones("T02", "概述。\n关键节点：\n一是加强统筹协调。\n二是6月底前完成验收。", 2022)
+    assert overview == "概述。"
+    assert [(m.text, m.due) for m in milestones] == [("一是加强统筹协调。", None), ("二是6月底前完成验收。", date(2022, 6, 30))]
+    assert "未能识别" in milestones[0].date_note
+
+
+def test_continuation_lines_stay_with_their_milestone():
+    _, milestones = parse_milestones("T03", "一是3月底前完成方案。\n完成设计。\n二是6月底前施工。", 2022)
+    assert [m.text for m in milestones] == ["一是3月底前完成方案。\n完成设计。", "二是6月底前施工。"]
