@@ -174,6 +174,62 @@ def demo(out_dir, as_of):
         sys.exit(2)
 
 
+@main.command()
+@common
+@month_option
+@click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不发送 print, do not send")
+def remind(config_path, as_of, month, dry_run):
+    """提醒未报送的股室，以及节点即将到期的股室（以--as-of为今天）。"""
+    from .plan import REMIND_MILESTONES, REMIND_MISSING, Action
+    from .remind import build_notices, dispatch
+    from .notify import Mailer
+    c, month = _load(config_path, as_of, month)
+    _setup_log(c)
+    mailer = Mailer(c.config.data["smtp"])
+    sent = skipped = 0
+    for kind in (REMIND_MISSING, REMIND_MILESTONES):
+        for notice in build_notices(c, Action(kind, month), c.as_of, dry_run):
+            if dry_run:
+                click.echo(f"—— 致 {notice.office}（{', '.join(notice.to) or '无邮箱'}）：{notice.subject}\n{notice.body}\n")
+                sent += 1
+                continue
+            outcome = dispatch(c, notice, c.as_of, mailer)
+            skipped += outcome == "skipped"
+            sent += outcome != "skipped"
+    verb = "将发送" if dry_run else "已处理"
+    click.echo(f"提醒：{verb} {sent} 条，今天已发过而跳过 {skipped} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
+               + ("" if dry_run else f"；日志：{c.config.resolve(c.config.data['schedule']['log'])}"))
+
+
+@main.command()
+@common
+@click.option("--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit")
+def schedule(config_path, as_of, once):
+    """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
+    from .scheduler import run_forever, run_once
+    c = steps.Cycle.load(config_path, as_of)
+    _setup_log(c)
+    if once:
+        report = run_once(config_path, c.as_of)
+        names = "、".join(_action_names(report.actions)) or "无"
+        click.echo(f"{report.day:%Y-%m-%d} 计划：{names}；发送 {len(report.sent)} 条，跳过（已发过）{report.skipped} 条，"
+                   f"问题 {len(report.problems)} 条")
+        for p in report.problems:
+            click.echo(f"  ！{p}")
+        return
+    run_forever(config_path, click.echo)
+
+
+def _action_names(actions):
+    from .plan import NAMES_ZH
+    return [f"{NAMES_ZH[a.kind]}（{a.month}）" for a in actions]
+
+
+def _setup_log(c) -> None:
+    from .scheduler import setup_log
+    setup_log(c.config)
+
+
 @main.group()
 def tasks():
     """任务清单：导入各地格式、检查。"""

@@ -42,6 +42,27 @@ SCHEMA: dict[str, Any] = {
         "undated": (str, "#D9D9D9"),
     },
     "ledger": (str, "output/ledger.sqlite3"),
+    "schedule": {                              # the plan `yuebao schedule` follows
+        "time": (str, "08:30"),                # when the daily check runs (HH:MM)
+        "remind_day": (int, 15),               # remind missing offices on this day (next working day if off)
+        "milestone_window_days": (int, 14),    # Monday reminders: milestones due within this many days
+        "chiefs": (list, []),                  # e-mail addresses that receive the summary
+        "log": (str, "output/yuebao.log"),     # rotating log file
+        "reminder_files": (bool, True),        # also write each reminder as a text file in the outbox
+        "webhook": (str, ""),                  # optional URL: each reminder POSTed as JSON
+        "webhook_timeout": (int, 10),
+    },
+    "smtp": {
+        "host": (str, ""),                     # empty: no e-mail, reminders go to files/webhook only
+        "port": (int, 25),
+        "security": (str, "none"),             # none | starttls | ssl
+        "user": (str, ""),
+        "password_env": (str, "YUEBAO_SMTP_PASSWORD"),  # the password is read from this environment variable
+        "sender": (str, ""),
+        "retries": (int, 3),
+        "backoff_seconds": (int, 5),           # waits 5 s, 10 s, 20 s … between tries
+        "timeout": (int, 30),
+    },
     "offices": (dict, {}),                     # office name -> contact details (OFFICE_KEYS)
 }
 OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
@@ -102,6 +123,10 @@ def load_config(path: str | Path) -> Config:
     data = _check(raw, SCHEMA, "")
     _check_offices(data["offices"])
     _check_colours(data["colours"])
+    if data["smtp"]["security"] not in ("none", "starttls", "ssl"):
+        raise YuebaoError("配置项“smtp.security”只能是 none、starttls 或 ssl", "smtp.security must be none, starttls or ssl")
+    if not re.fullmatch(r"\d{1,2}:\d\d", data["schedule"]["time"]):
+        raise YuebaoError("配置项“schedule.time”应写成如 08:30", "schedule.time must look like HH:MM")
     return Config(data=data, path=path.resolve())
 
 

@@ -6,6 +6,8 @@ the older one without deleting it.
 """
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -50,6 +52,21 @@ CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month,
     problems TEXT NOT NULL,
     PRIMARY KEY (month, item)
 );
+CREATE TABLE IF NOT EXISTS notices (        -- every reminder and mailing, so none is sent twice
+    action TEXT NOT NULL,
+    month TEXT NOT NULL,
+    office TEXT NOT NULL,                     -- '' for the chiefs
+    day TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL,                     -- sending | sent | failed | no_address | written
+    owner TEXT NOT NULL,                      -- host:pid of the process sending it
+    tries INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (action, month, office, day)
+);
+CREATE TABLE IF NOT EXISTS schedule_days (day TEXT PRIMARY KEY, done_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS merges (
     month TEXT PRIMARY KEY,
     as_of TEXT NOT NULL,
@@ -131,7 +148,58 @@ class Ledger:
         row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
         return row[0] if row else None
 
+    # -- notices: claim before sending, finish after, so a crash neither loses nor doubles one --
+    def claim_notice(self, key: tuple[str, str, str, str], recipients: str, subject: str) -> bool:
+        """True if this process may send the notice now.
+
+        A new notice is claimed by inserting it; one left 'sending' by a process that no longer
+        runs (killed mid-send) is taken over; one sent, or being sent by a live process, is not.
+        """
+        owner = f"{socket.gethostname()}:{os.getpid()}"
+        now = datetime.now().isoformat(timespec="seconds")
+        with self.transaction() as db:
+            inserted = db.execute("INSERT OR IGNORE INTO notices (action, month, office, day, recipients, subject, status,"
+                                  " owner, updated_at) VALUES (?,?,?,?,?,?, 'sending', ?, ?)",
+                                  (*key, recipients, subject, owner, now)).rowcount
+            if inserted:
+                return True
+            row = db.execute("SELECT status, owner FROM notices WHERE action=? AND month=? AND office=? AND day=?",
+                             key).fetchone()
+            if row["status"] != "sending" or _alive(row["owner"]):
+                return False
+            return db.execute("UPDATE notices SET owner=?, updated_at=? WHERE action=? AND month=? AND office=? AND day=?"
+                              " AND owner=?", (owner, now, *key, row["owner"])).rowcount == 1
+
+    def finish_notice(self, key: tuple[str, str, str, str], status: str, tries: int, detail: str = "") -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE notices SET status=?, tries=?, detail=?, updated_at=? WHERE action=? AND month=? AND office=?"
+                       " AND day=?", (status, tries, detail, datetime.now().isoformat(timespec="seconds"), *key))
+
+    def notices(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
+
+    def last_schedule_day(self) -> str | None:
+        return self.db.execute("SELECT MAX(day) FROM schedule_days").fetchone()[0]
+
+    def schedule_day_done(self, day: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO schedule_days VALUES (?, ?)", (day, datetime.now().isoformat(timespec="seconds")))
+
     def count(self, month: str | None = None) -> int:
         if month is None:
             return self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
         return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
+
+
+def _alive(owner: str) -> bool:
+    """Is the process that claimed a notice still running (on this machine)?"""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname():
+        return True  # another machine's process: assume it is at work
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return True

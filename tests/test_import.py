@@ -111,14 +111,14 @@ def pengjiang_xlsx(tmp_path: Path) -> Path:
     for col in "ABCGH":
         ws.merge_cells(f"{col}2:{col}3")
     ws.merge_cells("D2:F2")
-    start, section = None, None
+    start = None
     for row in pengjiang_rows():
         r = ws.max_row + 1
         ws.append([row[0] or None, int(row[1]), *row[2:]])
         if row[0]:
             if start and r - 1 > start:
                 ws.merge_cells(start_row=start, start_column=1, end_row=r - 1, end_column=1)
-            start, section = r, row[0]
+            start = r
     ws.merge_cells(start_row=start, start_column=1, end_row=ws.max_row, end_column=1)
     path = tmp_path / "蓬江工作清单.xlsx"
     wb.save(path)
