@@ -42,6 +42,9 @@ SCHEMA: dict[str, Any] = {
         "undated": (str, "#D9D9D9"),
     },
     "ledger": (str, "output/ledger.sqlite3"),
+    "collect": {
+        "max_file_mb": (int, 20),              # larger files are refused unopened (a form is < 1 MB)
+    },
     "schedule": {                              # the plan `yuebao schedule` follows
         "time": (str, "08:30"),                # when the daily check runs (HH:MM)
         "remind_day": (int, 15),               # remind missing offices on this day (next working day if off)

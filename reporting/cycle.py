@@ -22,6 +22,7 @@ from .pdf import to_pdf
 from .period import Period, make_period
 from .workdays import add_workdays
 from .returns import read_return
+from .sheets import MAX_FILE_BYTES
 from .summary import SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, state_items
 from .tasklist import read_task_list
 from .texts import render
@@ -105,7 +106,7 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
         read_findings.append(Finding("after_as_of", f"该文件于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的日期"
                                      f"{cycle.as_of:%Y-%m-%d}，未计入本次汇总", Severity.WARNING, file=ret.file_name))
     for i, ret in enumerate(returns, start=1):
-        read_findings += read_one(ret, cycle.tasks)
+        read_findings += read_one(ret, cycle.tasks, cycle.config.data["collect"]["max_file_mb"] * 1024 * 1024)
         if progress:
             progress(i, len(returns), ret.file_name)
     check = validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
@@ -113,7 +114,7 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
     return period, check
 
 
-def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
+def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:
     """Read one return; whatever goes wrong becomes a finding for that file, never a crash."""
     name = Path(ret.file_name).name
     if name.startswith("~$"):
@@ -121,7 +122,7 @@ def read_one(ret: Return, tasks: TaskList) -> list[Finding]:
         return [Finding("lock_file", "这是Excel或WPS打开文件时自动生成的临时文件（~$开头），不是报表，已忽略。"
                         "如该股室的报表仍显示未报送，请关闭Excel后重新发送原文件", Severity.WARNING, file=ret.file_name)]
     try:
-        return read_return(ret, ret.archived_path, tasks)
+        return read_return(ret, ret.archived_path, tasks, max_bytes)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         log.exception("reading %s failed", ret.file_name)
         ret.readable = False

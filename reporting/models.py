@@ -145,6 +145,7 @@ class Return:
     filled_on: date | None = None  # 填报日期
     sheet: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # header -> column letter as found
+    formula_cells: set[str] = field(default_factory=set)   # formulas with no saved result ("F7")
     readable: bool = True
     tasks: dict[str, TaskReport] = field(default_factory=dict)
     accepted: bool = True

@@ -7,8 +7,10 @@ nothing a clerk wrote is dropped without one.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
+import openpyxl
 from openpyxl.utils import get_column_letter
 
 from . import cells, form
@@ -31,7 +33,38 @@ def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_F
     if suffix in (".xls", ".csv", ".txt", ".et", ".ods"):
         findings.append(Finding("old_format", f"收到的是{suffix}格式的文件，已尽量读取；下次请使用下发的.xlsx表格报送",
                                 Severity.WARNING, file=ret.file_name))
-    return findings + _read(sheets, hidden, ret, tasks)
+    findings += _read(sheets, hidden, ret, tasks)
+    ret.formula_cells = _formulas_without_values(path, ret.sheet)
+    return findings
+
+
+def _formulas_without_values(path: Path, sheet: str) -> set[str]:
+    """Cells holding a formula whose result was never saved (written by a program, not Excel).
+
+    calamine reads such a cell as empty; the clerk must be told why.  The package is scanned for
+    formula tags first, so ordinary returns are not opened twice.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+            if not any(b"<f>" in x or b"<f " in x for x in xml):
+                return set()
+        wb = openpyxl.load_workbook(path, read_only=True)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return set()
+    try:
+        if sheet not in wb.sheetnames:
+            return set()
+        found = set()
+        for row, cached in zip(wb[sheet].iter_rows(), values[sheet].iter_rows()):
+            for cell, value in zip(row, cached):
+                if isinstance(cell.value, str) and cell.value.startswith("=") and value.value in (None, ""):
+                    found.add(cell.coordinate)
+        return found
+    finally:
+        wb.close()
+        values.close()
 
 
 def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList) -> list[Finding]:
@@ -40,6 +73,19 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
     if form.META_SHEET in sheets:
         meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[form.META_SHEET] if r and len(r) > 1}
     sheet, grid, header_at = _find_form_sheet(sheets)
+    if sheet is None:
+        sheet, grid = _sheet_with_keys(sheets, tasks)
+        if sheet is not None:  # the header rows were deleted: the hidden keys still say which row is which
+            ret.sheet = sheet
+            findings.append(Finding("header_missing", "表头行被删除，已按隐藏的任务键和下发表格的列顺序读取，请核对；"
+                                    "下次请勿删除表头", Severity.WARNING, file=ret.file_name, sheet=sheet))
+            ret.office, ret.month = meta.get("office", ""), meta.get("month", "")
+            columns = {h: i for i, h in enumerate(form.HEADERS)}
+            ret.columns = {h: get_column_letter(i + 1) for h, i in columns.items()}
+            keys = {t.key for t in tasks.tasks}
+            first = next(i for i, r in enumerate(grid) if r and cells.text(r[0]).split("-M")[0] in keys)
+            _read_rows(grid, first - 1, columns, ret, tasks, findings, sheet)
+            return findings
     if sheet is None:
         ret.readable = False
         return [Finding("no_form_sheet", "文件中找不到进展情况表（没有含“项目名称”“进展情况”表头的工作表）。"
@@ -74,6 +120,15 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
                                 Severity.WARNING, file=ret.file_name, sheet=sheet))
     _read_rows(grid, header_at, columns, ret, tasks, findings, sheet)
     return findings
+
+
+def _sheet_with_keys(sheets: dict[str, list[list]], tasks: TaskList):
+    """A sheet whose first column holds this task list's keys, when no header can be found."""
+    keys = {t.key for t in tasks.tasks}
+    for name, grid in sheets.items():
+        if name != form.META_SHEET and sum(cells.text(r[0]) in keys for r in grid if r) >= 1:
+            return name, grid
+    return None, []
 
 
 def _find_form_sheet(sheets: dict[str, list[list]]):

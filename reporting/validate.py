@@ -92,6 +92,8 @@ def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) ->
 
     def finding(code, message, severity=ERROR, row=None, header=None, task_key=""):
         cell = f"{ret.columns[header]}{row}" if header in ret.columns and row else ""
+        if cell in ret.formula_cells:
+            message += "（该单元格是公式，但文件中没有保存计算结果：请在Excel中打开后保存，或直接填写内容）"
         out.append(Finding(code, message, severity, office=ret.office, file=ret.file_name, sheet=ret.sheet,
                            row=row, cell=cell, task_key=task_key))
 

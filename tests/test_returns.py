@@ -33,7 +33,7 @@ def answered(c: Cycle, office: str, tmp: Path, status="已完成", **changes) ->
                 ws.unmerge_cells(str(rng))
             for i, values in enumerate(reversed(rows)):
                 for j, v in enumerate(values, start=1):
-                    ws.cell(form.FIRST_DATA_ROW + i, j, v)
+                    ws.cell(form.FIRST_DATA_ROW + i, j).value = v
         elif action == "rename_sheet":
             ws.title = arg
         elif action == "retype":

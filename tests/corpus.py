@@ -1,0 +1,60 @@
+"""Returned files in every state clerks send them, generated from a real filled form."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from reporting import form, simulate
+from reporting.cells import text
+from reporting.sheets import load_sheets
+
+OFFICE = "人事股"    # one task, six milestones: small and complete
+
+
+def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | None = None) -> Path:
+    """A complete, correct return from `office`; `typed` overrides cells by (key, header)."""
+    wb, ws = simulate.open_form(outbox / f"进展情况表_2022-06_{office}.xlsx")
+    rows = simulate.rows_by_key(ws)
+    answers = {}
+    for key in rows:
+        if "-M" not in key and key.startswith("T"):
+            answers[key] = {"progress": "已按计划推进。", "problems": "无。", "milestones": {}}
+    for key in rows:
+        if "-M" in key:
+            task, seq = key.split("-M")
+            answers[task]["milestones"][int(seq)] = {"status": "已完成", "completed_on": date(2022, 6, 1)}
+    simulate.answer(ws, "张三", date(2022, 6, 15), answers)
+    for (key, header), value in (typed or {}).items():
+        ws.cell(simulate.rows_by_key(ws)[key], simulate.column(header), value)
+    wb.save(dest)
+    return dest
+
+
+def libreoffice(src: Path, fmt: str, out_dir: Path) -> Path:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{out_dir}/lo", "--convert-to", fmt,
+                    "--outdir", str(out_dir), str(src)], check=True, capture_output=True, timeout=180)
+    return out_dir / f"{src.stem}.{fmt}"
+
+
+def as_csv(src: Path, dest: Path, encoding: str) -> Path:
+    sheets, _ = load_sheets(src)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[text(v) for v in row] for row in sheets[form.SHEET]])
+    dest.write_bytes(buffer.getvalue().encode(encoding))
+    return dest
+
+
+def zip_bomb(dest: Path, megabytes: int = 60) -> Path:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
+            block = b"\0" * (1 << 20)
+            for _ in range(megabytes):
+                fh.write(block)
+    return dest

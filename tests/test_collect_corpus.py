@@ -1,0 +1,288 @@
+"""Whatever clerks send back: a finding for each, nothing lost (archive + ledger), the batch goes on."""
+import os
+import sqlite3
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reporting import form, simulate
+from reporting.cycle import Cycle, collect_month, fill, validate
+
+from . import corpus
+from .conftest import soffice, write_config
+
+RECEIVED = datetime(2022, 6, 16, 9, 30).timestamp()
+
+
+@pytest.fixture(scope="module")
+def outbox(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("outbox")
+    write_config(folder)
+    fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
+    return folder / "2022-06" / "out"
+
+
+def run(tmp_path, *files, **config):
+    """Drop files in the inbox (as received on 16 June), collect and validate as of 25 June."""
+    write_config(tmp_path, **config)
+    inbox = tmp_path / "inbox" / "2022-06"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        target = inbox / f.name
+        if f.parent != inbox:
+            target.write_bytes(f.read_bytes())
+        os.utime(target, (RECEIVED, RECEIVED))
+    cycle = Cycle.load(tmp_path / "config.yaml", date(2022, 6, 25))
+    collect_month(cycle, "2022-06")
+    result = validate(cycle, "2022-06")
+    return result.summary
+
+
+def codes(summary, name):
+    return sorted(f.code for f in summary.findings if f.file == name)
+
+
+def assert_kept(tmp_path, *names):
+    """Every file is in the archive, byte for byte, and in the ledger."""
+    archive = tmp_path / "2022-06" / "archive"
+    inbox = tmp_path / "inbox" / "2022-06"
+    rows = sqlite3.connect(tmp_path / "ledger.sqlite3").execute("SELECT file_name, archived_path FROM returns").fetchall()
+    ledger = dict(rows)
+    for name in names:
+        assert name in ledger, name
+        archived = archive / os.path.basename(ledger[name])
+        assert archived.read_bytes() == (inbox / name).read_bytes(), name
+
+
+def message(summary, name, code):
+    return next(f.message for f in summary.findings if f.file == name and f.code == code)
+
+
+def test_renamed_file_is_recognised_by_content(tmp_path, outbox):
+    f = corpus.good_return(outbox, tmp_path / "6月份报表最终版(2).xlsx")
+    s = run(tmp_path, f)
+    assert codes(s, f.name) == []
+    assert next(o for o in s.offices if o.office.name == corpus.OFFICE).file == f.name
+    assert_kept(tmp_path, f.name)
+
+
+@pytest.mark.parametrize("kind", ["xls", "wps_xlsx", "xlsm", "csv_utf8", "csv_gbk"])
+def test_other_formats_are_read(tmp_path, outbox, kind):
+    soffice()
+    (tmp_path / "src").mkdir()
+    good = corpus.good_return(outbox, tmp_path / "src" / "人事股.xlsx")
+    if kind == "xls":
+        f = corpus.libreoffice(good, "xls", tmp_path / "conv")
+    elif kind == "wps_xlsx":  # another producer rewrites the whole package
+        f = corpus.libreoffice(good, "xlsx", tmp_path / "conv")
+    elif kind == "xlsm":
+        f = tmp_path / "src" / "人事股.xlsm"
+        f.write_bytes(good.read_bytes())
+    else:
+        f = corpus.as_csv(good, tmp_path / "src" / "人事股.csv", "utf-8-sig" if kind == "csv_utf8" else "gbk")
+    s = run(tmp_path, f)
+    found = codes(s, f.name)
+    assert "unreadable" not in found and next(o for o in s.offices if o.office.name == corpus.OFFICE).file == f.name
+    if kind in ("xls", "csv_utf8", "csv_gbk"):
+        assert "old_format" in found
+        assert "下次请使用下发的.xlsx表格" in message(s, f.name, "old_format")
+    assert not [c for c in found if c in ("empty_progress", "empty_status", "missing_task")]
+    assert_kept(tmp_path, f.name)
+
+
+@pytest.mark.parametrize("kind, code, advice", [
+    ("empty", "empty_file", "另存为"),
+    ("corrupt", "unreadable", "另存为"),
+    ("encrypted", "encrypted", "取消密码"),
+    ("lock", "lock_file", "临时文件"),
+    ("bomb", "zip_bomb", "未打开"),
+    ("huge", "too_large", "上限"),
+    ("notes", "not_a_workbook", "另存为"),
+])
+def test_unreadable_inputs_get_a_finding_and_are_kept(tmp_path, outbox, kind, code, advice):
+    (tmp_path / "src").mkdir()
+    src = tmp_path / "src"
+    if kind == "empty":
+        f = src / "人事股.xlsx"
+        f.write_bytes(b"")
+    elif kind == "corrupt":
+        f = src / "人事股.xlsx"
+        f.write_bytes(corpus.good_return(outbox, src / "ok.xlsx").read_bytes()[:3000])
+    elif kind == "encrypted":
+        from msoffcrypto.format.ooxml import OOXMLFile
+        good = corpus.good_return(outbox, src / "ok.xlsx")
+        f = src / "人事股（加密）.xlsx"
+        with good.open("rb") as fin, f.open("wb") as fout:
+            OOXMLFile(fin).encrypt("123456", fout)
+    elif kind == "lock":
+        f = src / "~$人事股.xlsx"
+        f.write_bytes(b"\x06\x00\xe5\xbc\xa0\xe4\xb8\x89" + b"\x20" * 157)
+    elif kind == "bomb":
+        f = corpus.zip_bomb(src / "人事股.xlsx")
+    elif kind == "huge":  # a 200 MB file costs nothing as a sparse file; it must not be read
+        f = src / "人事股（含视频）.xlsx"
+        with f.open("wb") as fh:
+            fh.truncate(200 * 1024 * 1024)
+    else:
+        f = src / "人事股.docx"
+        f.write_text("这不是表格", encoding="utf-8")
+    s = run(tmp_path, f)
+    assert code in codes(s, f.name)
+    assert advice in message(s, f.name, code)
+    assert next(o for o in s.offices if o.office.name == corpus.OFFICE).state == "未报送"
+    assert_kept(tmp_path, f.name)
+
+
+def test_another_office_and_another_month(tmp_path, outbox):
+    src = tmp_path / "src"
+    src.mkdir()
+    other = corpus.good_return(outbox, src / "办公室.xlsx")
+    wb = openpyxl.load_workbook(other)
+    wb[form.META_SHEET]["B1"] = "办公室"       # not a lead office
+    wb.save(other)
+    may = corpus.good_return(outbox, src / "人事股5月.xlsx")
+    wb = openpyxl.load_workbook(may)
+    wb[form.META_SHEET]["B2"] = "2022-05"
+    wb.save(may)
+    s = run(tmp_path, other, may)
+    assert codes(s, other.name) == ["wrong_office"] and codes(s, may.name) == ["wrong_month"]
+    assert "2022-05" in message(s, may.name, "wrong_month")
+    assert_kept(tmp_path, other.name, may.name)
+
+
+def test_two_returns_from_one_office_newest_wins(tmp_path, outbox):
+    src = tmp_path / "src"
+    src.mkdir()
+    first = corpus.good_return(outbox, src / "人事股初稿.xlsx", typed={("T04", form.PROGRESS): "初稿"})
+    second = corpus.good_return(outbox, src / "人事股定稿.xlsx", typed={("T04", form.PROGRESS): "定稿"})
+    write_config(tmp_path)
+    run(tmp_path, first)
+    later = datetime(2022, 6, 18, 10, 0).timestamp()
+    target = tmp_path / "inbox" / "2022-06" / second.name
+    target.write_bytes(second.read_bytes())
+    os.utime(target, (later, later))
+    cycle = Cycle.load(tmp_path / "config.yaml", date(2022, 6, 25))
+    collect_month(cycle, "2022-06")
+    s = validate(cycle, "2022-06").summary
+    row = next(r for r in s.rows if r.task.key == "T04")
+    assert row.progress == "定稿"
+    assert codes(s, first.name) == ["superseded"] and second.name in message(s, first.name, "superseded")
+    db = sqlite3.connect(tmp_path / "ledger.sqlite3")
+    assert db.execute("SELECT superseded_by FROM returns WHERE file_name=?", (first.name,)).fetchone()[0] == second.name
+    assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("damage, expected", [
+    ("duplicate_row", ["duplicate_row"]),
+    ("added_row", ["row_without_key"]),
+    ("task_text", ["definition_altered"]),
+    ("extra_sheet", ["extra_sheets"]),
+    ("header_moved", []),
+    ("header_deleted", ["header_missing", "no_filled_by", "no_filled_on"]),  # 填报人/日期 went with the header
+    ("merges_broken", []),
+    ("typed_dates", []),
+    ("typed_status", []),
+    ("formula", ["empty_status"]),
+])
+def test_damaged_but_readable_returns(tmp_path, outbox, damage, expected):
+    src = tmp_path / "src"
+    src.mkdir()
+    f = corpus.good_return(outbox, src / "人事股.xlsx")
+    wb, ws = simulate.open_form(f)
+    ws.protection.sheet = False
+    rows = simulate.rows_by_key(ws)
+    if damage == "duplicate_row":
+        r = rows["T04-M1"]
+        ws.insert_rows(r + 1)
+        for c in range(1, len(form.HEADERS) + 1):
+            ws.cell(r + 1, c).value = ws.cell(r, c).value
+    elif damage == "added_row":
+        ws.append([None, None, None, "补充：另开展了线上培训2期", None, None, None, None, "补充说明"])
+    elif damage == "task_text":
+        ws.cell(rows["T04"], simulate.column(form.NAME), "加强教师培训工作")
+    elif damage == "extra_sheet":
+        wb.create_sheet("说明").append(["本股室补充材料见附件"])
+    elif damage == "header_moved":
+        ws.insert_rows(1, 2)
+    elif damage == "header_deleted":
+        for rng in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(rng))
+        ws.delete_rows(1, form.HEADER_ROW)
+    elif damage == "merges_broken":
+        for rng in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(rng))
+    elif damage == "typed_dates":
+        for key, typed in (("T04-M1", "3月28日"), ("T04-M2", "2022.4.26"), ("T04-M3", "26/5"), ("T04-M4", 44727)):
+            ws.cell(rows[key], simulate.column(form.DONE_ON), typed)
+    elif damage == "typed_status":
+        ws.cell(rows["T04-M1"], simulate.column(form.STATUS), "已完成　")   # full-width space
+        ws.cell(rows["T04-M2"], simulate.column(form.STATUS), " 已完成 ")
+    elif damage == "formula":
+        ws.cell(rows["T04-M1"], simulate.column(form.STATUS), '=IF(1,"已完成","")')  # no saved result
+    wb.save(f)
+    s = run(tmp_path, f)
+    assert sorted(set(codes(s, f.name))) == sorted(expected)
+    if damage == "formula":
+        assert "公式" in message(s, f.name, "empty_status")
+    if damage == "typed_dates":
+        done = {r.milestone.key: r.completed_on for r in s.rows if r.task.key == "T04" and r.milestone}
+        assert done["T04-M1"] == date(2022, 3, 28) and done["T04-M2"] == date(2022, 4, 26)
+        assert done["T04-M3"] == date(2022, 5, 26) and done["T04-M4"] == date(2022, 6, 15)
+    assert_kept(tmp_path, f.name)
+
+
+REQUIRED = ["clear_progress", "clear_due_status", "junk_status", "change_definition", "delete_task"]
+HARMLESS = ["rename_sheet", "change_remarks", "sort_milestones"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mutations=st.lists(st.sampled_from(REQUIRED + HARMLESS), min_size=1, max_size=3, unique=True),
+       pick=st.integers(0, 5))
+def test_fuzzed_returns_never_crash_and_every_required_change_is_reported(tmp_path_factory, outbox, mutations, pick):
+    tmp = tmp_path_factory.mktemp("fuzz")
+    f = corpus.good_return(outbox, tmp / "人事股.xlsx")
+    wb, ws = simulate.open_form(f)
+    ws.protection.sheet = False
+    rows = simulate.rows_by_key(ws)
+    due_keys = [k for k in rows if "-M" in k and ws.cell(rows[k], simulate.column(form.DUE)).value.date()
+                <= date(2022, 6, 30)]
+    key = due_keys[pick % len(due_keys)]
+    expected = set()
+    for m in mutations:
+        if m == "clear_progress":
+            ws.cell(rows["T04"], simulate.column(form.PROGRESS)).value = None
+            expected.add("empty_progress")
+        elif m == "clear_due_status":
+            ws.cell(rows[key], simulate.column(form.STATUS)).value = None
+            expected.add("empty_status")
+        elif m == "junk_status":
+            ws.cell(rows[due_keys[(pick + 1) % len(due_keys)]], simulate.column(form.STATUS), "差不多")
+            expected.add("bad_status")
+        elif m == "change_definition":
+            ws.cell(rows[key], simulate.column(form.CONTENT), "改过的节点")
+            expected.add("definition_altered")
+        elif m == "delete_task":
+            simulate.delete_task_block(ws, "T04")
+            expected = {"missing_task"} | {e for e in expected if e not in ("empty_progress", "empty_status",
+                                                                             "bad_status", "definition_altered")}
+            break
+        elif m == "rename_sheet":
+            ws.title = "Sheet1"
+        elif m == "change_remarks":
+            ws.cell(rows["T04"], simulate.column(form.REMARKS), "备注随便写")
+        elif m == "sort_milestones":
+            for rng in list(ws.merged_cells.ranges):
+                ws.unmerge_cells(str(rng))
+            a, b = rows["T04-M1"], rows["T04-M2"]
+            for c in range(1, len(form.HEADERS) + 1):
+                va, vb = ws.cell(a, c).value, ws.cell(b, c).value
+                ws.cell(a, c).value = vb
+                ws.cell(b, c).value = va
+    wb.save(f)
+    s = run(tmp, f)
+    found = set(codes(s, f.name))
+    assert expected <= found, (mutations, found)
+    assert sqlite3.connect(tmp / "ledger.sqlite3").execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 1
