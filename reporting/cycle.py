@@ -6,7 +6,10 @@ schedule and run_monthly.py all call these and nothing else.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,17 +104,50 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
     read_findings: list[Finding] = []
     future = [r for r in returns if r.received_at.date() > cycle.as_of]
     returns = [r for r in returns if r.received_at.date() <= cycle.as_of]
+    max_bytes = cycle.config.data["collect"]["max_file_mb"] * 1024 * 1024
     for ret in future:  # judged as of a past day: what came later did not exist yet
         ret.readable = False
         read_findings.append(Finding("after_as_of", f"该文件于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的日期"
                                      f"{cycle.as_of:%Y-%m-%d}，未计入本次汇总", Severity.WARNING, file=ret.file_name))
-    for i, ret in enumerate(returns, start=1):
-        read_findings += read_one(ret, cycle.tasks, cycle.config.data["collect"]["max_file_mb"] * 1024 * 1024)
-        if progress:
-            progress(i, len(returns), ret.file_name)
+    if len(returns) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        returns, found = _read_parallel(returns, cycle.tasks, max_bytes, progress)
+        read_findings += found
+    else:
+        for i, ret in enumerate(returns, start=1):
+            read_findings += read_one(ret, cycle.tasks, max_bytes)
+            if progress:
+                progress(i, len(returns), ret.file_name)
     check = validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
     check.returns += future
     return period, check
+
+
+PARALLEL_FROM = 24  # below this, starting worker processes costs more than it saves
+
+
+def _read_parallel(returns: list[Return], tasks: TaskList, max_bytes: int, progress=None):
+    """Read returns on every core; order kept, so the result is the same as reading one by one."""
+    read_findings: list[Finding] = []
+    done: list[Return] = []
+    try:
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            jobs = pool.map(_read_job, [(ret, tasks, max_bytes) for ret in returns], chunksize=16)
+            for i, (ret, found) in enumerate(jobs, start=1):
+                done.append(ret)
+                read_findings += found
+                if progress:
+                    progress(i, len(returns), ret.file_name)
+    except BrokenProcessPool:  # a worker died outright (not an exception): read one by one instead
+        log.warning("parallel reading failed; reading returns one by one")
+        done, read_findings = returns, []
+        for ret in returns:
+            read_findings += read_one(ret, tasks, max_bytes)
+    return done, read_findings
+
+
+def _read_job(args):
+    ret, tasks, max_bytes = args
+    return ret, read_one(ret, tasks, max_bytes)
 
 
 def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:

@@ -7,6 +7,8 @@ can still unprotect knowingly, and validate will notice); answer cells are unloc
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,13 +45,27 @@ class FillResult:
 def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
                progress=None) -> FillResult:
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, office in enumerate(offices, start=1):
-        path = fill_office(tasks, office, period, bureau, out_dir / form_file_name(period.label, office.name))
-        paths.append(path)
-        if progress:
-            progress(i, len(offices), office.name)
+    jobs = [(tasks, office, period, bureau, out_dir / form_file_name(period.label, office.name)) for office in offices]
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # a city's offices: use every core
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            done = pool.map(_fill_job, jobs, chunksize=4)
+            paths = [_report(progress, i, len(jobs), p) for i, p in enumerate(done, start=1)]
+    else:
+        paths = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
     return FillResult(paths=paths, folder=out_dir)
+
+
+PARALLEL_FROM = 8
+
+
+def _fill_job(job) -> Path:
+    return fill_office(*job)
+
+
+def _report(progress, i: int, n: int, path: Path) -> Path:
+    if progress:
+        progress(i, n, path.stem.rsplit("_", 1)[-1])
+    return path
 
 
 def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, path: Path) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .models import Light, Severity
+from .models import Finding, Light, Severity
 from .summary import MonthSummary, NOT_RETURNED
 from .texts import row_height, render
 
@@ -41,6 +41,8 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
                   warnings=sum(f.severity is Severity.WARNING for f in s.findings))
 
 
+MAX_CELL_CHARS = 32_767      # Excel's limit per cell; longer text makes a file Excel calls corrupt
+MAX_ROWS = 1_048_576         # Excel's rows per sheet
 SHEETS = ("概览", "汇总", "逾期事项", "变化", "报送情况", "校验问题")
 PRINT_SHEETS = ("概览", "逾期事项")   # what `merge --pdf` prints for the chiefs
 
@@ -127,6 +129,15 @@ class _Book:
                 ws.write(row, first, label, self.f[(lt, "center")])
         ws.set_row(row, 30)
 
+    def clip(self, text, where: str):
+        """Text cut to Excel's cell limit, with a finding saying where and how much was cut."""
+        if not isinstance(text, str) or len(text) <= MAX_CELL_CHARS:
+            return text
+        marker = "……（超出Excel单元格长度，已截断）"
+        self.s.findings.append(Finding("cell_truncated", f"{where}的文字有{len(text)}字，超过Excel单元格上限"
+                                       f"{MAX_CELL_CHARS}字，汇总表中已截断，全文见原报表", Severity.WARNING))
+        return text[:MAX_CELL_CHARS - len(marker)] + marker
+
     def note(self, ws, row: int, text: str, ncols: int) -> None:
         ws.merge_range(row, 0, row, ncols - 1, text, self.f["para"])
 
@@ -205,9 +216,17 @@ class _Book:
     def all_milestones(self) -> None:
         headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "填报状态", "完成日期", "判定", "逾期天数",
                    "进展情况", "存在问题和下一步工作计划"]
-        ws, r = self.sheet("汇总", headers, [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32], legend=True)
-        top = r
+        widths = [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32]
+        ws, r = self.sheet("汇总", headers, widths, legend=True)
+        top, part = r, 1
         for task_rows in _group(self.s.rows):
+            if r + len(task_rows) > MAX_ROWS:  # Excel's row limit: go on in a new sheet, a task never split
+                ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
+                part += 1
+                ws, r = self.sheet(f"汇总（{part}）", headers, widths, legend=True)
+                top = r
+                self.s.findings.append(Finding("rows_split", f"汇总超过Excel单表{MAX_ROWS}行的上限，续在“汇总（{part}）”表",
+                                               Severity.WARNING))
             first = r
             for row in task_rows:
                 m, lt = row.milestone, row.light
@@ -221,8 +240,10 @@ class _Book:
                 r += 1
             task = task_rows[0].task
             progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
+            progress = self.clip(progress, f"第{task.no}项任务“{task.name}”的进展情况")
+            problems = self.clip(task_rows[0].problems, f"第{task.no}项任务“{task.name}”的存在问题和下一步工作计划")
             for col, value, width in ((0, task.no, None), (1, task.name, None), (2, task.lead, None),
-                                      (9, progress, 40), (10, task_rows[0].problems, 32)):
+                                      (9, progress, 40), (10, problems, 32)):
                 fmt = self.f["center"] if col == 0 else self.f["cell"]
                 if r - 1 > first:
                     ws.merge_range(first, col, r - 1, col, value, fmt)
@@ -246,7 +267,7 @@ class _Book:
             self.light_cell(ws, r, 4, row.milestone.due, Light.OVERDUE, "date")
             ws.write_number(r, 5, row.days_overdue, self.f[(Light.OVERDUE, "center")])
             ws.write(r, 6, row.status, self.f["center"])
-            ws.write(r, 7, row.progress or "", self.f["cell"])
+            ws.write(r, 7, self.clip(row.progress or "", f"第{row.task.no}项任务的进展情况"), self.f["cell"])
             ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
         if not rows:
             self.note(ws, top, "截至今日没有逾期未完成的节点。", len(headers))

@@ -1,0 +1,59 @@
+"""Scale: the benchmark runs (county size), parallel reading changes nothing, Excel's limits hold."""
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+
+from reporting import cycle as steps
+from reporting import merge
+
+from .conftest import ROOT
+
+
+def test_benchmark_county_runs_and_reports(tmp_path):
+    out = tmp_path / "bench"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--size", "county", "--out", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    print(result.stdout)  # the figures, in the CI log
+    for step in ("fill", "collect", "read + validate", "write summary", "baseline: openpyxl + pandas read",
+                 "peak memory (MB)"):
+        assert step in result.stdout
+    assert "40 returns, 0 findings" in result.stdout
+    # the same month read on every core and read one by one gives the same answer
+    cycle = steps.Cycle.load(out / "config.yaml", date(2022, 6, 25))
+    parallel = steps.check_month(cycle, "2022-06")[1]
+    old = steps.PARALLEL_FROM
+    try:
+        steps.PARALLEL_FROM = 10 ** 9
+        serial = steps.check_month(cycle, "2022-06")[1]
+    finally:
+        steps.PARALLEL_FROM = old
+    assert len(parallel.returns) == 40
+    assert sorted(parallel.chosen) == sorted(serial.chosen)
+    assert {k: {t: [(m.status, m.completed_on) for m in r.milestones.values()] for t, r in v.tasks.items()}
+            for k, v in parallel.chosen.items()} == \
+           {k: {t: [(m.status, m.completed_on) for m in r.milestones.values()] for t, r in v.tasks.items()}
+            for k, v in serial.chosen.items()}
+
+
+def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):
+    monkeypatch.setattr(merge, "MAX_ROWS", 40)  # Excel's 1,048,576 rows, scaled down for the test
+    c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
+    period, check = steps.check_month(c, "2022-07")
+    ret = check.chosen["基财股"]
+    ret.tasks["T01"].progress = "进展" * 20_000  # 40,000 characters
+    ledger = c.ledger()
+    summary = steps.summarise(c, period, check, ledger)
+    ledger.close()
+    path = merge.write_summary(summary, demo_copy / "limits.xlsx", 7)
+    wb = openpyxl.load_workbook(path)
+    parts = [n for n in wb.sheetnames if n.startswith("汇总")]
+    assert len(parts) > 1 and all(wb[n].max_row <= 40 for n in parts)
+    keys = sum(1 for n in parts for row in wb[n].iter_rows(min_row=5) if row[3].value)
+    assert keys == sum(1 for r in summary.rows)  # every milestone row is somewhere
+    longest = max(len(str(c.value or "")) for n in parts for row in wb[n].iter_rows() for c in row)
+    assert longest <= merge.MAX_CELL_CHARS
+    codes = [r[7].value for r in wb["校验问题"].iter_rows(min_row=4)]
+    assert "cell_truncated" in codes and "rows_split" in codes
