@@ -42,6 +42,10 @@ SCHEMA: dict[str, Any] = {
         "undated": (str, "#D9D9D9"),
     },
     "ledger": (str, "output/ledger.sqlite3"),
+    "rules": (dict, {}),                       # finding code -> 错误 | 警告 (see README)
+    "supervision": {
+        "red_share": (float, 0.2),             # overdue share of due milestones that makes an office red
+    },
     "collect": {
         "max_file_mb": (int, 20),              # larger files are refused unopened (a form is < 1 MB)
     },
@@ -126,6 +130,7 @@ def load_config(path: str | Path) -> Config:
     data = _check(raw, SCHEMA, "")
     _check_offices(data["offices"])
     _check_colours(data["colours"])
+    _check_rules(data["rules"])
     if data["smtp"]["security"] not in ("none", "starttls", "ssl"):
         raise YuebaoError("配置项“smtp.security”只能是 none、starttls 或 ssl", "smtp.security must be none, starttls or ssl")
     if not re.fullmatch(r"\d{1,2}:\d\d", data["schedule"]["time"]):
@@ -155,6 +160,8 @@ def _check(raw: dict, schema: dict, prefix: str) -> dict:
             out[key] = default
             continue
         value = raw[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             raise YuebaoError(f"配置项“{name}”的值“{value}”类型不对，应为{_KIND_ZH[kind]}",
                               f"config key {name} must be {kind.__name__}")
@@ -162,7 +169,16 @@ def _check(raw: dict, schema: dict, prefix: str) -> dict:
     return out
 
 
-_KIND_ZH = {str: "文字", int: "整数", dict: "下级设置", bool: "是/否(true/false)", list: "列表"}
+_KIND_ZH = {float: "小数", str: "文字", int: "整数", dict: "下级设置", bool: "是/否(true/false)", list: "列表"}
+
+
+def _check_rules(rules: dict) -> None:
+    from .rules import FINDING_CODES, SEVERITY_WORDS
+    for code, word in rules.items():
+        if code not in FINDING_CODES:
+            raise YuebaoError(f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）", f"unknown config key: rules.{code}")
+        if word not in SEVERITY_WORDS:
+            raise YuebaoError(f"配置项“rules.{code}”只能是“错误”或“警告”", f"rules.{code} must be 错误 or 警告")
 
 
 def _check_colours(colours: dict) -> None:

@@ -26,7 +26,9 @@ from .period import Period, make_period
 from .workdays import add_workdays
 from .returns import read_return
 from .sheets import MAX_FILE_BYTES
-from .summary import SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, state_items
+from .rules import apply_rules
+from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, office_rows,
+                      state_items)
 from .tasklist import read_task_list
 from .texts import render
 from .validate import MonthCheck, validate_month
@@ -180,6 +182,9 @@ def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -
                 "progress_unchanged", f"第{change.task.no}项任务“{change.task.name}”的进展情况与上月完全相同"
                 + ("（已连续两个月未更新）" if change.kind == SAME_TWICE else "") + "，请核实并填写本月的新进展",
                 Severity.WARNING, office=change.task.lead, task_key=change.task.key))
+    apply_rules(summary.findings, cycle.config.data["rules"])
+    summary.red_share = cycle.config.data["supervision"]["red_share"]
+    summary.offices = office_rows(cycle.tasks, period, check, summary, cycle.config.office, summary.red_share)
     trend = {m: n for m, n in ledger.overdue_trend(period.year).items() if m < period.label}
     trend[period.label] = summary.counts[Light.OVERDUE]
     summary.trend = trend
@@ -204,8 +209,8 @@ def write_feedback(cycle: Cycle, summary: MonthSummary, folder: Path) -> list[Pa
     paths = []
     for row in summary.offices:
         office = row.office.name
-        mine = sorted((f for f in summary.findings if f.office == office),
-                      key=lambda f: (f.severity is not Severity.ERROR, f.sheet, f.row or 0, f.cell))
+        mine = sorted((f for f in summary.findings if f.office == office),   # in sheet order, as the clerk reads
+                      key=lambda f: (bool(f.sheet), f.sheet, f.row or 0, f.cell))
         if not mine:
             continue
         text = render("feedback.j2", office=office, title=form_title(cycle.config.bureau, summary.period),

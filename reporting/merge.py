@@ -12,7 +12,8 @@ from pathlib import Path
 import xlsxwriter
 
 from .models import Finding, Light, Severity
-from .summary import MonthSummary, NOT_RETURNED
+from .rules import LIGHT_RULE, RED, YELLOW
+from .summary import NOT_RETURNED, REJECTED, MonthSummary
 from .texts import row_height, render
 
 FONT = "宋体"
@@ -31,12 +32,13 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
     counts = s.counts
     late = [o.office.name for o in s.offices if o.state == "逾期报送"]
     missing = [o.office.name for o in s.offices if o.state == NOT_RETURNED]
+    rejected = [o.office.name for o in s.offices if o.state == REJECTED]
     return render("summary_text.j2", as_of=s.as_of, tasks=len({r.task.key for r in s.rows}),
                   milestones=sum(1 for r in s.rows if r.milestone), month=s.period.month, due_by_month=s.due_by_month,
                   done=counts[Light.DONE], overdue=counts[Light.OVERDUE], due_soon=counts[Light.DUE_SOON],
                   undated=counts[Light.UNDATED], amber_days=amber_days, offices=len(s.offices),
                   on_time=sum(o.state == "按时报送" for o in s.offices), late=len(late), late_names=late,
-                  missing=len(missing), missing_names=missing,
+                  missing=len(missing), missing_names=missing, rejected=len(rejected), rejected_names=rejected,
                   errors=sum(f.severity is Severity.ERROR for f in s.findings),
                   warnings=sum(f.severity is Severity.WARNING for f in s.findings))
 
@@ -151,8 +153,8 @@ class _Book:
     # -- sheets -----------------------------------------------------------------------------
     def overview(self) -> None:
         s = self.s
-        headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒"]
-        widths = [16, 8, 8, 8, 8, 8, 8, 12, 8, 8]
+        headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒", "督办灯"]
+        widths = [16, 8, 8, 8, 8, 8, 8, 12, 6, 6, 8]
         ws, _ = self.sheet("概览", headers, widths, header_row=6)  # the office table, below the totals
         ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
         ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
@@ -174,7 +176,13 @@ class _Book:
             ws.write(r, 7, o.state, self._state_format(o.state))
             ws.write_number(r, 8, o.errors, self.f["center"])
             ws.write_number(r, 9, o.warnings, self.f["center"])
-        legend_row = 7 + len(s.offices) + 1
+            ws.write(r, 10, o.light, {RED: self.f["missing"], YELLOW: self.f["late"]}.get(
+                o.light, self.f[(Light.DONE, "center")]))
+        rule_row = 7 + len(s.offices)
+        ws.merge_range(rule_row, 0, rule_row, len(headers) - 1, "督办灯规则：" + LIGHT_RULE.format(share=s.red_share),
+                       self.f["sub"])
+        ws.set_row(rule_row, 28)
+        legend_row = rule_row + 1
         self.legend(ws, legend_row, widths)
         self.charts(ws, first=7, last=6 + len(s.offices), below=legend_row + 2)
 
@@ -211,7 +219,8 @@ class _Book:
         ws.insert_chart(below, 6, line)
 
     def _state_format(self, state: str):
-        return {"未报送": self.f["missing"], "逾期报送": self.f["late"]}.get(state, self.f["center"])
+        return {NOT_RETURNED: self.f["missing"], REJECTED: self.f["missing"], "逾期报送": self.f["late"]}.get(
+            state, self.f["center"])
 
     def all_milestones(self) -> None:
         headers = ["序号", "任务名称", "牵头股室", "关键节点", "计划完成时间", "填报状态", "完成日期", "判定", "逾期天数",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from .cells import squash
 from .lights import days_overdue, light
 from .models import Finding, Light, Milestone, Office, Severity, Task, TaskList
+from .rules import GREEN, RED, YELLOW, office_light
 from .period import Period
 from .validate import MonthCheck
 
@@ -40,6 +41,8 @@ class OfficeRow:
     errors: int = 0
     warnings: int = 0
     lights: Counter = field(default_factory=Counter)
+    light: str = ""               # 红灯 / 黄灯 / 绿灯
+    overdue_share: float = 0.0
 
 
 @dataclass
@@ -68,6 +71,7 @@ class MonthSummary:
     changes: list[Change] = field(default_factory=list)
     has_previous: bool = False    # was last month merged, so that 变化 means something
     trend: dict[str, int] = field(default_factory=dict)  # month -> overdue count, this month included
+    red_share: float = 0.2        # the light rule's threshold, as configured
 
     @property
     def counts(self) -> Counter:
@@ -147,18 +151,35 @@ def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: dat
             rows.append(MilestoneRow(task, m, status, mr.completed_on if mr else None, lt,
                                      days_overdue(m, as_of) if lt is Light.OVERDUE else 0, progress, problems))
 
+    summary = MonthSummary(title=title, period=period, as_of=as_of, rows=rows, offices=[], findings=check.findings)
+    summary.offices = office_rows(tasks, period, check, summary, office_info)
+    return summary
+
+
+REJECTED = "报表有误"
+
+
+def office_rows(tasks: TaskList, period: Period, check: MonthCheck, s: MonthSummary, office_info,
+                red_share: float = 0.2) -> list[OfficeRow]:
+    """Each lead office's return status, counts and light, worst first.  A return with errors counts as not returned."""
     offices = []
     for name in tasks.lead_offices():
         ret = check.chosen.get(name)
-        mine = [f for f in check.findings if f.office == name]
+        mine = [f for f in s.findings if f.office == name]
         row = OfficeRow(office_info(name), tasks=len(tasks.tasks_of(name)), state=NOT_RETURNED,
                         errors=sum(f.severity is Severity.ERROR for f in mine),
                         warnings=sum(f.severity is Severity.WARNING for f in mine),
-                        lights=Counter(r.light for r in rows if r.task.lead == name and r.milestone))
+                        lights=Counter(r.light for r in s.rows if r.task.lead == name and r.milestone))
         if ret:
-            row.state = "逾期报送" if ret.received_at.date() > period.deadline else "按时报送"
             row.file, row.received_at = ret.file_name, ret.received_at
             row.filled_by, row.filled_on = ret.filled_by, ret.filled_on
+            if any(f.severity is Severity.ERROR and f.file == ret.file_name for f in mine):
+                row.state = REJECTED   # errors: counts as not returned until a corrected file comes
+            else:
+                row.state = "逾期报送" if ret.received_at.date() > period.deadline else "按时报送"
+        due = sum(1 for r in s.rows if r.task.lead == name and r.milestone and r.milestone.due
+                  and r.milestone.due <= period.end)
+        row.light, row.overdue_share = office_light(row.state, row.lights, due, red_share)
         offices.append(row)
-    return MonthSummary(title=title, period=period, as_of=as_of, rows=rows, offices=offices,
-                        findings=check.findings)
+    rank = {RED: 0, YELLOW: 1, GREEN: 2}
+    return sorted(offices, key=lambda o: (rank[o.light], -o.overdue_share))  # stable: list order among equals

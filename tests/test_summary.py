@@ -44,8 +44,19 @@ def test_overview_counts_match_the_returns(demo_dir):
     assert totals["本月底应完成"] == due
     paragraph = ws.cell(3, 1).value
     assert paragraph.startswith("截至2022年7月25日") and f"{len(tasks.tasks)}项重点任务" in paragraph
-    offices = [r["牵头股室"].value for r in takewhile(lambda r: r["牵头股室"].value, rows_of(ws, 7))]
-    assert offices == tasks.lead_offices()
+    table = list(takewhile(lambda r: r["牵头股室"].value and r["任务数"].value is not None, rows_of(ws, 7)))
+    assert sorted(r["牵头股室"].value for r in table) == sorted(tasks.lead_offices())
+    rank = {"红灯": 0, "黄灯": 1, "绿灯": 2}
+    lights = [rank[r["督办灯"].value] for r in table]
+    assert lights == sorted(lights), "offices ranked worst first"
+    for r in table:  # the light follows the rule written under the table
+        state, overdue = r["报送情况"].value, r["逾期"].value
+        want = "红灯" if state in ("未报送", "报表有误") else "黄灯" if state == "逾期报送" or overdue else "绿灯"
+        if overdue and state not in ("未报送", "报表有误"):
+            assert r["督办灯"].value in ("红灯", "黄灯")
+        else:
+            assert r["督办灯"].value == want, r["牵头股室"].value
+    assert "督办灯规则" in " ".join(str(c.value) for c in ws[8 + len(table)] if c.value)
 
 
 def chart_xml(path) -> list[str]:
