@@ -17,6 +17,7 @@ _SYNONYMS = {
     "正常推进": Status.ON_TRACK, "推进中": Status.ON_TRACK, "进行中": Status.ON_TRACK, "按计划进行": Status.ON_TRACK,
     "按进度推进": Status.ON_TRACK, "正在推进": Status.ON_TRACK,
     "延迟": Status.BEHIND, "滞后推进": Status.BEHIND, "进度滞后": Status.BEHIND, "未完成": Status.BEHIND,
+    "延期": Status.EXTENSION, "申请延期完成": Status.EXTENSION,
     "未开始": Status.NOT_STARTED, "尚未启动": Status.NOT_STARTED, "未开展": Status.NOT_STARTED,
 }
 

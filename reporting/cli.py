@@ -230,6 +230,57 @@ def _setup_log(c) -> None:
     setup_log(c.config)
 
 
+@main.command()
+@common
+@month_option
+@click.option("--dry-run", is_flag=True, help="只显示，不记录、不发送 print only")
+def escalate(config_path, as_of, month, dry_run):
+    """督办：把逾期未报送、节点严重逾期的股室报分管领导（每种情况只督办一次）。"""
+    from .notify import Mailer
+    from .plan import ESCALATE, Action
+    from .remind import build_notices, dispatch
+    c, month = _load(config_path, as_of, month)
+    _setup_log(c)
+    notices = build_notices(c, Action(ESCALATE, month), c.as_of, dry_run)
+    mailer = Mailer(c.config.data["smtp"])
+    for n in notices:
+        click.echo(f"—— 督办 {n.office} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
+        if not dry_run:
+            dispatch(c, n, c.as_of, mailer)
+    where = "" if dry_run else f"；督办函文本在 {c.config.folder('outbox', month) / '提醒'}，记录在台账 {c.config.ledger_path}"
+    click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(notices)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）{where}")
+
+
+@main.command()
+@click.argument("task")
+@click.argument("milestone")
+@click.argument("new_date", metavar="DATE")
+@click.option("--reason", required=True, help="批准延期的理由 why")
+@click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False))
+def extend(task, milestone, new_date, reason, config_path):
+    """批准延期：TASK（任务编码或序号）的第MILESTONE个节点改为DATE（如2022-07-31）到期。"""
+    try:
+        c = steps.Cycle.load(config_path)
+        t = next((x for x in c.tasks.tasks if task in (x.key, x.no)), None)
+        if t is None:
+            raise YuebaoError(f"任务清单中没有任务“{task}”", f"no task {task}")
+        m = next((x for x in t.milestones if milestone in (str(x.seq), x.key)), None)
+        if m is None:
+            raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）", f"no milestone {milestone}")
+        when = _as_of(None, None, new_date)
+        ledger = c.ledger()
+        try:
+            original = m.extended_from or m.due
+            ledger.approve_extension(m.key, original.isoformat() if original else "", when.isoformat(), reason)
+        finally:
+            ledger.close()
+    except YuebaoError as exc:
+        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
+        sys.exit(2)
+    click.echo(f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{when}（理由：{reason}）。"
+               f"已记入台账：{c.config.ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。")
+
+
 @main.group()
 def tasks():
     """任务清单：导入各地格式、检查。"""

@@ -45,6 +45,9 @@ SCHEMA: dict[str, Any] = {
     "rules": (dict, {}),                       # finding code -> 错误 | 警告 (see README)
     "supervision": {
         "red_share": (float, 0.2),             # overdue share of due milestones that makes an office red
+        "missing_days": (int, 3),              # escalate an office still missing this many working days late
+        "overdue_days": (int, 10),             # escalate milestones overdue by more working days than this
+        "bureau_office_email": (str, ""),      # the bureau office, copied on every escalation
     },
     "collect": {
         "max_file_mb": (int, 20),              # larger files are refused unopened (a form is < 1 MB)

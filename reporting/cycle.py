@@ -10,7 +10,7 @@ import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -46,7 +46,14 @@ class Cycle:
     def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
         config = load_config(config_path)
         tasks = read_task_list(config.task_list_path, config.year)
-        return cls(config, tasks, as_of or date.today())
+        cycle = cls(config, tasks, as_of or date.today())
+        if config.ledger_path.exists():
+            ledger = cycle.ledger()
+            try:
+                cycle.tasks = apply_extensions(tasks, ledger.extensions())
+            finally:
+                ledger.close()
+        return cycle
 
     def period(self, month: str) -> Period:
         rep = self.config.reporting
@@ -67,6 +74,18 @@ class Cycle:
 
     def folder(self, name: str, month: str) -> Path:
         return writable(self.config.folder(name, month))
+
+
+def apply_extensions(tasks: TaskList, approved: dict) -> TaskList:
+    """Milestones with an approved 延期 count as due on the new date; the planned one is kept beside it."""
+    if not approved:
+        return tasks
+    changed = []
+    for t in tasks.tasks:
+        ms = tuple(replace(m, due=date.fromisoformat(approved[m.key]["new_due"]), extended_from=m.due)
+                   if m.key in approved else m for m in t.milestones)
+        changed.append(replace(t, milestones=ms))
+    return replace(tasks, tasks=changed)
 
 
 def writable(folder: Path) -> Path:

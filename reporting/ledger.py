@@ -66,6 +66,21 @@ CREATE TABLE IF NOT EXISTS notices (        -- every reminder and mailing, so no
     updated_at TEXT NOT NULL,
     PRIMARY KEY (action, month, office, day)
 );
+CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone counts as due on new_due
+    milestone_key TEXT PRIMARY KEY,
+    original_due TEXT NOT NULL,
+    new_due TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS escalations (    -- 督办 to a supervising leader, once per month, office and reason
+    month TEXT NOT NULL,
+    office TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    day TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    UNIQUE (month, office, reason)
+);
 CREATE TABLE IF NOT EXISTS schedule_days (day TEXT PRIMARY KEY, done_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS merges (
     month TEXT PRIMARY KEY,
@@ -177,6 +192,26 @@ class Ledger:
 
     def notices(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
+
+    def approve_extension(self, milestone_key: str, original_due: str, new_due: str, reason: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)", (milestone_key, original_due, new_due, reason,
+                                                                           datetime.now().isoformat(timespec="seconds")))
+
+    def extensions(self) -> dict[str, sqlite3.Row]:
+        return {r["milestone_key"]: r for r in self.db.execute("SELECT * FROM extensions").fetchall()}
+
+    def log_escalation(self, month: str, office: str, reason: str, day: str, detail: str) -> bool:
+        """True when this escalation is new (it is then recorded); False when it was made before."""
+        with self.transaction() as db:
+            return db.execute("INSERT OR IGNORE INTO escalations VALUES (?,?,?,?,?)",
+                              (month, office, reason, day, detail)).rowcount == 1
+
+    def escalations(self, month: str | None = None) -> list[sqlite3.Row]:
+        sql, args = "SELECT * FROM escalations", ()
+        if month:
+            sql, args = sql + " WHERE month=?", (month,)
+        return self.db.execute(sql + " ORDER BY day, office", args).fetchall()
 
     def last_schedule_day(self) -> str | None:
         return self.db.execute("SELECT MAX(day) FROM schedule_days").fetchone()[0]

@@ -45,7 +45,7 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
 
 MAX_CELL_CHARS = 32_767      # Excel's limit per cell; longer text makes a file Excel calls corrupt
 MAX_ROWS = 1_048_576         # Excel's rows per sheet
-SHEETS = ("概览", "汇总", "逾期事项", "变化", "报送情况", "校验问题")
+SHEETS = ("概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题")
 PRINT_SHEETS = ("概览", "逾期事项")   # what `merge --pdf` prints for the chiefs
 
 
@@ -57,6 +57,7 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True})
     book = _Book(wb, s, amber_days, fills)
     writers = {"概览": book.overview, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
+               "延期申请": book.extensions,
                "报送情况": book.submissions, "校验问题": book.findings}
     for name in sheets:
         writers[name]()
@@ -240,7 +241,7 @@ class _Book:
             for row in task_rows:
                 m, lt = row.milestone, row.light
                 self.light_cell(ws, r, 3, m.text if m else "（任务清单中未列出节点）", lt)
-                self.light_cell(ws, r, 4, m.due if m and m.due else "无法识别", lt, "date")
+                self.light_cell(ws, r, 4, _due(m), lt, "date")
                 ws.write(r, 5, row.status, self.f["center"])
                 self.light_cell(ws, r, 6, row.completed_on, None, "date")
                 self.light_cell(ws, r, 7, lt.value if lt else "", lt, "center")
@@ -273,7 +274,7 @@ class _Book:
             ws.write(r, 1, row.task.name, self.f["cell"])
             ws.write(r, 2, row.task.lead, self.f["cell"])
             self.light_cell(ws, r, 3, row.milestone.text, Light.OVERDUE)
-            self.light_cell(ws, r, 4, row.milestone.due, Light.OVERDUE, "date")
+            self.light_cell(ws, r, 4, _due(row.milestone), Light.OVERDUE, "date")
             ws.write_number(r, 5, row.days_overdue, self.f[(Light.OVERDUE, "center")])
             ws.write(r, 6, row.status, self.f["center"])
             ws.write(r, 7, self.clip(row.progress or "", f"第{row.task.no}项任务的进展情况"), self.f["cell"])
@@ -300,6 +301,26 @@ class _Book:
             self.note(ws, top, "与上月相比没有变化。" if self.s.has_previous else
                       f"没有{self.s.period.previous()}的汇总记录，无法比较；上月汇总后本表自动生成。", len(headers))
         ws.autofilter(top - 1, 0, max(top - 1 + len(self.s.changes), top), len(headers) - 1)
+
+    def extensions(self) -> None:
+        headers = ["序号", "任务名称", "牵头股室", "关键节点", "原计划完成时间", "申请延期至", "理由（备注）", "审批"]
+        ws, top = self.sheet("延期申请", headers, [5, 18, 10, 40, 12, 12, 36, 24])
+        requests = self.s.extension_requests
+        for r, row in enumerate(requests, start=top):
+            m = row.milestone
+            approved = m.extended_from is not None
+            ws.write(r, 0, row.task.no, self.f["center"])
+            ws.write(r, 1, row.task.name, self.f["cell"])
+            ws.write(r, 2, row.task.lead, self.f["cell"])
+            ws.write(r, 3, m.text, self.f["cell"])
+            self.light_cell(ws, r, 4, m.extended_from or m.due, None, "date")
+            self.light_cell(ws, r, 5, row.completed_on or "未填写日期", None, "date")
+            ws.write(r, 6, row.remarks or "（未写理由）", self.f["cell"])
+            ws.write(r, 7, f"已批准，延期至{m.due:%Y-%m-%d}" if approved else
+                     f"待审批：yuebao extend {row.task.key} {m.seq} 日期 --reason 理由", self.f["cell"])
+            ws.set_row(r, row_height(m.text, 40))
+        if not requests:
+            self.note(ws, top, "本月没有延期申请。", len(headers))
 
     def submissions(self) -> None:
         headers = ["牵头股室", "联系人", "电话", "报送情况", "文件", "收到时间", "填报人", "填报日期", "错误", "提醒"]
@@ -360,3 +381,12 @@ def _split(widths: list[float], parts: int) -> list[tuple[int, int]]:
             start = i + 1
     groups.append((start, len(widths) - 1))
     return groups
+
+
+def _due(m):
+    """The planned date, or both dates when an extension was approved (both stay visible)."""
+    if m is None or m.due is None:
+        return "无法识别"
+    if m.extended_from:
+        return f"{m.extended_from:%Y-%m-%d}\n延期至{m.due:%Y-%m-%d}"
+    return m.due

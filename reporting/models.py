@@ -18,6 +18,7 @@ class Status(str, enum.Enum):
     ON_TRACK = "按计划推进"
     BEHIND = "滞后"
     NOT_STARTED = "未启动"
+    EXTENSION = "申请延期"    # with the requested date in 完成日期 and the reason in the task's 备注
 
     @classmethod
     def choices(cls) -> list[str]:
@@ -48,6 +49,7 @@ class Milestone:
     text: str                     # the original phrase, kept verbatim
     due: date | None              # None when the date could not be read
     date_note: str = ""           # how the date was read ("3月底前" -> 3-31), or why not
+    extended_from: date | None = None  # the planned date before an approved extension (延期)
 
     @property
     def key(self) -> str:

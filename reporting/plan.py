@@ -8,7 +8,9 @@ For each reporting month (from `reporting.first_month` of the task list's year o
 - RUN_AND_REPORT   the first working day after the deadline: collect, validate, merge, mail the
                    summary to the chiefs;
 - REMIND_MILESTONES the first working day of every week: remind each office of its milestones
-                   falling due within `schedule.milestone_window_days`.
+                   falling due within `schedule.milestone_window_days`;
+- ESCALATE         every working day after the deadline: escalate (督办) to supervising leaders
+                   what the rules in reporting.escalation say (each once).
 """
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ FILL_AND_SEND = "fill_and_send"
 REMIND_MISSING = "remind_missing"
 RUN_AND_REPORT = "run_and_report"
 REMIND_MILESTONES = "remind_milestones"
+ESCALATE = "escalate"
 NAMES_ZH = {FILL_AND_SEND: "下发表格", REMIND_MISSING: "催报", RUN_AND_REPORT: "汇总并报送",
-            REMIND_MILESTONES: "节点到期提醒"}
+            REMIND_MILESTONES: "节点到期提醒", ESCALATE: "督办"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ def actions_for(day: date, year: int, first_month: int, deadline_day: int, remin
         actions.append(Action(REMIND_MISSING, month))
     if day == add_workdays(deadline, 1):
         actions.append(Action(RUN_AND_REPORT, month))
+    if day > deadline:  # every working day after the deadline; each escalation is made once
+        actions.append(Action(ESCALATE, month))
     monday = day - timedelta(days=day.weekday())
     if day == next_workday(monday) and next_workday(monday) - monday < timedelta(days=5):
         actions.append(Action(REMIND_MILESTONES, month))

@@ -7,13 +7,13 @@ not finished when it next starts.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from . import cycle as steps
 from .models import Status
 from .notify import Mailer, Notice, SendFailed, post_webhook, write_text_file
-from .plan import (FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
+from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
 from .texts import render
 
@@ -104,6 +104,8 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
                 info = config.office(office)
                 notices.append(_notice(action, office, [info.email], "remind_milestones.j2", common, info=info,
                                        due=due, window=window))
+    elif action.kind == ESCALATE:
+        notices += escalation_notices(cycle, action, day, common, dry_run)
     elif action.kind == RUN_AND_REPORT:
         result = None
         if not dry_run:
@@ -114,6 +116,29 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         notices.append(_notice(action, "", chiefs, "report_summary.j2", common, overview=text,
                                attachments=[result.summary_path] if result else []))
     return notices
+
+
+def escalation_notices(cycle: steps.Cycle, action: Action, day: date, common: dict, dry_run: bool) -> list[Notice]:
+    """New escalations of the day, logged in the ledger (a dry run logs nothing)."""
+    from .escalation import REASONS_ZH, decide
+    from .workdays import add_workdays
+    rules = cycle.config.data["supervision"]
+    period, check = steps.check_month(cycle, action.month)
+    ledger = cycle.ledger()
+    try:
+        summary = steps.summarise(cycle, period, check, ledger)
+        notices = []
+        for e in decide(summary, day, rules["missing_days"], rules["overdue_days"]):
+            if not dry_run and not ledger.log_escalation(action.month, e.office, e.reason, day.isoformat(), e.detail):
+                continue  # escalated before
+            info = cycle.config.office(e.office)
+            log.warning("督办：%s %s：%s", e.office, REASONS_ZH[e.reason], e.detail)
+            notice = _notice(action, e.office, [info.leader_email, rules["bureau_office_email"]], "escalation.j2", common,
+                             info=info, reason_zh=REASONS_ZH[e.reason], detail=e.detail, fix_by=add_workdays(day, 2))
+            notices.append(replace(notice, office=f"{e.office}（{REASONS_ZH[e.reason]}）"))
+        return notices
+    finally:
+        ledger.close()
 
 
 def _notice(action: Action, office: str, to: list[str], template: str, common: dict, attachments=(), **context):

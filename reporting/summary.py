@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from .cells import squash
 from .lights import days_overdue, light
-from .models import Finding, Light, Milestone, Office, Severity, Task, TaskList
+from .models import Finding, Light, Milestone, Office, Severity, Status, Task, TaskList
 from .rules import GREEN, RED, YELLOW, office_light
 from .period import Period
 from .validate import MonthCheck
@@ -27,6 +27,7 @@ class MilestoneRow:
     days_overdue: int
     progress: str
     problems: str
+    remarks: str = ""
 
 
 @dataclass
@@ -81,6 +82,10 @@ class MonthSummary:
     def overdue(self) -> list[MilestoneRow]:
         rows = [r for r in self.rows if r.light is Light.OVERDUE]
         return sorted(rows, key=lambda r: (-r.days_overdue, r.task.key))
+
+    @property
+    def extension_requests(self) -> list[MilestoneRow]:
+        return [r for r in self.rows if r.status == Status.EXTENSION.value]
 
     @property
     def due_by_month(self) -> int:
@@ -149,7 +154,8 @@ def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: dat
             lt = light(m, mr, as_of, amber_days)
             status = (mr.status if mr else MISSING_ROW) if ret else NOT_RETURNED
             rows.append(MilestoneRow(task, m, status, mr.completed_on if mr else None, lt,
-                                     days_overdue(m, as_of) if lt is Light.OVERDUE else 0, progress, problems))
+                                     days_overdue(m, as_of) if lt is Light.OVERDUE else 0, progress, problems,
+                                     report.remarks if report else ""))
 
     summary = MonthSummary(title=title, period=period, as_of=as_of, rows=rows, offices=[], findings=check.findings)
     summary.offices = office_rows(tasks, period, check, summary, office_info)

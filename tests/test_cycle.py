@@ -41,7 +41,7 @@ def test_demo_prints_where_the_summary_is_and_what_it_found(demo_dir):
 
 
 def test_summary_has_the_chiefs_sheets(summary):
-    assert summary.sheetnames == ["概览", "汇总", "逾期事项", "变化", "报送情况", "校验问题"]
+    assert summary.sheetnames == ["概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题"]
 
 
 def test_every_injected_fault_reported_once(summary):

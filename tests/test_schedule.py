@@ -17,7 +17,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.demo import RETURNS, stage_returns
-from reporting.plan import FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, actions_for
+from reporting.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, actions_for
 from reporting.scheduler import catch_up, run_once
 from reporting.tasklist import read_task_list
 
@@ -98,7 +98,7 @@ def test_plan_for_june_2022_follows_the_working_calendar():
     assert plan[date(2022, 6, 3)] == []                                      # Dragon Boat festival
     assert plan[date(2022, 6, 15)] == [REMIND_MISSING]
     assert plan[date(2022, 6, 17)] == [REMIND_MISSING]                       # the working day before the deadline
-    assert plan[date(2022, 6, 21)] == [RUN_AND_REPORT]                       # first working day after it
+    assert plan[date(2022, 6, 21)] == [RUN_AND_REPORT, ESCALATE]             # first working day after it
     mondays = [d for d in JUNE if REMIND_MILESTONES in plan[d]]
     assert mondays == [date(2022, 6, 6), date(2022, 6, 13), date(2022, 6, 20), date(2022, 6, 27)]
     assert all(plan[d] == [] for d in JUNE if d.weekday() >= 5)

@@ -51,3 +51,95 @@ def test_feedback_lists_cell_addresses_in_sheet_order(demo_dir):
     assert cells, text
     rows = [int("".join(ch for ch in c if ch.isdigit())) for c in cells]
     assert rows == sorted(rows)
+
+
+def escalations(folder):
+    import sqlite3
+    return sqlite3.connect(folder / "台账.sqlite3").execute(
+        "SELECT day, office, reason FROM escalations ORDER BY day, office, reason").fetchall()
+
+
+def test_escalation_paths_over_a_simulated_month(demo_copy):
+    """Each working day from 21 to 30 June: the offices still missing (or rejected) three working days after
+    the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
+    from reporting.escalation import decide
+    from reporting.scheduler import run_once
+    from reporting import cycle as steps
+    from reporting.workdays import is_workday
+    config = demo_copy / "config.yaml"
+    expected = {}
+    day = date(2022, 6, 21)
+    while day <= date(2022, 6, 30):
+        if is_workday(day):
+            c = steps.Cycle.load(config, day)
+            period, check = steps.check_month(c, "2022-06")
+            ledger = c.ledger()
+            summary = steps.summarise(c, period, check, ledger)
+            ledger.close()
+            for e in decide(summary, day, 3, 10):
+                expected.setdefault((e.office, e.reason), day.isoformat())
+            run_once(config, day)
+        day = date.fromordinal(day.toordinal() + 1)
+    got = {(office, reason): d for d, office, reason in escalations(demo_copy)}
+    assert got == expected
+    assert ("卫健所", "missing") in got and got[("卫健所", "missing")] == "2022-06-23"  # 3 working days after 20 June
+    assert ("职终股", "missing") in got            # its return has errors: counts as not returned
+    assert ("督导室", "overdue") in got            # 第10项 due 31 May, still 滞后
+    letter = (demo_copy / "2022-06" / "待发送" / "提醒" / "提醒_escalate_卫健所（逾期未报送）.txt").read_text(encoding="utf-8")
+    assert "李明辉" in letter and "截止日期后3个工作日仍未报送" in letter
+
+
+def test_escalate_command_dry_run_then_once(demo_copy):
+    config = str(demo_copy / "config.yaml")
+    dry = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28", "--dry-run")
+    assert dry.returncode == 0 and "督办 卫健所（逾期未报送） → liminghui@" in dry.stdout
+    assert escalations(demo_copy) == []
+    first = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28")
+    again = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-29")
+    assert "已督办 0 项" not in first.stdout and "已督办 0 项" in again.stdout
+    assert len(escalations(demo_copy)) == len(set((o, r) for _, o, r in escalations(demo_copy)))
+
+
+def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
+    config = str(demo_copy / "config.yaml")
+    summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+
+    def verdict():
+        wb = openpyxl.load_workbook(summary)
+        row = next(r for r in rows_of(wb["汇总"]) if str(r["关键节点"].value or "").startswith("一是5月底前制定"))
+        return row["判定"].value, str(row["计划完成时间"].value)
+
+    assert verdict()[0] == "逾期"
+    result = yuebao("extend", "T10", "1", "2022-06-30", "--reason", "等待江门市实施细则", "--config", config)
+    assert result.returncode == 0 and "已批准延期" in result.stdout
+    yuebao("merge", "--config", config, "--month", "2022-06", "--as-of", "2022-06-25")
+    state, due = verdict()
+    assert state == "临期"
+    assert "2022-05-31" in due and "延期至2022-06-30" in due   # both dates stay visible
+    wrong = yuebao("extend", "T99", "1", "2022-06-30", "--reason", "x", "--config", config)
+    assert wrong.returncode == 2 and "T99" in wrong.stderr
+
+
+def test_extension_requests_are_listed_for_approval(tmp_path):
+    from reporting import form, simulate
+    from reporting.cycle import Cycle, collect_month, fill, merge
+    from .conftest import write_config
+    import os
+    write_config(tmp_path)
+    c = Cycle.load(tmp_path / "config.yaml", date(2022, 6, 25))
+    fill(c, "2022-06")
+    wb, ws = simulate.open_form(tmp_path / "2022-06" / "out" / "进展情况表_2022-06_人事股.xlsx")
+    answers = {"T04": {"progress": "推进中", "remarks": "受疫情影响，培训推迟", "milestones": {
+        i: {"status": "已完成", "completed_on": date(2022, 6, 1)} for i in range(1, 7)}}}
+    answers["T04"]["milestones"][4] = {"status": "申请延期", "completed_on": date(2022, 7, 31)}
+    simulate.answer(ws, "陈慧敏", date(2022, 6, 15), answers)
+    inbox = tmp_path / "inbox" / "2022-06"
+    inbox.mkdir(parents=True)
+    wb.save(inbox / "人事股.xlsx")
+    os.utime(inbox / "人事股.xlsx", (1655340000, 1655340000))
+    collect_month(c, "2022-06")
+    result = merge(c, "2022-06")
+    rows = [r for r in rows_of(openpyxl.load_workbook(result.summary_path)["延期申请"]) if r["序号"].value]
+    assert len(rows) == 1
+    assert rows[0]["申请延期至"].value.date() == date(2022, 7, 31) and "疫情" in rows[0]["理由（备注）"].value
+    assert rows[0]["审批"].value.startswith("待审批：yuebao extend T04 4")
