@@ -151,8 +151,9 @@ def _read_parallel(returns: list[Return], tasks: TaskList, max_bytes: int, progr
     read_findings: list[Finding] = []
     done: list[Return] = []
     try:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            jobs = pool.map(_read_job, [(ret, tasks, max_bytes) for ret in returns], chunksize=16)
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_reader,
+                                 initargs=(tasks, max_bytes)) as pool:  # the task list goes to each worker once
+            jobs = pool.map(_read_job, returns, chunksize=16)
             for i, (ret, found) in enumerate(jobs, start=1):
                 done.append(ret)
                 read_findings += found
@@ -166,9 +167,15 @@ def _read_parallel(returns: list[Return], tasks: TaskList, max_bytes: int, progr
     return done, read_findings
 
 
-def _read_job(args):
-    ret, tasks, max_bytes = args
-    return ret, read_one(ret, tasks, max_bytes)
+_worker: dict = {}
+
+
+def _init_reader(tasks: TaskList, max_bytes: int) -> None:
+    _worker.update(tasks=tasks, max_bytes=max_bytes)
+
+
+def _read_job(ret: Return):
+    return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"])
 
 
 def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:

@@ -121,7 +121,7 @@ def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
 
 
 def test_extension_requests_are_listed_for_approval(tmp_path):
-    from reporting import form, simulate
+    from reporting import simulate
     from reporting.cycle import Cycle, collect_month, fill, merge
     from .conftest import write_config
     import os
