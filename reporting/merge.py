@@ -74,6 +74,8 @@ class _Book:
         self.f = {
             "title": wb.add_format({"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}),
             "sub": wb.add_format({"font_name": FONT, "font_size": 10, "font_color": "#595959"}),
+            "small": wb.add_format({"font_name": FONT, "font_size": 9, "font_color": "#595959", "text_wrap": True,
+                                    "valign": "top"}),
             "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}),
             "cell": wb.add_format(base),
             "center": wb.add_format({**base, "align": "center"}),
@@ -181,8 +183,8 @@ class _Book:
                 o.light, self.f[(Light.DONE, "center")]))
         rule_row = 7 + len(s.offices)
         ws.merge_range(rule_row, 0, rule_row, len(headers) - 1, "督办灯规则：" + LIGHT_RULE.format(share=s.red_share),
-                       self.f["sub"])
-        ws.set_row(rule_row, 28)
+                       self.f["small"])
+        ws.set_row(rule_row, 30)
         legend_row = rule_row + 1
         self.legend(ws, legend_row, widths)
         self.charts(ws, first=7, last=6 + len(s.offices), below=legend_row + 2)
