@@ -251,6 +251,22 @@ def escalate(config_path, as_of, month, dry_run):
     click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(notices)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）{where}")
 
 
+@main.command("rollup")
+@common
+@month_option
+def rollup_command(config_path, as_of, month):
+    """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
+    from .rollup import rollup
+    c, month = _load(config_path, as_of, month)
+    result = rollup(c, month)
+    units = c.config.data["rollup"]["units"]
+    click.echo(f"下级汇总：收到 {len(result.units)} 个单位" + (f"（应报 {len(units)} 个）" if units else "")
+               + f"，节点 {len(result.rows)} 行，问题 {len(result.findings)} 条")
+    for f in result.findings[:12]:
+        click.echo(f"  [{f.severity.value}] {f.office or f.file or '—'}：{f.message}")
+    click.echo(f"本级汇总表：{result.path}")
+
+
 @main.command()
 @click.argument("task")
 @click.argument("milestone")

@@ -49,6 +49,10 @@ SCHEMA: dict[str, Any] = {
         "overdue_days": (int, 10),             # escalate milestones overdue by more working days than this
         "bureau_office_email": (str, ""),      # the bureau office, copied on every escalation
     },
+    "rollup": {                                # `yuebao rollup`: summaries of the level below
+        "inbox": (str, "rollup/{month}"),      # where the counties' summary workbooks are dropped
+        "units": (list, []),                   # the units expected to report (names as in their config `bureau`)
+    },
     "collect": {
         "max_file_mb": (int, 20),              # larger files are refused unopened (a form is < 1 MB)
     },

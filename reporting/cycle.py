@@ -210,6 +210,7 @@ def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -
                 Severity.WARNING, office=change.task.lead, task_key=change.task.key))
     apply_rules(summary.findings, cycle.config.data["rules"])
     summary.red_share = cycle.config.data["supervision"]["red_share"]
+    summary.unit = cycle.config.bureau
     summary.offices = office_rows(cycle.tasks, period, check, summary, cycle.config.office, summary.red_share)
     trend = {m: n for m, n in ledger.overdue_trend(period.year).items() if m < period.label}
     trend[period.label] = summary.counts[Light.OVERDUE]

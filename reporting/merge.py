@@ -45,7 +45,10 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
 
 MAX_CELL_CHARS = 32_767      # Excel's limit per cell; longer text makes a file Excel calls corrupt
 MAX_ROWS = 1_048_576         # Excel's rows per sheet
-SHEETS = ("概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题")
+SHEETS = ("概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题", "数据")
+DATA_SHEET, META_SHEET = "数据", "yuebao"     # hidden: what the level above reads (`yuebao rollup`)
+DATA_HEADERS = ["单位", "牵头股室", "任务编码", "上级任务", "序号", "任务名称", "节点编码", "关键节点", "计划完成时间",
+                "填报状态", "完成日期", "判定", "进展情况", "存在问题和下一步工作计划"]
 PRINT_SHEETS = ("概览", "逾期事项")   # what `merge --pdf` prints for the chiefs
 
 
@@ -58,7 +61,7 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     book = _Book(wb, s, amber_days, fills)
     writers = {"概览": book.overview, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
                "延期申请": book.extensions,
-               "报送情况": book.submissions, "校验问题": book.findings}
+               "报送情况": book.submissions, "校验问题": book.findings, "数据": book.data}
     for name in sheets:
         writers[name]()
     wb.close()
@@ -324,6 +327,15 @@ class _Book:
         if not requests:
             self.note(ws, top, "本月没有延期申请。", len(headers))
 
+    def data(self) -> None:
+        """One plain row per milestone, hidden: a county's summary is the city's return."""
+        write_data(self.wb, self.s.unit, self.s.period.label, [
+            [self.s.unit, r.task.lead, r.task.key, r.task.parent, r.task.no, r.task.name,
+             r.milestone.key if r.milestone else "", r.milestone.text if r.milestone else "",
+             r.milestone.due if r.milestone and r.milestone.due else None, r.status, r.completed_on,
+             r.light.value if r.light else "", self.clip(r.progress, r.task.name), self.clip(r.problems, r.task.name)]
+            for r in self.s.rows])
+
     def submissions(self) -> None:
         headers = ["牵头股室", "联系人", "电话", "报送情况", "文件", "收到时间", "填报人", "填报日期", "错误", "提醒"]
         ws, top = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
@@ -342,6 +354,23 @@ class _Book:
 
     def findings(self) -> None:
         write_findings_sheet(self, self.s.findings)
+
+
+def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
+    ws = wb.add_worksheet(DATA_SHEET)
+    date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, DATA_HEADERS)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if hasattr(value, "isoformat"):
+                ws.write_datetime(r, c, value, date_format)
+            elif value not in (None, ""):
+                ws.write(r, c, value)
+    ws.hide()
+    meta = wb.add_worksheet(META_SHEET)
+    for r, pair in enumerate((("kind", "summary"), ("unit", unit), ("month", month))):
+        meta.write_row(r, 0, pair)
+    meta.hide()
 
 
 def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None) -> Path:

@@ -70,6 +70,7 @@ class Task:
     remarks: str = ""             # 备注
     milestones: tuple[Milestone, ...] = ()
     source_row: int | None = None  # row in the task list workbook, for messages
+    parent: str = ""              # 上级任务: the key of the upper level's task this one serves (roll-ups)
 
 
 @dataclass(frozen=True)

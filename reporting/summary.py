@@ -73,6 +73,7 @@ class MonthSummary:
     has_previous: bool = False    # was last month merged, so that 变化 means something
     trend: dict[str, int] = field(default_factory=dict)  # month -> overdue count, this month included
     red_share: float = 0.2        # the light rule's threshold, as configured
+    unit: str = ""                # the bureau this summary is of (a county's name, for a city roll-up)
 
     @property
     def counts(self) -> Counter:

@@ -2,11 +2,12 @@
 
 Layout (one sheet; the title in the first row, then a header row, then one row per task):
 
-    序号 | 任务名称 | 主要内容和关键时间节点计划 | 责任股室 | 牵头股室 | 备注 | 任务编码 (optional)
+    序号 | 任务名称 | 主要内容和关键时间节点计划 | 责任股室 | 牵头股室 | 备注 | 任务编码 | 上级任务 (both optional)
 
 责任股室 lists every responsible office (separated by line breaks, spaces or 、); 牵头股室 names
 the one that reports.  When 牵头股室 is empty the first office of 责任股室 leads, with a warning.
-任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).
+任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).  上级任务 names the upper level's
+task (its 任务编码) that this task serves, for `yuebao rollup`.
 Other layouts (Taishan's underlined lead office, Pengjiang, city lists) are converted into this one
 by `yuebao tasks import`.
 """
@@ -32,6 +33,7 @@ COLUMNS = {  # header text -> Task attribute
     "牵头股室": "lead",
     "备注": "remarks",
     "任务编码": "key",
+    "上级任务": "parent",
 }
 REQUIRED_COLUMNS = ("序号", "任务名称", "主要内容和关键时间节点计划", "责任股室")
 SHEET = "重点工作任务一览表"
@@ -111,7 +113,7 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
                                         Severity.WARNING, cell=f"{content_col}{i}", task_key=key, **where))
         tasks.append(Task(key=key, no=get.get("no", ""), name=get.get("name", ""), content=get.get("content", ""),
                           overview=overview, offices=tuple(offices), lead=lead, remarks=get.get("remarks", ""),
-                          milestones=tuple(milestones), source_row=i))
+                          milestones=tuple(milestones), source_row=i, parent=get.get("parent", "")))
     dup = {t.key for t in tasks if [u.key for u in tasks].count(t.key) > 1}
     if dup:
         raise YuebaoError(f"任务清单中任务编号重复：{'、'.join(sorted(dup))}，每项任务的序号或任务编码必须唯一",
@@ -125,8 +127,8 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET
-    headers = ["序号", "任务名称", "主要内容和关键时间节点计划", "责任股室", "牵头股室", "备注", "任务编码"]
-    widths = [6, 22, 70, 16, 12, 28, 10]
+    headers = ["序号", "任务名称", "主要内容和关键时间节点计划", "责任股室", "牵头股室", "备注", "任务编码", "上级任务"]
+    widths = [6, 22, 70, 16, 12, 28, 10, 10]
     title = tasks.title if _YEAR.search(tasks.title) else f"{tasks.title}（{tasks.year}年）"  # the reader needs the year
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
@@ -137,7 +139,7 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for t in tasks.tasks:
-        ws.append([t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key])
+        ws.append([t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key, t.parent])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.border = border
