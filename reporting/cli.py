@@ -35,12 +35,8 @@ def _month_default(as_of: date | None) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def common(fn):
-    """--config, --as-of and --month (where wanted), and the error handling every command shares."""
-    @click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False),
-                  help="配置文件 config file")
-    @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-                  help="以哪一天为“今天”判断逾期（默认今天） the day taken as today")
+def handles_errors(fn):
+    """A YuebaoError ends the command with one line, Chinese and English, and exit status 2."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -49,6 +45,15 @@ def common(fn):
             click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
             sys.exit(2)
     return wrapper
+
+
+def common(fn):
+    """--config and --as-of, and the error handling every command shares."""
+    fn = handles_errors(fn)
+    fn = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+                      help="以哪一天为“今天”判断逾期（默认今天） the day taken as today")(fn)
+    return click.option("--config", "config_path", default="config.yaml", show_default=True,
+                        type=click.Path(dir_okay=False), help="配置文件 config file")(fn)
 
 
 def _load(config_path, as_of, month):
@@ -152,26 +157,23 @@ def monthly(config_path, as_of):
 @click.option("--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False),
               help="演示输出文件夹 output folder")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="默认为各月报送截止后几天 default: after each deadline")
+@handles_errors
 def demo(out_dir, as_of):
     """用自带的台山市2022年样例数据完整演示每月的流程。"""
     from . import demo as sample
-    try:
-        config = sample.prepare(out_dir)
-        click.echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
-        for month in sample.DEMO_MONTHS:
-            c = steps.Cycle.load(config, as_of or sample.DEMO_AS_OF[month])
-            click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
-            filled = steps.fill(c, month)
-            click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表：{filled.folder}")
-            _print_collect(steps.collect_month(c, month))
-            _print_result(steps.merge(c, month))
-        last = sample.DEMO_MONTHS[-1]
-        later = sample.DEMO_AS_OF[last] + timedelta(days=14)
-        click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
-                   f"  yuebao merge --config {config} --month {last} --as-of {later:%Y-%m-%d}")
-    except YuebaoError as exc:
-        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
-        sys.exit(2)
+    config = sample.prepare(out_dir)
+    click.echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
+    for month in sample.DEMO_MONTHS:
+        c = steps.Cycle.load(config, as_of or sample.DEMO_AS_OF[month])
+        click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
+        filled = steps.fill(c, month)
+        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表：{filled.folder}")
+        _print_collect(steps.collect_month(c, month))
+        _print_result(steps.merge(c, month))
+    last = sample.DEMO_MONTHS[-1]
+    later = sample.DEMO_AS_OF[last] + timedelta(days=14)
+    click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
+               f"  yuebao merge --config {config} --month {last} --as-of {later:%Y-%m-%d}")
 
 
 @main.command()
@@ -273,26 +275,23 @@ def rollup_command(config_path, as_of, month):
 @click.argument("new_date", metavar="DATE")
 @click.option("--reason", required=True, help="批准延期的理由 why")
 @click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False))
+@handles_errors
 def extend(task, milestone, new_date, reason, config_path):
     """批准延期：TASK（任务编码或序号）的第MILESTONE个节点改为DATE（如2022-07-31）到期。"""
+    c = steps.Cycle.load(config_path)
+    t = next((x for x in c.tasks.tasks if task in (x.key, x.no)), None)
+    if t is None:
+        raise YuebaoError(f"任务清单中没有任务“{task}”", f"no task {task}")
+    m = next((x for x in t.milestones if milestone in (str(x.seq), x.key)), None)
+    if m is None:
+        raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）", f"no milestone {milestone}")
+    when = _as_of(None, None, new_date)
+    original = m.extended_from or m.due
+    ledger = c.ledger()
     try:
-        c = steps.Cycle.load(config_path)
-        t = next((x for x in c.tasks.tasks if task in (x.key, x.no)), None)
-        if t is None:
-            raise YuebaoError(f"任务清单中没有任务“{task}”", f"no task {task}")
-        m = next((x for x in t.milestones if milestone in (str(x.seq), x.key)), None)
-        if m is None:
-            raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）", f"no milestone {milestone}")
-        when = _as_of(None, None, new_date)
-        ledger = c.ledger()
-        try:
-            original = m.extended_from or m.due
-            ledger.approve_extension(m.key, original.isoformat() if original else "", when.isoformat(), reason)
-        finally:
-            ledger.close()
-    except YuebaoError as exc:
-        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
-        sys.exit(2)
+        ledger.approve_extension(m.key, original.isoformat() if original else "", when.isoformat(), reason)
+    finally:
+        ledger.close()
     click.echo(f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{when}（理由：{reason}）。"
                f"已记入台账：{c.config.ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。")
 
@@ -306,17 +305,14 @@ def tasks():
 @click.argument("src", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, help="任务清单所属年份（默认从标题读取） the list's year")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="输出文件（默认：原文件名_yuebao.xlsx）")
+@handles_errors
 def tasks_import(src, year, out_path):
     """把台山式、蓬江式、市局式任务清单（xlsx或粘贴的文本）转换为yuebao格式。"""
     from .importers import import_task_list
     from .tasklist import write_task_list
-    try:
-        imported = import_task_list(src, year)
-        out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
-        write_task_list(imported, out)
-    except YuebaoError as exc:
-        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
-        sys.exit(2)
+    imported = import_task_list(src, year)
+    out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
+    write_task_list(imported, out)
     _print_task_list(imported)
     click.echo(f"已写出yuebao格式的任务清单：{out}")
 
@@ -324,19 +320,16 @@ def tasks_import(src, year, out_path):
 @tasks.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False))
+@handles_errors
 def tasks_check(path, config_path):
     """检查任务清单（默认为config.yaml中的task_list），不做转换。"""
     from .config import load_config
     from .tasklist import read_task_list
-    try:
-        if path is None:
-            cfg = load_config(config_path)
-            listed = read_task_list(cfg.task_list_path, cfg.year)
-        else:
-            listed = read_task_list(path)
-    except YuebaoError as exc:
-        click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
-        sys.exit(2)
+    if path is None:
+        cfg = load_config(config_path)
+        listed = read_task_list(cfg.task_list_path, cfg.year)
+    else:
+        listed = read_task_list(path)
     _print_task_list(listed)
 
 

@@ -31,6 +31,7 @@ from . import cells
 from .errors import YuebaoError
 from .milestones import UNDATED_NOTE, normalise, read_due
 from .models import Finding, Severity, Task, TaskList
+from .sheets import decode
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")
@@ -106,14 +107,8 @@ def _cell_markup(cell) -> str:
 
 
 def _text_grid(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode(path.read_bytes())
+    if text is None:
         raise YuebaoError(f"无法识别“{path.name}”的文字编码", f"cannot decode {path.name}")
     return [line.split("\t") for line in text.splitlines()]
 

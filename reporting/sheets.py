@@ -81,14 +81,18 @@ def _is_encrypted(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
-def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves csv as GBK
+def decode(raw: bytes) -> str | None:
+    """Text saved by Chinese Windows programs: UTF-8 (with or without BOM) or GBK; None if neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    return None
+
+
+def _read_csv(path: Path) -> list[list]:
+    text = decode(path.read_bytes())
+    if text is None:
         raise Unreadable("unreadable", "无法识别该CSV文件的文字编码。" + RESAVE)
     return [row for row in csv.reader(io.StringIO(text))]
