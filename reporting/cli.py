@@ -208,9 +208,9 @@ def remind(config_path, as_of, month, dry_run):
 @click.option("--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit")
 def schedule(config_path, as_of, once):
     """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
-    from .scheduler import run_forever, run_once
+    from .scheduler import run_forever, run_once, setup_log
     c = steps.Cycle.load(config_path, as_of)
-    _setup_log(c)
+    setup_log(c.config, console=True)
     if once:
         report = run_once(config_path, c.as_of)
         names = "、".join(_action_names(report.actions)) or "无"

@@ -21,8 +21,8 @@ log = logging.getLogger("reporting.schedule")
 CATCH_UP_DAYS = 31
 
 
-def setup_log(config) -> Path:
-    """One readable line per action, to the rotating log file named in config.yaml."""
+def setup_log(config, console: bool = False) -> Path:
+    """One readable line per action, to the rotating log file named in config.yaml (and the console)."""
     path = config.resolve(config.data["schedule"]["log"])
     logger = logging.getLogger("reporting")
     logger.setLevel(logging.INFO)
@@ -32,6 +32,10 @@ def setup_log(config) -> Path:
                 return path
             logger.removeHandler(handler)
             handler.close()
+    if console and not any(type(h) is logging.StreamHandler for h in logger.handlers):
+        shown = logging.StreamHandler()
+        shown.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%m-%d %H:%M"))
+        logger.addHandler(shown)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

@@ -169,3 +169,21 @@ def test_as_of_moves_the_colours(demo_copy):
     wb = openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
     overdue_due = [r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"]) if r["关键节点"].value]
     assert overdue_due and max(overdue_due) > AS_OF  # something due after 25 June is now overdue
+
+
+def test_run_monthly_entry_point(demo_copy):
+    """What cron or the Windows Task Scheduler runs: this month's cycle with the given config."""
+    import subprocess
+    import sys
+    script = str(ROOT / "run_monthly.py")
+    config = str(demo_copy / "config.yaml")
+    july = subprocess.run([sys.executable, script, "--config", config, "--as-of", "2022-07-26"],
+                          capture_output=True, text=True)
+    assert july.returncode == 0, july.stderr
+    assert f"汇总表：{demo_copy / '2022-07' / '重点工作进展汇总_2022-07.xlsx'}" in july.stdout
+    march = subprocess.run([sys.executable, script, "--config", config, "--as-of", "2022-03-26"],
+                           capture_output=True, text=True)
+    assert march.returncode == 0 and "从6月起报送" in march.stdout
+    broken = subprocess.run([sys.executable, script, "--config", str(demo_copy / "nope.yaml")], capture_output=True,
+                            text=True)
+    assert broken.returncode == 2 and "找不到配置文件" in broken.stderr
