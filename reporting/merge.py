@@ -58,15 +58,22 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True})
-    book = _Book(wb, s, amber_days, fills)
+    try:
+        _fill_book(wb, _Book(wb, s, amber_days, fills), sheets)
+        wb.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # nothing half-written is left; the last good summary stays
+        raise
+    os.replace(tmp, path)
+    return path
+
+
+def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
     writers = {"概览": book.overview, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
                "延期申请": book.extensions,
                "报送情况": book.submissions, "校验问题": book.findings, "数据": book.data}
     for name in sheets:
         writers[name]()
-    wb.close()
-    os.replace(tmp, path)
-    return path
 
 
 class _Book:

@@ -286,3 +286,21 @@ def test_fuzzed_returns_never_crash_and_every_required_change_is_reported(tmp_pa
     found = set(codes(s, f.name))
     assert expected <= found, (mutations, found)
     assert sqlite3.connect(tmp / "ledger.sqlite3").execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 1
+
+
+def test_a_crash_while_writing_the_summary_leaves_the_last_good_one(demo_copy, monkeypatch):
+    """Power cut or crash mid-write: the previous summary stays whole; no half file is left."""
+    from reporting import merge
+    from reporting.cycle import merge as merge_month
+    path = demo_copy / "2022-07" / "重点工作进展汇总_2022-07.xlsx"
+    before = path.read_bytes()
+    cycle = Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
+
+    def boom(self):
+        raise RuntimeError("power cut")
+    monkeypatch.setattr(merge._Book, "changes", boom)  # fails after 概览, 汇总 and 逾期事项 were written
+    with pytest.raises(RuntimeError):
+        merge_month(cycle, "2022-07")
+    assert path.read_bytes() == before
+    assert openpyxl.load_workbook(path)["汇总"].max_row > 10
+    assert not list(path.parent.glob(".*.tmp.xlsx"))
