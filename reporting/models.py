@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 
@@ -93,21 +94,30 @@ class TaskList:
     path: Path | None = None
     findings: list["Finding"] = field(default_factory=list)
 
-    def by_key(self) -> dict[str, Task]:
+    # Indexes built once: a province's list has tens of thousands of tasks and thousands of offices.
+    @cached_property
+    def _by_key(self) -> dict[str, Task]:
         return {t.key: t for t in self.tasks}
+
+    @cached_property
+    def _by_lead(self) -> dict[str, list[Task]]:
+        index: dict[str, list[Task]] = {}
+        for t in self.tasks:
+            index.setdefault(t.lead, []).append(t)
+        return index
+
+    def by_key(self) -> dict[str, Task]:
+        return self._by_key
 
     def milestones(self) -> list[Milestone]:
         return [m for t in self.tasks for m in t.milestones]
 
     def lead_offices(self) -> list[str]:
         """Offices that must return a progress sheet, in task-list order."""
-        seen: dict[str, None] = {}
-        for t in self.tasks:
-            seen.setdefault(t.lead, None)
-        return list(seen)
+        return list(self._by_lead)
 
     def tasks_of(self, office: str) -> list[Task]:
-        return [t for t in self.tasks if t.lead == office]
+        return self._by_lead.get(office, [])
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -114,7 +115,7 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
         tasks.append(Task(key=key, no=get.get("no", ""), name=get.get("name", ""), content=get.get("content", ""),
                           overview=overview, offices=tuple(offices), lead=lead, remarks=get.get("remarks", ""),
                           milestones=tuple(milestones), source_row=i, parent=get.get("parent", "")))
-    dup = {t.key for t in tasks if [u.key for u in tasks].count(t.key) > 1}
+    dup = {key for key, n in Counter(t.key for t in tasks).items() if n > 1}
     if dup:
         raise YuebaoError(f"任务清单中任务编号重复：{'、'.join(sorted(dup))}，每项任务的序号或任务编码必须唯一",
                           f"duplicate task keys: {', '.join(sorted(dup))}")
