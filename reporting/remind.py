@@ -15,6 +15,7 @@ from .models import Status
 from .notify import Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
+from .summary import NOT_RETURNED, REJECTED
 from .texts import render
 
 log = logging.getLogger("reporting.schedule")
@@ -81,13 +82,20 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
     elif action.kind == REMIND_MISSING:
         if not dry_run:
             steps.collect_month(cycle, month)
-        _, check = steps.check_month(cycle, month)
+        period, check = steps.check_month(cycle, month)
+        ledger = cycle.ledger()
+        try:
+            states = {o.office.name: o for o in steps.summarise(cycle, period, check, ledger).offices}
+        finally:
+            ledger.close()
         for office in cycle.tasks.lead_offices():
-            if office in check.chosen:
+            row = states[office]
+            if row.state not in (NOT_RETURNED, REJECTED):  # a return with errors counts as not returned
                 continue
             info = config.office(office)
             notices.append(_notice(action, office, [info.email], "remind_missing.j2", common, info=info,
-                                   tasks=cycle.tasks.tasks_of(office)))
+                                   tasks=cycle.tasks.tasks_of(office), rejected=row.state == REJECTED,
+                                   file=row.file, errors=row.errors))
     elif action.kind == REMIND_MILESTONES:
         window = config.data["schedule"]["milestone_window_days"]
         _, check = steps.check_month(cycle, month)
