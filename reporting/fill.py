@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.cell_range import CellRange
 
 from . import __version__, form
 from .models import Office, Status, TaskList
@@ -45,21 +46,31 @@ class FillResult:
 def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
                progress=None) -> FillResult:
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(tasks, office, period, bureau, out_dir / form_file_name(period.label, office.name)) for office in offices]
+    shared = (tasks, period, bureau, task_list_fingerprint(tasks))
+    jobs = [(office, out_dir / form_file_name(period.label, office.name)) for office in offices]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # a city's offices: use every core
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        # the task list goes to each worker once, not with every office
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_filler,
+                                 initargs=shared) as pool:
             done = pool.map(_fill_job, jobs, chunksize=4)
             paths = [_report(progress, i, len(jobs), p) for i, p in enumerate(done, start=1)]
     else:
+        _init_filler(*shared)
         paths = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
     return FillResult(paths=paths, folder=out_dir)
 
 
 PARALLEL_FROM = 8
+_worker: dict = {}
+
+
+def _init_filler(tasks: TaskList, period: Period, bureau: str, fingerprint: str) -> None:
+    _worker.update(tasks=tasks, period=period, bureau=bureau, fingerprint=fingerprint)
 
 
 def _fill_job(job) -> Path:
-    return fill_office(*job)
+    office, path = job
+    return fill_office(_worker["tasks"], office, _worker["period"], _worker["bureau"], path, _worker["fingerprint"])
 
 
 def _report(progress, i: int, n: int, path: Path) -> Path:
@@ -68,7 +79,14 @@ def _report(progress, i: int, n: int, path: Path) -> Path:
     return path
 
 
-def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, path: Path) -> Path:
+def task_list_fingerprint(tasks: TaskList) -> str:
+    """Which task list a form was filled from: validate tells a stale form from an edited one."""
+    text = "\n".join(f"{t.key}\t{t.name}\t{t.content}" for t in tasks.tasks)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, path: Path,
+                fingerprint: str | None = None) -> Path:
     wb = openpyxl.load_workbook(TEMPLATE)
     ws = wb[form.SHEET]
     protos = {kind: [copy(ws.cell(row, col)._style) for col in range(1, len(form.HEADERS) + 1)]
@@ -111,7 +129,9 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
             ws.row_dimensions[row].height = row_height(m.text, 46)
         for header in (form.NO, form.NAME, form.OFFICES):  # one task, one visual block
             if row > start:
-                ws.merge_cells(start_row=start, start_column=col[header], end_row=row, end_column=col[header])
+                # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the fill
+                # time), and the prototype rows already give every covered cell its borders
+                ws.merged_cells.add(CellRange(min_col=col[header], min_row=start, max_col=col[header], max_row=row))
         row += 1
 
     last = max(row - 1, form.FIRST_DATA_ROW)
@@ -120,7 +140,7 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
     ws.protection.sheet = True
     ws.protection.formatColumns = False   # allowed: widen a column, resize a row
     ws.protection.formatRows = False
-    _write_meta(wb, office.name, period, tasks)
+    _write_meta(wb, office.name, period, tasks.title, fingerprint or task_list_fingerprint(tasks))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -134,12 +154,9 @@ def _put(ws, row: int, styles: list, values: dict) -> None:
             cell.value = values[header]
 
 
-
-def _write_meta(wb, office: str, period: Period, tasks: TaskList) -> None:
+def _write_meta(wb, office: str, period: Period, title: str, fingerprint: str) -> None:
     meta = wb.create_sheet(form.META_SHEET)
-    fingerprint = hashlib.sha256("\n".join(f"{t.key}\t{t.name}\t{t.content}" for t in tasks.tasks)
-                                 .encode()).hexdigest()[:16]
-    for pair in (("office", office), ("month", period.label), ("task_list", tasks.title),
+    for pair in (("office", office), ("month", period.label), ("task_list", title),
                  ("task_list_fingerprint", fingerprint), ("generated_at", datetime.now().isoformat(timespec="seconds")),
                  ("generator", f"yuebao {__version__}")):
         meta.append(pair)
