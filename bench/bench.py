@@ -3,18 +3,22 @@
     python bench/bench.py --size county        # 40 offices x 20 tasks x 3 milestones (runs in CI)
     python bench/bench.py --size city          # 300 offices x 30 tasks
     python bench/bench.py --size province      # 3,000 returned workbooks, ~100,000 milestone rows
+    python bench/bench.py --size province --out DIR   then   python bench/bench.py --reuse DIR
 
 Generates the task list, fills every office's workbook (timed), answers them as clerks would (not
-timed), then times collect, read + validate, and writing the summary, with peak memory, and the
-naive baseline for reading (openpyxl full load per file, then pandas concat).  Prints one table.
+timed), then runs collect, read + validate, writing the summary and the naive baseline for reading
+(openpyxl full load per file, then pandas concat) each in a new interpreter, as its command would
+run, timing it and sampling the memory of that process and its workers.  Prints one table.
+--reuse measures a month generated before, without generating it again.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
-import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,11 +30,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting import simulate  # noqa: E402
-from reporting.cycle import Cycle, check_month, collect_month, fill, summarise  # noqa: E402
-from reporting.merge import write_summary  # noqa: E402
-from reporting.models import Task, TaskList  # noqa: E402
-from reporting.tasklist import write_task_list  # noqa: E402
+from reporting import simulate
+from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
+from reporting.merge import write_summary
+from reporting.models import Task, TaskList
+from reporting.tasklist import write_task_list
 
 SIZES = {"county": (40, 20, 3), "city": (300, 30, 3), "province": (3000, 10, 3)}
 VERBS = ["完成", "开展", "推进", "组织", "落实", "启动", "验收"]
@@ -38,6 +42,8 @@ THINGS = ["校舍安全排查", "教师培训方案", "课后服务质量评估"
           "信息化设备采购", "招生宣传", "质量监测数据分析", "民办学校年检"]
 MONTHS = [3, 6, 9, 12]
 RECEIVED = time.mktime((2022, 6, 16, 10, 0, 0, 0, 0, -1))  # returns arrive before the deadline
+MONTH, AS_OF = "2022-06", date(2022, 6, 25)
+BASELINE = "baseline: openpyxl + pandas read"
 
 
 def task_list(offices: int, per_office: int, milestones: int, rng: random.Random) -> TaskList:
@@ -54,12 +60,6 @@ def task_list(offices: int, per_office: int, milestones: int, rng: random.Random
     return TaskList(title="合成测试市教育系统2022年重点工作任务一览表", year=2022, tasks=tasks)
 
 
-def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
-
-
 def naive_read(paths: list[Path]) -> int:
     """The way it is usually done: openpyxl loads each workbook whole, pandas concatenates."""
     import openpyxl
@@ -72,18 +72,11 @@ def naive_read(paths: list[Path]) -> int:
     return len(pd.concat(frames))
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="county")
-    parser.add_argument("--out", help="keep the generated month here (default: a temporary folder)")
-    parser.add_argument("--no-baseline", action="store_true")
-    args = parser.parse_args(argv)
-    offices, per_office, milestones = SIZES[args.size]
-    work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="yuebao-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+def generate(size: str, work: Path) -> tuple[dict, int]:
+    """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not timed)."""
+    offices, per_office, milestones = SIZES[size]
     rng = random.Random(20220620)
-    tasks = task_list(offices, per_office, milestones, rng)
-    write_task_list(tasks, work / "tasks.xlsx")
+    write_task_list(task_list(offices, per_office, milestones, rng), work / "tasks.xlsx")
     config = work / "config.yaml"
     config.write_text(yaml.safe_dump({"bureau": "合成测试市教育系统", "task_list": "tasks.xlsx", "ledger": "ledger.sqlite3",
                                       "folders": {"outbox": "{month}/out", "inbox": "inbox/{month}",
@@ -91,14 +84,13 @@ def main(argv=None) -> None:
                                      allow_unicode=True), encoding="utf-8")
     timings = {}
     start = time.perf_counter()
-    cycle = Cycle.load(config, date(2022, 6, 25))
+    cycle = Cycle.load(config, AS_OF)
     timings["load task list"] = time.perf_counter() - start
-
     start = time.perf_counter()
-    filled = fill(cycle, "2022-06")
+    filled = fill(cycle, MONTH)
     timings["fill"] = time.perf_counter() - start
 
-    inbox = work / "inbox" / "2022-06"
+    inbox = work / "inbox" / MONTH
     inbox.mkdir(parents=True, exist_ok=True)
     statuses = ["已完成", "已完成", "按计划推进", "滞后"]
     for path in filled.paths:  # the clerks' part: not timed
@@ -112,38 +104,122 @@ def main(argv=None) -> None:
         simulate.answer(ws, "张三", date(2022, 6, 15), answers)
         wb.save(inbox / path.name)
         os.utime(inbox / path.name, (RECEIVED, RECEIVED))
+    return timings, len(filled.paths)
 
+
+def run_step(step: str, work: Path) -> dict:
+    """One step as its command would run it (in the fresh process that `measured` starts)."""
+    cycle = Cycle.load(work / "config.yaml", AS_OF)
     start = time.perf_counter()
-    collect_month(cycle, "2022-06")
-    timings["collect"] = time.perf_counter() - start
-    start = time.perf_counter()
-    period, check = check_month(cycle, "2022-06")
-    timings["read + validate"] = time.perf_counter() - start
-    ledger = cycle.ledger()
-    summary = summarise(cycle, period, check, ledger)
-    ledger.close()
-    start = time.perf_counter()
-    path = write_summary(summary, work / "2022-06" / "summary.xlsx", cycle.amber_days)
-    timings["write summary"] = time.perf_counter() - start
-    if not args.no_baseline:
+    if step == "collect":
+        collect_month(cycle, MONTH)
+    elif step == "read + validate":
+        check_month(cycle, MONTH)
+    elif step == "write summary":  # what `yuebao merge` does: read, validate, summarise, write
+        period, check = check_month(cycle, MONTH)
+        ledger = cycle.ledger()
+        summary = summarise(cycle, period, check, ledger)
+        ledger.close()
         start = time.perf_counter()
-        naive_read(sorted(inbox.iterdir()))
-        timings["baseline: openpyxl + pandas read"] = time.perf_counter() - start
+        write_summary(summary, work / MONTH / "summary.xlsx", cycle.amber_days)
+        return {step: time.perf_counter() - start, "rows": sum(1 for r in summary.rows if r.milestone),
+                "findings": len(summary.findings)}
+    else:  # the naive baseline, reading the same inbox
+        naive_read(sorted((work / "inbox" / MONTH).iterdir()))
+    return {step: time.perf_counter() - start}
 
-    rows = sum(1 for r in summary.rows if r.milestone)
-    print(f"yuebao benchmark · {args.size}: {offices} offices, {len(tasks.tasks)} tasks, {rows} milestone rows, "
-          f"{len(filled.paths)} returns, {len(summary.findings)} findings")
-    print(f"{'step':<36}{'seconds':>10}")
+
+def measured(step: str, work: Path) -> tuple[dict, float]:
+    """Run a step in a new interpreter; its peak memory is the largest total PSS of it and its workers."""
+    proc = subprocess.Popen([sys.executable, __file__, "--step", step, "--reuse", str(work)], stdout=subprocess.PIPE,
+                            text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_pss_mb(proc.pid))
+        time.sleep(0.05)
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{step} failed (exit {proc.returncode})")
+    return json.loads(out.strip().splitlines()[-1]), peak
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and all its descendants: shared pages counted once (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        frontier = [p for p, parent in parents.items() if parent in frontier and p not in tree]
+        tree.update(frontier)
+    total_kb = 0
+    for p in tree:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+def reset(work: Path) -> None:
+    """Forget a previous measurement of the same month: ledger, archive and summary, never the inbox."""
+    (work / "ledger.sqlite3").unlink(missing_ok=True)
+    shutil.rmtree(work / MONTH / "archive", ignore_errors=True)
+    (work / MONTH / "summary.xlsx").unlink(missing_ok=True)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="county")
+    parser.add_argument("--out", help="keep the generated month here (default: a temporary folder)")
+    parser.add_argument("--reuse", metavar="DIR", help="measure a month generated before with --out, skip generating")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one measured step, print its figures
+    args = parser.parse_args(argv)
+    if args.step:
+        print(json.dumps(run_step(args.step, Path(args.reuse))))
+        return
+    if args.reuse:
+        work = Path(args.reuse)
+        if not (work / "config.yaml").exists():
+            raise SystemExit(f"{work} holds no generated month (run with --out first)")
+        timings, returns = {}, len(list((work / "inbox" / MONTH).iterdir()))
+        args.size = (work / "size").read_text().strip()
+        reset(work)
+    else:
+        work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="yuebao-bench-"))
+        work.mkdir(parents=True, exist_ok=True)
+        timings, returns = generate(args.size, work)
+        (work / "size").write_text(args.size)
+    memory: dict[str, float] = {}
+    counts: dict = {}
+    steps = ["collect", "read + validate", "write summary"] + ([] if args.no_baseline else [BASELINE])
+    for step in steps:
+        result, memory[step] = measured(step, work)
+        counts.update({k: result.pop(k) for k in ("rows", "findings") if k in result})
+        timings.update(result)
+
+    offices, per_office, milestones = SIZES[args.size]
+    print(f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × {milestones} milestones, "
+          f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings")
+    print(f"{'step':<36}{'seconds':>10}{'peak MB':>10}")
     for step, seconds in timings.items():
-        print(f"{step:<36}{seconds:>10.2f}")
-    end_to_end = sum(v for k, v in timings.items() if not k.startswith("baseline"))
-    print(f"{'end to end (without the clerks)':<36}{end_to_end:>10.2f}")
-    if "baseline: openpyxl + pandas read" in timings:
-        ratio = timings["baseline: openpyxl + pandas read"] / max(timings["read + validate"], 1e-9)
-        print(f"{'reading vs baseline':<36}{ratio:>9.1f}x faster")
-    print(f"{'peak memory (MB)':<36}{peak_mb():>10.0f}")
-    print(f"summary: {path}")
-    if not args.out:
+        print(f"{step:<36}{seconds:>10.2f}{memory[step] if step in memory else float('nan'):>10.0f}")
+    if "fill" in timings:
+        end_to_end = sum(v for k, v in timings.items() if k != BASELINE)
+        print(f"{'end to end (without the clerks)':<36}{end_to_end:>10.2f}")
+    if BASELINE in timings:
+        print(f"{'reading vs baseline':<36}{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster")
+    print("peak MB: total proportional memory of the step's process and its workers, sampled every 50 ms;"
+          " a step's process loads the task list itself, as its command would")
+    print(f"summary: {work / MONTH / 'summary.xlsx'}")
+    if not args.out and not args.reuse:
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
 from .models import Office, Status, TaskList
 from .period import Period
-from .texts import row_height, TEMPLATES, render
+from .texts import TEMPLATES, render, row_height
 
 TEMPLATE = TEMPLATES / "progress_form.xlsx"
 STATUS_LIST = '"' + ",".join(Status.choices()) + '"'

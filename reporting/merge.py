@@ -14,7 +14,7 @@ import xlsxwriter
 from .models import Finding, Light, Severity
 from .rules import LIGHT_RULE, RED, YELLOW
 from .summary import NOT_RETURNED, REJECTED, MonthSummary
-from .texts import row_height, render
+from .texts import render, row_height
 
 FONT = "宋体"
 DEFAULT_FILLS = {Light.OVERDUE: "#FFC7CE", Light.DUE_SOON: "#FFEB9C", Light.DONE: "#C6EFCE", Light.UNDATED: "#D9D9D9"}
@@ -57,7 +57,10 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     """Write the workbook to a temporary name, then rename: the last good summary survives a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True})
+    # constant memory: each row goes to disk once the next begins (a province month: 310 MB instead of
+    # 690 MB), so every sheet is written strictly top to bottom
+    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True,
+                                        "constant_memory": True})
     try:
         _fill_book(wb, _Book(wb, s, amber_days, fills), sheets)
         wb.close()
@@ -108,8 +111,11 @@ class _Book:
 
     # -- layout helpers ---------------------------------------------------------------------
     def sheet(self, name: str, headers: list[str], widths: list[float], legend: bool = False,
-              header_row: int | None = None):
-        """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first data row)."""
+              header_row: int | None = None, above_header=None):
+        """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first data row).
+
+        above_header(ws) writes what goes between the as-of line and a lower header row (rows are
+        written top to bottom only)."""
         ws = self.wb.add_worksheet(name)
         last_col = len(headers) - 1
         ws.merge_range(0, 0, 0, last_col, f"{self.s.title} · {name}（{self.s.period.span_zh}）", self.f["title"])
@@ -118,6 +124,8 @@ class _Book:
                        self.f["sub"])
         if legend:
             self.legend(ws, 2, widths)
+        if above_header:
+            above_header(ws)
         header_row = header_row or (3 if legend else 2)
         for i, (h, w) in enumerate(zip(headers, widths)):
             ws.set_column(i, i, w)
@@ -168,18 +176,23 @@ class _Book:
         s = self.s
         headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒", "督办灯"]
         widths = [16, 8, 8, 8, 8, 8, 8, 12, 6, 6, 8]
-        ws, _ = self.sheet("概览", headers, widths, header_row=6)  # the office table, below the totals
-        ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
-        ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
-        ws.set_row(2, 72)
         counts = s.counts
         totals = [("节点总数", sum(1 for r in s.rows if r.milestone)), ("本月底应完成", s.due_by_month),
                   ("已完成", counts[Light.DONE]), ("逾期", counts[Light.OVERDUE]), ("临期", counts[Light.DUE_SOON]),
                   ("未到期", counts[Light.NOT_DUE])]
-        for i, (label, n) in enumerate(totals):
-            ws.write(3, i, label, self.f["head"])
+
+        def paragraph_and_totals(ws) -> None:
+            ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
+            ws.set_row(2, 72)
+            for i, (label, _) in enumerate(totals):
+                ws.write(3, i, label, self.f["head"])
             ws.set_row(3, 28)
-            ws.write_number(4, i, n, self.f[(Light.OVERDUE, "center")] if label == "逾期" and n else self.f["center"])
+            for i, (label, n) in enumerate(totals):
+                ws.write_number(4, i, n, self.f[(Light.OVERDUE, "center")] if label == "逾期" and n else self.f["center"])
+
+        # the office table, below the paragraph and the totals
+        ws, _ = self.sheet("概览", headers, widths, header_row=6, above_header=paragraph_and_totals)
+        ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
         for r, o in enumerate(s.offices, start=7):
             ws.write(r, 0, o.office.name, self.f["cell"])
             for c, n in enumerate([o.tasks, sum(o.lights.values()), o.lights[Light.DONE], o.lights[Light.OVERDUE],
@@ -249,8 +262,23 @@ class _Book:
                 top = r
                 self.s.findings.append(Finding("rows_split", f"汇总超过Excel单表{MAX_ROWS}行的上限，续在“汇总（{part}）”表",
                                                Severity.WARNING))
+            task = task_rows[0].task
+            progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
+            progress = self.clip(progress, f"第{task.no}项任务“{task.name}”的进展情况")
+            problems = self.clip(task_rows[0].problems, f"第{task.no}项任务“{task.name}”的存在问题和下一步工作计划")
+            block = ((0, task.no, self.f["center"]), (1, task.name, self.f["cell"]), (2, task.lead, self.f["cell"]),
+                     (9, progress, self.f["cell"]), (10, problems, self.f["cell"]))
+            heights = [row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows]
+            need = max(row_height(progress, 40), row_height(problems, 32))
+            if need > sum(heights):  # grow the last row so merged long text is not cut off in print
+                heights[-1] += need - sum(heights)
             first = r
-            for row in task_rows:
+            for row, height in zip(task_rows, heights):
+                for col, value, fmt in block:  # the task's columns: value on top, formatted blanks below
+                    if r == first:
+                        ws.write(r, col, value, fmt)
+                    else:
+                        ws.write_blank(r, col, None, fmt)
                 m, lt = row.milestone, row.light
                 self.light_cell(ws, r, 3, m.text if m else "（任务清单中未列出节点）", lt)
                 self.light_cell(ws, r, 4, _due(m), lt, "date")
@@ -258,23 +286,11 @@ class _Book:
                 self.light_cell(ws, r, 6, row.completed_on, None, "date")
                 self.light_cell(ws, r, 7, lt.value if lt else "", lt, "center")
                 ws.write(r, 8, row.days_overdue or "", self.f["center"])
-                ws.set_row(r, row_height(m.text if m else "", 40))
+                ws.set_row(r, height)
                 r += 1
-            task = task_rows[0].task
-            progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
-            progress = self.clip(progress, f"第{task.no}项任务“{task.name}”的进展情况")
-            problems = self.clip(task_rows[0].problems, f"第{task.no}项任务“{task.name}”的存在问题和下一步工作计划")
-            for col, value, width in ((0, task.no, None), (1, task.name, None), (2, task.lead, None),
-                                      (9, progress, 40), (10, problems, 32)):
-                fmt = self.f["center"] if col == 0 else self.f["cell"]
-                if r - 1 > first:
-                    ws.merge_range(first, col, r - 1, col, value, fmt)
-                else:
-                    ws.write(first, col, value, fmt)
-            need = max(row_height(progress, 40), row_height(task_rows[0].problems, 32))
-            have = sum(row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows)
-            if need > have:  # grow the last row so merged long text is not cut off in print
-                ws.set_row(r - 1, row_height(task_rows[-1].milestone.text if task_rows[-1].milestone else "", 40) + need - have)
+            if r - 1 > first:
+                for col, _, _ in block:
+                    _merge_written(ws, first, col, r - 1)
         ws.autofilter(top - 1, 0, max(r - 1, top), len(headers) - 1)
 
     def overdue(self) -> None:
@@ -397,6 +413,14 @@ def write_findings_sheet(book: _Book, findings) -> None:
     if not findings:
         book.note(ws, top, "未发现问题。", len(headers))
     ws.autofilter(top - 1, 0, max(top - 1 + len(findings), top), len(headers) - 1)
+
+
+def _merge_written(ws, first_row: int, col: int, last_row: int) -> None:
+    """Merge a column's cells already written top to bottom (value on top, formatted blanks below).
+
+    merge_range would write the cells itself, going back up to rows constant-memory mode has already
+    flushed; the range is recorded exactly as merge_range records it."""
+    ws.merge.append([first_row, col, last_row, col])
 
 
 def _group(rows):

@@ -82,7 +82,7 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
             ret.office, ret.month = meta.get("office", ""), meta.get("month", "")
             columns = {h: i for i, h in enumerate(form.HEADERS)}
             ret.columns = {h: get_column_letter(i + 1) for h, i in columns.items()}
-            keys = {t.key for t in tasks.tasks}
+            keys = tasks.by_key()
             first = next(i for i, r in enumerate(grid) if r and cells.text(r[0]).split("-M")[0] in keys)
             _read_rows(grid, first - 1, columns, ret, tasks, findings, sheet)
             return findings
@@ -124,7 +124,7 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
 
 def _sheet_with_keys(sheets: dict[str, list[list]], tasks: TaskList):
     """A sheet whose first column holds this task list's keys, when no header can be found."""
-    keys = {t.key for t in tasks.tasks}
+    keys = tasks.by_key()
     for name, grid in sheets.items():
         if name != form.META_SHEET and sum(cells.text(r[0]) in keys for r in grid if r) >= 1:
             return name, grid
