@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -23,15 +24,15 @@ from .merge import PRINT_SHEETS, summary_file_name, write_findings_workbook, wri
 from .models import Finding, Light, Return, Severity, TaskList
 from .pdf import to_pdf
 from .period import Period, make_period
-from .workdays import add_workdays
 from .returns import read_return
-from .sheets import MAX_FILE_BYTES
 from .rules import apply_rules
+from .sheets import MAX_FILE_BYTES
 from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, office_rows,
                       state_items)
 from .tasklist import read_task_list
 from .texts import render
 from .validate import MonthCheck, validate_month
+from .workdays import add_workdays
 
 log = logging.getLogger(__name__)
 
@@ -233,10 +234,13 @@ def write_feedback(cycle: Cycle, summary: MonthSummary, folder: Path) -> list[Pa
     for old in folder.glob("反馈_*.txt"):
         old.unlink()
     fix_by = add_workdays(cycle.as_of, 2)
+    findings_of: dict[str, list[Finding]] = defaultdict(list)
+    for f in summary.findings:
+        findings_of[f.office].append(f)
     paths = []
     for row in summary.offices:
         office = row.office.name
-        mine = sorted((f for f in summary.findings if f.office == office),   # in sheet order, as the clerk reads
+        mine = sorted(findings_of.get(office, []),   # in sheet order, as the clerk reads
                       key=lambda f: (bool(f.sheet), f.sheet, f.row or 0, f.cell))
         if not mine:
             continue

@@ -37,8 +37,12 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
         check.findings += _check_identity(ret, offices, period)
 
     # One return per office counts: the newest received (then the latest 填报日期).
+    returns_of: dict[str, list[Return]] = {}
+    for r in readable:
+        if r.accepted:
+            returns_of.setdefault(r.office, []).append(r)
     for office in offices:
-        mine = [r for r in readable if r.accepted and r.office == office]
+        mine = returns_of.get(office)
         if not mine:
             continue
         mine.sort(key=lambda r: (r.received_at, r.filled_on or date.min))
@@ -73,7 +77,8 @@ def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Fin
         return [Finding("no_office", "报表未写明填报股室，无法确定是哪个股室报送的。请在“填报股室”处填写后重新报送", **where)]
     if ret.office not in offices:
         ret.accepted = False
-        return [Finding("wrong_office", f"报表的填报股室为“{ret.office}”，不是任何任务的牵头股室（应为：{'、'.join(offices)}）。"
+        named = "、".join(offices[:10]) + (f"等{len(offices)}个股室" if len(offices) > 10 else "")
+        return [Finding("wrong_office", f"报表的填报股室为“{ret.office}”，不是任何任务的牵头股室（应为：{named}）。"
                         "请使用本股室的表格重新报送", **where)]
     if ret.month and ret.month != period.label:
         ret.accepted = False

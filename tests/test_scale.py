@@ -19,10 +19,12 @@ def test_benchmark_county_runs_and_reports(tmp_path):
     print(result.stdout)  # the figures, in the CI log
     assert "40 returns, 0 findings" in result.stdout
     table = {line[:36].strip(): line[36:].split() for line in result.stdout.splitlines()}
-    for step in ("collect", "read + validate", "write summary", "baseline: openpyxl + pandas read"):
+    for step in ("collect", "read + validate", "summarise + write summary", "baseline: openpyxl + pandas read",
+                 "end to end: yuebao fill + yuebao run"):
         seconds, peak_mb = map(float, table[step])  # each step timed, and its memory measured in its own process
         assert seconds > 0 and 20 < peak_mb < 2000
     assert float(table["fill"][0]) > 0
+    assert (out / "2022-06" / merge.summary_file_name("2022-06")).exists()  # the real commands ran the month
     # measuring again without generating: same month, same answer
     again = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--reuse", str(out), "--no-baseline"],
                            capture_output=True, text=True, timeout=600)
