@@ -28,6 +28,7 @@ SCHEMA: dict[str, Any] = {
         "period_start_month": (int, 1),        # the "1" of "（1—6月）"
         "deadline_day": (int, 20),             # returns due on this day of the month
         "amber_days": (int, 7),                # milestones due within this many days are amber
+        "prefill": (bool, True),               # next month's forms carry last month's answers (see fill)
     },
     "folders": {
         "outbox": (str, "output/{month}/待发送"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from .carry import last_answers
 from .collect import CollectResult, collect
 from .config import Config, load_config
 from .errors import YuebaoError
@@ -103,7 +104,15 @@ def writable(folder: Path) -> Path:
 def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
     period = cycle.period(month)
     offices = [cycle.config.office(name) for name in cycle.tasks.lead_offices()]
-    return fill_month(cycle.tasks, period, cycle.config.bureau, offices, cycle.folder("outbox", month), progress)
+    carried = None
+    if cycle.config.data["reporting"]["prefill"]:
+        ledger = cycle.ledger()
+        try:
+            carried = last_answers(ledger, period)
+        finally:
+            ledger.close()
+    return fill_month(cycle.tasks, period, cycle.config.bureau, offices, cycle.folder("outbox", month), progress,
+                      carried)
 
 
 def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:

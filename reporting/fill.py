@@ -20,6 +20,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
+from .carry import Carried
 from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
@@ -44,9 +45,9 @@ class FillResult:
 
 
 def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
-               progress=None) -> FillResult:
+               progress=None, carried: Carried | None = None) -> FillResult:
     out_dir.mkdir(parents=True, exist_ok=True)
-    shared = (tasks, period, bureau, task_list_fingerprint(tasks))
+    shared = (tasks, period, bureau, task_list_fingerprint(tasks), carried)
     jobs = [(office, out_dir / form_file_name(period.label, office.name)) for office in offices]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # a city's offices: use every core
         # the task list goes to each worker once, not with every office
@@ -64,13 +65,14 @@ PARALLEL_FROM = 8
 _worker: dict = {}
 
 
-def _init_filler(tasks: TaskList, period: Period, bureau: str, fingerprint: str) -> None:
-    _worker.update(tasks=tasks, period=period, bureau=bureau, fingerprint=fingerprint)
+def _init_filler(tasks: TaskList, period: Period, bureau: str, fingerprint: str, carried: Carried | None) -> None:
+    _worker.update(tasks=tasks, period=period, bureau=bureau, fingerprint=fingerprint, carried=carried)
 
 
 def _fill_job(job) -> Path:
     office, path = job
-    return fill_office(_worker["tasks"], office, _worker["period"], _worker["bureau"], path, _worker["fingerprint"])
+    return fill_office(_worker["tasks"], office, _worker["period"], _worker["bureau"], path, _worker["fingerprint"],
+                       _worker["carried"])
 
 
 def _report(progress, i: int, n: int, path: Path) -> Path:
@@ -86,7 +88,7 @@ def task_list_fingerprint(tasks: TaskList) -> str:
 
 
 def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, path: Path,
-                fingerprint: str | None = None) -> Path:
+                fingerprint: str | None = None, carried: Carried | None = None) -> Path:
     wb = openpyxl.load_workbook(TEMPLATE)
     ws = wb[form.SHEET]
     protos = {kind: [copy(ws.cell(row, col)._style) for col in range(1, len(form.HEADERS) + 1)]
@@ -96,7 +98,8 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
 
     ws[form.TITLE_CELL] = form_title(bureau, period)
     ws[form.NOTE_CELL] = render("form_note.j2", month=period.month, statuses=Status.choices(),
-                                deadline=period.deadline)
+                                deadline=period.deadline, carried_from=carried and int(carried.month[5:]),
+                                period_start=period.start_month)
     ws[form.OFFICE_CELL] = office.name
     ws[form.DEADLINE_CELL] = period.deadline
 
@@ -112,18 +115,30 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
         ws.add_data_validation(dv)
 
     col = {h: i for i, h in enumerate(form.HEADERS, start=1)}
+
+    def width(header: str) -> float:  # as the template sets it, so a restyled template still fits its text
+        return ws.column_dimensions[get_column_letter(col[header])].width or 10
+
     row = form.FIRST_DATA_ROW
     for task in tasks.tasks_of(office.name):
         start = row
         _put(ws, row, protos["task"], {form.KEY: task.key, form.NO: task.no, form.NAME: task.name,
                                        form.CONTENT: task.overview or task.content,
                                        form.OFFICES: "、".join(task.offices)})
-        ws.row_dimensions[row].height = row_height(task.overview or task.content, 46, minimum=2)
+        height = row_height(task.overview or task.content, 46, minimum=2)
+        if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
+            progress, problems = carried.tasks[task.key]
+            ws.cell(row, col[form.PROGRESS]).value, ws.cell(row, col[form.PROBLEMS]).value = progress, problems
+            height = max(height, row_height(progress, width(form.PROGRESS)), row_height(problems, width(form.PROBLEMS)))
+        ws.row_dimensions[row].height = height
         for m in task.milestones:
             row += 1
             due_now = m.due is not None and m.due <= period.end
             _put(ws, row, protos["due" if due_now else "milestone"],
                  {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or "未识别"})
+            if carried and m.key in carried.done:  # done stays done; other statuses are judged afresh
+                ws.cell(row, col[form.STATUS]).value = Status.DONE.value
+                ws.cell(row, col[form.DONE_ON]).value = carried.done[m.key]
             status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
             date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
             ws.row_dimensions[row].height = row_height(m.text, 46)

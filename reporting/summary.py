@@ -95,6 +95,7 @@ class MonthSummary:
 
 NOT_RETURNED = "未报送"
 MISSING_ROW = "表中缺失"
+MISSING_TASK = "（报表中缺少该任务）"   # shown as the progress of a task a return left out
 
 
 def state_items(s: MonthSummary) -> list[tuple]:
@@ -146,7 +147,7 @@ def build_summary(tasks: TaskList, period: Period, check: MonthCheck, as_of: dat
     for task in tasks.tasks:
         ret = check.chosen.get(task.lead)
         report = ret.tasks.get(task.key) if ret else None
-        progress = report.progress if report else ("（报表中缺少该任务）" if ret else "")
+        progress = report.progress if report else (MISSING_TASK if ret else "")
         problems = report.problems if report else ""
         if not task.milestones:
             rows.append(MilestoneRow(task, None, "" if ret else NOT_RETURNED, None, None, 0, progress, problems))

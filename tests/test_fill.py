@@ -1,8 +1,10 @@
 """fill: what a clerk sees when opening the office workbook."""
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
 import pytest
+import yaml
 
 from reporting import form
 from reporting.cycle import Cycle, fill
@@ -110,3 +112,65 @@ def _cells(rng):
     for r in range(rng.min_row, rng.max_row + 1):
         for c in range(rng.min_col, rng.max_col + 1):
             yield f"{get_column_letter(c)}{r}"
+
+
+def _july_as_merged(demo_copy):
+    """What July's summary recorded, read from its hidden 数据 sheet (what the chiefs saw)."""
+    ws = openpyxl.load_workbook(demo_copy / "2022-07" / "重点工作进展汇总_2022-07.xlsx")["数据"]
+    head = [c.value for c in ws[1]]
+    return [dict(zip(head, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+
+
+def test_next_month_form_carries_last_months_answers(demo_copy):
+    config = demo_copy / "config.yaml"
+    result = yuebao("fill", "--config", str(config), "--month", "2022-08", "--as-of", "2022-08-01")
+    assert result.returncode == 0, result.stderr
+    cycle = Cycle.load(config, date(2022, 8, 1))
+    july = _july_as_merged(demo_copy)
+    checked_text = checked_done = checked_open = 0
+    for office in cycle.tasks.lead_offices():
+        ws = openpyxl.load_workbook(cycle.folder("outbox", "2022-08") / form_file_name("2022-08", office))[form.SHEET]
+        rows = {ws[f"A{r}"].value: r for r in range(form.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value}
+        mine = [r for r in july if r["牵头股室"] == office]
+        returned = any(r["填报状态"] not in ("未报送", "表中缺失") for r in mine)
+        assert ("已预填7月报送的进展情况" in ws[form.NOTE_CELL].value) or not returned
+        for r in mine:
+            task_row = rows[r["任务编码"]]
+            if r["填报状态"] in ("未报送", "表中缺失"):
+                assert ws[f"{col(form.PROGRESS)}{task_row}"].value in (None, "")  # nothing to carry
+                continue
+            assert ws[f"{col(form.PROGRESS)}{task_row}"].value == (r["进展情况"] or None)
+            checked_text += bool(r["进展情况"])
+            if not r["节点编码"]:
+                continue
+            status = ws[f"{col(form.STATUS)}{rows[r['节点编码']]}"].value
+            if r["填报状态"] == Status.DONE.value:
+                assert status == Status.DONE.value
+                assert ws[f"{col(form.DONE_ON)}{rows[r['节点编码']]}"].value == r["完成日期"]
+                checked_done += 1
+            else:  # on track, behind, extension: judged afresh this month
+                assert status is None
+                checked_open += 1
+    assert checked_text and checked_done and checked_open  # the sample exercises all three
+
+
+def test_prefill_can_be_switched_off_and_a_new_year_starts_blank(demo_copy):
+    config = demo_copy / "config.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["reporting"]["prefill"] = False
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cycle = Cycle.load(config, date(2022, 8, 1))
+    result = fill(cycle, "2022-08")
+    for path in result.paths:
+        ws = openpyxl.load_workbook(path)[form.SHEET]
+        answers = [ws[f"{col(h)}{r}"].value for r in range(form.FIRST_DATA_ROW, ws.max_row + 1)
+                   for h in (form.PROGRESS, form.STATUS)]
+        assert not any(answers)
+        assert "已预填" not in ws[form.NOTE_CELL].value
+    from reporting.carry import last_answers
+    ledger = cycle.ledger()
+    try:  # January opens a new 1—N period: December's answers are not carried into it
+        assert last_answers(ledger, cycle.period("2022-08")) is not None
+        assert last_answers(ledger, replace(cycle.period("2022-08"), month=1)) is None
+    finally:
+        ledger.close()
