@@ -89,6 +89,11 @@ def fill(config_path, as_of, month):
     result = steps.fill(c, month, progress_printer("生成"))
     tasks = sum(len(c.tasks.tasks_of(o)) for o in c.tasks.lead_offices())
     click.echo(f"已生成 {len(result.paths)} 个股室的{month}进展情况表（共{tasks}项任务）：{result.folder}")
+    if result.carried:
+        click.echo(f"已预填{result.carried.month}报送的内容：{len(result.carried.tasks)}项任务的进展和问题、"
+                   f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新")
+    elif c.config.data["reporting"]["prefill"] and c.period(month).month != c.period(month).start_month:
+        click.echo(f"未预填：{c.period(month).previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     _print_task_list_findings(c)
 
 

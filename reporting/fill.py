@@ -42,6 +42,7 @@ def form_title(bureau: str, period: Period) -> str:
 class FillResult:
     paths: list[Path]
     folder: Path
+    carried: Carried | None = None   # last month's answers written into the forms
 
 
 def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
@@ -58,7 +59,7 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
     else:
         _init_filler(*shared)
         paths = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
-    return FillResult(paths=paths, folder=out_dir)
+    return FillResult(paths=paths, folder=out_dir, carried=carried)
 
 
 PARALLEL_FROM = 8

@@ -125,6 +125,9 @@ def test_next_month_form_carries_last_months_answers(demo_copy):
     config = demo_copy / "config.yaml"
     result = yuebao("fill", "--config", str(config), "--month", "2022-08", "--as-of", "2022-08-01")
     assert result.returncode == 0, result.stderr
+    assert "已预填2022-07报送的内容" in result.stdout
+    later = yuebao("fill", "--config", str(config), "--month", "2022-10", "--as-of", "2022-10-01")
+    assert "未预填：2022-09尚未汇总" in later.stdout  # says why, rather than quietly sending blank forms
     cycle = Cycle.load(config, date(2022, 8, 1))
     july = _july_as_merged(demo_copy)
     checked_text = checked_done = checked_open = 0
