@@ -71,14 +71,17 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
     notices = []
     if action.kind == FILL_AND_SEND:
         outbox = config.folder("outbox", month)
-        paths = {} if dry_run else {p.name: p for p in steps.fill(cycle, month).paths}
+        filled = None if dry_run else steps.fill(cycle, month)
+        paths = {p.name: p for p in filled.paths} if filled else {}
+        carried = int(filled.carried.month[5:]) if filled and filled.carried else None
         from .fill import form_file_name
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
             attachment = paths.get(form_file_name(month, office))
             notices.append(_notice(action, office, [info.email], "remind_form.j2", common, info=info,
                                    tasks=cycle.tasks.tasks_of(office), file=form_file_name(month, office),
-                                   attachments=[attachment] if attachment else [], outbox=outbox))
+                                   attachments=[attachment] if attachment else [], outbox=outbox,
+                                   carried=carried))
     elif action.kind == REMIND_MISSING:
         if not dry_run:
             steps.collect_month(cycle, month)

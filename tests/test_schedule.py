@@ -145,6 +145,12 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
         run_once(config, day)
     assert len(inbox.messages) == total
     assert (tmp_path / "yuebao.log").read_text(encoding="utf-8").count("已发送") == total
+    # 1 July: the new forms carry June's answers, and the mail tells the clerks so
+    run_once(config, date(2022, 7, 1))
+    july = [m for m in inbox.messages[total:] if "请填报" in m["Subject"]]
+    assert len(july) == len(tasks.lead_offices())
+    assert all("表中已预填6月报送的进展情况" in m.get_body(preferencelist=("plain",)).get_content() for m in july)
+    assert not any("已预填" in m.get_body(preferencelist=("plain",)).get_content() for m in forms)  # June: nothing yet
 
 
 def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
