@@ -45,7 +45,11 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
 
 MAX_CELL_CHARS = 32_767      # Excel's limit per cell; longer text makes a file Excel calls corrupt
 MAX_ROWS = 1_048_576         # Excel's rows per sheet
-SHEETS = ("概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题", "数据")
+ALL_OFFICES = "股室一览"      # written only when 概览 cannot list every office
+OVERVIEW_OFFICES = 25        # offices 概览 lists: more would not fit one readable page
+OFFICE_HEADERS = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒", "督办灯"]
+OFFICE_WIDTHS = [16, 8, 8, 8, 8, 8, 8, 12, 6, 6, 8]
+SHEETS = ("概览", ALL_OFFICES, "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题", "数据")
 DATA_SHEET, META_SHEET = "数据", "yuebao"     # hidden: what the level above reads (`yuebao rollup`)
 DATA_HEADERS = ["单位", "牵头股室", "任务编码", "上级任务", "序号", "任务名称", "节点编码", "关键节点", "计划完成时间",
                 "填报状态", "完成日期", "判定", "进展情况", "存在问题和下一步工作计划"]
@@ -72,7 +76,7 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
 
 
 def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
-    writers = {"概览": book.overview, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
+    writers = {"概览": book.overview, ALL_OFFICES: book.all_offices, "汇总": book.all_milestones, "逾期事项": book.overdue, "变化": book.changes,
                "延期申请": book.extensions,
                "报送情况": book.submissions, "校验问题": book.findings, "数据": book.data}
     for name in sheets:
@@ -174,8 +178,7 @@ class _Book:
     # -- sheets -----------------------------------------------------------------------------
     def overview(self) -> None:
         s = self.s
-        headers = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒", "督办灯"]
-        widths = [16, 8, 8, 8, 8, 8, 8, 12, 6, 6, 8]
+        headers, widths = OFFICE_HEADERS, OFFICE_WIDTHS
         counts = s.counts
         totals = [("节点总数", sum(1 for r in s.rows if r.milestone)), ("本月底应完成", s.due_by_month),
                   ("已完成", counts[Light.DONE]), ("逾期", counts[Light.OVERDUE]), ("临期", counts[Light.DUE_SOON]),
@@ -190,10 +193,36 @@ class _Book:
             for i, (label, n) in enumerate(totals):
                 ws.write_number(4, i, n, self.f[(Light.OVERDUE, "center")] if label == "逾期" and n else self.f["center"])
 
-        # the office table, below the paragraph and the totals
+        # the office table, below the paragraph and the totals; with many offices only the most urgent
+        # (the table is ranked worst first), so the page stays one readable sheet of paper
         ws, _ = self.sheet("概览", headers, widths, header_row=6, above_header=paragraph_and_totals)
         ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
-        for r, o in enumerate(s.offices, start=7):
+        shown = s.offices[:OVERVIEW_OFFICES]
+        self.office_table(ws, 7, shown)
+        rule_row = 7 + len(shown)
+        if len(s.offices) > len(shown):
+            ws.merge_range(rule_row, 0, rule_row, len(headers) - 1,
+                           f"共{len(s.offices)}个股室，此处按督办灯列出最需关注的{len(shown)}个；"
+                           f"全部股室见“{ALL_OFFICES}”表", self.f["bold"])
+            rule_row += 1
+        ws.merge_range(rule_row, 0, rule_row, len(headers) - 1, "督办灯规则：" + LIGHT_RULE.format(share=s.red_share),
+                       self.f["small"])
+        ws.set_row(rule_row, 30)
+        legend_row = rule_row + 1
+        self.legend(ws, legend_row, widths)
+        self.charts(ws, first=7, last=6 + len(shown), below=legend_row + 2,
+                    title="各股室节点状态" if len(shown) == len(s.offices) else f"最需关注的{len(shown)}个股室节点状态")
+
+    def all_offices(self) -> None:
+        """Every office, ranked as on 概览: only written when 概览 cannot hold them all."""
+        if len(self.s.offices) <= OVERVIEW_OFFICES:
+            return
+        ws, top = self.sheet(ALL_OFFICES, OFFICE_HEADERS, OFFICE_WIDTHS, legend=True)
+        self.office_table(ws, top, self.s.offices)
+        ws.autofilter(top - 1, 0, top - 1 + len(self.s.offices), len(OFFICE_HEADERS) - 1)
+
+    def office_table(self, ws, first: int, offices) -> None:
+        for r, o in enumerate(offices, start=first):
             ws.write(r, 0, o.office.name, self.f["cell"])
             for c, n in enumerate([o.tasks, sum(o.lights.values()), o.lights[Light.DONE], o.lights[Light.OVERDUE],
                                    o.lights[Light.DUE_SOON], o.lights[Light.NOT_DUE]], start=1):
@@ -204,22 +233,15 @@ class _Book:
             ws.write_number(r, 9, o.warnings, self.f["center"])
             ws.write(r, 10, o.light, {RED: self.f["missing"], YELLOW: self.f["late"]}.get(
                 o.light, self.f[(Light.DONE, "center")]))
-        rule_row = 7 + len(s.offices)
-        ws.merge_range(rule_row, 0, rule_row, len(headers) - 1, "督办灯规则：" + LIGHT_RULE.format(share=s.red_share),
-                       self.f["small"])
-        ws.set_row(rule_row, 30)
-        legend_row = rule_row + 1
-        self.legend(ws, legend_row, widths)
-        self.charts(ws, first=7, last=6 + len(s.offices), below=legend_row + 2)
 
-    def charts(self, ws, first: int, last: int, below: int) -> None:
+    def charts(self, ws, first: int, last: int, below: int, title: str) -> None:
         """Native Excel charts: status by office (stacked), and overdue milestones month by month."""
         name = "概览"
         bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         for col, lt in ((3, Light.DONE), (4, Light.OVERDUE), (5, Light.DUE_SOON), (6, Light.NOT_DUE)):
             bars.add_series({"name": lt.value, "categories": [name, first, 0, last, 0], "values": [name, first, col, last, col],
                              "fill": {"color": CHART_COLOURS[lt]}, "gap": 60})
-        bars.set_title({"name": "各股室节点状态", "name_font": {"name": FONT, "size": 11}})
+        bars.set_title({"name": title, "name_font": {"name": FONT, "size": 11}})
         bars.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 8}})
         bars.set_x_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
         bars.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})

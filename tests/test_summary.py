@@ -145,3 +145,27 @@ def test_merge_pdf_prints_overview_on_one_page(demo_copy, tmp_path):
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 10_000  # a real picture of a page, not a blank
+
+
+def test_overview_stays_one_readable_page_when_offices_are_many(demo_copy, monkeypatch):
+    """A city has hundreds of offices: 概览 lists the most urgent, 股室一览 lists them all."""
+    from reporting import cycle as steps
+    from reporting import merge
+    monkeypatch.setattr(merge, "OVERVIEW_OFFICES", 4)  # the sample's 11 offices stand in for a city's 300
+    c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
+    period, check = steps.check_month(c, "2022-07")
+    ledger = c.ledger()
+    summary = steps.summarise(c, period, check, ledger)
+    ledger.close()
+    path = merge.write_summary(summary, demo_copy / "many.xlsx", c.amber_days)
+    wb = openpyxl.load_workbook(path)
+    ranked = [o.office.name for o in summary.offices]
+    overview = [wb["概览"].cell(r, 1).value for r in range(8, 8 + len(ranked))]
+    assert overview[:4] == ranked[:4]
+    assert overview[4] == f"共{len(ranked)}个股室，此处按督办灯列出最需关注的4个；全部股室见“股室一览”表"
+    everyone = [row[0].value for row in wb["股室一览"].iter_rows(min_row=5) if row[0].value]
+    assert everyone == ranked  # all of them, in the same order
+    setup = wb["概览"]
+    assert setup.sheet_properties.pageSetUpPr.fitToPage and setup.page_setup.fitToHeight in (None, 1)  # 1 page tall
+    bars = next(x for x in chart_xml(path) if "<c:barChart>" in x)
+    assert "概览!$A$8:$A$11" in bars and "最需关注的4个股室节点状态" in bars
