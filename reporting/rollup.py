@@ -124,7 +124,8 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
     path = result.path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd"})
+    # constant memory, as for the summary: every sheet is written top to bottom
+    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
     base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
     head = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"})
     cell = wb.add_format(base)
