@@ -153,9 +153,13 @@ def monthly(config_path, as_of):
     outbox = c.config.folder("outbox", month)
     if not any(outbox.glob("*.xlsx")):
         filled = steps.fill(c, month)
-        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表：{filled.folder}")
+        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{_carried_note(filled)}：{filled.folder}")
     _print_collect(steps.collect_month(c, month))
     _print_result(steps.merge(c, month))
+
+
+def _carried_note(filled) -> str:
+    return f"（已预填{filled.carried.month}报送的内容）" if filled.carried else ""
 
 
 @main.command()
@@ -172,7 +176,7 @@ def demo(out_dir, as_of):
         c = steps.Cycle.load(config, as_of or sample.DEMO_AS_OF[month])
         click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
         filled = steps.fill(c, month)
-        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表：{filled.folder}")
+        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表{_carried_note(filled)}：{filled.folder}")
         _print_collect(steps.collect_month(c, month))
         _print_result(steps.merge(c, month))
     last = sample.DEMO_MONTHS[-1]
