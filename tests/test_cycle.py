@@ -38,6 +38,8 @@ def test_demo_prints_where_the_summary_is_and_what_it_found(demo_dir):
     assert f"汇总表：{demo_dir / '2022-06' / '重点工作进展汇总_2022-06.xlsx'}" in out
     assert "发现问题" in out and "逾期" in out
     assert "卫健所" in out and "未报送" in out
+    june, july = out.split("== 2022-07")
+    assert "已预填" not in june and "（已预填2022-06报送的内容）" in july  # July's forms start from June's answers
 
 
 def test_summary_has_the_chiefs_sheets(summary):
