@@ -402,20 +402,27 @@ class _Book:
 
 
 def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
-    ws = wb.add_worksheet(DATA_SHEET)
+    """The hidden rows the level above reads; past Excel's row limit they go on in 数据（2）…"""
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.write_row(0, 0, DATA_HEADERS)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if hasattr(value, "isoformat"):
-                ws.write_datetime(r, c, value, date_format)
-            elif value not in (None, ""):
-                ws.write(r, c, value)
-    ws.hide()
+    per_sheet = MAX_ROWS - 1  # below the header
+    for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        ws = wb.add_worksheet(data_sheet_name(part))
+        ws.write_row(0, 0, DATA_HEADERS)
+        for r, row in enumerate(rows[start:start + per_sheet], start=1):
+            for c, value in enumerate(row):
+                if hasattr(value, "isoformat"):
+                    ws.write_datetime(r, c, value, date_format)
+                elif value not in (None, ""):
+                    ws.write(r, c, value)
+        ws.hide()
     meta = wb.add_worksheet(META_SHEET)
     for r, pair in enumerate((("kind", "summary"), ("unit", unit), ("month", month))):
         meta.write_row(r, 0, pair)
     meta.hide()
+
+
+def data_sheet_name(part: int) -> str:
+    return DATA_SHEET if part == 1 else f"{DATA_SHEET}（{part}）"
 
 
 def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None) -> Path:

@@ -16,9 +16,10 @@ from pathlib import Path
 import xlsxwriter
 
 from . import cells
+from . import merge as book
 from .collect import collect
 from .cycle import Cycle
-from .merge import DATA_HEADERS, DATA_SHEET, META_SHEET, write_data
+from .merge import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
 from .models import Finding, Light, Severity
 from .sheets import Unreadable, load_sheets
 from .texts import row_height
@@ -99,9 +100,12 @@ def _read_summary(path: Path, month: str):
     meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[META_SHEET] if len(r) > 1}
     if meta.get("month") != month:
         return "", [], ("wrong_month", f"这是{meta.get('month') or '未知月份'}的汇总表，本次汇总{month}，请报送本月的")
-    grid = sheets[DATA_SHEET]
-    heads = [cells.text(h) for h in grid[0]]
-    rows = [dict(zip(heads, row)) for row in grid[1:] if any(cells.text(v) for v in row)]
+    rows, part = [], 1
+    while data_sheet_name(part) in sheets:  # 数据, then 数据（2）… past Excel's row limit
+        grid = sheets[data_sheet_name(part)]
+        heads = [cells.text(h) for h in grid[0]]
+        rows += [dict(zip(heads, row)) for row in grid[1:] if any(cells.text(v) for v in row)]
+        part += 1
     for row in rows:
         row.setdefault("单位", meta.get("unit", ""))
         row["单位"] = cells.text(row["单位"]) or meta.get("unit", "")
@@ -135,14 +139,31 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
     title = f"{cycle.config.bureau}重点工作推进情况汇总（{month}，下级单位汇总）"
     city = cycle.tasks.by_key()
 
-    ws = wb.add_worksheet("汇总")
     headers = ["本级序号", "本级任务", "报送单位", "牵头股室", "下级任务", "关键节点", "计划完成时间", "填报状态", "判定", "进展情况"]
     widths = [6, 18, 12, 10, 18, 36, 11, 9, 7, 40]
-    ws.merge_range(0, 0, 0, len(headers) - 1, title, wb.add_format({"font_name": FONT, "font_size": 14, "bold": True}))
-    for i, (h, w) in enumerate(zip(headers, widths)):
-        ws.set_column(i, i, w)
-        ws.write(1, i, h, head)
-    for r, row in enumerate(result.rows, start=2):
+    title_fmt = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
+
+    def sheet(name: str):
+        ws = wb.add_worksheet(name)
+        ws.merge_range(0, 0, 0, len(headers) - 1, title, title_fmt)
+        for i, (h, w) in enumerate(zip(headers, widths)):
+            ws.set_column(i, i, w)
+            ws.write(1, i, h, head)
+        ws.freeze_panes(2, 0)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(1)
+        return ws
+
+    ws, part, r = sheet("汇总"), 1, 2
+    for row in result.rows:
+        if r >= book.MAX_ROWS:  # Excel's row limit: go on in a new sheet, with a finding
+            ws.autofilter(1, 0, r - 1, len(headers) - 1)
+            part, r = part + 1, 2
+            ws = sheet(f"汇总（{part}）")
+            result.findings.append(Finding("rows_split", f"汇总超过Excel单表{book.MAX_ROWS}行的上限，续在“汇总（{part}）”表",
+                                           Severity.WARNING))
         task = city.get(row.get("上级任务"))
         due = cells.to_date(row.get("计划完成时间"))
         values = [task.no if task else "（未对应）", task.name if task else "", row["单位"], cells.text(row.get("牵头股室")),
@@ -154,12 +175,8 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
             else:
                 ws.write(r, c, v, verdict.get(v, cell) if c == 8 else cell)
         ws.set_row(r, max(row_height(values[5], 36), row_height(values[9][:400], 40)))
-    ws.freeze_panes(2, 0)
-    ws.autofilter(1, 0, max(1 + len(result.rows), 2), len(headers) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
+        r += 1
+    ws.autofilter(1, 0, max(r - 1, 2), len(headers) - 1)
 
     sub = wb.add_worksheet("报送情况")
     sub.write_row(0, 0, ["单位", "报送情况", "文件"], head)

@@ -5,9 +5,11 @@ from datetime import date
 import openpyxl
 import yaml
 
+from reporting import merge as merge_module
 from reporting import simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
 from reporting.models import Task, TaskList
+from reporting.rollup import rollup
 from reporting.tasklist import write_task_list
 
 from .conftest import yuebao
@@ -53,7 +55,8 @@ def county_month(config, done_by):
     return merge(cycle, "2022-06").summary_path
 
 
-def test_three_levels_offices_counties_city(tmp_path):
+def counties_reported(tmp_path):
+    """The city and two counties; the counties' June summaries are in the city's roll-up inbox."""
     city_tasks = [task("C01", 1, "学位建设", "基础教育科", ""), task("C02", 2, "教师培训", "人事科", "")]
     city = level(tmp_path / "city", "江门市教育局", city_tasks,
                  rollup={"inbox": "rollup/{month}", "units": ["台山市教育局", "恩平市教育局", "开平市教育局"]})
@@ -68,6 +71,11 @@ def test_three_levels_offices_counties_city(tmp_path):
     inbox.mkdir(parents=True)
     for path in summaries:
         (inbox / f"{path.parent.parent.name}_{path.name}").write_bytes(path.read_bytes())
+    return city
+
+
+def test_three_levels_offices_counties_city(tmp_path):
+    city = counties_reported(tmp_path)
     result = yuebao("rollup", "--config", str(city), "--month", "2022-06", "--as-of", "2022-06-25")
     assert result.returncode == 0, result.stderr
     out = tmp_path / "city" / "2022-06" / "重点工作进展汇总_2022-06_江门市教育局.xlsx"
@@ -93,3 +101,20 @@ def test_three_levels_offices_counties_city(tmp_path):
     states = {r[0].value: r[1].value for r in wb["报送情况"].iter_rows(min_row=2)}
     assert states == {"台山市教育局": "已报送", "恩平市教育局": "已报送", "开平市教育局": "未报送"}
     assert wb["数据"].sheet_state == "hidden"                     # the city's summary rolls up further
+
+
+def test_excel_row_limit_splits_data_and_summary_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(merge_module, "MAX_ROWS", 8)  # Excel's 1,048,576 rows, scaled down
+    city = counties_reported(tmp_path)                 # each county's 9 rows: 数据 and 数据（2）
+    county = openpyxl.load_workbook(next((tmp_path / "city" / "rollup" / "2022-06").iterdir()))
+    assert {"数据", "数据（2）"} <= set(county.sheetnames)
+    result = rollup(Cycle.load(city, date(2022, 6, 25)), "2022-06")
+    assert len(result.rows) == 6 * 3                   # every part of every county's data read
+    wb = openpyxl.load_workbook(result.path)
+    parts = [n for n in wb.sheetnames if n.startswith("汇总")]
+    written = [r for n in parts for r in rows_of(wb[n], 2) if r["关键节点"].value]
+    assert len(parts) == 3 and all(wb[n].max_row <= 8 for n in parts)
+    assert len(written) == 18                          # split, nothing dropped
+    assert "rows_split" in {f.code for f in result.findings}
+    data = [n for n in wb.sheetnames if n.startswith("数据")]
+    assert sum(wb[n].max_row - 1 for n in data) == 18  # and the city's own data, for the province
