@@ -86,6 +86,7 @@ def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
 class _Book:
     def __init__(self, wb, s: MonthSummary, amber_days: int, fills: dict | None = None):
         self.wb, self.s, self.amber = wb, s, amber_days
+        self.cut: set[str] = set()  # texts already reported as cut: one finding each, on every sheet it appears
         fills = {**DEFAULT_FILLS, **(fills or {})}
         base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
         self.f = {
@@ -161,8 +162,10 @@ class _Book:
         if not isinstance(text, str) or len(text) <= MAX_CELL_CHARS:
             return text
         marker = "……（超出Excel单元格长度，已截断）"
-        self.s.findings.append(Finding("cell_truncated", f"{where}的文字有{len(text)}字，超过Excel单元格上限"
-                                       f"{MAX_CELL_CHARS}字，汇总表中已截断，全文见原报表", Severity.WARNING))
+        if text not in self.cut:
+            self.cut.add(text)
+            self.s.findings.append(Finding("cell_truncated", f"{where}的文字有{len(text)}字，超过Excel单元格上限"
+                                           f"{MAX_CELL_CHARS}字，汇总表中已截断，全文见原报表", Severity.WARNING))
         return text[:MAX_CELL_CHARS - len(marker)] + marker
 
     def note(self, ws, row: int, text: str, ncols: int) -> None:

@@ -66,3 +66,5 @@ def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):
     assert longest <= merge.MAX_CELL_CHARS
     codes = [r[7].value for r in wb["校验问题"].iter_rows(min_row=4)]
     assert "cell_truncated" in codes and "rows_split" in codes
+    # one long text, one finding, though it is cut on 汇总, 逾期事项 and in every row of 数据
+    assert sum(f.code == "cell_truncated" for f in summary.findings) == 1
