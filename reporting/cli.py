@@ -372,9 +372,20 @@ def _pad(text, width: int) -> str:
     return f"{text}{' ' * max(0, width - shown)}"
 
 
-def _print_offices(summary) -> None:
+def _print_offices(summary, limit: int = 25) -> None:
+    """Every office when they are few; with a city's hundreds, the counts and those needing attention."""
+    offices = summary.offices
+    if len(offices) > limit:
+        states = Counter(o.state for o in offices)
+        click.echo(f"{len(offices)}个股室：" + "，".join(f"{state} {n}" for state, n in states.most_common()))
+        offices = [o for o in offices if o.state != "按时报送" or o.errors]
+        if not offices:
+            return
+        click.echo("需要关注的股室" + (f"（前{limit}个，共{len(offices)}个，全部见汇总表“报送情况”）" if len(offices) > limit
+                                      else "") + "：")
+        offices = offices[:limit]
     click.echo(f"{_pad('牵头股室', 14)}{_pad('报送情况', 10)}{_pad('错误', 6)}{_pad('提醒', 6)}文件")
-    for o in summary.offices:
+    for o in offices:
         click.echo(f"{_pad(o.office.name, 14)}{_pad(o.state, 10)}{_pad(o.errors, 6)}{_pad(o.warnings, 6)}{o.file}")
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
+from reporting import cycle as steps
 from reporting.models import Status
 from reporting.tasklist import read_task_list
 
@@ -189,3 +190,21 @@ def test_run_monthly_entry_point(demo_copy):
     broken = subprocess.run([sys.executable, script, "--config", str(demo_copy / "nope.yaml")], capture_output=True,
                             text=True)
     assert broken.returncode == 2 and "找不到配置文件" in broken.stderr
+
+
+def test_many_offices_print_counts_and_those_needing_attention(demo_copy, capsys):
+    """A city's 300 offices would scroll off the screen: counts, then only the offices to act on."""
+    from reporting.cli import _print_offices
+    c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 6, 25))
+    period, check = steps.check_month(c, "2022-06")
+    ledger = c.ledger()
+    summary = steps.summarise(c, period, check, ledger)
+    ledger.close()
+    _print_offices(summary, limit=3)
+    out = capsys.readouterr().out
+    states = Counter(o.state for o in summary.offices)
+    assert out.startswith(f"{len(summary.offices)}个股室：") and f"按时报送 {states['按时报送']}" in out
+    attention = [o.office.name for o in summary.offices if o.state != "按时报送" or o.errors]
+    listed = [line.split()[0] for line in out.splitlines()[3:]]
+    assert listed == attention[:3] and len(attention) > 3   # June: missing, two with errors, late
+    assert f"（前3个，共{len(attention)}个" in out
