@@ -66,8 +66,10 @@ def month_option(fn):
 
 
 def progress_printer(verb: str):
+    """One line per file; with hundreds of files, about fifty lines in all (every 2%, and the last)."""
     def show(i: int, n: int, name: str) -> None:
-        click.echo(f"  [{i}/{n}] {verb} {name}", err=True)
+        if i % max(1, n // 50) == 0 or i == n:
+            click.echo(f"  [{i}/{n}] {verb} {name}", err=True)
     return show
 
 

@@ -208,3 +208,14 @@ def test_many_offices_print_counts_and_those_needing_attention(demo_copy, capsys
     listed = [line.split()[0] for line in out.splitlines()[3:]]
     assert listed == attention[:3] and len(attention) > 3   # June: missing, two with errors, late
     assert f"（前3个，共{len(attention)}个" in out
+
+
+def test_progress_is_one_line_per_file_until_there_are_hundreds(capsys):
+    from reporting.cli import progress_printer
+    for n in (11, 3000):
+        show = progress_printer("收取")
+        for i in range(1, n + 1):
+            show(i, n, f"文件{i}.xlsx")
+        lines = capsys.readouterr().err.splitlines()
+        assert lines[-1] == f"  [{n}/{n}] 收取 文件{n}.xlsx"   # the end is always shown
+        assert len(lines) == (11 if n == 11 else 50)
