@@ -97,6 +97,8 @@ def fill(config_path, as_of, month):
     elif c.config.data["reporting"]["prefill"] and c.period(month).month != c.period(month).start_month:
         click.echo(f"未预填：{c.period(month).previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     _print_task_list_findings(c)
+    if _print_fill_failures(result):
+        sys.exit(1)
 
 
 @main.command()
@@ -156,8 +158,16 @@ def monthly(config_path, as_of):
     if not any(outbox.glob("*.xlsx")):
         filled = steps.fill(c, month)
         click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{_carried_note(filled)}：{filled.folder}")
+        _print_fill_failures(filled)
     _print_collect(steps.collect_month(c, month))
     _print_result(steps.merge(c, month))
+
+
+def _print_fill_failures(filled) -> int:
+    for path, why in filled.failed:
+        click.echo(f"  [未生成] {path.name}：无法写入（{why}）。如该文件正在Excel或WPS中打开，请关闭后重新运行 yuebao fill；"
+                   "其他股室的表格已生成", err=True)
+    return len(filled.failed)
 
 
 def _carried_note(filled) -> str:
@@ -179,6 +189,7 @@ def demo(out_dir, as_of):
         click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
         filled = steps.fill(c, month)
         click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表{_carried_note(filled)}：{filled.folder}")
+        _print_fill_failures(filled)
         _print_collect(steps.collect_month(c, month))
         _print_result(steps.merge(c, month))
     last = sample.DEMO_MONTHS[-1]

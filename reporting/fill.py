@@ -7,10 +7,11 @@ can still unprotect knowingly, and validate will notice); answer cells are unloc
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
 
+log = logging.getLogger(__name__)
 TEMPLATE = TEMPLATES / "progress_form.xlsx"
 STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
 
@@ -43,6 +45,7 @@ class FillResult:
     paths: list[Path]
     folder: Path
     carried: Carried | None = None   # last month's answers written into the forms
+    failed: list[tuple[Path, str]] = field(default_factory=list)   # forms that could not be written, and why
 
 
 def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Office], out_dir: Path,
@@ -54,12 +57,13 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
         # the task list goes to each worker once, not with every office
         with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_filler,
                                  initargs=shared) as pool:
-            done = pool.map(_fill_job, jobs, chunksize=4)
-            paths = [_report(progress, i, len(jobs), p) for i, p in enumerate(done, start=1)]
+            done = [_report(progress, i, len(jobs), out) for i, out in
+                    enumerate(pool.map(_fill_job, jobs, chunksize=4), start=1)]
     else:
         _init_filler(*shared)
-        paths = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
-    return FillResult(paths=paths, folder=out_dir, carried=carried)
+        done = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
+    return FillResult(paths=[p for p, problem in done if problem is None], folder=out_dir, carried=carried,
+                      failed=[(p, problem) for p, problem in done if problem is not None])
 
 
 PARALLEL_FROM = 8
@@ -70,16 +74,22 @@ def _init_filler(tasks: TaskList, period: Period, bureau: str, fingerprint: str,
     _worker.update(tasks=tasks, period=period, bureau=bureau, fingerprint=fingerprint, carried=carried)
 
 
-def _fill_job(job) -> Path:
+def _fill_job(job) -> tuple[Path, str | None]:
+    """(path, None) when written; (path, why not) otherwise: one office's failure never stops the others."""
     office, path = job
-    return fill_office(_worker["tasks"], office, _worker["period"], _worker["bureau"], path, _worker["fingerprint"],
-                       _worker["carried"])
+    try:
+        fill_office(_worker["tasks"], office, _worker["period"], _worker["bureau"], path, _worker["fingerprint"],
+                    _worker["carried"])
+        return path, None
+    except Exception as exc:  # noqa: BLE001 - e.g. last run's form still open in Excel (Windows locks it)
+        log.exception("filling %s failed", path.name)
+        return path, f"{type(exc).__name__}: {exc}"
 
 
-def _report(progress, i: int, n: int, path: Path) -> Path:
+def _report(progress, i: int, n: int, done: tuple[Path, str | None]) -> tuple[Path, str | None]:
     if progress:
-        progress(i, n, path.stem.rsplit("_", 1)[-1])
-    return path
+        progress(i, n, done[0].stem.rsplit("_", 1)[-1])
+    return done
 
 
 def task_list_fingerprint(tasks: TaskList) -> str:

@@ -78,6 +78,10 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
             attachment = paths.get(form_file_name(month, office))
+            if not dry_run and attachment is None:  # its form could not be written: no mail without it
+                why = next((w for p, w in filled.failed if p.name == form_file_name(month, office)), "not filled")
+                log.error("form for %s not written, so not sent: %s", office, why)
+                continue
             notices.append(_notice(action, office, [info.email], "remind_form.j2", common, info=info,
                                    tasks=cycle.tasks.tasks_of(office), file=form_file_name(month, office),
                                    attachments=[attachment] if attachment else [], outbox=outbox,

@@ -225,3 +225,16 @@ def test_remind_dry_run_prints_without_sending(tmp_path, smtp):
     for office in missing:
         assert f"致 {office}" in result.stdout
     assert inbox.messages == []
+
+
+def test_a_form_that_could_not_be_written_is_not_mailed_empty(tmp_path, smtp):
+    inbox, port = smtp
+    config = configure(tmp_path, port)
+    blocked = tmp_path / "2022-06" / "out" / "进展情况表_2022-06_人事股.xlsx"
+    blocked.mkdir(parents=True)  # in the way of the form, as a file locked by Excel would be
+    run_once(config, date(2022, 6, 1))
+    forms = [m for m in inbox.messages if "请填报" in m["Subject"]]
+    lead = read_task_list(SAMPLE_TASKS).lead_offices()
+    assert sorted(m["To"] for m in forms) == sorted(EMAIL_OF[o] for o in lead if o != "人事股")
+    assert all(len(list(m.iter_attachments())) == 1 for m in forms)
+    assert "form for 人事股 not written, so not sent" in (tmp_path / "yuebao.log").read_text(encoding="utf-8")
