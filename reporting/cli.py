@@ -18,6 +18,7 @@ import click
 
 from . import cycle as steps
 from .errors import YuebaoError
+from .merge import summary_file_name
 from .models import Light, Severity
 
 
@@ -424,14 +425,20 @@ def _print_result(result) -> None:
         kinds = Counter(ch.kind for ch in result.summary.changes)
         click.echo("与上月相比：" + ("，".join(f"{k} {n}" for k, n in kinds.items()) or "无变化"))
     if result.summary_path:
-        click.echo(f"汇总表：{result.summary_path}")
+        click.echo(f"汇总表：{result.summary_path}" + _saved_as(result.summary_path, summary_file_name(s.period.label)))
     if getattr(result, "pdf_path", None):
         click.echo(f"PDF：{result.pdf_path}")
     _print_outputs(result)
 
 
+def _saved_as(path, wanted: str) -> str:
+    """Said when a workbook went under another name because the last one is open in Excel."""
+    return f"（{wanted}正在Excel或WPS中打开，无法覆盖，已另存为此文件；关闭后再运行即恢复原名）" if path.name != wanted else ""
+
+
 def _print_outputs(result) -> None:
-    click.echo(f"校验问题：{result.findings_path}")
+    click.echo(f"校验问题：{result.findings_path}"
+               + _saved_as(result.findings_path, f"校验问题_{result.summary.period.label}.xlsx"))
     if result.feedback:
         click.echo(f"反馈意见：{result.feedback[0].parent}（{len(result.feedback)}个股室，可直接发给各股室）")
 

@@ -6,7 +6,9 @@ The file is written to a temporary name and renamed, so a crash never leaves hal
 """
 from __future__ import annotations
 
+import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -16,6 +18,7 @@ from .rules import LIGHT_RULE, RED, YELLOW
 from .summary import NOT_RETURNED, REJECTED, MonthSummary
 from .texts import render, row_height
 
+log = logging.getLogger(__name__)
 FONT = "宋体"
 DEFAULT_FILLS = {Light.OVERDUE: "#FFC7CE", Light.DUE_SOON: "#FFEB9C", Light.DONE: "#C6EFCE", Light.UNDATED: "#D9D9D9"}
 FONT_COLOURS = {Light.OVERDUE: "#9C0006", Light.DUE_SOON: "#9C5700", Light.DONE: "#006100", Light.UNDATED: "#404040"}
@@ -71,7 +74,12 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     except BaseException:
         tmp.unlink(missing_ok=True)  # nothing half-written is left; the last good summary stays
         raise
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except PermissionError:  # the last one is open in Excel (Windows locks it): keep it, save beside it
+        locked, path = path, path.with_name(f"{path.stem}（{datetime.now():%H%M%S}）{path.suffix}")
+        os.replace(tmp, path)
+        log.warning("%s is locked (open in a spreadsheet program?); written as %s", locked, path.name)
     return path
 
 

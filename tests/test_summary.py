@@ -1,11 +1,14 @@
 """The summary a section chief opens: counts, charts, what changed since last month, history, colours."""
 import re
+import shutil
 from itertools import takewhile
 import subprocess
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import openpyxl
+import pytest
 import yaml
 
 from reporting.tasklist import read_task_list
@@ -169,3 +172,25 @@ def test_overview_stays_one_readable_page_when_offices_are_many(demo_copy, monke
     assert setup.sheet_properties.pageSetUpPr.fitToPage and setup.page_setup.fitToHeight in (None, 1)  # 1 page tall
     bars = next(x for x in chart_xml(path) if "<c:barChart>" in x)
     assert "概览!$A$8:$A$11" in bars and "最需关注的4个股室节点状态" in bars
+
+
+def test_summary_open_in_excel_is_kept_and_the_new_one_saved_beside_it(demo_copy):
+    """Windows locks a workbook open in Excel; here the same refusal comes from an immutable file."""
+    if not shutil.which("chattr"):
+        pytest.skip("chattr not available")
+    path = summary_path(demo_copy, "2022-07")
+    before = path.read_bytes()
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("this file system cannot make a file immutable")
+    try:
+        result = yuebao("merge", "--config", str(demo_copy / "config.yaml"), "--month", "2022-07",
+                        "--as-of", "2022-08-08")
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == before                       # the open one untouched
+    line = next(x for x in result.stdout.splitlines() if x.startswith("汇总表："))
+    saved = Path(line.removeprefix("汇总表：").split("（重点工作进展汇总_2022-07.xlsx正在")[0])
+    assert saved != path and saved.parent == path.parent and saved.exists()
+    assert "正在Excel或WPS中打开，无法覆盖，已另存为此文件" in line
+    assert openpyxl.load_workbook(saved)["概览"]["A1"].value  # a complete summary, as of the new day
