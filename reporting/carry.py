@@ -23,10 +23,20 @@ class Carried:
     tasks: dict[str, tuple[str, str]] = field(default_factory=dict)   # task key -> (progress, problems)
     done: dict[str, date | None] = field(default_factory=dict)        # milestone key -> completed on
 
+    @property
+    def month_of_year(self) -> int:
+        """7 for "2022-07": how the forms and the mail name it (“已预填7月报送的…”)."""
+        return int(self.month[5:])
+
+
+def carries_into(period: Period) -> bool:
+    """Whether a month's forms take the month before's answers: not when a new 1—N period begins."""
+    return period.month != period.start_month
+
 
 def last_answers(ledger: Ledger, period: Period) -> Carried | None:
     """Last month's answers, or None: nothing merged, or a new 1—N period begins with this month."""
-    if period.month == period.start_month:
+    if not carries_into(period):
         return None
     month = period.previous()
     state = ledger.state(month)

@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 import click
 
 from . import cycle as steps
+from .carry import carries_into
 from .errors import YuebaoError
-from .merge import summary_file_name
+from .merge import findings_file_name, summary_file_name
 from .models import Light, Severity
 
 
@@ -95,7 +96,7 @@ def fill(config_path, as_of, month):
     if result.carried:
         click.echo(f"已预填{result.carried.month}报送的内容：{len(result.carried.tasks)}项任务的进展和问题、"
                    f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新")
-    elif c.config.data["reporting"]["prefill"] and c.period(month).month != c.period(month).start_month:
+    elif c.config.data["reporting"]["prefill"] and carries_into(c.period(month)):
         click.echo(f"未预填：{c.period(month).previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     _print_task_list_findings(c)
     if _print_fill_failures(result):
@@ -438,7 +439,7 @@ def _saved_as(path, wanted: str) -> str:
 
 def _print_outputs(result) -> None:
     click.echo(f"校验问题：{result.findings_path}"
-               + _saved_as(result.findings_path, f"校验问题_{result.summary.period.label}.xlsx"))
+               + _saved_as(result.findings_path, findings_file_name(result.summary.period.label)))
     if result.feedback:
         click.echo(f"反馈意见：{result.feedback[0].parent}（{len(result.feedback)}个股室，可直接发给各股室）")
 

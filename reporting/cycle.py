@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -21,15 +20,15 @@ from .config import Config, load_config
 from .errors import YuebaoError
 from .fill import FillResult, fill_month, form_title
 from .ledger import Ledger
-from .merge import PRINT_SHEETS, summary_file_name, write_findings_workbook, write_summary
+from .merge import PRINT_SHEETS, findings_file_name, summary_file_name, write_findings_workbook, write_summary
 from .models import Finding, Light, Return, Severity, TaskList
 from .pdf import to_pdf
 from .period import Period, make_period
 from .returns import read_return
 from .rules import apply_rules
 from .sheets import MAX_FILE_BYTES
-from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, office_rows,
-                      state_items)
+from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, findings_by_office,
+                      office_rows, state_items)
 from .tasklist import read_task_list
 from .texts import render
 from .validate import MonthCheck, validate_month
@@ -243,9 +242,7 @@ def write_feedback(cycle: Cycle, summary: MonthSummary, folder: Path) -> list[Pa
     for old in folder.glob("反馈_*.txt"):
         old.unlink()
     fix_by = add_workdays(cycle.as_of, 2)
-    findings_of: dict[str, list[Finding]] = defaultdict(list)
-    for f in summary.findings:
-        findings_of[f.office].append(f)
+    findings_of = findings_by_office(summary.findings)
     paths = []
     for row in summary.offices:
         office = row.office.name
@@ -271,7 +268,7 @@ def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> Ch
     try:
         summary = summarise(cycle, period, check, ledger)
         ledger.record_validation(month, check.returns, summary.findings)
-        result = CheckResult(summary, write_findings_workbook(summary, folder / f"校验问题_{month}.xlsx",
+        result = CheckResult(summary, write_findings_workbook(summary, folder / findings_file_name(month),
                                                               cycle.amber_days, cycle.fills))
         result.feedback = write_feedback(cycle, summary, folder / "反馈")
         if merge:

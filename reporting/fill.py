@@ -109,7 +109,7 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
 
     ws[form.TITLE_CELL] = form_title(bureau, period)
     ws[form.NOTE_CELL] = render("form_note.j2", month=period.month, statuses=Status.choices(),
-                                deadline=period.deadline, carried_from=carried and int(carried.month[5:]),
+                                deadline=period.deadline, carried_from=carried and carried.month_of_year,
                                 period_start=period.start_month)
     ws[form.OFFICE_CELL] = office.name
     ws[form.DEADLINE_CELL] = period.deadline

@@ -31,6 +31,10 @@ def summary_file_name(month: str) -> str:
     return f"重点工作进展汇总_{month}.xlsx"
 
 
+def findings_file_name(month: str) -> str:
+    return f"校验问题_{month}.xlsx"
+
+
 def summary_text(s: MonthSummary, amber_days: int) -> str:
     counts = s.counts
     late = [o.office.name for o in s.offices if o.state == "逾期报送"]

@@ -73,17 +73,18 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         outbox = config.folder("outbox", month)
         filled = None if dry_run else steps.fill(cycle, month)
         paths = {p.name: p for p in filled.paths} if filled else {}
-        carried = int(filled.carried.month[5:]) if filled and filled.carried else None
+        failed = {p.name: why for p, why in filled.failed} if filled else {}
+        carried = filled.carried.month_of_year if filled and filled.carried else None
         from .fill import form_file_name
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
-            attachment = paths.get(form_file_name(month, office))
+            name = form_file_name(month, office)
+            attachment = paths.get(name)
             if not dry_run and attachment is None:  # its form could not be written: no mail without it
-                why = next((w for p, w in filled.failed if p.name == form_file_name(month, office)), "not filled")
-                log.error("form for %s not written, so not sent: %s", office, why)
+                log.error("form for %s not written, so not sent: %s", office, failed.get(name, "not filled"))
                 continue
             notices.append(_notice(action, office, [info.email], "remind_form.j2", common, info=info,
-                                   tasks=cycle.tasks.tasks_of(office), file=form_file_name(month, office),
+                                   tasks=cycle.tasks.tasks_of(office), file=name,
                                    attachments=[attachment] if attachment else [], outbox=outbox,
                                    carried=carried))
     elif action.kind == REMIND_MISSING:
