@@ -4,12 +4,17 @@
     python bench/bench.py --size city          # 300 offices x 30 tasks
     python bench/bench.py --size province      # 3,000 returned workbooks, ~100,000 milestone rows
     python bench/bench.py --size province --out DIR   then   python bench/bench.py --reuse DIR
+    python bench/bench.py --hostile            # a county month with hostile returns in the inbox
 
 Generates the task list, fills every office's workbook (timed), answers them as clerks would (not
 timed), then runs collect, read + validate, writing the summary and the naive baseline for reading
 (openpyxl full load per file, then pandas concat) each in a new interpreter, as its command would
 run, timing it and sampling the memory of that process and its workers.  Prints one table.
---reuse measures a month generated before, without generating it again.
+--reuse measures a month generated before, without generating it again.  --hostile replaces some
+offices' returns with files built to hurt the reader (tests/corpus.py: a value in XFD1048576 or in
+row 1,048,576, an .xls under an .xlsx name, an .xls and an .ods reaching far out, the form zipped,
+a file cut short, an 80-character name, a zip bomb) and measures the same steps, without the
+baseline, which cannot read such files.
 """
 from __future__ import annotations
 
@@ -109,6 +114,45 @@ def generate(size: str, work: Path) -> tuple[dict, int]:
     return timings, len(filled.paths)
 
 
+HOSTILE = [("XFD1048576", "far"), ("K1048576", "far"), ("xls_named_xlsx", "xls"), ("IV65536", "xls"),
+           ("ods_far", "ods"), ("zipped", "zip"), ("cut_short", "cut"), ("long_name", "name")]
+
+
+def make_hostile(work: Path) -> list[str]:
+    """Turn the first offices' returns into hostile ones, in place; add a zip bomb.  Returns what was made."""
+    from tests import corpus
+    inbox = work / "inbox" / MONTH
+    sources = sorted(inbox.iterdir())
+    made, lo = [], shutil.which("soffice") or shutil.which("libreoffice")
+    with tempfile.TemporaryDirectory() as tmp:
+        for (what, how), src in zip(HOSTILE, sources):
+            if how in ("xls", "ods") and not lo:
+                continue  # LibreOffice makes these; without it they are left out (and said so)
+            kept = Path(tmp) / src.name
+            shutil.move(src, kept)
+            if how == "far":
+                corpus.far_cell(kept, src, what)
+            elif how == "xls":
+                if what != "xls_named_xlsx":
+                    kept = corpus.far_cell(kept, Path(tmp) / f"far_{src.name}", what)
+                xls = corpus.libreoffice(kept, "xls", Path(tmp) / "conv")
+                shutil.move(xls, src if what == "xls_named_xlsx" else src.with_suffix(".xls"))
+            elif how == "ods":
+                corpus.ods_with_far_cell(corpus.libreoffice(kept, "ods", Path(tmp) / "conv"), src.with_suffix(".ods"))
+            elif how == "zip":
+                corpus.zipped(kept, src.with_suffix(".zip"))
+            elif how == "cut":
+                corpus.cut_short(kept, src)
+            else:
+                shutil.copy(kept, src.with_name("关于报送二〇二二年一至六月重点工作任务推进落实情况及下一步工作计划的"
+                                                "进展情况表（定稿版，经负责人审核同意后报送局办公室汇总）" + src.name))
+            made.append(what)
+        corpus.zip_bomb(inbox / "bomb.xlsx")
+    for f in inbox.iterdir():
+        os.utime(f, (RECEIVED, RECEIVED))
+    return made + ["zip_bomb"]
+
+
 def run_step(step: str, work: Path) -> dict:
     """One step as its command would run it (in the fresh process that `measured` starts)."""
     cycle = Cycle.load(work / "config.yaml", AS_OF)
@@ -199,6 +243,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", help="keep the generated month here (default: a temporary folder)")
     parser.add_argument("--reuse", metavar="DIR", help="measure a month generated before with --out, skip generating")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--hostile", action="store_true", help="put returns built to hurt the reader in the inbox")
     parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one measured step, print its figures
     args = parser.parse_args(argv)
     if args.step:
@@ -214,10 +259,15 @@ def main(argv=None) -> None:
     else:
         work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="yuebao-bench-"))
         shutil.rmtree(work / "inbox", ignore_errors=True)  # an --out folder used before: start the month afresh
+        (work / "hostile").unlink(missing_ok=True)
         reset(work)
         work.mkdir(parents=True, exist_ok=True)
         timings, returns = generate(args.size, work)
         (work / "size").write_text(args.size)
+        if args.hostile:
+            (work / "hostile").write_text(" ".join(make_hostile(work)))
+    hostile = (work / "hostile").read_text() if (work / "hostile").exists() else ""
+    args.no_baseline = args.no_baseline or bool(hostile)   # the naive way cannot read such files
     memory: dict[str, float] = {}
     counts: dict = {}
     steps = ["collect", "read + validate", SUMMARY] + ([] if args.no_baseline else [BASELINE])
@@ -231,6 +281,8 @@ def main(argv=None) -> None:
     offices, per_office, milestones = SIZES[args.size]
     print(f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × {milestones} milestones, "
           f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings")
+    if hostile:
+        print(f"hostile returns in the inbox: {hostile}")
     print(f"{'step':<36}{'seconds':>10}{'peak MB':>10}")
     for step, seconds in timings.items():
         peak = f"{memory[step]:>10.0f}" if step in memory else f"{'':>10}"

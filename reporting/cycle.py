@@ -8,8 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,14 +17,15 @@ from .collect import CollectResult, collect
 from .config import Config, load_config
 from .errors import YuebaoError
 from .fill import FillResult, fill_month, form_title
+from .isolation import SECONDS_PER_FILE, Failure, run_isolated
 from .ledger import Ledger
 from .merge import PRINT_SHEETS, findings_file_name, summary_file_name, write_findings_workbook, write_summary
 from .models import Finding, Light, Return, Severity, TaskList
 from .pdf import to_pdf
 from .period import Period, make_period
-from .returns import read_return
+from .returns import read_return, reading_bounds
 from .rules import apply_rules
-from .sheets import MAX_FILE_BYTES
+from .sheets import MAX_FILE_BYTES, Bounds
 from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, findings_by_office,
                       office_rows, state_items)
 from .tasklist import read_task_list
@@ -139,55 +138,60 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
         ret.readable = False
         read_findings.append(Finding("after_as_of", f"该文件于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的日期"
                                      f"{cycle.as_of:%Y-%m-%d}，未计入本次汇总", Severity.WARNING, file=ret.file_name))
-    if len(returns) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        returns, found = _read_parallel(returns, cycle.tasks, max_bytes, progress)
-        read_findings += found
-    else:
-        for i, ret in enumerate(returns, start=1):
-            read_findings += read_one(ret, cycle.tasks, max_bytes)
-            if progress:
-                progress(i, len(returns), ret.file_name)
+    for ret in returns:
+        if ret.archived_path is None:
+            ret.readable = False
+            read_findings.append(_not_archived(ret, cycle.tasks.lead_offices()))
+    done, found = read_isolated([r for r in returns if r.archived_path is not None], cycle.tasks, max_bytes,
+                                progress)
+    read_findings += found
+    read_back = iter(done)
+    returns = [next(read_back) if r.archived_path is not None else r for r in returns]
     check = validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
     check.returns += future
     return period, check
 
 
-PARALLEL_FROM = 24  # below this, starting worker processes costs more than it saves
+PARALLEL_FROM = 24  # below this, one worker: starting more costs more than it saves
 
 
-def _read_parallel(returns: list[Return], tasks: TaskList, max_bytes: int, progress=None):
-    """Read returns on every core; order kept, so the result is the same as reading one by one."""
-    read_findings: list[Finding] = []
+def read_isolated(returns: list[Return], tasks: TaskList, max_bytes: int = MAX_FILE_BYTES, progress=None):
+    """Read returns in worker processes (on every core from PARALLEL_FROM on), order kept.
+
+    Whatever a file does to its reader (exhausts memory, crashes it, hangs it) becomes a finding
+    for that file; every other return is read as usual.
+    """
+    workers = min(4, os.cpu_count() or 1) if len(returns) >= PARALLEL_FROM else 1
+    ticker = (lambda i, n, ret: progress(i, n, ret.file_name)) if progress else None
+    outcomes = run_isolated(_read_job, returns, _init_reader, (tasks, max_bytes, reading_bounds(tasks)),
+                            workers, ticker)
     done: list[Return] = []
-    try:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_reader,
-                                 initargs=(tasks, max_bytes)) as pool:  # the task list goes to each worker once
-            jobs = pool.map(_read_job, returns, chunksize=16)
-            for i, (ret, found) in enumerate(jobs, start=1):
-                done.append(ret)
-                read_findings += found
-                if progress:
-                    progress(i, len(returns), ret.file_name)
-    except BrokenProcessPool:  # a worker died outright (not an exception): read one by one instead
-        log.warning("parallel reading failed; reading returns one by one")
-        done, read_findings = returns, []
-        for ret in returns:
-            read_findings += read_one(ret, tasks, max_bytes)
+    read_findings: list[Finding] = []
+    for ret, outcome in zip(returns, outcomes):
+        if isinstance(outcome, Failure):
+            log.warning("reading %s failed in its worker: %s", ret.file_name, outcome)
+            ret.readable = False
+            done.append(ret)
+            read_findings.append(failure_finding(ret, outcome))
+        else:
+            done.append(outcome[0])
+            read_findings += outcome[1]
     return done, read_findings
 
 
 _worker: dict = {}
 
 
-def _init_reader(tasks: TaskList, max_bytes: int) -> None:
-    _worker.update(tasks=tasks, max_bytes=max_bytes)
+def _init_reader(tasks: TaskList, max_bytes: int, bounds: Bounds) -> None:
+    _worker.update(tasks=tasks, max_bytes=max_bytes, bounds=bounds)
 
 
 def _read_job(ret: Return):
-    return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"])
+    return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"], _worker["bounds"])
 
 
-def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:
+def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None = None
+             ) -> list[Finding]:
     """Read one return; whatever goes wrong becomes a finding for that file, never a crash."""
     name = Path(ret.file_name).name
     if name.startswith("~$"):
@@ -195,12 +199,38 @@ def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> l
         return [Finding("lock_file", "这是Excel或WPS打开文件时自动生成的临时文件（~$开头），不是报表，已忽略。"
                         "如该股室的报表仍显示未报送，请关闭Excel后重新发送原文件", Severity.WARNING, file=ret.file_name)]
     try:
-        return read_return(ret, ret.archived_path, tasks, max_bytes)
+        return read_return(ret, ret.archived_path, tasks, max_bytes, bounds)
+    except MemoryError:
+        ret.readable = False
+        return [failure_finding(ret, Failure("memory", "MemoryError"))]
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         log.exception("reading %s failed", ret.file_name)
         ret.readable = False
         return [Finding("read_failed", f"读取该文件时出错（{type(exc).__name__}: {exc}），未能计入汇总。"
                         "请在Excel中打开检查后另存为.xlsx重新报送；如仍有问题请联系管理员", file=ret.file_name)]
+
+
+def failure_finding(ret: Return, failure: Failure) -> Finding:
+    """What the clerk is told when reading the file took its reader down."""
+    if failure.kind == "memory":
+        text = ("文件内容异常庞大，读取时超出了内存上限，已停止读取，未能计入汇总。常见原因是在表格很远处（如最后一行、"
+                "最后一列）误输入了内容，或文件已损坏：请在Excel中按Ctrl+End检查，删除多余内容后另存为.xlsx重新报送")
+    elif failure.kind == "timeout":
+        text = (f"读取该文件超过{SECONDS_PER_FILE}秒仍未完成，已停止读取，未能计入汇总。请在Excel中打开检查，"
+                "删除多余的内容和图片后另存为.xlsx重新报送")
+    else:
+        text = (f"读取该文件时读取程序意外终止（{failure.detail}），未能计入汇总。请在Excel中打开检查后另存为.xlsx"
+                "重新报送；如仍有问题请联系管理员")
+    return Finding("read_failed", text, file=ret.file_name)
+
+
+def _not_archived(ret: Return, offices: list[str]) -> Finding:
+    """A file collect could not copy: listed (under the office its name suggests), never silently lost."""
+    named = [o for o in offices if o and o in Path(ret.file_name).name]
+    return Finding("collect_failed", f"收件箱中有该文件，但收取时未能复制到存档（或无法读取），因此未能核对和计入汇总"
+                   + (f"，{named[0]}可能因此显示为未报送" if len(named) == 1 else "")
+                   + "。请确认文件未被占用、存档文件夹可写且磁盘有空间，然后重新运行收取（yuebao collect 或 yuebao run）",
+                   office=named[0] if len(named) == 1 else "", file=ret.file_name)
 
 
 def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -> MonthSummary:

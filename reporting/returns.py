@@ -15,56 +15,73 @@ from openpyxl.utils import get_column_letter
 
 from . import cells, form
 from .models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
-from .sheets import MAX_FILE_BYTES, Unreadable, load_sheets
+from .sheets import MAX_FILE_BYTES, Bounds, Unreadable, open_book
 
 _TITLE_MONTH = re.compile(r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]")
 _KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")
 
 
-def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES) -> list[Finding]:
+def reading_bounds(tasks: TaskList) -> Bounds:
+    """How far a return is read: twice the longest office form plus a margin, and 64 columns.
+
+    Clerks add rows and columns, never thousands; a sheet reaching further is cut there, with a
+    finding, so one value typed in the last cell cannot make a 10 KB file cost gigabytes.
+    """
+    return Bounds(rows=2 * (form.FIRST_DATA_ROW + tasks.most_rows) + 200, cols=64)
+
+
+def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES,
+                bounds: Bounds | None = None) -> list[Finding]:
     """Fill `ret` from the workbook at `path`; return the findings about its shape."""
+    bounds = bounds or reading_bounds(tasks)
     try:
-        sheets, hidden = load_sheets(path, max_bytes)
+        book = open_book(path, max_bytes, bounds)
     except Unreadable as exc:
         ret.readable = False
         return [Finding(exc.code, exc.message, file=ret.file_name)]
     findings = []
     suffix = Path(ret.file_name).suffix.lower()
-    if suffix in (".xls", ".csv", ".txt", ".et", ".ods"):
-        findings.append(Finding("old_format", f"收到的是{suffix}格式的文件，已尽量读取；下次请使用下发的.xlsx表格报送",
-                                Severity.WARNING, file=ret.file_name))
-    findings += _read(sheets, hidden, ret, tasks)
-    ret.formula_cells = _formulas_without_values(path, ret.sheet)
+    if book.kind in ("xls", "csv", "ods"):
+        named = f"（文件扩展名为{suffix or '无'}）" if suffix.lstrip(".") != book.kind else ""
+        findings.append(Finding("old_format", f"收到的是.{book.kind}格式的文件{named}，已尽量读取；"
+                                "下次请使用下发的.xlsx表格报送", Severity.WARNING, file=ret.file_name))
+    findings += _read(book.sheets, book.hidden, ret, tasks)
+    for sheet, cell in book.beyond.items():
+        findings.append(Finding("cells_outside_form", f"工作表“{sheet}”直到{cell}单元格还有内容，远超进展情况表的范围"
+                                f"（{bounds.rows}行、{get_column_letter(bounds.cols)}列以内），超出部分未读取。"
+                                "多为误在很远处输入了内容：请按Ctrl+End找到并删除后重新保存；"
+                                "如确有需要汇总的内容，请填写到表格中对应任务的行内",
+                                Severity.WARNING, file=ret.file_name, sheet=sheet, cell=cell))
+    if book.formulas:
+        ret.formula_cells = _formulas_without_values(path, ret.sheet, bounds)
     return findings
 
 
-def _formulas_without_values(path: Path, sheet: str) -> set[str]:
+def _formulas_without_values(path: Path, sheet: str, bounds: Bounds) -> set[str]:
     """Cells holding a formula whose result was never saved (written by a program, not Excel).
 
-    calamine reads such a cell as empty; the clerk must be told why.  The package is scanned for
-    formula tags first, so ordinary returns are not opened twice.
+    calamine reads such a cell as empty; the clerk must be told why.  Only xlsx files holding
+    formulas get here, and only the bounded area is read.
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            xml = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-            if not any(b"<f>" in x or b"<f " in x for x in xml):
-                return set()
-        wb = openpyxl.load_workbook(path, read_only=True)
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return set()
-    try:
-        if sheet not in wb.sheetnames:
-            return set()
-        found = set()
-        for row, cached in zip(wb[sheet].iter_rows(), values[sheet].iter_rows()):
-            for cell, value in zip(row, cached):
-                if isinstance(cell.value, str) and cell.value.startswith("=") and value.value in (None, ""):
-                    found.add(cell.coordinate)
-        return found
-    finally:
-        wb.close()
-        values.close()
+    found: set[str] = set()
+    with path.open("rb") as fh, path.open("rb") as fv:
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True)
+            values = openpyxl.load_workbook(fv, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            return found
+        try:
+            if sheet not in wb.sheetnames:
+                return found
+            area = dict(max_row=bounds.rows, max_col=bounds.cols)
+            for row, cached in zip(wb[sheet].iter_rows(**area), values[sheet].iter_rows(**area)):
+                for cell, value in zip(row, cached):
+                    if isinstance(cell.value, str) and cell.value.startswith("=") and value.value in (None, ""):
+                        found.add(cell.coordinate)
+        finally:
+            wb.close()
+            values.close()
+    return found
 
 
 def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList) -> list[Finding]:

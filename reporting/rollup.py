@@ -49,6 +49,10 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
     findings: list[Finding] = []
     latest: dict[str, tuple[datetime, str, list[dict]]] = {}
     for ret in received:
+        if ret.archived_path is None:   # collect could not copy it: said, never silently dropped
+            findings.append(Finding("collect_failed", "该文件未能复制到存档，未能读取。请确认存档文件夹可写后重新运行",
+                                    file=ret.file_name))
+            continue
         unit, rows, problem = _read_summary(ret.archived_path, month)
         if problem:
             findings.append(Finding(problem[0], problem[1], file=ret.file_name))

@@ -58,3 +58,41 @@ def zip_bomb(dest: Path, megabytes: int = 60) -> Path:
             for _ in range(megabytes):
                 fh.write(block)
     return dest
+
+
+def far_cell(src: Path, dest: Path, cell: str, value="见附件") -> Path:
+    """A return with one value typed far outside the form (Ctrl+End junk), e.g. XFD1048576."""
+    wb, ws = simulate.open_form(src)
+    ws[cell] = value
+    wb.save(dest)
+    return dest
+
+
+def zipped(src: Path, dest: Path) -> Path:
+    """The form sent inside a zip (as mail clients and chat apps do)."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(src, f"报表/{src.name}")
+    return dest
+
+
+def cut_short(src: Path, dest: Path, keep: float = 0.6) -> Path:
+    """A half-downloaded file: the first part of the bytes only."""
+    data = src.read_bytes()
+    dest.write_bytes(data[:int(len(data) * keep)])
+    return dest
+
+
+def ods_with_far_cell(src_ods: Path, dest: Path, rows: int = 1_000_000, cols: int = 1000) -> Path:
+    """An .ods form with a value typed `rows` rows down and `cols` columns across, saved as
+    LibreOffice does it (repeated empty rows and cells)."""
+    far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/></table:table-row>'
+           f'<table:table-row><table:table-cell table:number-columns-repeated="{cols}"/>'
+           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    with zipfile.ZipFile(src_ods) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(b"</table:table>", far.encode() + b"</table:table>", 1)
+            zout.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                          else zipfile.ZIP_DEFLATED)
+    return dest

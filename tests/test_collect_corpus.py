@@ -96,6 +96,8 @@ def test_other_formats_are_read(tmp_path, outbox, kind):
 @pytest.mark.parametrize("kind, code, advice", [
     ("empty", "empty_file", "另存为"),
     ("corrupt", "unreadable", "另存为"),
+    ("cut_short", "truncated", "重新发送"),
+    ("zipped", "zipped", "把其中的xlsx文件直接发来"),
     ("encrypted", "encrypted", "取消密码"),
     ("lock", "lock_file", "临时文件"),
     ("bomb", "zip_bomb", "未打开"),
@@ -108,9 +110,15 @@ def test_unreadable_inputs_get_a_finding_and_are_kept(tmp_path, outbox, kind, co
     if kind == "empty":
         f = src / "人事股.xlsx"
         f.write_bytes(b"")
-    elif kind == "corrupt":
+    elif kind == "corrupt":  # damaged inside, whole at the end
+        data = bytearray(corpus.good_return(outbox, src / "ok.xlsx").read_bytes())
+        data[200:3000] = bytes(2800)
         f = src / "人事股.xlsx"
-        f.write_bytes(corpus.good_return(outbox, src / "ok.xlsx").read_bytes()[:3000])
+        f.write_bytes(bytes(data))
+    elif kind == "cut_short":
+        f = corpus.cut_short(corpus.good_return(outbox, src / "ok.xlsx"), src / "人事股.xlsx")
+    elif kind == "zipped":
+        f = corpus.zipped(corpus.good_return(outbox, src / "进展情况表_人事股.xlsx"), src / "人事股.zip")
     elif kind == "encrypted":
         from msoffcrypto.format.ooxml import OOXMLFile
         good = corpus.good_return(outbox, src / "ok.xlsx")

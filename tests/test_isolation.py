@@ -1,0 +1,35 @@
+"""The reading workers: a file that exhausts memory, crashes or hangs its reader costs only itself."""
+import os
+import sys
+import time
+
+import pytest
+
+from reporting import isolation
+from reporting.isolation import Failure, run_isolated
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit: Linux")
+
+
+def misbehave(item: str):
+    if item == "hog":
+        return len(bytearray(4 << 30))      # 4 GiB: past the workers' memory limit
+    if item == "abort":
+        os.abort()                         # what a native reader does when an allocation fails
+    if item == "hang":
+        time.sleep(60)
+    return item.upper()
+
+
+def test_every_failure_lands_on_its_own_item_and_the_rest_are_done(monkeypatch):
+    monkeypatch.setattr(isolation, "SECONDS_PER_FILE", 2)
+    monkeypatch.setattr(isolation, "CHUNK", 3)
+    items = ["a", "hog", "b", "c", "abort", "d", "hang", "e"]
+    seen = []
+    start = time.monotonic()
+    results = run_isolated(misbehave, items, workers=2, progress=lambda i, n, item: seen.append(item))
+    assert results[0] == "A" and results[2:4] == ["B", "C"] and results[5] == "D" and results[7] == "E"
+    assert results[1] == Failure("memory", "MemoryError")
+    assert results[4].kind == "memory" and results[6].kind == "timeout"
+    assert sorted(seen) == sorted(items)
+    assert time.monotonic() - start < 20
