@@ -138,15 +138,20 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
         ret.readable = False
         read_findings.append(Finding("after_as_of", f"该文件于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的日期"
                                      f"{cycle.as_of:%Y-%m-%d}，未计入本次汇总", Severity.WARNING, file=ret.file_name))
+    offices = cycle.tasks.lead_offices()
     for ret in returns:
         if ret.archived_path is None:
             ret.readable = False
-            read_findings.append(_not_archived(ret, cycle.tasks.lead_offices()))
+            read_findings.append(_not_archived(ret, offices))
     done, found = read_isolated([r for r in returns if r.archived_path is not None], cycle.tasks, max_bytes,
                                 progress)
-    read_findings += found
     read_back = iter(done)
     returns = [next(read_back) if r.archived_path is not None else r for r in returns]
+    unread = {r.file_name for r in returns if not r.readable}
+    for f in found:   # a file that could not be read tells no office: its name may, so the office is told
+        if f.file in unread and not f.office:
+            f.office = _office_named(f.file, offices)
+    read_findings += found
     check = validate_month(cycle.tasks, period, returns, read_findings, cycle.as_of)
     check.returns += future
     return period, check
@@ -224,13 +229,19 @@ def failure_finding(ret: Return, failure: Failure) -> Finding:
     return Finding("read_failed", text, file=ret.file_name)
 
 
+def _office_named(file_name: str, offices: list[str]) -> str:
+    """The one lead office a file's name names (进展情况表_2022-06_人事股.xlsx), else ""."""
+    named = [o for o in offices if o and o in Path(file_name).name]
+    return named[0] if len(named) == 1 else ""
+
+
 def _not_archived(ret: Return, offices: list[str]) -> Finding:
     """A file collect could not copy: listed (under the office its name suggests), never silently lost."""
-    named = [o for o in offices if o and o in Path(ret.file_name).name]
+    office = _office_named(ret.file_name, offices)
     return Finding("collect_failed", f"收件箱中有该文件，但收取时未能复制到存档（或无法读取），因此未能核对和计入汇总"
-                   + (f"，{named[0]}可能因此显示为未报送" if len(named) == 1 else "")
+                   + (f"，{office}可能因此显示为未报送" if office else "")
                    + "。请确认文件未被占用、存档文件夹可写且磁盘有空间，然后重新运行收取（yuebao collect 或 yuebao run）",
-                   office=named[0] if len(named) == 1 else "", file=ret.file_name)
+                   office=office, file=ret.file_name)
 
 
 def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -> MonthSummary:

@@ -51,7 +51,7 @@ def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_F
                                 f"（{bounds.rows}行、{get_column_letter(bounds.cols)}列以内），超出部分未读取。"
                                 "多为误在很远处输入了内容：请按Ctrl+End找到并删除后重新保存；"
                                 "如确有需要汇总的内容，请填写到表格中对应任务的行内",
-                                Severity.WARNING, file=ret.file_name, sheet=sheet, cell=cell))
+                                Severity.WARNING, office=ret.office, file=ret.file_name, sheet=sheet, cell=cell))
     if book.formulas:
         ret.formula_cells = _formulas_without_values(path, ret.sheet, bounds)
     return findings

@@ -74,6 +74,9 @@ def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_the_others_
     about = {r["文件"]: r for r in problems if r["类别"] in ("read_failed", "cells_outside_form")}
     assert about[last_cell.name]["类别"] == "cells_outside_form" and about[last_cell.name]["单元格"] == "XFD1048576"
     assert about[heavy.name]["类别"] == "read_failed" and "内存上限" in about[heavy.name]["问题及处理办法"]
+    assert about[heavy.name]["股室"] == "基安股"   # told by its name: the office gets it in its feedback
+    feedback = (tmp_path / MONTH / "反馈" / "反馈_基安股.txt").read_text(encoding="utf-8")
+    assert heavy.name in feedback and "内存上限" in feedback
     submitted = {r["牵头股室"]: r["报送情况"] for r in table(tmp_path / MONTH / f"重点工作进展汇总_{MONTH}.xlsx",
                                                           "报送情况", "牵头股室")}
     assert submitted["人事股"] == "按时报送" and submitted["基财股"] == "按时报送"
