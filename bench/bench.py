@@ -114,12 +114,13 @@ def generate(size: str, work: Path) -> tuple[dict, int]:
     return timings, len(filled.paths)
 
 
-HOSTILE = [("XFD1048576", "far"), ("K1048576", "far"), ("xls_named_xlsx", "xls"), ("IV65536", "xls"),
-           ("ods_far", "ods"), ("zipped", "zip"), ("cut_short", "cut"), ("long_name", "name")]
+HOSTILE = [("XFD1048576", "far"), ("K1048576", "far"), ("xls_named_xlsx", "xls"),
+           ("IV65536", "xls"), ("ods_far", "ods"), ("zipped", "zip"), ("cut_short", "cut"),
+           ("long_name", "name")]
 
 
 def make_hostile(work: Path) -> list[str]:
-    """Turn the first offices' returns into hostile ones, in place; add a zip bomb.  Returns what was made."""
+    """Make the first offices' returns hostile, in place, add a zip bomb; say what was made."""
     from tests import corpus
     inbox = work / "inbox" / MONTH
     sources = sorted(inbox.iterdir())
@@ -138,7 +139,8 @@ def make_hostile(work: Path) -> list[str]:
                 xls = corpus.libreoffice(kept, "xls", Path(tmp) / "conv")
                 shutil.move(xls, src if what == "xls_named_xlsx" else src.with_suffix(".xls"))
             elif how == "ods":
-                corpus.ods_with_far_cell(corpus.libreoffice(kept, "ods", Path(tmp) / "conv"), src.with_suffix(".ods"))
+                ods = corpus.libreoffice(kept, "ods", Path(tmp) / "conv")
+                corpus.ods_with_far_cell(ods, src.with_suffix(".ods"))
             elif how == "zip":
                 corpus.zipped(kept, src.with_suffix(".zip"))
             elif how == "cut":
@@ -243,7 +245,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", help="keep the generated month here (default: a temporary folder)")
     parser.add_argument("--reuse", metavar="DIR", help="measure a month generated before with --out, skip generating")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--hostile", action="store_true", help="put returns built to hurt the reader in the inbox")
+    parser.add_argument("--hostile", action="store_true",
+                        help="put returns built to hurt the reader in the inbox")
     parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one measured step, print its figures
     args = parser.parse_args(argv)
     if args.step:

@@ -46,7 +46,7 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.rglob("*") if p.is_file())
 
 
-MAX_NAME_BYTES = 200   # file systems allow 255 bytes per name (UTF-8); some encrypted ones far fewer
+MAX_NAME_BYTES = 200   # file systems allow 255 bytes a name (UTF-8); some encrypted ones fewer
 _NOT_PORTABLE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')   # not allowed in Windows names
 
 
@@ -54,7 +54,8 @@ def archive_name(received: datetime, digest: str, name: str) -> str:
     """`收到时间_哈希_原文件名`, shortened (at a character) and cleaned to fit every file system."""
     name = _NOT_PORTABLE.sub("_", name).rstrip(" .") or "_"
     prefix = f"{received:%Y%m%d-%H%M%S}_{digest[:8]}_"
-    stem, suffix = (name[:-len(Path(name).suffix)], Path(name).suffix) if len(Path(name).suffix) <= 8 else (name, "")
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 8 else ""
+    stem = name[:len(name) - len(suffix)]
     room = MAX_NAME_BYTES - len(prefix.encode()) - len(suffix.encode())
     if len(stem.encode()) > room:
         stem = stem.encode()[:room - 3].decode("utf-8", "ignore") + "…"
@@ -81,7 +82,7 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
             ledger.add_return(month, ret, path.stat().st_size)
             result.new.append(ret)
             log.info("collected %s (%s) received %s", name, digest[:12], received)
-        except OSError as exc:  # unreadable, locked, disk full: recorded without a copy, so never lost
+        except OSError as exc:  # unreadable, locked, disk full: recorded without a copy, never lost
             log.warning("could not collect %s: %s", name, exc)
             if target is not None:   # no half copy left behind
                 target.unlink(missing_ok=True)
@@ -100,4 +101,5 @@ def _record_uncollected(ledger: Ledger, month: str, path: Path, name: str, diges
         received, size = datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0), stat.st_size
     except OSError:
         received, size = datetime.now().replace(microsecond=0), 0
-    ledger.add_return(month, Return(file_name=name, sha256=digest or f"unread:{name}", received_at=received), size)
+    ret = Return(file_name=name, sha256=digest or f"unread:{name}", received_at=received)
+    ledger.add_return(month, ret, size)

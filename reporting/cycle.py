@@ -143,12 +143,12 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
         if ret.archived_path is None:
             ret.readable = False
             read_findings.append(_not_archived(ret, offices))
-    done, found = read_isolated([r for r in returns if r.archived_path is not None], cycle.tasks, max_bytes,
-                                progress)
+    archived = [r for r in returns if r.archived_path is not None]
+    done, found = read_isolated(archived, cycle.tasks, max_bytes, progress)
     read_back = iter(done)
     returns = [next(read_back) if r.archived_path is not None else r for r in returns]
     unread = {r.file_name for r in returns if not r.readable}
-    for f in found:   # a file that could not be read tells no office: its name may, so the office is told
+    for f in found:   # a file that cannot be read names no office; its file name may
         if f.file in unread and not f.office:
             f.office = _office_named(f.file, offices)
     read_findings += found
@@ -160,7 +160,8 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
 PARALLEL_FROM = 24  # below this, one worker: starting more costs more than it saves
 
 
-def read_isolated(returns: list[Return], tasks: TaskList, max_bytes: int = MAX_FILE_BYTES, progress=None):
+def read_isolated(returns: list[Return], tasks: TaskList, max_bytes: int = MAX_FILE_BYTES,
+                  progress=None):
     """Read returns in worker processes (on every core from PARALLEL_FROM on), order kept.
 
     Whatever a file does to its reader (exhausts memory, crashes it, hangs it) becomes a finding
@@ -168,8 +169,8 @@ def read_isolated(returns: list[Return], tasks: TaskList, max_bytes: int = MAX_F
     """
     workers = min(4, os.cpu_count() or 1) if len(returns) >= PARALLEL_FROM else 1
     ticker = (lambda i, n, ret: progress(i, n, ret.file_name)) if progress else None
-    outcomes = run_isolated(_read_job, returns, _init_reader, (tasks, max_bytes, reading_bounds(tasks)),
-                            workers, ticker)
+    setup = (tasks, max_bytes, reading_bounds(tasks))
+    outcomes = run_isolated(_read_job, returns, _init_reader, setup, workers, ticker)
     done: list[Return] = []
     read_findings: list[Finding] = []
     for ret, outcome in zip(returns, outcomes):
@@ -195,8 +196,8 @@ def _read_job(ret: Return):
     return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"], _worker["bounds"])
 
 
-def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None = None
-             ) -> list[Finding]:
+def read_one(ret: Return, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES,
+             bounds: Bounds | None = None) -> list[Finding]:
     """Read one return; whatever goes wrong becomes a finding for that file, never a crash."""
     name = Path(ret.file_name).name
     if name.startswith("~$"):
@@ -236,7 +237,7 @@ def _office_named(file_name: str, offices: list[str]) -> str:
 
 
 def _not_archived(ret: Return, offices: list[str]) -> Finding:
-    """A file collect could not copy: listed (under the office its name suggests), never silently lost."""
+    """A file collect could not copy: listed (under the office its name names), never lost."""
     office = _office_named(ret.file_name, offices)
     return Finding("collect_failed", f"收件箱中有该文件，但收取时未能复制到存档（或无法读取），因此未能核对和计入汇总"
                    + (f"，{office}可能因此显示为未报送" if office else "")

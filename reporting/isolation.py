@@ -33,9 +33,9 @@ class Failure:
     detail: str = ""
 
 
-def run_isolated(func: Callable, items: Sequence, initializer: Callable | None = None, initargs: tuple = (),
-                 workers: int = 1, progress: Callable | None = None) -> list:
-    """[func(item) or Failure] for every item, in order.  func and initializer run in the workers."""
+def run_isolated(func: Callable, items: Sequence, initializer: Callable | None = None,
+                 initargs: tuple = (), workers: int = 1, progress: Callable | None = None) -> list:
+    """[func(item) or Failure] for every item, in order; func and initializer run in the workers."""
     if not items:
         return []
     results: list = [None] * len(items)
@@ -43,15 +43,18 @@ def run_isolated(func: Callable, items: Sequence, initializer: Callable | None =
     done = 0
     with ProcessPool(max_workers=max(1, workers), initializer=_start_worker,
                      initargs=(MEMORY_LIMIT_MB, initializer, initargs)) as pool:
-        pending = [(chunk, pool.schedule(_run_chunk, (func, [items[i] for i in chunk]), timeout=SECONDS_PER_FILE))
-                   for chunk in chunks]
+
+        def schedule(chunk):
+            jobs = [items[i] for i in chunk]
+            return pool.schedule(_run_chunk, (func, jobs), timeout=SECONDS_PER_FILE)
+
+        pending = [(chunk, schedule(chunk)) for chunk in chunks]
         for chunk, future in pending:
             outcome = _outcome(future)
             if isinstance(outcome, Failure) and len(chunk) > 1:   # find the file that caused it
-                log.warning("a chunk of %d files failed (%s); reading them one by one", len(chunk), outcome)
-                singles = [pool.schedule(_run_chunk, (func, [items[i]]), timeout=SECONDS_PER_FILE) for i in chunk]
-                outcomes = [_outcome(f) for f in singles]
-                outcome = [o if isinstance(o, Failure) else o[0] for o in outcomes]
+                log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
+                singles = [_outcome(schedule([i])) for i in chunk]
+                outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
             elif isinstance(outcome, Failure):
                 outcome = [outcome]
             for i, result in zip(chunk, outcome):
@@ -68,10 +71,11 @@ def _outcome(future):
     except Overrun:
         return Failure("timeout", f"over {SECONDS_PER_FILE} s")
     except ProcessExpired as exc:
-        return Failure("memory" if exc.exitcode in (-6, -9) and _limited() else "crash", f"exit {exc.exitcode}")
+        killed = exc.exitcode in (-6, -9) and _limited()   # a failed allocation aborts; OOM kills
+        return Failure("memory" if killed else "crash", f"exit {exc.exitcode}")
     except MemoryError:
         return Failure("memory", "MemoryError")
-    except Exception as exc:  # noqa: BLE001 - anything else the worker raised, e.g. a result that cannot be sent
+    except Exception as exc:  # noqa: BLE001 - anything else, e.g. a result that cannot be sent back
         return Failure("crash", f"{type(exc).__name__}: {exc}")
 
 
@@ -80,7 +84,7 @@ def _run_chunk(func: Callable, chunk: list) -> list:
 
 
 def _start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
-    faulthandler.disable()   # a worker's native crash becomes a Failure; its stack dump would only clutter
+    faulthandler.disable()   # a native crash becomes a Failure; a stack dump would only clutter
     limit_memory(limit_mb)
     if initializer:
         initializer(*initargs)
@@ -96,7 +100,7 @@ def _limited() -> bool:
 
 
 def limit_memory(limit_mb: int) -> None:
-    """Let this process allocate at most `limit_mb` more address space (POSIX); elsewhere, log and go on."""
+    """Let this process take at most `limit_mb` more address space (POSIX); elsewhere log, go on."""
     try:
         import resource
         with open("/proc/self/statm") as fh:

@@ -114,27 +114,28 @@ class Ledger:
 
     def known(self, month: str, sha256: str) -> bool:
         """Recorded and archived (a file recorded without its archive copy is tried again)."""
-        return self.db.execute("SELECT 1 FROM returns WHERE month=? AND sha256=? AND archived_path<>''",
-                               (month, sha256)).fetchone() is not None
+        return self.db.execute("SELECT 1 FROM returns WHERE month=? AND sha256=? "
+                               "AND archived_path<>''", (month, sha256)).fetchone() is not None
 
     def add_return(self, month: str, ret: Return, size: int) -> None:
         """Record a file received; without `archived_path` it is recorded as not archived."""
         archived = str(ret.archived_path) if ret.archived_path else ""
         with self.transaction() as db:
-            db.execute("INSERT INTO returns (month, file_name, sha256, size, received_at, archived_path) "
-                       "VALUES (?,?,?,?,?,?) ON CONFLICT (month, sha256) DO UPDATE SET "
-                       "archived_path=excluded.archived_path WHERE returns.archived_path=''",
-                       (month, ret.file_name, ret.sha256, size, ret.received_at.isoformat(timespec="seconds"),
-                        archived))
+            db.execute("INSERT INTO returns (month, file_name, sha256, size, received_at, "
+                       "archived_path) VALUES (?,?,?,?,?,?) ON CONFLICT (month, sha256) DO UPDATE "
+                       "SET archived_path=excluded.archived_path WHERE returns.archived_path=''",
+                       (month, ret.file_name, ret.sha256, size,
+                        ret.received_at.isoformat(timespec="seconds"), archived))
             if archived:   # the stand-in of a file that could not even be read before
-                db.execute("DELETE FROM returns WHERE month=? AND file_name=? AND archived_path='' AND sha256=?",
-                           (month, ret.file_name, f"unread:{ret.file_name}"))
+                db.execute("DELETE FROM returns WHERE month=? AND file_name=? AND archived_path='' "
+                           "AND sha256=?", (month, ret.file_name, f"unread:{ret.file_name}"))
 
     def returns(self, month: str) -> list[Return]:
         rows = self.db.execute("SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)).fetchall()
-        return [Return(file_name=r["file_name"], sha256=r["sha256"], received_at=datetime.fromisoformat(r["received_at"]),
-                       archived_path=Path(r["archived_path"]) if r["archived_path"] else None, office=r["office"])
-                for r in rows]
+        return [Return(file_name=r["file_name"], sha256=r["sha256"],
+                       received_at=datetime.fromisoformat(r["received_at"]),
+                       archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
+                       office=r["office"]) for r in rows]
 
     def record_validation(self, month: str, returns: list[Return], findings: list[Finding]) -> None:
         with self.transaction() as db:

@@ -112,7 +112,8 @@ class TaskList:
     @cached_property
     def most_rows(self) -> int:
         """Task and milestone rows of the office that reports the most (its form is the longest)."""
-        return max((sum(1 + len(t.milestones) for t in tasks) for tasks in self._by_lead.values()), default=0)
+        return max((sum(1 + len(t.milestones) for t in tasks) for tasks in self._by_lead.values()),
+                   default=0)
 
     def milestones(self) -> list[Milestone]:
         return [m for t in self.tasks for m in t.milestones]

@@ -51,7 +51,8 @@ def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_F
                                 f"（{bounds.rows}行、{get_column_letter(bounds.cols)}列以内），超出部分未读取。"
                                 "多为误在很远处输入了内容：请按Ctrl+End找到并删除后重新保存；"
                                 "如确有需要汇总的内容，请填写到表格中对应任务的行内",
-                                Severity.WARNING, office=ret.office, file=ret.file_name, sheet=sheet, cell=cell))
+                                Severity.WARNING, office=ret.office, file=ret.file_name,
+                                sheet=sheet, cell=cell))
     if book.formulas:
         ret.formula_cells = _formulas_without_values(path, ret.sheet, bounds)
     return findings
@@ -76,7 +77,8 @@ def _formulas_without_values(path: Path, sheet: str, bounds: Bounds) -> set[str]
             area = dict(max_row=bounds.rows, max_col=bounds.cols)
             for row, cached in zip(wb[sheet].iter_rows(**area), values[sheet].iter_rows(**area)):
                 for cell, value in zip(row, cached):
-                    if isinstance(cell.value, str) and cell.value.startswith("=") and value.value in (None, ""):
+                    formula = isinstance(cell.value, str) and cell.value.startswith("=")
+                    if formula and value.value in (None, ""):
                         found.add(cell.coordinate)
         finally:
             wb.close()

@@ -15,8 +15,10 @@ Anything unreadable raises Unreadable with a Chinese message saying what to do.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import itertools
+import posixpath
 import re
 import zipfile
 import zlib
@@ -29,7 +31,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # .xls, and encrypted xlsx (an OLE container)
 ZIP_MAGIC = b"PK\x03\x04"
-ZIP_END = b"PK\x05\x06"                            # end of central directory: missing when cut short
+ZIP_END = b"PK\x05\x06"                            # end of central directory: gone when cut short
 ARCHIVES = {b"Rar!\x1a\x07": "rar", b"7z\xbc\xaf\x27\x1c": "7z"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv")
 MAX_FILE_BYTES = 20 * 1024 * 1024                  # a progress form is well under 1 MB
@@ -61,11 +63,12 @@ class Book:
     sheets: dict[str, list[list]]
     hidden: list[str]
     kind: str                                                # by content: xlsx, xls, ods, xlsb, csv
-    beyond: dict[str, str] = field(default_factory=dict)     # sheet -> farthest cell past the bounds
+    beyond: dict[str, str] = field(default_factory=dict)     # sheet -> farthest cell past bounds
     formulas: bool = False                                   # an xlsx sheet holds formulas
 
 
-def load_sheets(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, list[list]], list[str]]:
+def load_sheets(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, list[list]],
+                                                                       list[str]]:
     """(sheets, hidden sheet names), unbounded.  Raises Unreadable."""
     book = open_book(path, max_bytes)
     return book.sheets, book.hidden
@@ -88,10 +91,9 @@ def open_book(path: Path, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None
                     _refuse_far_ods(zf, bounds)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError,
                 ElementTree.ParseError) as exc:
-            if ZIP_END not in data[-65_557:]:   # the end-of-directory record sits in the last 64 KiB
+            if ZIP_END not in data[-65_557:]:   # the end record sits in the last 64 KiB
                 raise Unreadable("truncated", RESEND) from exc
-            raise Unreadable("unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。"
-                             + RESAVE) from exc
+            raise _damaged(exc) from exc
     beyond = {name: _cell(rows, cols) for name, (rows, cols) in extents.items()
               if bounds and (rows > bounds.rows or cols > bounds.cols)}
     book = _read_bounded_xlsx(data, bounds) if beyond else _read_calamine(data, kind, bounds)
@@ -105,18 +107,19 @@ def _take(path: Path, max_bytes: int) -> bytes:
     if size == 0:
         raise Unreadable("empty_file", "文件是空的（0字节），可能保存或发送时出错。" + RESAVE)
     if size > max_bytes:
-        raise Unreadable("too_large", f"文件过大（{size / 1048576:.0f} MB，上限{max_bytes / 1048576:.0f} MB），未打开。"
+        raise Unreadable("too_large", f"文件过大（{size / 1048576:.0f} MB，"
+                         f"上限{max_bytes / 1048576:.0f} MB），未打开。"
                          "进展情况表通常不足1 MB，请删除表中插入的图片等内容后重新报送")
     return path.read_bytes()
 
 
 def _kind(data: bytes, suffix: str) -> str:
-    """What the file is by its first bytes: zip (to look inside), xls or csv.  Raises Unreadable otherwise."""
+    """What the file is by its first bytes: zip (to look inside), xls or csv; else Unreadable."""
     if data.startswith(ZIP_MAGIC):
         return "zip"
     if data.startswith(OLE_MAGIC):
-        head = data[:4 * 1024 * 1024]   # an OLE file holding an EncryptedPackage is a password-protected xlsx
-        if "EncryptedPackage".encode("utf-16-le") in head or "EncryptionInfo".encode("utf-16-le") in head:
+        head = data[:4 * 1024 * 1024]   # OLE holding an EncryptedPackage: a password-protected xlsx
+        if any(s.encode("utf-16-le") in head for s in ("EncryptedPackage", "EncryptionInfo")):
             raise Unreadable("encrypted", "文件设置了打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿→"
                              "用密码进行加密，清空密码）后重新报送")
         return "xls"
@@ -129,7 +132,7 @@ def _kind(data: bytes, suffix: str) -> str:
 
 
 def _zip_kind(zf: zipfile.ZipFile) -> str:
-    """xlsx, xlsb or ods by the parts inside; a zip holding the form, or anything else, is refused."""
+    """xlsx, xlsb or ods by the parts inside; a zip holding the form or anything else is refused."""
     infos = zf.infolist()
     inflated = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
@@ -162,7 +165,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CHUNK = 4 << 20
 
 
-def _xlsx_extents(zf: zipfile.ZipFile, bounds: Bounds | None) -> tuple[dict[str, tuple[int, int]], bool]:
+def _xlsx_extents(zf: zipfile.ZipFile, bounds: Bounds | None) -> tuple[dict[str, tuple], bool]:
     """({sheet: (rows, columns) to its farthest cell}, any formula), by streaming each sheet's
     XML: nothing is built, so an absurd sheet costs only the time to scan it."""
     extents, formulas = {}, False
@@ -219,23 +222,23 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         rels = ""
     targets = {m.group("id"): m.group("target") for m in re.finditer(
-        r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")(?=[^>]*\bTarget="(?P<target>[^"]+)")[^>]*>', rels)}
+        r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")(?=[^>]*\bTarget="(?P<target>[^"]+)")', rels)}
     parts = {}
-    for m in re.finditer(r'<(?:\w+:)?sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")',
-                         workbook):
+    sheet = r'<(?:\w+:)?sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")'
+    for m in re.finditer(sheet, workbook):
         target = targets.get(m.group("id"), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
         if part in zf.NameToInfo:
-            parts[_unescape(m.group("name"))] = part
+            parts[html.unescape(m.group("name"))] = part
+    listed = set(parts.values())
     for name in zf.namelist():   # a sheet the workbook does not list is still counted
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in parts.values():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in listed:
             parts[name] = name
     return parts
 
 
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-            .replace("&amp;", "&"))
+def _damaged(exc: Exception) -> Unreadable:
+    return Unreadable("unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。" + RESAVE)
 
 
 def _cell(rows: int, cols: int) -> str:
@@ -244,6 +247,7 @@ def _cell(rows: int, cols: int) -> str:
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELL, _ODS_COVERED = _ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"
 
 
 def _refuse_far_ods(zf: zipfile.ZipFile, bounds: Bounds) -> None:
@@ -260,13 +264,14 @@ def _refuse_far_ods(zf: zipfile.ZipFile, bounds: Bounds) -> None:
                 else:
                     row += repeat_rows
                     el.clear()
-            elif el.tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "start":
+            elif el.tag in (_ODS_CELL, _ODS_COVERED) and event == "start":
                 repeat = int(el.get(_ODS_TABLE + "number-columns-repeated", "1"))
                 if el.get(_ODS_OFFICE + "value-type") or el.get(_ODS_TABLE + "formula"):
                     last_row, last_col = row + repeat_rows, col + repeat
                     if last_row > bounds.rows or last_col > bounds.cols:
-                        raise Unreadable("sheet_too_large", f"工作表“{table}”直到{_cell(last_row, last_col)}单元格还有"
-                                         "内容，远超进展情况表的范围，为保护系统未打开。多为误在很远处输入了内容："
+                        far = _cell(last_row, last_col)
+                        raise Unreadable("sheet_too_large", f"工作表“{table}”直到{far}单元格还有内容，"
+                                         "远超进展情况表的范围，为保护系统未打开。多为误在很远处输入了内容："
                                          "请删除多余内容后另存为“Excel工作簿(*.xlsx)”重新报送")
                 col += repeat
 
@@ -285,27 +290,29 @@ def _read_calamine(data: bytes, kind: str, bounds: Bounds | None) -> Book:
                 continue
             if rows > bounds.rows or cols > bounds.cols:
                 beyond[name] = _cell(rows, cols)
-            sheets[name] = [r[:bounds.cols] for r in sheet.to_python(skip_empty_area=False, nrows=bounds.rows)]
-        hidden = [m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible]
+            grid = sheet.to_python(skip_empty_area=False, nrows=bounds.rows)
+            sheets[name] = [r[:bounds.cols] for r in grid]
+        visible = python_calamine.SheetVisibleEnum.Visible
+        hidden = [m.name for m in wb.sheets_metadata if m.visible != visible]
     except python_calamine.PasswordError as exc:
         raise Unreadable("encrypted", "文件设置了密码，无法读取。请取消密码后重新报送") from exc
     except Exception as exc:  # calamine raises several kinds for damaged files
         if kind == "xls" and len(data) % 512:   # an OLE file is whole sectors of 512 bytes
             raise Unreadable("truncated", RESEND) from exc
-        raise Unreadable("unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。" + RESAVE) from exc
+        raise _damaged(exc) from exc
     return Book(sheets, hidden, kind, beyond)
 
 
 def _read_bounded_xlsx(data: bytes, bounds: Bounds) -> Book:
-    """openpyxl's streaming reader, stopped at the bounds: constant memory however far a sheet reaches."""
+    """openpyxl's streaming reader, stopped at the bounds: constant memory however far sheets go."""
     import openpyxl
     try:   # bytes, not a name: openpyxl would refuse a name ending in .xls
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged packages
-        raise Unreadable("unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。" + RESAVE) from exc
+        raise _damaged(exc) from exc
     try:
-        sheets = {ws.title: [["" if v is None else v for v in row]
-                             for row in ws.iter_rows(max_row=bounds.rows, max_col=bounds.cols, values_only=True)]
+        area = dict(max_row=bounds.rows, max_col=bounds.cols, values_only=True)
+        sheets = {ws.title: [["" if v is None else v for v in row] for row in ws.iter_rows(**area)]
                   for ws in wb.worksheets}
         hidden = [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
     finally:
@@ -314,7 +321,7 @@ def _read_bounded_xlsx(data: bytes, bounds: Bounds) -> Book:
 
 
 def decode(raw: bytes) -> str | None:
-    """Text saved by Chinese Windows programs: UTF-8 (with or without BOM) or GBK; None if neither."""
+    """Text saved by Chinese Windows programs: UTF-8 (with or without BOM) or GBK; else None."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

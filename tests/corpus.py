@@ -86,16 +86,19 @@ def cut_short(src: Path, dest: Path, keep: float = 0.6) -> Path:
 def ods_with_far_cell(src_ods: Path, dest: Path, rows: int = 1_000_000, cols: int = 1000) -> Path:
     """An .ods form with a value typed `rows` rows down and `cols` columns across, saved as
     LibreOffice does it (repeated empty rows and cells)."""
-    far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/></table:table-row>'
-           f'<table:table-row><table:table-cell table:number-columns-repeated="{cols}"/>'
-           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/>'
+           '</table:table-row><table:table-row>'
+           f'<table:table-cell table:number-columns-repeated="{cols}"/>'
+           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+           '</table:table-row>')
+    filler = (rb'<table:table-row [^>]*number-rows-repeated="\d{4,}"[^>]*>'
+              rb'.*?</table:table-row>')
     with zipfile.ZipFile(src_ods) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
-            if info.filename == "content.xml":   # LibreOffice's own run of empty rows to the end goes
-                data = re.sub(rb'<table:table-row [^>]*number-rows-repeated="\d{4,}"[^>]*>.*?</table:table-row>',
-                              b"", data, count=1)
+            if info.filename == "content.xml":   # LibreOffice's own empty rows to the end go
+                data = re.sub(filler, b"", data, count=1)
                 data = data.replace(b"</table:table>", far.encode() + b"</table:table>", 1)
-            zout.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
-                          else zipfile.ZIP_DEFLATED)
+            packing = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            zout.writestr(info, data, compress_type=packing)
     return dest

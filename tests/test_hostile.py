@@ -1,5 +1,5 @@
-"""Returns built to hurt the reader: far cells, disguised formats, zips, cut files, long names, a full
-disk.  Each gets a finding a clerk can act on, and every other office's return is still counted."""
+"""Returns built to hurt the reader: far cells, disguised formats, zips, cut files, long names, a
+full disk.  Each gets a finding a clerk can act on, and every other office's return still counts."""
 import os
 import resource
 import sqlite3
@@ -13,7 +13,8 @@ import pytest
 
 from . import corpus
 from .conftest import soffice, write_config, yuebao
-from .test_collect_corpus import RECEIVED, assert_kept, codes, message, outbox, run  # noqa: F401 - fixture
+from .test_collect_corpus import outbox  # noqa: F401 - the fixture
+from .test_collect_corpus import RECEIVED, assert_kept, codes, message, run
 
 MONTH = "2022-06"
 
@@ -42,8 +43,10 @@ def table(path: Path, sheet: str, first: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("cell", ["K1048576", "ZZ30"])
-def test_a_value_typed_far_outside_the_form_is_cut_off_and_the_return_counts(tmp_path, outbox, cell):
-    f = corpus.far_cell(corpus.good_return(outbox, tmp_path / "ok.xlsx"), tmp_path / "人事股.xlsx", cell)
+def test_a_value_typed_far_outside_the_form_is_cut_off_and_the_return_counts(tmp_path, outbox,
+                                                                              cell):
+    good = corpus.good_return(outbox, tmp_path / "ok.xlsx")
+    f = corpus.far_cell(good, tmp_path / "人事股.xlsx", cell)
     s = run(tmp_path, f)
     assert codes(s, f.name) == ["cells_outside_form"]
     finding = next(x for x in s.findings if x.code == "cells_outside_form")
@@ -52,7 +55,7 @@ def test_a_value_typed_far_outside_the_form_is_cut_off_and_the_return_counts(tmp
     assert_kept(tmp_path, f.name)
 
 
-def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_the_others_count(tmp_path, outbox):
+def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_others_count(tmp_path, outbox):
     """One value in XFD1048576 once made the reader ask for hundreds of GiB and killed the run; an
     .xls reaching IV65536 asks for half a GiB.  Run as the clerk runs it, in its own process."""
     soffice()
@@ -62,17 +65,19 @@ def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_the_others_
     last_cell = corpus.far_cell(corpus.good_return(outbox, src / "ok1.xlsx", office="基财股"),
                                 src / "进展情况表_2022-06_基财股.xlsx", "XFD1048576")
     (src / "far").mkdir()
-    wide = corpus.far_cell(corpus.good_return(outbox, src / "ok2.xlsx", office="基安股"), src / "far" / "基安股.xlsx",
-                           "IV65536")
+    wide = corpus.far_cell(corpus.good_return(outbox, src / "ok2.xlsx", office="基安股"),
+                           src / "far" / "基安股.xlsx", "IV65536")
     heavy = corpus.libreoffice(wide, "xls", tmp_path / "conv")
     write_config(tmp_path)
     drop(tmp_path, good, last_cell, heavy)
-    done = yuebao("run", "--month", MONTH, "--as-of", "2022-06-25", "--config", str(tmp_path / "config.yaml"))
+    done = yuebao("run", "--month", MONTH, "--as-of", "2022-06-25",
+                  "--config", str(tmp_path / "config.yaml"))
     assert done.returncode == 0, done.stderr[-2000:]
 
     problems = table(tmp_path / MONTH / f"校验问题_{MONTH}.xlsx", "校验问题", "严重程度")
     about = {r["文件"]: r for r in problems if r["类别"] in ("read_failed", "cells_outside_form")}
-    assert about[last_cell.name]["类别"] == "cells_outside_form" and about[last_cell.name]["单元格"] == "XFD1048576"
+    assert about[last_cell.name]["类别"] == "cells_outside_form"
+    assert about[last_cell.name]["单元格"] == "XFD1048576"
     assert about[heavy.name]["类别"] == "read_failed" and "内存上限" in about[heavy.name]["问题及处理办法"]
     assert about[heavy.name]["股室"] == "基安股"   # told by its name: the office gets it in its feedback
     feedback = (tmp_path / MONTH / "反馈" / "反馈_基安股.txt").read_text(encoding="utf-8")
@@ -99,7 +104,8 @@ def test_a_workbook_under_the_wrong_extension_is_read_by_its_content(tmp_path, o
     assert state(s, corpus.OFFICE) == "按时报送"
     if kind == "xls_named_xlsx":
         assert codes(s, f.name) == ["old_format"]
-        assert ".xls格式" in message(s, f.name, "old_format") and "扩展名为.xlsx" in message(s, f.name, "old_format")
+        said = message(s, f.name, "old_format")
+        assert ".xls格式" in said and "扩展名为.xlsx" in said
     else:
         assert codes(s, f.name) == []
 
@@ -129,7 +135,7 @@ def test_a_long_file_name_is_archived_shortened_and_listed_under_its_own_name(tm
 
 
 def _disk_full_at(limit: int):
-    """A file-size limit, as a full disk shows itself to collect (writes past it fail with EFBIG)."""
+    """A file-size limit: to collect, like a full disk (writes past it fail with EFBIG)."""
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
@@ -144,8 +150,8 @@ def test_a_file_that_cannot_be_archived_is_listed_and_taken_on_the_next_run(tmp_
     config = write_config(tmp_path)
     inbox = drop(tmp_path, other, big)
     cli = [sys.executable, "-m", "reporting.cli"]
-    full = subprocess.run([*cli, "collect", "--month", MONTH, "--config", str(config)], capture_output=True,
-                          text=True, preexec_fn=_disk_full_at(1 << 20))
+    full = subprocess.run([*cli, "collect", "--month", MONTH, "--config", str(config)],
+                          capture_output=True, text=True, preexec_fn=_disk_full_at(1 << 20))
     assert big.name in full.stdout
     db = sqlite3.connect(tmp_path / "ledger.sqlite3")
     assert {r[0] for r in db.execute("SELECT file_name FROM returns")} == {other.name, big.name}

@@ -1,4 +1,4 @@
-"""The reading workers: a file that exhausts memory, crashes or hangs its reader costs only itself."""
+"""The reading workers: a file that exhausts, crashes or hangs its reader costs only itself."""
 import os
 import sys
 import time
@@ -8,7 +8,8 @@ import pytest
 from reporting import isolation
 from reporting.isolation import Failure, run_isolated
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit: Linux")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the address-space limit is Linux's")
 
 
 def misbehave(item: str):
@@ -27,8 +28,9 @@ def test_every_failure_lands_on_its_own_item_and_the_rest_are_done(monkeypatch):
     items = ["a", "hog", "b", "c", "abort", "d", "hang", "e"]
     seen = []
     start = time.monotonic()
-    results = run_isolated(misbehave, items, workers=2, progress=lambda i, n, item: seen.append(item))
-    assert results[0] == "A" and results[2:4] == ["B", "C"] and results[5] == "D" and results[7] == "E"
+    results = run_isolated(misbehave, items, workers=2,
+                           progress=lambda i, n, item: seen.append(item))
+    assert [results[i] for i in (0, 2, 3, 5, 7)] == ["A", "B", "C", "D", "E"]
     assert results[1] == Failure("memory", "MemoryError")
     assert results[4].kind == "memory" and results[6].kind == "timeout"
     assert sorted(seen) == sorted(items)

@@ -83,5 +83,5 @@ def test_unreadable_file_is_a_finding_not_a_crash(cycle, tmp_path):
     junk = tmp_path / "基财股.xlsx"
     junk.write_bytes(b"PK\x03\x04 this is not really a zip")
     ret, findings = check(cycle, junk)
-    assert not ret.readable and [f.code for f in findings] == ["truncated"]  # a zip's start, not its end
+    assert not ret.readable and [f.code for f in findings] == ["truncated"]  # a zip's start only
     assert "重新发送" in findings[0].message
