@@ -50,6 +50,21 @@ MAX_NAME_BYTES = 200   # file systems allow 255 bytes a name (UTF-8); some encry
 _NOT_PORTABLE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')   # not allowed in Windows names
 
 
+def readable(name: str) -> str:
+    """A name as a person reads it.  Bytes that are not UTF-8 (a zip made on Chinese Windows and
+    unpacked here leaves GBK names) are read as GBK, else shown as �: the ledger and every
+    message can hold them."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
 def archive_name(received: datetime, digest: str, name: str) -> str:
     """`收到时间_哈希_原文件名`, shortened (at a character) and cleaned to fit every file system."""
     name = _NOT_PORTABLE.sub("_", name).rstrip(" .") or "_"
@@ -68,7 +83,7 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
     archive.mkdir(parents=True, exist_ok=True)
     files = inbox_files(inbox)
     for i, path in enumerate(files, start=1):
-        name = str(path.relative_to(inbox))
+        name = str(Path(*map(readable, path.relative_to(inbox).parts)))
         digest, target = "", None
         try:
             digest = sha256_of(path)
@@ -76,7 +91,7 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
                 result.already += 1
                 continue
             received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-            target = archive / archive_name(received, digest, path.name)
+            target = archive / archive_name(received, digest, readable(path.name))
             shutil.copy2(path, target)  # keeps the time stamp; the original is untouched
             ret = Return(file_name=name, sha256=digest, received_at=received, archived_path=target)
             ledger.add_return(month, ret, path.stat().st_size)

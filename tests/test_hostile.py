@@ -171,3 +171,19 @@ def test_a_file_that_cannot_be_archived_is_listed_and_taken_on_the_next_run(tmp_
     assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 2
     assert_kept(tmp_path, other.name, big.name)
     assert (inbox / big.name).exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="names are bytes on POSIX only")
+def test_a_name_in_gbk_from_a_windows_zip_is_collected_and_read(tmp_path, outbox):
+    good = corpus.good_return(outbox, tmp_path / "ok.xlsx")
+    write_config(tmp_path)
+    inbox = tmp_path / "inbox" / MONTH
+    (inbox / "附件").mkdir(parents=True)
+    target = os.path.join(bytes(inbox / "附件"), "进展情况表_人事股.xlsx".encode("gbk"))
+    with open(target, "wb") as fh:
+        fh.write(good.read_bytes())
+    os.utime(target, (RECEIVED, RECEIVED))
+    s = run(tmp_path)
+    assert state(s, corpus.OFFICE) == "按时报送"
+    office = next(o for o in s.offices if o.office.name == corpus.OFFICE)
+    assert office.file == str(Path("附件", "进展情况表_人事股.xlsx"))
