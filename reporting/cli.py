@@ -328,7 +328,8 @@ def tasks():
 
 @tasks.command("import")
 @click.argument("src", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)")
+@click.option("--year", type=int,
+              help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="输出文件（默认：原文件名_yuebao.xlsx）")
 @click.option("--leads", "leads_path", type=click.Path(dir_okay=False),
               help="牵头股室对照表（序号 | 牵头股室 | 配合股室） lead offices by task number")
@@ -364,7 +365,8 @@ def tasks_import(src, year, out_path, leads_path, config_path):
         sheet = write_leads_sheet(todo, out.with_name(out.stem + "_牵头股室对照表.xlsx"), known)
         click.echo(f"{len(todo)}项任务待指定牵头股室（原牵头单位是局本身或空白）：可在上述清单的“牵头股室”列"
                    f"{'从下拉列表' if known else ''}选择，或填写对照表 {sheet} 后重新导入：\n"
-                   f"  yuebao tasks import {src}{f' --year {year}' if year else ''} --out {out} --leads {sheet}")
+                   f"  yuebao tasks import {src}{f' --year {year}' if year else ''} --out {out} "
+                   f"--leads {sheet}")
     click.echo(f"逐项节点和疑点：yuebao tasks check {out}")
 
 
@@ -392,7 +394,7 @@ def tasks_check(path, year, config_path):
 
 
 def _bureau_and_offices(config_path) -> tuple[str, list[str]]:
-    """The bureau's name and its offices from config.yaml, when there is one (a new bureau may have none)."""
+    """The bureau's name and offices from config.yaml, if any (a new bureau may have none)."""
     from .config import load_config
     if config_path is None and not Path("config.yaml").is_file():
         return "", []
@@ -401,7 +403,7 @@ def _bureau_and_offices(config_path) -> tuple[str, list[str]]:
 
 
 def _in_yuebao_layout(path: Path) -> bool:
-    """yuebao's own layout carries a 牵头股室 column beside 任务名称; anything else goes through the importer."""
+    """yuebao's own layout has a 牵头股室 column beside 任务名称; anything else goes to the importer."""
     from .sheets import Unreadable, load_sheets
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not path.is_file():
         return False
@@ -419,7 +421,8 @@ def _doubts(listed, bureau: str, findings: list) -> list:
     more = doubts(listed, bureau)
     unassigned_rows = {f.row for f in more if f.code == "lead_unassigned" and f.row}
     kept = [f for f in findings if not (f.code == "lead_assumed" and f.row in unassigned_rows)]
-    return kept + [f for f in more if (f.code, f.task_key) not in {(k.code, k.task_key) for k in kept}]
+    known = {(k.code, k.task_key) for k in kept}
+    return kept + [f for f in more if (f.code, f.task_key) not in known]
 
 
 def _write_blank_template(prose, out: Path, bureau: str) -> Path:
@@ -470,8 +473,8 @@ def _print_task_list(listed, doubts: list, detail: bool) -> None:
         if f.task_key not in keyed:
             click.echo(f"  ！[{f.severity.value}] {f.where + '：' if f.where else ''}{f.message}")
     counts = Counter(_DOUBT_NAMES.get(f.code, f.code) for f in doubts)
-    click.echo(f"疑点 {len(doubts)} 条" + ("：" + "，".join(f"{name} {n}" for name, n in counts.most_common())
-                                         if doubts else "。"))
+    listed_counts = "，".join(f"{name} {n}" for name, n in counts.most_common())
+    click.echo(f"疑点 {len(doubts)} 条" + (f"：{listed_counts}" if doubts else "。"))
 
 
 _RENDERED = re.compile(r"^[(（]\d+[)）]\s*(?:20\d\d年\d{1,2}月\d{1,2}日前：)?")

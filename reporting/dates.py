@@ -1,4 +1,4 @@
-"""A date written on its own, as clerks and plans write it: one reader for the task list and returns.
+"""A date written on its own, as clerks and plans write it: one reader for task lists and returns.
 
 "2022-6-30", "2022.6.30", "2022年6月30日", "20220630", "6月30日", "6.30", "6/30" and "30/6" are
 all the same day (with the year given for the short forms).  In "6/15" or "15/6" the number over
@@ -19,7 +19,7 @@ _SHORT = re.compile(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 
 
 def read_date(text: str, year: int | None = None) -> date | None:
-    """The date `text` is, or None when it is not exactly a date (or names no year and none is given)."""
+    """The date `text` is; None when it is not exactly a date (or has no year and none is given)."""
     s = unicodedata.normalize("NFKC", str(text or "")).strip()
     short = _SHORT.match(s)
     if short:

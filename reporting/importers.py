@@ -122,7 +122,7 @@ def _grids(src: Path) -> tuple[list[list[list[str]]], int]:
         try:
             grids = _xlsx_grids(src)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
-            grids = _calamine_grids(src)  # some WPS-saved files openpyxl refuses; values are enough then
+            grids = _calamine_grids(src)  # WPS-saved files openpyxl refuses: values are enough
         return grids, len(grids)
     if suffix in (".xls", ".ods", ".et"):
         grids = _calamine_grids(src)
@@ -213,7 +213,8 @@ def _get(row: list[str], col: dict[str, int], name: str) -> str:
 
 def _is_title(row: list[str], content_cols: set[int]) -> bool:
     """A line holding one text only, across the table or outside its content columns: a table's
-    title or a heading, never a milestone (a continued content cell is one text in a content column)."""
+    title or a heading, never a milestone (a continued content cell is one text in a content
+    column)."""
     filled = [(i, _plain(c)) for i, c in enumerate(row) if _plain(c)]
     if len({text for _, text in filled}) != 1:
         return False
@@ -224,7 +225,7 @@ def _is_header_again(row: list[str]) -> bool:
     return sum(bool(h) for h in _heads(row)) >= 3  # the header repeated on every page
 
 
-# -- layouts ----------------------------------------------------------------------------------------
+# -- layouts ---------------------------------------------------------------------------------
 def _taishan(grid, header_at, src, year) -> TaskList:
     col = _columns(grid[header_at])
     title = _title(grid[:header_at]) or src.stem
@@ -250,15 +251,24 @@ def _taishan(grid, header_at, src, year) -> TaskList:
         remarks = _paragraphs(re.sub(r"</?u>", "", _get(row, col, "备注")))
         if remarks and remarks not in d.remarks:
             d.remarks = f"{d.remarks}\n{remarks}" if d.remarks else remarks
-    tasks = [Task(key=d.key, no=d.no, name=d.name, content=d.content, overview="", offices=tuple(d.offices),
-                  lead=d.lead or (d.offices or [""])[0], remarks=d.remarks) for d in drafts.all]
+    tasks = []
+    for d in drafts.all:
+        lead = d.lead or (d.offices or [""])[0]
+        if not d.lead and len(d.offices) > 1:  # no underline (or an .xls, which keeps none)
+            findings.append(Finding("lead_assumed", f"第{d.no}项任务的责任股室中没有标出牵头股室（下划线），"
+                                    f"按第一个“{lead}”作为牵头股室，请核对", Severity.WARNING,
+                                    file=src.name, task_key=d.key))
+        offices = tuple(dict.fromkeys(o for o in (lead, *d.offices) if o))  # the lead first
+        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=d.content, overview="",
+                          offices=offices, lead=lead, remarks=d.remarks))
     return _finish(title, year, tasks, src, findings)
 
 
 def _pengjiang(grid, header_at, src, year) -> TaskList:
     col = _columns(grid[header_at])
     years_row = grid[header_at + 1] if header_at + 1 < len(grid) else []
-    year_cols = {int(m.group(1)): i for i, c in enumerate(years_row) if (m := _YEAR_HEAD.match(_plain(c)))}
+    year_cols = {int(m.group(1)): i for i, c in enumerate(years_row)
+                 if (m := _YEAR_HEAD.match(_plain(c)))}
     title = _title(grid[:header_at]) or src.stem
     findings: list[Finding] = []
     if year and year_cols and year not in year_cols:
@@ -267,15 +277,17 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
                           f"no column for {year} (has {listed})")
     kept = [year] if year and year_cols else sorted(year_cols)
     if not year and len(year_cols) > 1:
-        findings.append(Finding("multi_year", f"清单含{'、'.join(map(str, kept))}年共{len(kept)}个年度的任务，已全部导入，"
-                                "每张进展表都会列出各年度的节点；按年度报送请加 --year（如 --year "
-                                f"{kept[1]}）只导入当年", Severity.WARNING, file=src.name))
+        findings.append(Finding("multi_year", f"清单含{'、'.join(map(str, kept))}年共{len(kept)}个年度的任务，"
+                                "已全部导入，每张进展表都会列出各年度的节点；按年度报送请加 --year"
+                                f"（如 --year {kept[1]}）只导入当年", Severity.WARNING, file=src.name))
     year = year or (min(year_cols) if year_cols else _year_of(title, src))
     drafts = _Drafts(src)
     content_cols = set(year_cols.values()) | {col.get("重点工作内容", -1)}
     for row in grid[header_at + 1:]:
         plain = [_plain(c) for c in row]
-        if _is_header_again(row) or any(_YEAR_HEAD.match(h) for h in plain if h) or _is_title(row, content_cols):
+        if _is_header_again(row) or any(_YEAR_HEAD.match(h) for h in plain if h):
+            continue
+        if _is_title(row, content_cols):
             continue
         no = plain[col["序号"]] if col.get("序号", len(row)) < len(row) else ""
         texts = {y: _paragraphs(_get(row, {"y": i}, "y")) for y, i in year_cols.items()}
@@ -284,10 +296,10 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             if not d.content:
                 d.content = _paragraphs(_get(row, col, "重点工作内容"))
                 d.section = _plain(_get(row, col, "任务")) or drafts.previous_section()
-                _add_offices(d, _get(row, col, "牵头单位"), findings, src)  # joint leads: the first leads
+                _add_offices(d, _get(row, col, "牵头单位"), findings, src)  # joint: the first leads
                 d.lead = d.offices[0] if d.offices else ""
             _add_offices(d, _get(row, col, "责任单位"), findings, src)
-            for y, t in texts.items():  # the same task on several rows (a Word paste): its paragraphs
+            for y, t in texts.items():  # one task on several rows (a Word paste): its paragraphs
                 if t and t not in d.years.get(y, ""):
                     d.years[y] = f"{d.years[y]}\n{t}" if d.years.get(y) else t
         elif drafts.last and any(texts.values()):  # the table went on to the next page mid-cell
@@ -300,15 +312,16 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             items = _items(d.years.get(y, ""))
             problem = numbering_problem([n for n, _ in items if n is not None])
             if problem:
-                findings.append(Finding("numbering_gap", f"第{d.no}项任务{y}年度任务的{problem}，与条数（{len(items)}条）"
-                                        "不符，请核对原文是否漏了一条或两条连在了一起", Severity.WARNING,
-                                        file=src.name, task_key=d.key))
+                findings.append(Finding("numbering_gap", f"第{d.no}项任务{y}年度任务的{problem}，与条数"
+                                        f"（{len(items)}条）不符，请核对原文是否漏了一条或两条连在了一起",
+                                        Severity.WARNING, file=src.name, task_key=d.key))
             for _, item in items:
                 dues = read_due(item, y)
                 due, note = (dues[0] if dues else (date(y, 12, 31), f"{y}年度任务→{y}年12月31日"))
                 d.items.append((item, due, note))
-        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.content, d.items), overview=d.content,
-                          offices=tuple(d.offices), lead=d.lead, remarks=d.section))
+        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.content, d.items),
+                          overview=d.content, offices=tuple(d.offices), lead=d.lead,
+                          remarks=d.section))
     return _finish(title, year, tasks, src, findings)
 
 
@@ -325,7 +338,7 @@ def _city(grid, header_at, src, year) -> TaskList:
         if "节点计划" in heads:
             col = _columns(row)
             first = next((i for i, c in enumerate(row) if _plain(c)), 0)
-            prefix = _plain(row[first]) if not heads[first] else ""  # a leading category column: 民生实事
+            prefix = _plain(row[first]) if not heads[first] else ""  # a category column: 民生实事
             continue
         if _is_title(row, {col["节点计划"]}):
             continue
@@ -356,10 +369,11 @@ def _city(grid, header_at, src, year) -> TaskList:
     for d in drafts.all:
         problem = numbering_problem(numbered.get(d.key, []))
         if problem:
-            findings.append(Finding("numbering_gap", f"第{d.no}项任务的节点{problem}，请核对原文", Severity.WARNING,
-                                    file=src.name, task_key=d.key))
-        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.name, d.items), overview=d.name,
-                          offices=tuple(d.offices), lead=d.lead, remarks=d.section))
+            findings.append(Finding("numbering_gap", f"第{d.no}项任务的节点{problem}，请核对原文",
+                                    Severity.WARNING, file=src.name, task_key=d.key))
+        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.name, d.items),
+                          overview=d.name, offices=tuple(d.offices), lead=d.lead,
+                          remarks=d.section))
     return _finish(title, year, tasks, src, findings)
 
 
@@ -399,7 +413,8 @@ def _add_offices(d: _Draft, cell: str, findings: list[Finding], src: Path) -> No
     for office in split_offices(_offices_text(cell)):
         if looks_like_date(office):
             findings.append(Finding("date_in_office", f"第{d.no}项任务的单位列中是“{office}”，这是日期而不是单位，"
-                                    "未作为责任单位，请核对该表的列", Severity.WARNING, file=src.name, task_key=d.key))
+                                    "未作为责任单位，请核对该表的列", Severity.WARNING, file=src.name,
+                                    task_key=d.key))
         elif office not in d.offices:
             d.offices.append(office)
 
@@ -426,7 +441,7 @@ def _items(text: str) -> list[tuple[int | None, str]]:
 
 
 def _render(overview: str, items: list[tuple[str, date | None, str]]) -> str:
-    """Content in yuebao's layout: overview, then "(n) <date>前：<item>" so the date reads back the same."""
+    """Content in yuebao's layout: overview, then "(n) <date>前：<item>" (read back the same)."""
     lines = [overview, "关键节点："] if overview else ["关键节点："]
     for i, (text, due, _) in enumerate(items, start=1):
         lines.append(f"({i}) {due.year}年{due.month}月{due.day}日前：{text}" if due else f"({i}) {text}")
@@ -449,25 +464,30 @@ def _title(rows) -> str:
 
 
 def _year_in(lines: list[str]) -> int | None:
-    found = next((m for x in lines if (m := re.search(r"(20\d\d)\s*[-—－~至]?\s*(?:20\d\d)?年", x))), None)
+    spans = (re.search(r"(20\d\d)\s*[-—－~至]?\s*(?:20\d\d)?年", x) for x in lines)
+    found = next((m for m in spans if m), None)
     return int(found.group(1)) if found else None
 
 
 def _year_of(title: str, src: Path) -> int:
     found = re.search(r"(20\d\d)\s*年", normalise(title)) or re.search(r"(20\d\d)", src.stem)
     if not found:
-        raise YuebaoError(f"无法从“{title or src.name}”读出年份，请用 --year 指定", "cannot tell the year; pass --year")
+        raise YuebaoError(f"无法从“{title or src.name}”读出年份，请用 --year 指定",
+                          "cannot tell the year; pass --year")
     return int(found.group(1))
 
 
-def _finish(title: str, year: int, tasks: list[Task], src: Path, findings: list[Finding]) -> TaskList:
+def _finish(title: str, year: int, tasks: list[Task], src: Path,
+            findings: list[Finding]) -> TaskList:
     """Attach milestones as the normal reader will see them, and list what could not be dated."""
     done = []
     for t in tasks:
         overview, milestones = parse_milestones(t.key, t.content, year)
-        done.append(Task(**{**t.__dict__, "overview": overview or t.overview, "milestones": tuple(milestones)}))
+        done.append(Task(**{**t.__dict__, "overview": overview or t.overview,
+                            "milestones": tuple(milestones)}))
         for m in milestones:
             if m.due is None:
-                findings.append(Finding("undated_milestone", f"第{t.no}项任务的节点“{m.text}”读不出完成时间，已保留，请补写时间",
-                                        Severity.WARNING, file=src.name, task_key=t.key))
+                findings.append(Finding("undated_milestone", f"第{t.no}项任务的节点“{m.text}”读不出完成时间，"
+                                        "已保留，请补写时间", Severity.WARNING, file=src.name,
+                                        task_key=t.key))
     return TaskList(title=title, year=year, tasks=done, path=src, findings=findings)

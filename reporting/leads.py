@@ -38,7 +38,8 @@ def read_leads(path: Path) -> dict[str, tuple[str, list[str]]]:
     except FileNotFoundError as exc:
         raise YuebaoError(f"找不到牵头股室对照表：{path}", f"leads file not found: {path}") from exc
     except Unreadable as exc:
-        raise YuebaoError(f"牵头股室对照表无法打开：{path.name}。{exc.message}", f"leads unreadable: {exc.code}") from exc
+        raise YuebaoError(f"牵头股室对照表无法打开：{path.name}。{exc.message}",
+                          f"leads unreadable: {exc.code}") from exc
     for rows in sheets.values():
         for i, row in enumerate(rows[:10]):
             heads = [cells.squash(c) for c in row]
@@ -57,21 +58,24 @@ def read_leads(path: Path) -> dict[str, tuple[str, list[str]]]:
 
 def apply_leads(tasks: TaskList, leads: dict[str, tuple[str, list[str]]], known: list[str],
                 bureau: str = "") -> tuple[TaskList, list[Finding]]:
-    """The list with each task of the 对照表 given its lead office (the bureau itself leaves the offices)."""
+    """The list with each task of the 对照表 given its lead office; the bureau leaves the offices."""
     findings: list[Finding] = []
     tasks = replace(tasks, tasks=list(tasks.tasks))
-    by_id = {t.key: i for i, t in enumerate(tasks.tasks)} | {t.no: i for i, t in enumerate(tasks.tasks)}
+    by_id = {t.no: i for i, t in enumerate(tasks.tasks)}
+    by_id |= {t.key: i for i, t in enumerate(tasks.tasks)}
     for task_id, (lead, joined) in leads.items():
         if task_id not in by_id:
             findings.append(Finding("leads_unknown_task", f"对照表中的序号“{task_id}”在任务清单中没有，已忽略",
                                     Severity.WARNING))
             continue
         t = tasks.tasks[by_id[task_id]]
-        offices = [lead] + [o for o in (*joined, *t.offices) if o != lead and not is_bureau(o, bureau)]
+        others = [o for o in (*joined, *t.offices) if o != lead and not is_bureau(o, bureau)]
+        offices = [lead, *others]
         tasks.tasks[by_id[task_id]] = replace(t, lead=lead, offices=tuple(dict.fromkeys(offices)))
         if known and lead not in known:
-            findings.append(Finding("lead_not_in_config", f"第{t.no}项任务的牵头股室“{lead}”不在config.yaml的offices中，"
-                                    "请核对名称（否则无法给该股室发送邮件）", Severity.WARNING, task_key=t.key))
+            findings.append(Finding("lead_not_in_config", f"第{t.no}项任务的牵头股室“{lead}”不在config.yaml的"
+                                    "offices中，请核对名称（否则无法给该股室发送邮件）", Severity.WARNING,
+                                    task_key=t.key))
     return tasks, findings
 
 
@@ -96,7 +100,7 @@ def write_leads_sheet(tasks: list[Task], path: Path, known: list[str]) -> Path:
 
 
 def mark_unassigned(path: Path, tasks: list[Task], known: list[str]) -> None:
-    """In the converted list: empty yellow 牵头股室 cells for the tasks to assign, a drop-down for all."""
+    """The converted list: empty yellow 牵头股室 cells for the tasks to assign, a drop-down for all."""
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     headers = [c.value for c in ws[2]]
@@ -121,7 +125,8 @@ def _choices(wb, ws, letter: str, last_row: int, known: list[str], first_row: in
     for name in known:
         sheet.append([name])
     sheet.sheet_state = "hidden"
-    rule = DataValidation(type="list", formula1=f"'{_CHOICES_SHEET}'!$A$1:$A${len(known)}", allow_blank=True,
-                          showErrorMessage=True, errorTitle="牵头股室", error="请从下拉列表中选择config.yaml中的股室")
+    rule = DataValidation(type="list", formula1=f"'{_CHOICES_SHEET}'!$A$1:$A${len(known)}",
+                          allow_blank=True, showErrorMessage=True, errorTitle="牵头股室",
+                          error="请从下拉列表中选择config.yaml中的股室")
     ws.add_data_validation(rule)
     rule.add(f"{letter}{first_row}:{letter}{last_row}")

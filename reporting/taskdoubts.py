@@ -73,7 +73,8 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
     seen_text: dict[tuple[str, str], str] = {}
 
     def add(code: str, message: str, task) -> None:
-        found.append(Finding(code, message, Severity.WARNING, file=file, row=task.source_row, task_key=task.key))
+        found.append(Finding(code, message, Severity.WARNING, file=file, row=task.source_row,
+                             task_key=task.key))
 
     for t in tasks.tasks:
         if not t.lead or t.lead == "（未指定）" or is_bureau(t.lead, bureau):
