@@ -338,31 +338,40 @@ def tasks():
 @handles_errors
 def tasks_import(src, year, out_path, leads_path, config_path):
     """把各地的任务清单（xlsx/xls、Word的docx表格、粘贴的文本）转换为yuebao格式。"""
-    from .importers import ProseOnly, import_task_list
+    from .importers import ProseOnly, blank_task_list, import_task_list
     from .leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
+    from .taskdoubts import all_doubts
     from .tasklist import write_task_list
     bureau, known = _bureau_and_offices(config_path)
     out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
     try:
         imported = import_task_list(src, year)
     except ProseOnly as prose:
-        blank = _write_blank_template(prose, out, bureau)
+        blank = _unless_there(out.with_name(out.stem + "_待填写.xlsx"))
+        template = blank_task_list(prose.year or date.today().year, bureau)
+        _write(lambda: write_task_list(template, blank), blank)
         raise YuebaoError(f"{prose.zh}。已生成空白任务清单（含一行示例）：{blank}，请对照方案中的措施逐项手工填写"
                           "任务名称、关键节点（如“一是6月底前……”）和牵头股室，删除示例行，再用 yuebao tasks check 检查",
                           f"{prose.en}; blank task list written to {blank}") from prose
-    findings = list(imported.findings)
+    assigned = []
     if leads_path:
         imported, assigned = apply_leads(imported, read_leads(Path(leads_path)), known, bureau)
-        findings += assigned
-    doubts = _doubts(imported, bureau, findings)
-    write_task_list(imported, out)
+    doubts = all_doubts(imported, bureau, assigned)
     todo = unassigned(imported, bureau)
+    kept = _keep_aside(out)
+    _write(lambda: write_task_list(imported, out), out)
     if todo or known:
-        mark_unassigned(out, todo, known)
+        _write(lambda: mark_unassigned(out, todo, known), out)
     _print_task_list(imported, doubts, detail=False)
-    click.echo(f"已写出yuebao格式的任务清单：{out}")
-    if todo:
-        sheet = write_leads_sheet(todo, out.with_name(out.stem + "_牵头股室对照表.xlsx"), known)
+    click.echo(f"已写出yuebao格式的任务清单：{out}" + (f"（原有的文件已另存为{kept.name}）" if kept else ""))
+    if todo and leads_path:
+        click.echo(f"还有{len(todo)}项任务待指定牵头股室：请在对照表 {leads_path} 中补填后重新导入")
+    elif todo:
+        sheet = out.with_name(out.stem + "_牵头股室对照表.xlsx")
+        if sheet.exists():  # perhaps half filled in: never overwritten
+            click.echo(f"对照表 {sheet} 已存在，未覆盖")
+        else:
+            _write(lambda: write_leads_sheet(todo, sheet, known), sheet)
         click.echo(f"{len(todo)}项任务待指定牵头股室（原牵头单位是局本身或空白）：可在上述清单的“牵头股室”列"
                    f"{'从下拉列表' if known else ''}选择，或填写对照表 {sheet} 后重新导入：\n"
                    f"  yuebao tasks import {src}{f' --year {year}' if year else ''} --out {out} "
@@ -378,18 +387,19 @@ def tasks_import(src, year, out_path, leads_path, config_path):
 def tasks_check(path, year, config_path):
     """检查任务清单（默认为config.yaml中的task_list，也可以是未转换的各地清单），逐项列出节点、日期和疑点。"""
     from .config import load_config
-    from .importers import import_task_list
+    from .importers import import_task_list, in_yuebao_layout
+    from .taskdoubts import all_doubts
     from .tasklist import read_task_list
     bureau = ""
     if path is None:
         cfg = load_config(config_path)
         bureau = cfg.bureau
         listed = read_task_list(cfg.task_list_path, year or cfg.year)
-    elif _in_yuebao_layout(Path(path)):
+    elif in_yuebao_layout(Path(path)):
         listed = read_task_list(path, year)
     else:
         listed = import_task_list(path, year)
-    doubts = _doubts(listed, bureau, list(listed.findings))
+    doubts = all_doubts(listed, bureau)
     _print_task_list(listed, doubts, detail=True)
 
 
@@ -402,42 +412,29 @@ def _bureau_and_offices(config_path) -> tuple[str, list[str]]:
     return cfg.bureau, list(cfg.data["offices"])
 
 
-def _in_yuebao_layout(path: Path) -> bool:
-    """yuebao's own layout has a 牵头股室 column beside 任务名称; anything else goes to the importer."""
-    from .sheets import Unreadable, load_sheets
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not path.is_file():
-        return False
+def _keep_aside(path: Path) -> Path | None:
+    """An earlier converted list (perhaps with offices chosen in it) is kept under another name."""
+    if not path.exists():
+        return None
+    aside = _timed(path)
+    _write(lambda: path.rename(aside), path)
+    return aside
+
+
+def _unless_there(path: Path) -> Path:
+    return _timed(path) if path.exists() else path
+
+
+def _timed(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_{datetime.now():%Y%m%d%H%M%S}{path.suffix}")
+
+
+def _write(action, path: Path):
     try:
-        sheets, _ = load_sheets(path)
-    except Unreadable:
-        return False
-    rows = next(iter(sheets.values()), [])
-    return any({"任务名称", "牵头股室"} <= {str(c).strip() for c in r} for r in rows[:15])
-
-
-def _doubts(listed, bureau: str, findings: list) -> list:
-    """Every doubt about the list: the reader's findings and taskdoubts', an assumed lead once."""
-    from .taskdoubts import doubts
-    more = doubts(listed, bureau)
-    unassigned_rows = {f.row for f in more if f.code == "lead_unassigned" and f.row}
-    kept = [f for f in findings if not (f.code == "lead_assumed" and f.row in unassigned_rows)]
-    known = {(k.code, k.task_key) for k in kept}
-    return kept + [f for f in more if (f.code, f.task_key) not in known]
-
-
-def _write_blank_template(prose, out: Path, bureau: str) -> Path:
-    """The task list to fill by hand, in yuebao's layout with one example row."""
-    from .models import Task, TaskList
-    from .taskdoubts import EXAMPLE_MARK
-    from .tasklist import write_task_list
-    year = prose.year or date.today().year
-    example = Task(key="T01", no="1", name=f"{EXAMPLE_MARK}新建城区第二小学",
-                   content="新建24个班，新增学位1080个。\n关键节点：\n一是3月底前完成施工招标。\n二是6月30日前主体封顶。"
-                           "\n三是年底前完成验收并投入使用。",
-                   overview="", offices=("基财股", "基安股"), lead="基财股", remarks="示例行：请按本行格式填写，填完后删除本行")
-    path = out.with_name(out.stem + "_待填写.xlsx")
-    write_task_list(TaskList(title=f"{bureau}{year}年重点工作任务一览表", year=year, tasks=[example]), path)
-    return path
+        return action()
+    except OSError as exc:
+        raise YuebaoError(f"无法写入{path}（文件可能正在Excel或WPS中打开，或文件夹不可写），请关闭后重试",
+                          f"cannot write {path}: {exc}") from exc
 
 
 def _print_task_list(listed, doubts: list, detail: bool) -> None:

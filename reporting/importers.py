@@ -39,7 +39,7 @@ from .errors import YuebaoError
 from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
 from .models import Finding, Severity, Task, TaskList
 from .sheets import Unreadable, decode, load_sheets
-from .taskdoubts import looks_like_date, numbering_problem
+from .taskdoubts import EXAMPLE_MARK, looks_like_date, numbering_problem
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")
@@ -106,6 +106,28 @@ def import_task_list(src: str | Path, year: int | None = None) -> TaskList:
     raise YuebaoError(f"无法识别“{src.name}”的表格格式：找不到台山式（任务名称/主要内容和关键时间节点计划）、蓬江式"
                       "（重点工作内容/年度任务/牵头单位）或市局式（工作任务/节点计划/完成时间）表头",
                       f"unknown task list layout: {src.name}")
+
+
+def in_yuebao_layout(path: Path) -> bool:
+    """yuebao's own layout has a 牵头股室 column beside 任务名称 (anything else is for the importer)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not path.is_file():
+        return False
+    try:
+        sheets, _ = load_sheets(path)
+    except Unreadable:
+        return False
+    rows = next(iter(sheets.values()), [])
+    return any({"任务名称", "牵头股室"} <= {cells.text(c) for c in r} for r in rows[:15])
+
+
+def blank_task_list(year: int, bureau: str = "") -> TaskList:
+    """A task list to fill by hand: yuebao's layout with one example row, marked as such."""
+    example = Task(key="T01", no="1", name=f"{EXAMPLE_MARK}新建城区第二小学",
+                   content="新建24个班，新增学位1080个。\n关键节点：\n一是3月底前完成施工招标。"
+                           "\n二是6月30日前主体封顶。\n三是年底前完成验收并投入使用。",
+                   overview="", offices=("基财股", "基安股"), lead="基财股",
+                   remarks="示例行：请按本行的写法填写，填完后删除本行")
+    return TaskList(title=f"{bureau}{year}年重点工作任务一览表", year=year, tasks=[example])
 
 
 # -- reading sources into grids of text (underline kept as <u>…</u>) ------------------------------
@@ -211,14 +233,14 @@ def _get(row: list[str], col: dict[str, int], name: str) -> str:
     return row[i] if i is not None and i < len(row) else ""
 
 
-def _is_title(row: list[str], content_cols: set[int]) -> bool:
-    """A line holding one text only, across the table or outside its content columns: a table's
-    title or a heading, never a milestone (a continued content cell is one text in a content
-    column)."""
+def _is_title(row: list[str], content_from: int) -> bool:
+    """A line holding one text only, merged across the table or left of its content columns: a
+    table's title or a heading, never a milestone.  (A cell continued from the page before is one
+    text too, but in a content or office column.)"""
     filled = [(i, _plain(c)) for i, c in enumerate(row) if _plain(c)]
     if len({text for _, text in filled}) != 1:
         return False
-    return len(filled) > 1 or filled[0][0] not in content_cols
+    return len(filled) > 1 or filled[0][0] < content_from
 
 
 def _is_header_again(row: list[str]) -> bool:
@@ -231,22 +253,21 @@ def _taishan(grid, header_at, src, year) -> TaskList:
     title = _title(grid[:header_at]) or src.stem
     year = year or _year_of(title, src)
     drafts, findings = _Drafts(src), []
-    content_cols = {col["主要内容"]}
     for row in grid[header_at + 1:]:
-        if _is_header_again(row) or _is_title(row, content_cols):
+        if _is_header_again(row) or _is_title(row, col["主要内容"]):
             continue
         no = _plain(_get(row, col, "序号"))
         name = _unspace(_plain(_get(row, col, "任务名称")))
         content = _paragraphs(_get(row, col, "主要内容"))
         offices_cell = _get(row, col, "责任单位")
         underlined = [_unspace(_plain(u)) for u in re.findall(r"<u>(.*?)</u>", offices_cell)]
-        lead = _unspace(_plain(_get(row, col, "牵头单位"))) or (underlined[0] if underlined else "")
         d = drafts.take(no, name, findings) if _NUMBER.match(no) else drafts.last
         if d is None:
             continue
+        lead_cell = _get(row, col, "牵头单位") or (underlined[0] if underlined else "")
+        _take_lead(d, lead_cell, findings, src)
         if content and content not in d.content:
             d.content = f"{d.content}\n{content}" if d.content else content
-        d.lead = d.lead or lead
         _add_offices(d, offices_cell, findings, src)
         remarks = _paragraphs(re.sub(r"</?u>", "", _get(row, col, "备注")))
         if remarks and remarks not in d.remarks:
@@ -282,12 +303,12 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
                                 f"（如 --year {kept[1]}）只导入当年", Severity.WARNING, file=src.name))
     year = year or (min(year_cols) if year_cols else _year_of(title, src))
     drafts = _Drafts(src)
-    content_cols = set(year_cols.values()) | {col.get("重点工作内容", -1)}
+    content_from = min([*year_cols.values(), col["重点工作内容"]])
     for row in grid[header_at + 1:]:
         plain = [_plain(c) for c in row]
         if _is_header_again(row) or any(_YEAR_HEAD.match(h) for h in plain if h):
             continue
-        if _is_title(row, content_cols):
+        if _is_title(row, content_from):
             continue
         no = plain[col["序号"]] if col.get("序号", len(row)) < len(row) else ""
         texts = {y: _paragraphs(_get(row, {"y": i}, "y")) for y, i in year_cols.items()}
@@ -296,8 +317,7 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             if not d.content:
                 d.content = _paragraphs(_get(row, col, "重点工作内容"))
                 d.section = _plain(_get(row, col, "任务")) or drafts.previous_section()
-                _add_offices(d, _get(row, col, "牵头单位"), findings, src)  # joint: the first leads
-                d.lead = d.offices[0] if d.offices else ""
+                _take_lead(d, _get(row, col, "牵头单位"), findings, src)  # joint: the first leads
             _add_offices(d, _get(row, col, "责任单位"), findings, src)
             for y, t in texts.items():  # one task on several rows (a Word paste): its paragraphs
                 if t and t not in d.years.get(y, ""):
@@ -340,7 +360,7 @@ def _city(grid, header_at, src, year) -> TaskList:
             first = next((i for i, c in enumerate(row) if _plain(c)), 0)
             prefix = _plain(row[first]) if not heads[first] else ""  # a category column: 民生实事
             continue
-        if _is_title(row, {col["节点计划"]}):
+        if _is_title(row, col["节点计划"]):
             continue
         no = _plain(_get(row, col, "序号"))
         name = _unspace(_plain(_get(row, col, "任务名称")))
@@ -349,9 +369,7 @@ def _city(grid, header_at, src, year) -> TaskList:
         if _NUMBER.match(no):
             d = drafts.take(f"{prefix}{no}", name, findings)
             d.section = prefix
-            lead_cell = _get(row, col, "牵头单位") or _get(row, col, "责任单位")
-            _add_offices(d, lead_cell, findings, src)
-            d.lead = d.lead or (d.offices[0] if d.offices else "")
+            _take_lead(d, _get(row, col, "牵头单位") or _get(row, col, "责任单位"), findings, src)
             _add_offices(d, _get(row, col, "责任单位"), findings, src)
         else:
             d = drafts.last
@@ -408,6 +426,14 @@ class _Drafts:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _take_lead(d: _Draft, cell: str, findings: list[Finding], src: Path) -> None:
+    """The first office of a lead cell leads (unless the task has its lead); the others join."""
+    before = len(d.offices)
+    _add_offices(d, cell, findings, src)
+    if not d.lead and len(d.offices) > before:
+        d.lead = d.offices[before]
+
+
 def _add_offices(d: _Draft, cell: str, findings: list[Finding], src: Path) -> None:
     """Offices of a cell, in order, once each; a date there is a finding, never an office."""
     for office in split_offices(_offices_text(cell)):

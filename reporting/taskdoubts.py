@@ -14,6 +14,7 @@ Undated milestones and assumed leads are found by the reader itself (tasklist, i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .milestones import normalise, read_due
 from .models import Finding, Milestone, Severity, TaskList
@@ -99,6 +100,16 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
         if t.name.startswith(EXAMPLE_MARK):
             add("example_row", f"第{t.no}项是模板中的示例行，请改为本局的任务或删除", t)
     return found
+
+
+def all_doubts(tasks: TaskList, bureau: str = "", extra: Iterable[Finding] = ()) -> list[Finding]:
+    """The reader's findings, `extra` ones and the doubts above; an assumed lead said once."""
+    more = doubts(tasks, bureau)
+    unassigned_rows = {f.row for f in more if f.code == "lead_unassigned" and f.row}
+    kept = [f for f in (*tasks.findings, *extra)
+            if not (f.code == "lead_assumed" and f.row in unassigned_rows)]
+    known = {(k.code, k.task_key) for k in kept}
+    return kept + [f for f in more if (f.code, f.task_key) not in known]
 
 
 def _distinct(milestones: tuple[Milestone, ...]) -> list[str]:

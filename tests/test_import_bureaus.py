@@ -106,6 +106,9 @@ def test_leads_assigned_in_one_step(tmp_path):
     second = yuebao(*args, "--leads", str(sheet))
     assert second.returncode == 0, second.stderr
     assert "待指定" not in second.stdout
+    kept = [p for p in tmp_path.glob("蓬江2022_*.xlsx") if p != sheet]   # the first one, aside
+    assert len(kept) == 1 and "另存为" in second.stdout
+    assert openpyxl.load_workbook(sheet).active["D16"].value == "职成股"  # the 对照表 is never rewritten
     listed = read_task_list(out)
     by_no = {int(t.no): t for t in listed.tasks}
     assert by_no[15].lead == "职成股" and by_no[15].offices[:3] == ("职成股", "办公室", "区人力资源社会保障局")
