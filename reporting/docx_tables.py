@@ -57,7 +57,8 @@ def _runs(paragraph: Paragraph) -> str:
     parts = []
     for run in paragraph.runs:
         text = run.text.replace("<", "＜").replace(">", "＞")  # keep our own markup unambiguous
-        parts.append(f"<u>{text}</u>" if run.underline and text.strip() else text)
+        underlined = run.underline or (run.style is not None and run.style.font.underline)
+        parts.append(f"<u>{text}</u>" if underlined and text.strip() else text)
     return "".join(parts).replace("</u><u>", "")
 
 

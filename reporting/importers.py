@@ -66,7 +66,7 @@ class ProseOnly(YuebaoError):
 
     def __init__(self, src: Path, measures: int, year: int | None):
         self.src, self.measures, self.year = src, measures, year
-        super().__init__(f"“{src.name}”是文字叙述的方案（没有表格，有{measures}条编号的措施），无法自动转换为任务清单",
+        super().__init__(f"“{src.name}”是文字叙述的方案（没有表格，有{measures}条编号的条目），无法自动转换为任务清单",
                          f"{src.name} has no table (prose plan)")
 
 

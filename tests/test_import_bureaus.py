@@ -93,6 +93,10 @@ def test_leads_assigned_in_one_step(tmp_path):
             "--config", str(config))
     first = yuebao(*args)
     assert first.returncode == 0, first.stderr
+    converted = openpyxl.load_workbook(out)
+    rule = converted.worksheets[0].data_validations.dataValidation[0]  # 牵头股室: a drop-down
+    assert str(rule.sqref) == "E3:E43" and converted["股室"].sheet_state == "hidden"
+    assert sorted(c.value for c in converted["股室"]["A"]) == sorted(["办公室", "人事股", "基教股", "职成股"])
     sheet = tmp_path / "蓬江2022_牵头股室对照表.xlsx"
     wb = openpyxl.load_workbook(sheet)
     ws = wb.active
@@ -119,6 +123,22 @@ def test_leads_assigned_in_one_step(tmp_path):
     assert filled.returncode == 0, filled.stderr
     assert sorted(p.stem.split("_")[-1] for p in (tmp_path / "2022-06" / "out").glob("*.xlsx")) == \
         sorted(listed.lead_offices())
+
+
+def test_numbering_that_disagrees_with_the_count_is_reported(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某区教育三年行动计划（2021—2023）工作清单"])
+    ws.append(["任务", "序号", "重点工作内容", "年度任务", None, None, "牵头单位", "责任单位"])
+    ws.append([None, None, None, "2021年", "2022年", "2023年", None, None])
+    ws.append(["一、党建", 1, "推进党建", "1.甲。", "1.建章立制。 2.开展培训。 4.完成验收。", "1.总结。", "区教育局", "各镇"])
+    ws.append([None, 2, "落实责任", "1.签订责任书。", "1.培训。 2.检查。 2.督办。", "1.总结。", "区教育局", "各镇"])
+    path = tmp_path / "某区清单.xlsx"
+    wb.save(path)
+    tasks = import_task_list(path, year=2022)
+    assert [len(t.milestones) for t in tasks.tasks] == [3, 3]           # every item kept
+    gaps = {f.task_key: f.message for f in tasks.findings if f.code == "numbering_gap"}
+    assert "编号为1、2、4，缺第3条" in gaps["T01"] and "第2条重复" in gaps["T02"]
 
 
 def test_year_not_in_the_list_is_a_clear_error(tmp_path):
