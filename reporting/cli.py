@@ -364,6 +364,8 @@ def tasks_import(src, year, out_path, leads_path, config_path):
         _write(lambda: mark_unassigned(out, todo, known), out)
     _print_task_list(imported, doubts, detail=False)
     click.echo(f"已写出yuebao格式的任务清单：{out}" + (f"（原有的文件已另存为{kept.name}）" if kept else ""))
+    if known:
+        click.echo(f"“牵头股室”列的下拉列表取自 {config_path or 'config.yaml'} 的 offices（{len(known)}个股室）")
     if todo and leads_path:
         click.echo(f"还有{len(todo)}项任务待指定牵头股室：请在对照表 {leads_path} 中补填后重新导入")
     elif todo:
@@ -438,6 +440,7 @@ def _write(action, path: Path):
 
 
 def _print_task_list(listed, doubts: list, detail: bool) -> None:
+    from .taskdoubts import task_ref
     milestones = listed.milestones()
     undated = [m for m in milestones if m.due is None]
     offices = {o for t in listed.tasks for o in t.offices}
@@ -449,7 +452,7 @@ def _print_task_list(listed, doubts: list, detail: bool) -> None:
         by_task.setdefault(f.task_key, []).append(f)
     if detail:
         for t in listed.tasks:
-            click.echo(f"第{t.no}项 {t.name}（牵头：{t.lead or '未指定'}；节点 {len(t.milestones)} 个）")
+            click.echo(f"{task_ref(t.no)} {t.name}（牵头：{t.lead or '未指定'}；节点 {len(t.milestones)} 个）")
             for m in t.milestones:
                 text = _RENDERED.sub("", " ".join(m.text.split()))  # the date is in its own column
                 click.echo(f"  {m.seq:>2}. {m.due.isoformat() if m.due else '日期不明  '}  "
@@ -458,10 +461,11 @@ def _print_task_list(listed, doubts: list, detail: bool) -> None:
                 click.echo(f"  ！[{f.severity.value}] {f.message}")
     else:
         todo = {f.task_key for f in doubts if f.code == "lead_unassigned"}
-        click.echo(f"{_pad('序号', 6)}{_pad('牵头', 14)}{_pad('节点', 6)}任务名称")
+        width = max([6, *(_width(t.no) + 2 for t in listed.tasks)])
+        click.echo(f"{_pad('序号', width)}{_pad('牵头', 14)}{_pad('节点', 6)}任务名称")
         for t in listed.tasks:
             lead = "（待指定）" if t.key in todo else t.lead
-            click.echo(f"{_pad(t.no, 6)}{_pad(lead, 14)}{_pad(len(t.milestones), 6)}{t.name}")
+            click.echo(f"{_pad(t.no, width)}{_pad(lead, 14)}{_pad(len(t.milestones), 6)}{t.name}")
         for f in doubts:
             if f.code != "lead_unassigned":  # summed up below the table instead of once per task
                 click.echo(f"  ！[{f.severity.value}] {f.message}")
@@ -492,8 +496,11 @@ def _print_collect(result) -> None:
 
 def _pad(text, width: int) -> str:
     """Left-align for a terminal, where a Chinese character takes two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-    return f"{text}{' ' * max(0, width - shown)}"
+    return f"{text}{' ' * max(0, width - _width(text))}"
+
+
+def _width(text) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 def _print_offices(summary, limit: int = 25) -> None:

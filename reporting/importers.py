@@ -39,7 +39,7 @@ from .errors import YuebaoError
 from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
 from .models import Finding, Severity, Task, TaskList
 from .sheets import Unreadable, decode, load_sheets
-from .taskdoubts import EXAMPLE_MARK, looks_like_date, numbering_problem
+from .taskdoubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")
@@ -276,7 +276,7 @@ def _taishan(grid, header_at, src, year) -> TaskList:
     for d in drafts.all:
         lead = d.lead or (d.offices or [""])[0]
         if not d.lead and len(d.offices) > 1:  # no underline (or an .xls, which keeps none)
-            findings.append(Finding("lead_assumed", f"第{d.no}项任务的责任股室中没有标出牵头股室（下划线），"
+            findings.append(Finding("lead_assumed", f"{task_ref(d.no)}任务的责任股室中没有标出牵头股室（下划线），"
                                     f"按第一个“{lead}”作为牵头股室，请核对", Severity.WARNING,
                                     file=src.name, task_key=d.key))
         offices = tuple(dict.fromkeys(o for o in (lead, *d.offices) if o))  # the lead first
@@ -332,7 +332,7 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             items = _items(d.years.get(y, ""))
             problem = numbering_problem([n for n, _ in items if n is not None])
             if problem:
-                findings.append(Finding("numbering_gap", f"第{d.no}项任务{y}年度任务的{problem}，与条数"
+                findings.append(Finding("numbering_gap", f"{task_ref(d.no)}任务{y}年度任务的{problem}，与条数"
                                         f"（{len(items)}条）不符，请核对原文是否漏了一条或两条连在了一起",
                                         Severity.WARNING, file=src.name, task_key=d.key))
             for _, item in items:
@@ -387,7 +387,7 @@ def _city(grid, header_at, src, year) -> TaskList:
     for d in drafts.all:
         problem = numbering_problem(numbered.get(d.key, []))
         if problem:
-            findings.append(Finding("numbering_gap", f"第{d.no}项任务的节点{problem}，请核对原文",
+            findings.append(Finding("numbering_gap", f"{task_ref(d.no)}任务的节点{problem}，请核对原文",
                                     Severity.WARNING, file=src.name, task_key=d.key))
         tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.name, d.items),
                           overview=d.name, offices=tuple(d.offices), lead=d.lead,
@@ -438,8 +438,8 @@ def _add_offices(d: _Draft, cell: str, findings: list[Finding], src: Path) -> No
     """Offices of a cell, in order, once each; a date there is a finding, never an office."""
     for office in split_offices(_offices_text(cell)):
         if looks_like_date(office):
-            findings.append(Finding("date_in_office", f"第{d.no}项任务的单位列中是“{office}”，这是日期而不是单位，"
-                                    "未作为责任单位，请核对该表的列", Severity.WARNING, file=src.name,
+            findings.append(Finding("date_in_office", f"{task_ref(d.no)}任务的单位列中是“{office}”，"
+                                    "这是日期而不是单位，未作为责任单位，请核对该表的列", Severity.WARNING, file=src.name,
                                     task_key=d.key))
         elif office not in d.offices:
             d.offices.append(office)
@@ -513,7 +513,8 @@ def _finish(title: str, year: int, tasks: list[Task], src: Path,
                             "milestones": tuple(milestones)}))
         for m in milestones:
             if m.due is None:
-                findings.append(Finding("undated_milestone", f"第{t.no}项任务的节点“{m.text}”读不出完成时间，"
+                findings.append(Finding("undated_milestone",
+                                        f"{task_ref(t.no)}任务的节点“{m.text}”读不出完成时间，"
                                         "已保留，请补写时间", Severity.WARNING, file=src.name,
                                         task_key=t.key))
     return TaskList(title=title, year=year, tasks=done, path=src, findings=findings)

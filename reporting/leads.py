@@ -19,7 +19,7 @@ from . import cells
 from .errors import YuebaoError
 from .models import Finding, Severity, Task, TaskList
 from .sheets import Unreadable, load_sheets
-from .taskdoubts import is_bureau
+from .taskdoubts import is_bureau, task_ref
 from .tasklist import split_offices
 
 LEADS_HEADERS = ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室"]
@@ -73,7 +73,8 @@ def apply_leads(tasks: TaskList, leads: dict[str, tuple[str, list[str]]], known:
         offices = [lead, *others]
         tasks.tasks[by_id[task_id]] = replace(t, lead=lead, offices=tuple(dict.fromkeys(offices)))
         if known and lead not in known:
-            findings.append(Finding("lead_not_in_config", f"第{t.no}项任务的牵头股室“{lead}”不在config.yaml的"
+            findings.append(Finding("lead_not_in_config",
+                                    f"{task_ref(t.no)}任务的牵头股室“{lead}”不在config.yaml的"
                                     "offices中，请核对名称（否则无法给该股室发送邮件）", Severity.WARNING,
                                     task_key=t.key))
     return tasks, findings

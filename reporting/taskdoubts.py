@@ -26,6 +26,11 @@ _LEADING = re.compile(r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})是|
 _CN = "一二三四五六七八九"
 
 
+def task_ref(no: str) -> str:
+    """How a message names a task: 第5项, or “民生实事1” for a numbered category."""
+    return f"第{no}项" if no.isdigit() else f"“{no}”"
+
+
 def is_bureau(name: str, bureau: str = "") -> bool:
     """The bureau itself (区教育局, 台山市教育局, the config's bureau) rather than one of its offices."""
     name = normalise(name)
@@ -80,25 +85,26 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
     for t in tasks.tasks:
         if not t.lead or t.lead == "（未指定）" or is_bureau(t.lead, bureau):
             what = f"的牵头单位是“{t.lead}”，不是局内股室" if t.lead and t.lead != "（未指定）" else "没有牵头单位"
-            add("lead_unassigned", f"第{t.no}项任务“{t.name}”{what}：请指定由哪个股室牵头报送"
+            add("lead_unassigned", f"{task_ref(t.no)}任务“{t.name}”{what}：请指定由哪个股室牵头报送"
                 "（在“牵头股室”列选择，或用 --leads 对照表一次填好）", t)
         for office in dict.fromkeys((t.lead, *t.offices)):
             if office and looks_like_date(office):
-                add("date_in_office", f"第{t.no}项任务的责任单位中有“{office}”，这是日期而不是单位，请核对列是否错位", t)
+                add("date_in_office", f"{task_ref(t.no)}任务的责任单位中有“{office}”，这是日期而不是单位，请核对列是否错位", t)
         problem = numbering_problem(_numbers(t.milestones))
         if problem:
-            add("numbering_gap", f"第{t.no}项任务的节点{problem}，与节点条数（{len(_distinct(t.milestones))}条）不符，"
+            count = len(_distinct(t.milestones))
+            add("numbering_gap", f"{task_ref(t.no)}任务的节点{problem}，与节点条数（{count}条）不符，"
                 "请核对原文是否漏了一条或两条连在了一起", t)
         if t.no and t.no in seen_no:
             add("duplicate_no", f"序号{t.no}出现了不止一次（另见{seen_no[t.no]}），请核对是否重复录入", t)
         seen_no.setdefault(t.no, t.key)
         signature = (normalise(t.name), normalise(t.content))
         if signature in seen_text:
-            add("duplicate_task", f"第{t.no}项任务（{t.key}）与{seen_text[signature]}的名称和内容完全相同，"
+            add("duplicate_task", f"{task_ref(t.no)}任务（{t.key}）与{seen_text[signature]}的名称和内容完全相同，"
                 "请删除重复的一项", t)
-        seen_text.setdefault(signature, f"第{t.no}项（{t.key}）")
+        seen_text.setdefault(signature, f"{task_ref(t.no)}（{t.key}）")
         if t.name.startswith(EXAMPLE_MARK):
-            add("example_row", f"第{t.no}项是模板中的示例行，请改为本局的任务或删除", t)
+            add("example_row", f"{task_ref(t.no)}是模板中的示例行，请改为本局的任务或删除", t)
     return found
 
 
