@@ -38,7 +38,7 @@ from .docx_tables import read_docx
 from .errors import YuebaoError
 from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
 from .models import Finding, Severity, Task, TaskList
-from .sheets import Unreadable, decode, load_sheets
+from .sheets import OLE_MAGIC, ZIP_MAGIC, Unreadable, decode, load_sheets
 from .taskdoubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
 from .tasklist import split_offices
 
@@ -146,8 +146,10 @@ def _grids(src: Path) -> tuple[list[list[list[str]]], int]:
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
             grids = _calamine_grids(src)  # WPS-saved files openpyxl refuses: values are enough
         return grids, len(grids)
-    if suffix in (".xls", ".ods", ".et"):
-        grids = _calamine_grids(src)
+    with src.open("rb") as fh:
+        head = fh.read(8)
+    if suffix in (".xls", ".ods") or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        grids = _calamine_grids(src)  # a workbook by its content, whatever its name says
         return grids, len(grids)
     grid = _text_grid(src)
     return [grid], sum(len([c for c in row if c.strip()]) >= 3 for row in grid)

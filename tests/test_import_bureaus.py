@@ -320,11 +320,14 @@ def test_word_document_without_a_table_is_prose(tmp_path):
         import_task_list(path)
 
 
-def test_damaged_word_file_is_a_clear_error(tmp_path):
-    path = tmp_path / "坏.docx"
-    path.write_bytes(b"PK\x03\x04 not really a zip")
-    result = yuebao("tasks", "import", str(path))
+@pytest.mark.parametrize("name, content", [("坏.docx", b"PK\x03\x04 not really a zip"),
+                                           ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Word")])
+def test_damaged_or_old_word_file_is_a_clear_error(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = yuebao("tasks", "import", str(path), "--out", str(tmp_path / "out.xlsx"))
     assert result.returncode == 2 and "另存为.docx" in result.stderr
+    assert list(tmp_path.iterdir()) == [path]            # nothing written
 
 
 # -- tasks check: every milestone and every doubt ---------------------------------------------
