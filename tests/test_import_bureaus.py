@@ -1,6 +1,7 @@
 """Task lists as bureaus hold them: the Pengjiang three-year list counted by hand, Word tables,
 a Word table pasted into Excel, a city list whose second table is shifted, a plan in prose only,
 and `yuebao tasks check` listing every doubt."""
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from reporting.tasklist import read_task_list
 
 from .conftest import soffice, write_config, yuebao
 from .corpus import libreoffice
-from .test_import import TAISHAN_COUNTS, pengjiang_xlsx, seed, taishan_xlsx
+from .test_import import TAISHAN_COUNTS, pengjiang_rows, pengjiang_xlsx, seed, taishan_xlsx
 
 # Counted by hand in the seed's 工作清单 (numbered items "1.…2.…" of each yearly cell; a cell without
 # numbers is one item; cells continued on the next page counted once).  Task 17's 2021 cell has four
@@ -246,6 +247,47 @@ def test_word_table(tmp_path):
     again = read_task_list(out)
     assert [(t.lead, [m.due for m in t.milestones]) for t in again.tasks] == \
            [(t.lead, [m.due for m in t.milestones]) for t in tasks.tasks]
+
+
+def pengjiang_docx(tmp_path: Path) -> Path:
+    """The 工作清单 as the district sends it, in Word: two header rows (年度任务 over the three years),
+    the section cell merged down its tasks, each yearly cell's items as paragraphs."""
+    rows = pengjiang_rows()
+    d = docx.Document()
+    d.add_paragraph("江门市蓬江区教育发展“十四五”规划三年行动计划（2021—2023）工作清单")
+    t = d.add_table(rows=len(rows) + 2, cols=8)
+    for i, h in enumerate(["任务", "序号", "重点工作内容", "年度任务", "", "", "牵头单位", "责任单位"]):
+        t.cell(0, i).text = h
+    for i, y in enumerate(["2021年", "2022年", "2023年"], start=3):
+        t.cell(1, i).text = y
+    t.cell(0, 3).merge(t.cell(0, 5))
+    for col in (0, 1, 2, 6, 7):
+        t.cell(0, col).merge(t.cell(1, col))
+    start = None
+    for r, row in enumerate(rows, start=2):
+        for c in range(1, 8):
+            cell = t.cell(r, c)
+            paragraphs = re.split(r"\s+(?=\d{1,2}\.(?!\d))", row[c]) if c in (3, 4, 5) else [row[c]]
+            cell.text = paragraphs[0]
+            for more in paragraphs[1:]:
+                cell.add_paragraph(more)
+        if row[0]:
+            if start is not None and r - 1 > start:
+                t.cell(start, 0).merge(t.cell(r - 1, 0))
+            start = r
+            t.cell(r, 0).text = row[0]
+    t.cell(start, 0).merge(t.cell(len(rows) + 1, 0))
+    path = tmp_path / "蓬江工作清单.docx"
+    d.save(path)
+    return path
+
+
+def test_pengjiang_in_word(tmp_path):
+    tasks = import_task_list(pengjiang_docx(tmp_path), year=2022)
+    assert {int(t.no): len(t.milestones) for t in tasks.tasks} == PENGJIANG_2022
+    by_no = {int(t.no): t for t in tasks.tasks}
+    assert by_no[2].remarks.startswith("一、") and by_no[41].remarks.startswith("九、")  # merged down
+    assert by_no[15].offices[:2] == ("区教育局", "区人力资源社会保障局")
 
 
 def test_word_paste_into_excel_is_one_task(tmp_path):
