@@ -171,8 +171,19 @@ def city_two_tables(tmp_path: Path) -> Path:
     return path
 
 
-def test_city_second_table_found_by_header_text(tmp_path):
-    tasks = import_task_list(city_two_tables(tmp_path))
+def as_text(xlsx: Path) -> Path:
+    """The same table pasted as text from a PDF: tab-separated, merged cells only in their first row."""
+    ws = openpyxl.load_workbook(xlsx).active
+    lines = ["\t".join("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    path = xlsx.with_suffix(".txt")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("source", ["xlsx", "text"])
+def test_city_second_table_found_by_header_text(tmp_path, source):
+    path = city_two_tables(tmp_path)
+    tasks = import_task_list(path if source == "xlsx" else as_text(path))
     first, second, third = tasks.tasks
     assert [m.due for m in first.milestones] == [date(2023, 3, 31), date(2023, 6, 30),
                                                  date(2023, 12, 31)]          # "6.30", "10月至12月"
