@@ -172,9 +172,9 @@ def city_two_tables(tmp_path: Path) -> Path:
 
 
 def as_text(xlsx: Path) -> Path:
-    """The same table pasted as text from a PDF: tab-separated, merged cells only in their first row."""
-    ws = openpyxl.load_workbook(xlsx).active
-    lines = ["\t".join("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    """The same table pasted as text from a PDF: tab-separated, merged cells in their first row."""
+    rows = openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True)
+    lines = ["\t".join("" if v is None else str(v) for v in row) for row in rows]
     path = xlsx.with_suffix(".txt")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -373,8 +373,11 @@ def test_word_document_without_a_table_is_prose(tmp_path):
         import_task_list(path)
 
 
+OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Word"
+
+
 @pytest.mark.parametrize("name, content", [("坏.docx", b"PK\x03\x04 not really a zip"),
-                                           ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Word")])
+                                           ("旧版.doc", OLD_WORD)])
 def test_damaged_or_old_word_file_is_a_clear_error(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
