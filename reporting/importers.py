@@ -312,7 +312,7 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             continue
         if _is_title(row, content_from):
             continue
-        no = plain[col["序号"]] if col.get("序号", len(row)) < len(row) else ""
+        no = _plain(_get(row, col, "序号"))
         texts = {y: _paragraphs(_get(row, {"y": i}, "y")) for y, i in year_cols.items()}
         if _NUMBER.match(no):
             d = drafts.take(no, _paragraphs(_get(row, col, "重点工作内容")).split("\n")[0][:60], findings)
@@ -353,6 +353,7 @@ def _city(grid, header_at, src, year) -> TaskList:
     year = year or _year_of(title, src)
     drafts, findings = _Drafts(src), []
     col: dict[str, int] = {}
+    category: int | None = None  # a leading column the header does not name: 民生实事
     prefix = ""
     numbered: dict[str, list[int]] = {}
     for row in grid[header_at:]:
@@ -360,10 +361,13 @@ def _city(grid, header_at, src, year) -> TaskList:
         if "节点计划" in heads:
             col = _columns(row)
             first = next((i for i, c in enumerate(row) if _plain(c)), 0)
-            prefix = _plain(row[first]) if not heads[first] else ""  # a category column: 民生实事
+            category = None if heads[first] else first
+            prefix = _plain(row[first]) if category is not None else ""
             continue
         if _is_title(row, col["节点计划"]):
             continue
+        if category is not None and _plain(_get(row, {"c": category}, "c")):
+            prefix = _plain(row[category])  # merged down, or on a group's first row only
         no = _plain(_get(row, col, "序号"))
         name = _unspace(_plain(_get(row, col, "任务名称")))
         node = _paragraphs(_get(row, col, "节点计划"))
@@ -412,8 +416,12 @@ class _Drafts:
             self.last = same
             return same
         key = f"T{int(no):02d}" if no.isdigit() else f"T{len(self.all) + 1:02d}"
+        taken = {d.key for d in self.all}
+        for n in range(2, len(self.all) + 3):  # unique, also beside another table's numbers
+            if key not in taken:
+                break
+            key = f"{key.split('-')[0]}-{n}"
         if same:
-            key = f"{key}-{sum(d.no == no for d in self.all) + 1}"
             findings.append(Finding("duplicate_no", f"序号{no}出现了两次，任务名称不同（“{same.name}”和“{name}”），"
                                     f"已分别导入（任务编码{same.key}、{key}），请核对序号", Severity.WARNING,
                                     file=self.src.name, task_key=key))
