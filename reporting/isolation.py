@@ -1,6 +1,6 @@
 """Run one function over many files in worker processes, so that no file can take the batch down.
 
-Each worker lives under a memory limit (an address-space limit on POSIX; on Windows there is
+Each worker lives under a memory limit (an address-space limit, on Linux; elsewhere there is
 none, and only the time limit and the crash guard hold) and each file under a time limit.  A
 worker that dies (out of memory, a crash inside a native library, killed) or overruns is
 replaced by pebble; the file it was on gets a Failure as its result and every other file is read
@@ -53,7 +53,7 @@ def run_isolated(func: Callable, items: Sequence, initializer: Callable | None =
             outcome = _outcome(future)
             if isinstance(outcome, Failure) and len(chunk) > 1:   # find the file that caused it
                 log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
-                singles = [_outcome(schedule([i])) for i in chunk]
+                singles = [_outcome(f) for f in [schedule([i]) for i in chunk]]
                 outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
             elif isinstance(outcome, Failure):
                 outcome = [outcome]
@@ -100,7 +100,7 @@ def _limited() -> bool:
 
 
 def limit_memory(limit_mb: int) -> None:
-    """Let this process take at most `limit_mb` more address space (POSIX); elsewhere log, go on."""
+    """Let this process take at most `limit_mb` more address space (Linux); elsewhere log, go on."""
     try:
         import resource
         with open("/proc/self/statm") as fh:

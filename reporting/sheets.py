@@ -126,8 +126,15 @@ def _kind(data: bytes, suffix: str) -> str:
     for magic, name in ARCHIVES.items():
         if data.startswith(magic):
             raise Unreadable("zipped", f"这是一个{name}压缩包，不是Excel工作簿：请解压后把其中的xlsx文件直接发来")
-    if suffix in (".csv", ".txt"):
-        return "csv"
+    text = decode(data) if b"\x00" not in data[:4096] else None
+    if text is not None:   # text under any name: a table exported by another system, or not a table
+        head = text.lstrip("\ufeff \r\n\t")[:200].lower()
+        if head.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
+            raise Unreadable("not_a_workbook", "该文件是网页或XML格式的表格（多为从网站或其他系统导出），"
+                             "不是Excel工作簿。" + RESAVE)
+        first = text.lstrip("\ufeff").split("\n", 1)[0]
+        if suffix in (".csv", ".txt") or "," in first or "\t" in first:
+            return "csv"
     raise Unreadable("not_a_workbook", f"该文件不是Excel工作簿（扩展名{suffix or '无'}）。" + RESAVE)
 
 
@@ -334,7 +341,9 @@ def _read_csv(data: bytes, name: str, bounds: Bounds | None) -> Book:
     text = decode(data)
     if text is None:
         raise Unreadable("unreadable", "无法识别该CSV文件的文字编码。" + RESAVE)
-    reader = csv.reader(io.StringIO(text))
+    first = text.split("\n", 1)[0]   # commas, or tabs as many systems export "xls"
+    dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
     if bounds is None:
         return Book({name: list(reader)}, [], "csv")
     raw = list(itertools.islice(reader, bounds.rows))

@@ -44,10 +44,10 @@ def libreoffice(src: Path, fmt: str, out_dir: Path) -> Path:
     return out_dir / f"{src.stem}.{fmt}"
 
 
-def as_csv(src: Path, dest: Path, encoding: str) -> Path:
+def as_csv(src: Path, dest: Path, encoding: str, delimiter: str = ",") -> Path:
     sheets, _ = load_sheets(src)
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[text(v) for v in row] for row in sheets[form.SHEET]])
+    csv.writer(buffer, delimiter=delimiter).writerows([[text(v) for v in row] for row in sheets[form.SHEET]])
     dest.write_bytes(buffer.getvalue().encode(encoding))
     return dest
 

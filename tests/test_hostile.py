@@ -187,3 +187,19 @@ def test_a_name_in_gbk_from_a_windows_zip_is_collected_and_read(tmp_path, outbox
     assert state(s, corpus.OFFICE) == "按时报送"
     office = next(o for o in s.offices if o.office.name == corpus.OFFICE)
     assert office.file == str(Path("附件", "进展情况表_人事股.xlsx"))
+
+
+@pytest.mark.parametrize("kind", ["tab_separated_xls", "html_xls"])
+def test_a_table_exported_as_text_under_an_excel_name_is_known_by_content(tmp_path, outbox, kind):
+    good = corpus.good_return(outbox, tmp_path / "ok.xlsx")
+    f = tmp_path / "人事股_导出.xls"
+    if kind == "tab_separated_xls":   # what many systems export as "xls"
+        corpus.as_csv(good, f, "gbk", delimiter="\t")
+    else:
+        f.write_text("<html><body><table><tr><td>人事股</td></tr></table></body></html>", encoding="utf-8")
+    s = run(tmp_path, f)
+    if kind == "tab_separated_xls":
+        assert state(s, corpus.OFFICE) == "按时报送"
+        assert codes(s, f.name) == ["old_format"] and "扩展名为.xls" in message(s, f.name, "old_format")
+    else:
+        assert codes(s, f.name) == ["not_a_workbook"] and "网页" in message(s, f.name, "not_a_workbook")
