@@ -47,7 +47,8 @@ def libreoffice(src: Path, fmt: str, out_dir: Path) -> Path:
 def as_csv(src: Path, dest: Path, encoding: str, delimiter: str = ",") -> Path:
     sheets, _ = load_sheets(src)
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerows([[text(v) for v in row] for row in sheets[form.SHEET]])
+    rows = [[text(v) for v in row] for row in sheets[form.SHEET]]
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
     dest.write_bytes(buffer.getvalue().encode(encoding))
     return dest
 

@@ -196,10 +196,13 @@ def test_a_table_exported_as_text_under_an_excel_name_is_known_by_content(tmp_pa
     if kind == "tab_separated_xls":   # what many systems export as "xls"
         corpus.as_csv(good, f, "gbk", delimiter="\t")
     else:
-        f.write_text("<html><body><table><tr><td>人事股</td></tr></table></body></html>", encoding="utf-8")
+        f.write_text("<html><body><table><tr><td>人事股</td></tr></table></body></html>",
+                     encoding="utf-8")
     s = run(tmp_path, f)
     if kind == "tab_separated_xls":
         assert state(s, corpus.OFFICE) == "按时报送"
-        assert codes(s, f.name) == ["old_format"] and "扩展名为.xls" in message(s, f.name, "old_format")
+        assert codes(s, f.name) == ["old_format"]
+        assert "扩展名为.xls" in message(s, f.name, "old_format")
     else:
-        assert codes(s, f.name) == ["not_a_workbook"] and "网页" in message(s, f.name, "not_a_workbook")
+        assert codes(s, f.name) == ["not_a_workbook"]
+        assert "网页" in message(s, f.name, "not_a_workbook")
