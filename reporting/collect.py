@@ -101,8 +101,9 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
             log.warning("could not collect %s: %s", name, exc)
             if target is not None:   # no half copy left behind
                 target.unlink(missing_ok=True)
-            result.findings.append(Finding("collect_failed", f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），"
-                                           "未能收取。请确认文件未被占用后重新运行收取", Severity.ERROR, file=name))
+            result.findings.append(Finding(
+                "collect_failed", f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），未能存档；已记入台账，"
+                "校验问题中会列出。请确认文件未被占用、磁盘有空间后重新运行收取", Severity.ERROR, file=name))
             _record_uncollected(ledger, month, path, name, digest)
         if progress:
             progress(i, len(files), name)
