@@ -206,3 +206,12 @@ def test_a_table_exported_as_text_under_an_excel_name_is_known_by_content(tmp_pa
     else:
         assert codes(s, f.name) == ["not_a_workbook"]
         assert "网页" in message(s, f.name, "not_a_workbook")
+
+
+def test_a_rar_of_the_form_says_to_send_the_xlsx_inside(tmp_path, outbox):
+    f = tmp_path / "人事股6月报表.rar"
+    f.write_bytes(b"Rar!\x1a\x07\x01\x00" + bytes(200))   # a RAR 5 archive's signature
+    s = run(tmp_path, f)
+    assert codes(s, f.name) == ["zipped"] and "xlsx" in message(s, f.name, "zipped")
+    assert next(x for x in s.findings if x.file == f.name).office == corpus.OFFICE
+    assert_kept(tmp_path, f.name)
