@@ -127,8 +127,8 @@ class Ledger:
                        (month, ret.file_name, ret.sha256, size,
                         ret.received_at.isoformat(timespec="seconds"), archived))
             if archived:   # the stand-in of a file that could not even be read before
-                db.execute("DELETE FROM returns WHERE month=? AND file_name=? AND archived_path='' "
-                           "AND sha256=?", (month, ret.file_name, f"unread:{ret.file_name}"))
+                db.execute("DELETE FROM returns WHERE month=? AND sha256=? AND archived_path=''",
+                           (month, f"unread:{ret.file_name}"))
 
     def returns(self, month: str) -> list[Return]:
         rows = self.db.execute("SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)).fetchall()
