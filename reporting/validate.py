@@ -41,6 +41,9 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
     for r in readable:
         if r.accepted:
             returns_of.setdefault(r.office, []).append(r)
+    read_of: dict[str, list[Finding]] = {}
+    for f in read_findings:
+        read_of.setdefault(f.file, []).append(f)
     for office in offices:
         mine = returns_of.get(office)
         if not mine:
@@ -48,6 +51,8 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
         mine.sort(key=lambda r: (r.received_at, r.filled_on or date.min))
         newest = mine[-1]
         check.chosen[office] = newest
+        for f in read_of.get(newest.file_name, []):  # what reading found reaches the office too
+            f.office = f.office or office
         for old in mine[:-1]:
             old.superseded_by = newest.file_name
             check.findings.append(Finding("superseded", f"{office}报送了多份报表，已采用较新的“{newest.file_name}”，"
@@ -72,6 +77,15 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
 
 def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Finding]:
     where = dict(office=ret.office, file=ret.file_name, sheet=ret.sheet)
+    shown = ret.office_shown
+    if shown and ret.office and cells.squash(shown) != cells.squash(ret.office):
+        # a copy of another office's form: counted for neither, so it supersedes nobody's return
+        ret.accepted = False
+        # as a rule the sheet names its sender
+        where["office"] = shown if shown in offices else ret.office
+        return [Finding("office_mismatch", f"报表上的填报股室为“{cells.visible(shown)}”，但该表格是下发给"
+                        f"“{ret.office}”的（表内隐藏的股室标记），可能复制或改动了其他股室的表格。无法确定是哪个股室的报表，"
+                        "未计入汇总，也不替代任何股室的报表。请使用本股室下发的表格填写后重新报送", **where)]
     if not ret.office:
         ret.accepted = False
         return [Finding("no_office", "报表未写明填报股室，无法确定是哪个股室报送的。请在“填报股室”处填写后重新报送", **where)]
@@ -123,6 +137,7 @@ def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) ->
                 continue
         else:
             _check_definition(task, report, finding)
+            _check_lengths(report, finding, task)
             if not report.progress:
                 finding("empty_progress", f"{label}的“进展情况”未填写，请填写1—{period.month}月的落实情况",
                         row=report.row, header=form.PROGRESS, task_key=task.key)
@@ -142,6 +157,26 @@ def _check_definition(task: Task, report, finding) -> None:
         finding("definition_altered", f"第{task.no}项任务的“责任股室”被修改为“{_short(found.get(form.OFFICES))}”，"
                 f"原为“{'、'.join(task.offices)}”。如需调整分工请联系局办公室",
                 row=report.row, header=form.OFFICES, task_key=task.key)
+    for header in (form.DUE, *form.MILESTONE_INPUTS):   # locked and blank on a task's own row
+        if found.get(header):
+            finding("definition_altered", f"第{task.no}项任务所在行的“{header}”是锁定的空白单元格，填写的"
+                    f"“{_short(found[header])}”未计入汇总。"
+                    + ("如需调整请联系局办公室" if header == form.DUE else f"请填写到各节点所在行的“{header}”中"),
+                    row=report.row, header=header, task_key=task.key)
+
+
+def _check_lengths(report, finding, task: Task) -> None:
+    """Text longer than an Excel cell holds is cut in every workbook we write: say where it is."""
+    limit = cells.EXCEL_CELL_CHARS
+    answers = ((form.PROGRESS, report.progress), (form.PROBLEMS, report.problems),
+               (form.REMARKS, report.remarks))
+    texts = [(report.row, header, text) for header, text in answers]
+    texts += [(mr.row, form.STATUS, mr.status) for mr in report.milestones.values()]
+    for row, header, text in texts:
+        if len(text) > limit:
+            finding("cell_truncated", f"第{task.no}项任务“{_short(task.name)}”的“{header}”有{len(text)}字，"
+                    f"超过Excel单元格上限{limit}字，汇总表中已截断，全文见原报表；请精简到{limit}字以内",
+                    WARNING, row=row, header=header, task_key=task.key)
 
 
 def _check_milestones(task: Task, report, period: Period, as_of: date, finding, label: str) -> None:
@@ -152,10 +187,7 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
             finding("missing_milestone", f"{label}的第{m.seq}个节点“{_short(m.text)}”的行缺失（可能被删除），"
                     "请在下发的表格中填写该节点", task_key=task.key)
             continue
-        if cells.squash(mr.definition.get(form.CONTENT)) != cells.squash(m.text):
-            finding("definition_altered", f"{label}第{m.seq}个节点的内容被修改为“{_short(mr.definition.get(form.CONTENT))}”，"
-                    f"原为“{_short(m.text)}”。节点内容由任务清单生成，已按原内容汇总；如需调整请联系局办公室",
-                    row=mr.row, header=form.CONTENT, task_key=task.key)
+        _check_milestone_definition(task, m, mr, report.row, period.year, finding, label)
         if not mr.status:
             if due_now:
                 finding("empty_status", f"{label}的第{m.seq}个节点应于{m.due.month}月{m.due.day}日前完成，“节点状态”未选择，"
@@ -163,21 +195,55 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
             continue
         value, known = cells.status(mr.status)
         if not known:
-            finding("bad_status", f"{label}第{m.seq}个节点的状态“{mr.status}”不是可选值，"
-                    f"请从下拉列表选择（{'、'.join(Status.choices())}）", row=mr.row, header=form.STATUS, task_key=task.key)
+            shown = cells.visible(mr.status)
+            hidden = "（其中[]标出的是看不见的字符，复制粘贴时常会带入）" if shown != mr.status else ""
+            finding("bad_status", f"{label}第{m.seq}个节点的状态“{_short(shown)}”不是可选值{hidden}，"
+                    f"请删除该单元格的内容，从下拉列表重新选择（{'、'.join(Status.choices())}）",
+                    row=mr.row, header=form.STATUS, task_key=task.key)
+            mr.status = shown   # the summary shows it as the message quotes it
             continue
         mr.status = value
         if value == Status.DONE.value:
             if mr.completed_on is None:
                 raw = mr.definition.get("_done_raw")
                 finding("no_done_date", f"{label}第{m.seq}个节点已完成，但完成日期"
-                        + (f"“{raw}”无法识别为日期" if raw else "未填写") + "，请填写，例如 2022-06-15",
+                        + (f"“{_short(raw)}”无法识别为日期" if raw else "未填写") + "，请填写，例如 2022-06-15",
                         WARNING, row=mr.row, header=form.DONE_ON, task_key=task.key)
             elif mr.completed_on > as_of:
                 finding("future_done_date", f"{label}第{m.seq}个节点的完成日期{mr.completed_on:%Y-%m-%d}晚于今天，请核对",
                         WARNING, row=mr.row, header=form.DONE_ON, task_key=task.key)
 
 
+def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, label: str) -> None:
+    """Every locked cell of a milestone's row: text and date as in the task list, the rest blank."""
+    found = mr.definition
+    where = dict(row=mr.row, task_key=task.key)
+    if cells.squash(found.get(form.CONTENT)) != cells.squash(m.text):
+        finding("definition_altered", f"{label}第{m.seq}个节点的内容被修改为"
+                f"“{_short(found.get(form.CONTENT))}”，原为“{_short(m.text)}”。节点内容由任务清单生成，已按原内容汇总；如需调整请联系局办公室",
+                header=form.CONTENT, **where)
+    due = found.get(form.DUE, "")
+    planned = [d for d in (m.due, m.extended_from) if d]
+    if (cells.to_date(due, year) not in planned) if planned else cells.squash(due) != form.UNDATED:
+        finding("definition_altered", f"{label}第{m.seq}个节点的“计划完成时间”被修改为“{_short(due) or '空白'}”，"
+                f"原为“{m.due.isoformat() if m.due else form.UNDATED}”。计划完成时间由任务清单生成，已按原时间判定是否逾期；"
+                "如需调整，请在“节点状态”中选择“申请延期”并填写申请的日期", header=form.DUE, **where)
+    offices = "、".join(task.offices)
+    for header, original in ((form.NO, task.no), (form.NAME, task.name), (form.OFFICES, offices)):
+        value = found.get(header)   # blank under the task's merged cell, or its text filled down
+        same = (set(split_offices(value)) == set(task.offices) if header == form.OFFICES
+                else cells.squash(value) == cells.squash(original))
+        if value and not same:
+            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”被改为“{_short(value)}”，"
+                    f"原为“{_short(original)}”。该列由任务清单生成，已按原内容汇总", header=header, **where)
+    for header in form.TASK_INPUTS:
+        if found.get(header):
+            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”是锁定的空白单元格，填写的"
+                    f"“{_short(found[header])}”未计入汇总。请填写到该任务所在行"
+                    + (f"（第{task_row}行）" if task_row else "") + f"的“{header}”中",
+                    header=header, **where)
+
+
 def _short(text, limit: int = 40) -> str:
-    text = cells.text(text).replace("\n", " ")
+    text = cells.visible(text).replace("\n", " ")
     return text if len(text) <= limit else text[:limit] + "…"

@@ -141,7 +141,8 @@ def test_another_office_and_another_month(tmp_path, outbox):
     src.mkdir()
     other = corpus.good_return(outbox, src / "办公室.xlsx")
     wb = openpyxl.load_workbook(other)
-    wb[form.META_SHEET]["B1"] = "办公室"       # not a lead office
+    wb[form.META_SHEET]["B1"] = "办公室"       # not a lead office, on the sheet and in the hidden mark
+    wb[form.SHEET][form.OFFICE_CELL] = "办公室"
     wb.save(other)
     may = corpus.good_return(outbox, src / "人事股5月.xlsx")
     wb = openpyxl.load_workbook(may)
