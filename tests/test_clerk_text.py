@@ -27,6 +27,7 @@ from reporting.tasklist import write_task_list
 from reporting.xlsxtext import set_cell
 
 from .conftest import SAMPLE_TASKS, write_config
+from .test_render import pdf_text, to_pdf
 
 FORMULA_LIKE = ["=1+1", '=HYPERLINK("http://example.com/x","点我")', "=A1*2为测算公式，详见附件",
                 "{=SUM(A1:A2)}", "+86 0750-5555555", "-2%", "@SUM(A1)", "#N/A", "#REF!", "TRUE",
@@ -114,31 +115,8 @@ def june_forms(tmp_path_factory):
 def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, june_forms, texts,
                                                         file_name):
     folder = tmp_path_factory.mktemp("cycle")
-    config = write_config(folder)
     typed = [cells.text(t) for t in texts]   # as read back: surrounding blanks trimmed
-    # June: the return, the summary and 校验问题
-    ret = clerk_return(june_forms / form_file_name("2022-06", "人事股"), folder / file_name, texts)
-    drop(folder / "inbox" / "2022-06", ret, datetime(2022, 6, 16, 9, 0))
-    cycle = Cycle.load(config, date(2022, 6, 25))
-    collect_month(cycle, "2022-06")
-    june = merge(cycle, "2022-06")
-    # July: the forms carry June's answers; the clerk sends hers back unchanged (变化: 进展与上月相同)
-    july_cycle = Cycle.load(config, date(2022, 7, 25))
-    forms = fill(july_cycle, "2022-07").paths
-    july_form = next(p for p in forms if p.name == form_file_name("2022-07", "人事股"))
-    drop(folder / "inbox" / "2022-07", july_form, datetime(2022, 7, 15, 9, 0))
-    collect_month(july_cycle, "2022-07")
-    july = merge(july_cycle, "2022-07")
-    # the city rolls June up; a task list written by `tasks import`
-    city = folder / "city"
-    city.mkdir()
-    (city / "config.yaml").write_text(yaml.safe_dump({
-        "bureau": "江门市教育局", "task_list": str(SAMPLE_TASKS), "ledger": "ledger.sqlite3",
-        "folders": {"summary": "{month}", "archive": "{month}/archive"},
-        "rollup": {"inbox": "rollup/{month}"}},
-        allow_unicode=True), encoding="utf-8")
-    drop(city / "rollup" / "2022-06", june.summary_path, datetime(2022, 6, 26, 9, 0))
-    city_summary = rollup(Cycle.load(city / "config.yaml", date(2022, 6, 30)), "2022-06").path
+    june, july, july_form, forms, city_summary = whole_cycle(folder, june_forms, texts, file_name)
     task_list = write_task_list(TaskList("某县教育局2022年重点工作任务一览表", 2022, [
         Task("T01", "1", typed[PROGRESS] or "任务", typed[PROBLEMS], "", ("办公室",), "办公室",
              typed[REMARKS])]),
@@ -163,3 +141,45 @@ def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, june_f
     assert holds(july_form, form.SHEET, progress) and holds(july_form, form.SHEET, problems)
     assert holds(july.summary_path, "汇总", progress) and holds(city_summary, "汇总", progress)
     assert holds(task_list, TASK_SHEET, remarks) and holds(task_list, TASK_SHEET, problems)
+
+
+def test_a_spreadsheet_program_shows_the_formula_as_typed(tmp_path, june_forms):
+    """LibreOffice prints the summary and next month's form: “=1+1” is shown, not 2."""
+    texts = ["=1+1", "=A1*2", "http://example.com", "李四", "=2+2", "-"]
+    june, _, july_form, _, _ = whole_cycle(tmp_path / "cycle", june_forms, texts, "人事股.xlsx")
+    summary = pdf_text(to_pdf(june.summary_path, tmp_path / "pdf"))
+    form_text = pdf_text(to_pdf(july_form, tmp_path / "pdf"))
+    for shown in (summary, form_text):
+        assert "=1+1" in shown and "=A1*2" in shown
+    assert "=2+2" in summary and "#NAME" not in summary and "Err:" not in summary
+
+
+def whole_cycle(folder, june_forms, texts, file_name):
+    """June's return with the clerk's texts, June's summary, July's forms and summary, the city's
+    roll-up of June."""
+    folder.mkdir(exist_ok=True)
+    config = write_config(folder)
+    # June: the return, the summary and 校验问题
+    ret = clerk_return(june_forms / form_file_name("2022-06", "人事股"), folder / file_name, texts)
+    drop(folder / "inbox" / "2022-06", ret, datetime(2022, 6, 16, 9, 0))
+    cycle = Cycle.load(config, date(2022, 6, 25))
+    collect_month(cycle, "2022-06")
+    june = merge(cycle, "2022-06")
+    # July: the forms carry June's answers; the clerk sends hers back unchanged (变化: 进展与上月相同)
+    july_cycle = Cycle.load(config, date(2022, 7, 25))
+    forms = fill(july_cycle, "2022-07").paths
+    july_form = next(p for p in forms if p.name == form_file_name("2022-07", "人事股"))
+    drop(folder / "inbox" / "2022-07", july_form, datetime(2022, 7, 15, 9, 0))
+    collect_month(july_cycle, "2022-07")
+    july = merge(july_cycle, "2022-07")
+    # the city rolls June up; a task list written by `tasks import`
+    city = folder / "city"
+    city.mkdir()
+    (city / "config.yaml").write_text(yaml.safe_dump({
+        "bureau": "江门市教育局", "task_list": str(SAMPLE_TASKS), "ledger": "ledger.sqlite3",
+        "folders": {"summary": "{month}", "archive": "{month}/archive"},
+        "rollup": {"inbox": "rollup/{month}"}},
+        allow_unicode=True), encoding="utf-8")
+    drop(city / "rollup" / "2022-06", june.summary_path, datetime(2022, 6, 26, 9, 0))
+    city_summary = rollup(Cycle.load(city / "config.yaml", date(2022, 6, 30)), "2022-06").path
+    return june, july, july_form, forms, city_summary
