@@ -3,8 +3,9 @@ a link or an error value, and exactly as typed.
 
 The clerk's texts go through a whole cycle: June's return -> the summary (汇总, 逾期事项, 延期申请,
 报送情况, 数据, 校验问题) and 校验问题_2022-06.xlsx -> July's pre-filled forms -> July's summary (变化)
--> the city's roll-up; and a task list is written by `tasks import`.  Every workbook's XML is then
-read: yuebao's code writes no formula and no hyperlink, so there must be none.
+-> the city's roll-up; and a task list and its 牵头股室对照表 are written as `tasks import` does.
+Every workbook's XML is then read: yuebao's code writes no formula and no hyperlink, so there must
+be none.
 """
 import os
 import re
@@ -20,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from reporting import cells, form, simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
 from reporting.fill import form_file_name
+from reporting.leads import write_leads_sheet
 from reporting.models import Task, TaskList
 from reporting.rollup import rollup
 from reporting.tasklist import SHEET as TASK_SHEET
@@ -117,13 +119,14 @@ def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, june_f
     folder = tmp_path_factory.mktemp("cycle")
     typed = [cells.text(t) for t in texts]   # as read back: surrounding blanks trimmed
     june, july, july_form, forms, city_summary = whole_cycle(folder, june_forms, texts, file_name)
-    task_list = write_task_list(TaskList("某县教育局2022年重点工作任务一览表", 2022, [
-        Task("T01", "1", typed[PROGRESS] or "任务", typed[PROBLEMS], "", ("办公室",), "办公室",
-             typed[REMARKS])]),
-        folder / "tasks.xlsx")
+    imported = [Task("T01", "1", typed[PROGRESS] or "任务", typed[PROBLEMS], "", ("办公室",), "办公室",
+                     typed[REMARKS])]
+    task_list = write_task_list(TaskList("某县教育局2022年重点工作任务一览表", 2022, imported),
+                                folder / "tasks.xlsx")
+    leads = write_leads_sheet(imported, folder / "对照表.xlsx", known=[typed[FILLED_BY] or "办公室"])
 
     written = [june.summary_path, june.findings_path, july.summary_path, july.findings_path,
-               city_summary, task_list, *forms]
+               city_summary, task_list, leads, *forms]
     for path in written:
         assert made_by_code(path) == [], path.name
 
