@@ -83,9 +83,10 @@ def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Fin
         ret.accepted = False
         # as a rule the sheet names its sender
         where["office"] = shown if shown in offices else ret.office
-        return [Finding("office_mismatch", f"报表上的填报股室为“{cells.visible(shown)}”，但该表格是下发给"
-                        f"“{ret.office}”的（表内隐藏的股室标记），可能复制或改动了其他股室的表格。无法确定是哪个股室的报表，"
-                        "未计入汇总，也不替代任何股室的报表。请使用本股室下发的表格填写后重新报送", **where)]
+        return [Finding("office_mismatch", f"报表上的填报股室为“{cells.visible(shown)}”，但该表格是"
+                        f"下发给“{ret.office}”的（表内隐藏的股室标记），可能复制或改动了其他股室的表格。"
+                        "无法确定是哪个股室的报表，未计入汇总，也不替代任何股室的报表。"
+                        "请使用本股室下发的表格填写后重新报送", **where)]
     if not ret.office:
         ret.accepted = False
         return [Finding("no_office", "报表未写明填报股室，无法确定是哪个股室报送的。请在“填报股室”处填写后重新报送", **where)]
@@ -159,9 +160,9 @@ def _check_definition(task: Task, report, finding) -> None:
                 row=report.row, header=form.OFFICES, task_key=task.key)
     for header in (form.DUE, *form.MILESTONE_INPUTS):   # locked and blank on a task's own row
         if found.get(header):
-            finding("definition_altered", f"第{task.no}项任务所在行的“{header}”是锁定的空白单元格，填写的"
-                    f"“{_short(found[header])}”未计入汇总。"
-                    + ("如需调整请联系局办公室" if header == form.DUE else f"请填写到各节点所在行的“{header}”中"),
+            advice = "如需调整请联系局办公室" if header == form.DUE else f"请填写到各节点所在行的“{header}”中"
+            finding("definition_altered", f"第{task.no}项任务所在行的“{header}”是锁定的空白单元格，"
+                    f"填写的“{_short(found[header])}”未计入汇总。" + advice,
                     row=report.row, header=header, task_key=task.key)
 
 
@@ -197,8 +198,8 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
         if not known:
             shown = cells.visible(mr.status)
             hidden = "（其中[]标出的是看不见的字符，复制粘贴时常会带入）" if shown != mr.status else ""
-            finding("bad_status", f"{label}第{m.seq}个节点的状态“{_short(shown)}”不是可选值{hidden}，"
-                    f"请删除该单元格的内容，从下拉列表重新选择（{'、'.join(Status.choices())}）",
+            finding("bad_status", f"{label}第{m.seq}个节点的状态“{_short(shown)}”不是可选值{hidden}，请删除"
+                    f"该单元格的内容，从下拉列表重新选择（{'、'.join(Status.choices())}）",
                     row=mr.row, header=form.STATUS, task_key=task.key)
             mr.status = shown   # the summary shows it as the message quotes it
             continue
@@ -207,7 +208,8 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
             if mr.completed_on is None:
                 raw = mr.definition.get("_done_raw")
                 finding("no_done_date", f"{label}第{m.seq}个节点已完成，但完成日期"
-                        + (f"“{_short(raw)}”无法识别为日期" if raw else "未填写") + "，请填写，例如 2022-06-15",
+                        + (f"“{_short(raw)}”无法识别为日期" if raw else "未填写")
+                        + "，请填写，例如 2022-06-15",
                         WARNING, row=mr.row, header=form.DONE_ON, task_key=task.key)
             elif mr.completed_on > as_of:
                 finding("future_done_date", f"{label}第{m.seq}个节点的完成日期{mr.completed_on:%Y-%m-%d}晚于今天，请核对",
@@ -220,28 +222,39 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
     where = dict(row=mr.row, task_key=task.key)
     if cells.squash(found.get(form.CONTENT)) != cells.squash(m.text):
         finding("definition_altered", f"{label}第{m.seq}个节点的内容被修改为"
-                f"“{_short(found.get(form.CONTENT))}”，原为“{_short(m.text)}”。节点内容由任务清单生成，已按原内容汇总；如需调整请联系局办公室",
+                f"“{_short(found.get(form.CONTENT))}”，原为“{_short(m.text)}”。节点内容由任务清单生成，"
+                "已按原内容汇总；如需调整请联系局办公室",
                 header=form.CONTENT, **where)
     due = found.get(form.DUE, "")
     planned = [d for d in (m.due, m.extended_from) if d]
-    if (cells.to_date(due, year) not in planned) if planned else cells.squash(due) != form.UNDATED:
-        finding("definition_altered", f"{label}第{m.seq}个节点的“计划完成时间”被修改为“{_short(due) or '空白'}”，"
-                f"原为“{m.due.isoformat() if m.due else form.UNDATED}”。计划完成时间由任务清单生成，已按原时间判定是否逾期；"
-                "如需调整，请在“节点状态”中选择“申请延期”并填写申请的日期", header=form.DUE, **where)
+    if (_as_date(due, year) not in planned) if planned else cells.squash(due) != form.UNDATED:
+        planned_text = m.due.isoformat() if m.due else form.UNDATED
+        finding("definition_altered", f"{label}第{m.seq}个节点的“计划完成时间”被修改为"
+                f"“{_short(due) or '空白'}”，原为“{planned_text}”。计划完成时间由任务清单生成，"
+                "已按原时间判定是否逾期；如需调整，请在“节点状态”中选择“申请延期”并填写申请的日期",
+                header=form.DUE, **where)
     offices = "、".join(task.offices)
     for header, original in ((form.NO, task.no), (form.NAME, task.name), (form.OFFICES, offices)):
         value = found.get(header)   # blank under the task's merged cell, or its text filled down
         same = (set(split_offices(value)) == set(task.offices) if header == form.OFFICES
                 else cells.squash(value) == cells.squash(original))
         if value and not same:
-            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”被改为“{_short(value)}”，"
-                    f"原为“{_short(original)}”。该列由任务清单生成，已按原内容汇总", header=header, **where)
+            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”被改为"
+                    f"“{_short(value)}”，原为“{_short(original)}”。该列由任务清单生成，已按原内容汇总",
+                    header=header, **where)
     for header in form.TASK_INPUTS:
         if found.get(header):
-            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”是锁定的空白单元格，填写的"
-                    f"“{_short(found[header])}”未计入汇总。请填写到该任务所在行"
+            finding("definition_altered", f"{label}第{m.seq}个节点所在行的“{header}”是锁定的空白单元格，"
+                    f"填写的“{_short(found[header])}”未计入汇总。请填写到该任务所在行"
                     + (f"（第{task_row}行）" if task_row else "") + f"的“{header}”中",
                     header=header, **where)
+
+
+def _as_date(text: str, year: int):
+    """The date a 计划完成时间 cell shows, also as other programs export it ("2022-05-31 00:00:00",
+    a serial number as text)."""
+    head = text.split(" ")[0].split("T")[0]
+    return cells.to_date(text, year) or cells.to_date(int(head) if head.isdigit() else head, year)
 
 
 def _short(text, limit: int = 40) -> str:

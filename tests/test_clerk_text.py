@@ -33,8 +33,8 @@ from .test_render import pdf_text, to_pdf
 
 FORMULA_LIKE = ["=1+1", '=HYPERLINK("http://example.com/x","点我")', "=A1*2为测算公式，详见附件",
                 "{=SUM(A1:A2)}", "+86 0750-5555555", "-2%", "@SUM(A1)", "#N/A", "#REF!", "TRUE",
-                "0012", "1e3", "http://example.com/报告", "https://jm.gov.cn/a?b=1", "mailto:jyj@example.com",
-                "ftp://f.example", "file:///C:/报表.xlsx", "external:C:\\a.xlsx", "internal:汇总!A1",
+                "0012", "1e3", "http://example.com/报告", "https://jm.gov.cn/a?b=1",
+                "mailto:jyj@example.com", "ftp://f.example", "file:///C:/报表.xlsx", "external:C:\\a.xlsx", "internal:汇总!A1",
                 "_x0041_ 不是A", "含\x01控制字符", "=第一行\r第二行"]
 PREFIXES = ["=", "+", "-", "@", "{=", "#", "http://", "https://", "ftp://", "mailto:", "file://",
             "external:", "internal:", "_x0000_"]

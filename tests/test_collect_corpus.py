@@ -89,7 +89,8 @@ def test_other_formats_are_read(tmp_path, outbox, kind):
     if kind in ("xls", "csv_utf8", "csv_gbk"):
         assert "old_format" in found
         assert "下次请使用下发的.xlsx表格" in message(s, f.name, "old_format")
-    assert not [c for c in found if c in ("empty_progress", "empty_status", "missing_task")]
+    assert not [c for c in found if c in ("empty_progress", "empty_status", "missing_task", "definition_altered",
+                                          "key_mismatch", "office_mismatch")]
     assert_kept(tmp_path, f.name)
 
 
