@@ -35,6 +35,7 @@ def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_
             ret.accepted = False
     for ret in readable:
         check.findings += _check_identity(ret, offices, period)
+        check.findings += _check_owner(ret, tasks)
 
     # One return per office counts: the newest received (then the latest 填报日期).
     returns_of: dict[str, list[Return]] = {}
@@ -102,6 +103,22 @@ def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Fin
     if not ret.month:
         return [Finding("no_month", f"报表标题中读不出月份，已按本次汇总的{period.label}处理，请核对", WARNING, **where)]
     return []
+
+
+def _check_owner(ret: Return, tasks: TaskList) -> list[Finding]:
+    """Rows that are all another office's tasks: that office's rows pasted into this form."""
+    if not ret.accepted or not ret.tasks:
+        return []
+    own = {t.key for t in tasks.tasks_of(ret.office)}
+    leads = {tasks.by_key()[k].lead for k in ret.tasks if k in tasks.by_key()}
+    if own & ret.tasks.keys() or not leads:
+        return []
+    ret.accepted = False
+    sender = next(iter(leads)) if len(leads) == 1 else ret.office   # whose rows these are
+    return [Finding("office_mismatch", f"报表的填报股室为“{ret.office}”，但表中的任务都是"
+                    f"{'、'.join(sorted(leads))}的任务，可能把其他股室的内容粘贴到了本表。无法确定是哪个股室的"
+                    "报表，未计入汇总，也不替代任何股室的报表。请使用本股室下发的表格填写后重新报送",
+                    office=sender, file=ret.file_name, sheet=ret.sheet)]
 
 
 def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) -> list[Finding]:

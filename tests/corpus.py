@@ -100,3 +100,25 @@ def sort_visible_columns(path: Path, header: str, reverse: bool = False) -> Path
             ws.cell(r, c).value = value
     wb.save(path)
     return path
+
+
+def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:
+    """`rows_of`'s clerk pastes its answered rows (the hidden keys with them) over the rows of
+    `into`'s form, whose 填报股室 and hidden mark stay `into`."""
+    source = good_return(outbox, dest, rows_of)
+    _, src = simulate.open_form(source)
+    width = len(form.HEADERS)
+    rows = [[src.cell(r, c).value for c in range(1, width + 1)]
+            for r in range(form.FIRST_DATA_ROW, src.max_row + 1)]
+    good_return(outbox, dest, into)
+    wb, ws = simulate.open_form(dest)
+    ws.protection.sheet = False
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= form.FIRST_DATA_ROW:
+            ws.unmerge_cells(str(rng))
+    ws.delete_rows(form.FIRST_DATA_ROW, ws.max_row)
+    for r, values in enumerate(rows, start=form.FIRST_DATA_ROW):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+    wb.save(dest)
+    return dest

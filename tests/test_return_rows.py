@@ -149,6 +149,21 @@ def test_a_copy_of_another_offices_form_supersedes_nobody(tmp_path, outbox):
     assert feedback(result, "基财股") == ""
 
 
+def test_rows_pasted_into_another_offices_form_supersede_nobody(tmp_path, outbox):
+    """人事股's clerk pastes its rows into 基财股's form (labels and mark still 基财股): the file is
+    not 基财股's return, and 基财股's own complete return still counts."""
+    good = corpus.good_return(outbox, tmp_path / "基财股.xlsx", office="基财股")
+    pasted = corpus.rows_pasted(outbox, tmp_path / "进展情况表（人事股）.xlsx", rows_of="人事股",
+                                into="基财股")
+    result = month(tmp_path, good, pasted)
+    found = problems(result)
+    assert [(p[0], p[1]) for p in found if p[2] == pasted.name] == [("office_mismatch", "人事股")]
+    assert not [p for p in found if p[2] == good.name]
+    offices = {o.office.name: o for o in result.summary.offices}
+    assert offices["基财股"].state == "按时报送" and offices["基财股"].file == good.name
+    assert "人事股的任务" in feedback(result, "人事股") and feedback(result, "基财股") == ""
+
+
 def test_rows_sorted_without_the_key_column_keep_each_status_on_its_milestone(tmp_path, outbox):
     """The clerk unmerges and sorts by 节点状态 with only the visible columns selected: the hidden
     keys no longer sit beside their rows.  The summary still shows each status against its own
