@@ -122,3 +122,21 @@ def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:
             ws.cell(r, c).value = value
     wb.save(dest)
     return dest
+
+
+def shuffle_visible_columns(path: Path, shuffle) -> Path:
+    """Unmerge, then put the rows' visible columns in the order `shuffle` gives (the hidden key
+    column A stays): any sort done without selecting column A."""
+    wb, ws = simulate.open_form(path)
+    ws.protection.sheet = False
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= form.FIRST_DATA_ROW:
+            ws.unmerge_cells(str(rng))
+    first, last, width = form.FIRST_DATA_ROW, ws.max_row, len(form.HEADERS)
+    rows = [[ws.cell(r, c).value for c in range(2, width + 1)] for r in range(first, last + 1)]
+    shuffle(rows)
+    for r, values in enumerate(rows, start=first):
+        for c, value in enumerate(values, start=2):
+            ws.cell(r, c).value = value
+    wb.save(path)
+    return path

@@ -8,11 +8,13 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reporting import form, simulate
-from reporting.cycle import Cycle, collect_month, fill, merge
+from reporting.cycle import Cycle, collect_month, fill, merge, read_one
 from reporting.fill import form_file_name
-from reporting.models import Task, TaskList
+from reporting.models import Return, Task, TaskList
 from reporting.tasklist import write_task_list
 
 from . import corpus
@@ -180,6 +182,32 @@ def test_rows_sorted_without_the_key_column_keep_each_status_on_its_milestone(tm
     found = [p for p in problems(result) if p[2] == f.name]
     assert [p[0] for p in found] == ["key_mismatch"] and "排序" in found[0][4]
     assert next(o for o in result.summary.offices if o.office.name == "人事股").state == "按时报送"
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(random=st.randoms(use_true_random=False))
+def test_no_sort_of_the_visible_columns_moves_an_answer(tmp_path_factory, outbox, random):
+    """Whatever order the visible rows are put in, each answer stays with its own task or
+    milestone."""
+    folder = tmp_path_factory.mktemp("sorted")
+    tasks = Cycle.load(write_config(folder), date(2022, 6, 25)).tasks
+    typed = {}
+    for t in tasks.tasks_of("基财股"):
+        typed[(t.key, form.PROGRESS)] = f"{t.name}的进展"
+        for m in t.milestones:   # each milestone done on a day of its own
+            typed[(m.key, form.DONE_ON)] = datetime(2022, 6, 1 + len(typed))
+    f = corpus.good_return(outbox, folder / "基财股.xlsx", office="基财股", typed=typed)
+    corpus.shuffle_visible_columns(f, random.shuffle)
+    ret = Return(file_name=f.name, sha256="x", received_at=datetime(2022, 6, 16), archived_path=f)
+    found = read_one(ret, tasks)
+    assert not [x for x in found if x.code == "row_unmatched"]   # the sample's texts all differ
+    for (key, header), value in typed.items():
+        report = ret.tasks[key.split("-M")[0]]
+        if header == form.PROGRESS:
+            assert report.progress == value
+        else:
+            assert report.milestones[key].completed_on == value.date()
 
 
 def test_a_sorted_row_that_could_be_two_milestones_is_refused(tmp_path):
