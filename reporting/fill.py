@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
 from .carry import Carried
+from .filenames import safe_name
 from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
@@ -32,7 +33,7 @@ STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
 
 
 def form_file_name(month: str, office: str) -> str:
-    return f"进展情况表_{month}_{office}.xlsx"
+    return f"进展情况表_{month}_{safe_name(office)}.xlsx"
 
 
 def form_title(bureau: str, period: Period) -> str:
