@@ -68,6 +68,8 @@ def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
         assert other.returncode == 0, other.stderr  # another month is free
         fill = yuebao("fill", "--month", "2022-06", "--config", config)
         assert fill.returncode == 2 and "另一个yuebao程序正在处理2022-06" in fill.stderr
+        restore = yuebao("ledger", "restore", "--config", config)  # not under a running command
+        assert restore.returncode == 2 and "另一个yuebao程序正在处理2022-06" in restore.stderr
     finally:
         holder.kill()
         holder.wait()
