@@ -356,6 +356,9 @@ def ledger_check(config_path):
     from .config import load_config
     from .ledger import RESTORE_HINT, backup_folder
     report = inspect(load_config(config_path).ledger_path)
+    if not report.path.exists() and not report.backups:
+        click.echo(f"台账：{report.path} 尚未建立（第一次收取或汇总时自动建立）")
+        return
     click.echo(f"台账：{report.path}" + (f"（{report.size / 1024:.0f} KB）" if report.size else ""))
     if report.rows:
         shown = {k: LEDGER_TABLES_ZH.get(k, k) for k in report.rows}

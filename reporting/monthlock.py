@@ -15,6 +15,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .errors import YuebaoError
+from .period import parse_month
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _lock(ledger: Path, month: str) -> FileLock:
 def hold_months(ledger: Path, months: list[str], wait: float):
     """Hold the locks of `months` (taken in order, so two commands never wait on each other)."""
     with ExitStack() as stack:
-        for month in sorted(set(months)):
+        for month in sorted({"%04d-%02d" % parse_month(m) for m in months}):  # 2022-6 is 2022-06
             stack.enter_context(_acquire(ledger, month, wait))
         yield
 
