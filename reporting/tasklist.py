@@ -138,13 +138,13 @@ def office_name_findings(tasks: list[Task], file: str, sheet: str) -> list[Findi
         if safe != office:
             text = (f"牵头股室“{office}”含有不能用于文件名的字符（如 / \\ : * ? \" < > |）或为系统保留名，"
                     f"其表格、反馈和提醒的文件名中写作“{safe}”，表格内仍用原名。建议在任务清单中改名")
-            findings.append(Finding("office_file_name", text, Severity.WARNING, office=office,
-                                    file=file, sheet=sheet, row=row))
+            findings.append(Finding("office_file_name", text, Severity.WARNING, file=file,
+                                    sheet=sheet, row=row))  # about the list, not an office's return
     for names in by_file.values():
         if len(names) > 1:
             findings.append(Finding("office_name_clash", f"牵头股室“{'”“'.join(names)}”的文件名相同"
-                                    f"（{safe_name(names[0])}），表格会互相覆盖，请在任务清单中改名使之可区分",
-                                    Severity.ERROR, office=names[0], file=file, sheet=sheet,
+                                    f"（{safe_name(names[0])}），不会为它们生成表格，请在任务清单中改名使之可区分",
+                                    Severity.ERROR, file=file, sheet=sheet,
                                     row=first_row[names[0]]))
     return findings
 

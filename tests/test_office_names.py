@@ -111,7 +111,13 @@ def test_two_offices_that_would_share_a_file_name_are_an_error_in_the_task_list(
     tasks = [replace(t, lead=renamed.get(t.lead, t.lead)) for t in listed.tasks]
     write_task_list(replace(listed, tasks=tasks), tmp_path / "tasks.xlsx")
     check = yuebao("tasks", "check", str(tmp_path / "tasks.xlsx"))
-    assert "[错误]" in check.stdout and "文件名相同" in check.stdout
+    assert "文件名相同" in check.stdout and "错误" in check.stdout
+    config = write_config(tmp_path, task_list=str(tmp_path / "tasks.xlsx"))
+    filled = yuebao("fill", "--month", "2022-06", "--config", str(config))
+    assert filled.returncode == 1  # neither office gets a form that might be the other's
+    assert "“a/b”“a／b”的文件名相同" in filled.stderr
+    forms = list((tmp_path / "2022-06" / "out").glob("*.xlsx"))
+    assert len(forms) == 9 and not [p for p in forms if "a／b" in p.name]
 
 
 @given(st.text(max_size=120))
