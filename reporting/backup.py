@@ -83,6 +83,14 @@ def _same_content(a: Path, b: Path) -> bool:
                 return True
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """Read-only, unless a journal left by a killed run must first be rolled back (SQLite does that
+    on opening; a read-only connection cannot, and would call a sound ledger unreadable)."""
+    if any(Path(f"{path}{side}").exists() for side in SIDE_FILES):
+        return sqlite3.connect(path)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def is_good(path: Path) -> str | None:
     """None when `path` is a readable yuebao ledger, else what is wrong with it."""
     if not path.is_file():
@@ -90,7 +98,7 @@ def is_good(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return "文件是空的（0字节）"
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = _connect(path)
     except sqlite3.Error as exc:
         return str(exc)
     try:
@@ -121,7 +129,7 @@ def inspect(ledger: Path) -> LedgerReport:
     report.problem = is_good(ledger)
     if report.problem:
         return report
-    db = sqlite3.connect(f"{ledger.resolve().as_uri()}?mode=ro", uri=True)
+    db = _connect(ledger)
     try:
         tables = [
             r[0]

@@ -215,3 +215,38 @@ def test_a_read_only_ledger_or_ledger_folder_gives_one_line(read_only):
     finally:
         subprocess.run(["chmod", "-R", "u+rwx", str(base)])
         subprocess.run(["rm", "-rf", str(base)])
+
+
+KILLED_MID_WRITE = """
+import sys, time
+from reporting.ledger import Ledger
+ledger = Ledger(sys.argv[1])
+ledger.db.execute("PRAGMA cache_size=1")  # spill to the file, so a journal is left behind
+ledger.db.execute("BEGIN")
+for i in range(20000):
+    ledger.db.execute("INSERT INTO findings (month, code, severity, message) "
+                      "VALUES ('2022-06', 'x', '错误', ?)", ("x" * 200,))
+print("writing", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_run_killed_mid_write_leaves_a_sound_ledger(demo_copy):
+    config, db = str(demo_copy / "config.yaml"), demo_copy / "台账.sqlite3"
+    before = returns_in(db)
+    findings = sqlite3.connect(db).execute("SELECT COUNT(*) FROM findings").fetchone()[0]
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_WRITE, str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout.readline().strip() == "writing"
+    writer.kill()
+    writer.wait()
+    assert Path(f"{db}-journal").exists()
+    check = yuebao(
+        "ledger", "check", "--config", config
+    )  # the journal is rolled back, as SQLite does
+    assert check.returncode == 0, check.stderr
+    assert f"校验问题 {findings}，" in check.stdout and returns_in(db) == before
