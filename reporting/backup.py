@@ -31,9 +31,8 @@ def back_up(ledger: Path, keep: int) -> Path | None:
     """Check the ledger and copy it; None when there is no ledger yet or it is unchanged."""
     if not ledger.exists():
         return None
-    source = open_ledger(
-        ledger
-    )  # a damaged ledger stops here, before it could push out a good backup
+    # checked every time: a damaged ledger stops here, before it could push out a good backup
+    source = open_ledger(ledger, recheck=True)
     folder = backup_folder(ledger)
     try:
         folder.mkdir(exist_ok=True)
@@ -46,7 +45,8 @@ def back_up(ledger: Path, keep: int) -> Path | None:
             old.unlink()
     except OSError as exc:
         raise YuebaoError(
-            f"无法备份台账到 {folder}（{exc.strerror or exc}）。请检查台账所在文件夹是否可写、磁盘是否已满",
+            f"无法备份台账到 {folder}（{exc.strerror or exc}）。"
+            "请检查台账所在文件夹是否可写、磁盘是否已满",
             f"cannot back up the ledger to {folder}: {exc}",
         ) from exc
     except sqlite3.Error as exc:
@@ -163,29 +163,27 @@ def restore(ledger: Path, chosen: Path | None = None) -> tuple[Path, Path | None
                 f"no usable backup of {ledger}",
             )
     backup = candidates[0]
-    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
     fresh = ledger.with_name(f".{ledger.name}.{os.getpid()}.restore")
+    aside = ledger.with_name(f"{ledger.name}.replaced-{datetime.now():%Y%m%d-%H%M%S}")
     try:
         source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:
             _copy(source, fresh)
         finally:
             source.close()
-        aside = ledger.with_name(f"{ledger.name}.replaced-{stamp}")
         kept = None
         if ledger.exists():
             os.rename(ledger, aside)
             kept = aside
-        for (
-            side
-        ) in SIDE_FILES:  # a journal left beside the old file must not be applied to the new one
+        for side in SIDE_FILES:  # a journal beside the old file must not be applied to the new
             if Path(f"{ledger}{side}").exists():
                 os.rename(f"{ledger}{side}", f"{aside}{side}")
         os.replace(fresh, ledger)
     except (OSError, sqlite3.Error) as exc:
         fresh.unlink(missing_ok=True)
         raise YuebaoError(
-            f"恢复台账失败（{exc}）：{ledger}。请检查文件夹是否可写后重试（原文件如已移开，在 {aside}）",
+            f"恢复台账失败（{exc}）：{ledger}。请检查文件夹是否可写后重试"
+            f"（原文件如已移开，在 {aside}）",
             f"restore failed: {exc}",
         ) from exc
     return backup, kept

@@ -237,8 +237,9 @@ class Ledger:
         return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
 
 
-def open_ledger(path: Path) -> sqlite3.Connection:
-    """The ledger at `path`, checked; a new one only where no file is."""
+def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:
+    """The ledger at `path`, checked (the first time in a process, or again with `recheck`); a new
+    one only where no file is."""
     if not path.exists():
         _create(path)
     elif path.is_file() and path.stat().st_size == 0:
@@ -249,7 +250,7 @@ def open_ledger(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise ledger_error(path, exc) from exc
     try:
-        if path.resolve() not in _verified:
+        if recheck or path.resolve() not in _verified:
             problem = verify(db)
             if problem:
                 hint = "" if problem.startswith(NEWER) else RESTORE_HINT

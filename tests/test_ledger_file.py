@@ -250,3 +250,19 @@ def test_a_run_killed_mid_write_leaves_a_sound_ledger(demo_copy):
     )  # the journal is rolled back, as SQLite does
     assert check.returncode == 0, check.stderr
     assert f"校验问题 {findings}，" in check.stdout and returns_in(db) == before
+
+
+def test_the_running_schedule_checks_the_ledger_before_every_day(demo_copy):
+    """`yuebao schedule` runs for months in one process: damage found on day two, not just at start."""
+    from datetime import date
+
+    from reporting.errors import YuebaoError
+    from reporting.scheduler import run_once
+
+    config, db = demo_copy / "config.yaml", demo_copy / "台账.sqlite3"
+    run_once(config, date(2022, 7, 21))
+    backups_before = sorted((demo_copy / "台账.sqlite3.backup").iterdir())
+    damage_a_page(db)
+    with pytest.raises(YuebaoError, match="损坏"):
+        run_once(config, date(2022, 7, 22))
+    assert sorted((demo_copy / "台账.sqlite3.backup").iterdir()) == backups_before
