@@ -71,6 +71,12 @@ def _load(config_path, as_of, month):
     return steps.Cycle.load(config_path, as_of), month or _month_default(as_of)
 
 
+def _hold(c, *months: str, backup: bool = True) -> None:
+    """Until the command ends: hold the months (a second command on one waits, then stops) and back
+    the ledger up before the first change."""
+    click.get_current_context().with_resource(c.writing(*months, backup=backup))
+
+
 def month_option(fn):
     return click.option("--month", metavar="YYYY-MM", help="报告月份，如2022-06（默认本月） report month")(fn)
 
@@ -150,9 +156,9 @@ def merge(config_path, as_of, month, pdf):
 def run(config_path, as_of, month):
     """收取、校验、汇总一次完成。"""
     c, month = _load(config_path, as_of, month)
-    with c.writing(month):  # collect and merge as one: no other command on this month in between
-        _print_collect(steps.collect_month(c, month, progress_printer("收取")))
-        _print_result(steps.merge(c, month, progress_printer("校验")))
+    _hold(c, month)  # collect and merge as one: no other command on this month in between
+    _print_collect(steps.collect_month(c, month, progress_printer("收取")))
+    _print_result(steps.merge(c, month, progress_printer("校验")))
 
 
 @main.command()
@@ -166,14 +172,13 @@ def monthly(config_path, as_of):
         click.echo(f"{c.tasks.year}年从{first}月起报送，本月（{month}）无需处理。")
         return
     outbox = c.config.folder("outbox", month)
-    with c.writing(month):
-        if not any(outbox.glob("*.xlsx")):
-            filled = steps.fill(c, month)
-            click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{_carried_note(filled)}："
-                       f"{filled.folder}")
-            _print_fill_failures(filled)
-        _print_collect(steps.collect_month(c, month))
-        _print_result(steps.merge(c, month))
+    _hold(c, month)
+    if not any(outbox.glob("*.xlsx")):
+        filled = steps.fill(c, month)
+        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{_carried_note(filled)}：{filled.folder}")
+        _print_fill_failures(filled)
+    _print_collect(steps.collect_month(c, month))
+    _print_result(steps.merge(c, month))
 
 
 def _print_fill_failures(filled) -> int:
@@ -224,19 +229,18 @@ def remind(config_path, as_of, month, dry_run):
     from .notify import Mailer
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
+    _hold(c, month, backup=not dry_run)
     mailer = Mailer(c.config.data["smtp"])
     sent = skipped = 0
-    with c.writing(month, backup=not dry_run):
-        for kind in (REMIND_MISSING, REMIND_MILESTONES):
-            for notice in build_notices(c, Action(kind, month), c.as_of, dry_run):
-                if dry_run:
-                    to = ", ".join(notice.to) or "无邮箱"
-                    click.echo(f"—— 致 {notice.office}（{to}）：{notice.subject}\n{notice.body}\n")
-                    sent += 1
-                    continue
-                outcome = dispatch(c, notice, c.as_of, mailer)
-                skipped += outcome == "skipped"
-                sent += outcome != "skipped"
+    for kind in (REMIND_MISSING, REMIND_MILESTONES):
+        for notice in build_notices(c, Action(kind, month), c.as_of, dry_run):
+            if dry_run:
+                click.echo(f"—— 致 {notice.office}（{', '.join(notice.to) or '无邮箱'}）：{notice.subject}\n{notice.body}\n")
+                sent += 1
+                continue
+            outcome = dispatch(c, notice, c.as_of, mailer)
+            skipped += outcome == "skipped"
+            sent += outcome != "skipped"
     verb = "将发送" if dry_run else "已处理"
     click.echo(f"提醒：{verb} {sent} 条，今天已发过而跳过 {skipped} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
                + ("" if dry_run else f"；日志：{c.config.resolve(c.config.data['schedule']['log'])}"))
@@ -282,13 +286,13 @@ def escalate(config_path, as_of, month, dry_run):
     from .remind import build_notices, dispatch
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
+    _hold(c, month, backup=not dry_run)
+    notices = build_notices(c, Action(ESCALATE, month), c.as_of, dry_run)
     mailer = Mailer(c.config.data["smtp"])
-    with c.writing(month, backup=not dry_run):
-        notices = build_notices(c, Action(ESCALATE, month), c.as_of, dry_run)
-        for n in notices:
-            click.echo(f"—— 督办 {n.office} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
-            if not dry_run:
-                dispatch(c, n, c.as_of, mailer)
+    for n in notices:
+        click.echo(f"—— 督办 {n.office} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
+        if not dry_run:
+            dispatch(c, n, c.as_of, mailer)
     where = "" if dry_run else f"；督办函文本在 {c.config.folder('outbox', month) / '提醒'}，记录在台账 {c.config.ledger_path}"
     click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(notices)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）{where}")
 
@@ -300,8 +304,8 @@ def rollup_command(config_path, as_of, month):
     """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
     from .rollup import rollup
     c, month = _load(config_path, as_of, month)
-    with c.writing(month):
-        result = rollup(c, month)
+    _hold(c, month)
+    result = rollup(c, month)
     units = c.config.data["rollup"]["units"]
     click.echo(f"下级汇总：收到 {len(result.units)} 个单位" + (f"（应报 {len(units)} 个）" if units else "")
                + f"，节点 {len(result.rows)} 行，问题 {len(result.findings)} 条")
@@ -328,13 +332,12 @@ def extend(task, milestone, new_date, reason, config_path):
         raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）", f"no milestone {milestone}")
     when = _as_of(None, None, new_date)
     original = m.extended_from or m.due
-    with c.writing():  # every month may change: no lock, but a backup first
-        ledger = c.ledger()
-        try:
-            planned = original.isoformat() if original else ""
-            ledger.approve_extension(m.key, planned, when.isoformat(), reason)
-        finally:
-            ledger.close()
+    _hold(c)  # no month held (it changes every month's judgement), but the ledger backed up first
+    ledger = c.ledger()
+    try:
+        ledger.approve_extension(m.key, original.isoformat() if original else "", when.isoformat(), reason)
+    finally:
+        ledger.close()
     click.echo(f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{when}（理由：{reason}）。"
                f"已记入台账：{c.config.ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。")
 
