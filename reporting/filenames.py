@@ -10,19 +10,7 @@ from __future__ import annotations
 import re
 
 # characters Windows (or any OS) refuses in a file name -> their full-width forms, still readable
-_FULL_WIDTH = str.maketrans(
-    {
-        "/": "／",
-        "\\": "＼",
-        ":": "：",
-        "*": "＊",
-        "?": "？",
-        '"': "＂",
-        "<": "＜",
-        ">": "＞",
-        "|": "｜",
-    }
-)
+_FULL_WIDTH = str.maketrans(dict(zip('/\\:*?"<>|', "／＼：＊？＂＜＞｜")))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?", re.IGNORECASE)
 MAX_CHARS = 80  # an office name longer than this is cut: Windows paths have limits
@@ -31,9 +19,8 @@ MAX_CHARS = 80  # an office name longer than this is cut: Windows paths have lim
 def safe_name(name: str) -> str:
     """`name` as one file-name component, the same on Linux and Windows (a safe name unchanged)."""
     text = _CONTROL.sub("_", str(name)).translate(_FULL_WIDTH)
-    text = text.strip(" .")[:MAX_CHARS].rstrip(
-        " ."
-    )  # Windows drops trailing dots; "." and ".." are folders
+    # Windows drops trailing dots and spaces; "." and ".." are folders; ".x" is hidden on Linux
+    text = text.strip(" .")[:MAX_CHARS].rstrip(" .")
     if not text:
         return "_"
     if _RESERVED.fullmatch(text):

@@ -60,9 +60,8 @@ def test_an_emptied_ledger_stops_the_run_and_is_restored_from_its_backup(demo_co
     restored = yuebao("ledger", "restore", "--config", config)
     assert restored.returncode == 0, restored.stderr
     kept = [p for p in demo_copy.iterdir() if p.name.startswith("台账.sqlite3.replaced-")]
-    assert (
-        len(kept) == 1 and kept[0].stat().st_size == 0 and str(kept[0]) in restored.stdout
-    )  # kept, not deleted
+    # the emptied file is kept aside, never deleted, and the command says where
+    assert len(kept) == 1 and kept[0].stat().st_size == 0 and str(kept[0]) in restored.stdout
     assert returns_in(db) == before
 
     check = yuebao("ledger", "check", "--config", config)
