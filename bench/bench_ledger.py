@@ -30,7 +30,8 @@ def build(path: Path, size: str, months: int) -> int:
         progress = "本月完成了校舍安全排查和教师培训方案的制定，下月继续推进。" * 3
         items = [(f"T{o:04d}{t:02d}.{m}", f"T{o:04d}{t:02d}", f"股室{o:04d}", "按计划推进", None,
                   "未到期", progress, "资金尚未到位。" * 2)
-                 for o in range(offices) for t in range(per_office) for m in range(1, milestones + 1)]
+                 for o in range(offices) for t in range(per_office)
+                 for m in range(1, milestones + 1)]
         ledger.record_state(f"2022-{month:02d}", f"2022-{month:02d}-25", "summary.xlsx", items)
         rows += len(items)
     ledger.close()
