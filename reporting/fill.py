@@ -22,9 +22,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
 from .carry import Carried
+from .filenames import safe_name
 from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
+from .xlsxtext import set_cell, write_row
 
 log = logging.getLogger(__name__)
 TEMPLATE = TEMPLATES / "progress_form.xlsx"
@@ -32,7 +34,7 @@ STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
 
 
 def form_file_name(month: str, office: str) -> str:
-    return f"进展情况表_{month}_{office}.xlsx"
+    return f"进展情况表_{month}_{safe_name(office)}.xlsx"
 
 
 def form_title(bureau: str, period: Period) -> str:
@@ -53,6 +55,7 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
     out_dir.mkdir(parents=True, exist_ok=True)
     shared = (tasks, period, bureau, task_list_fingerprint(tasks), carried)
     jobs = [(office, out_dir / form_file_name(period.label, office.name)) for office in offices]
+    jobs, clashing = _apart(jobs)
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # a city's offices: use every core
         # the task list goes to each worker once, not with every office
         with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_filler,
@@ -62,8 +65,20 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
     else:
         _init_filler(*shared)
         done = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
+    failed = clashing + [(p, problem) for p, problem in done if problem is not None]
     return FillResult(paths=[p for p, problem in done if problem is None], folder=out_dir, carried=carried,
-                      failed=[(p, problem) for p, problem in done if problem is not None])
+                      failed=failed)
+
+
+def _apart(jobs: list) -> tuple[list, list[tuple[Path, str]]]:
+    """Offices whose forms would share one file name get none (nor the mail): one would overwrite
+    the other, and neither office could be sure the form it got is its own."""
+    names: dict[str, list[str]] = {}
+    for office, path in jobs:
+        names.setdefault(path.name.casefold(), []).append(office.name)  # Windows ignores case
+    clashing = [(path, f"与“{'”“'.join(names[path.name.casefold()])}”的文件名相同，请在任务清单中改名")
+                for office, path in jobs if len(names[path.name.casefold()]) > 1]
+    return [(o, p) for o, p in jobs if len(names[p.name.casefold()]) == 1], clashing
 
 
 PARALLEL_FROM = 8
@@ -107,12 +122,13 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
                                 ("due", form.PROTO_MILESTONE_DUE))}
     ws.delete_rows(form.PROTO_TASK, 3)
 
-    ws[form.TITLE_CELL] = form_title(bureau, period)
-    ws[form.NOTE_CELL] = render("form_note.j2", month=period.month, statuses=Status.choices(),
-                                deadline=period.deadline, carried_from=carried and carried.month_of_year,
-                                period_start=period.start_month)
-    ws[form.OFFICE_CELL] = office.name
-    ws[form.DEADLINE_CELL] = period.deadline
+    set_cell(ws[form.TITLE_CELL], form_title(bureau, period))
+    note = render("form_note.j2", month=period.month, statuses=Status.choices(),
+                  deadline=period.deadline, carried_from=carried and carried.month_of_year,
+                  period_start=period.start_month)
+    set_cell(ws[form.NOTE_CELL], note)
+    set_cell(ws[form.OFFICE_CELL], office.name)
+    set_cell(ws[form.DEADLINE_CELL], period.deadline)
 
     status_dv = DataValidation(type="list", formula1=STATUS_LIST, allow_blank=True, showErrorMessage=True,
                                errorTitle="节点状态", error="请从下拉列表中选择：" + "、".join(Status.choices()),
@@ -139,17 +155,18 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
         height = row_height(task.overview or task.content, 46, minimum=2)
         if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
             progress, problems = carried.tasks[task.key]
-            ws.cell(row, col[form.PROGRESS]).value, ws.cell(row, col[form.PROBLEMS]).value = progress, problems
+            set_cell(ws.cell(row, col[form.PROGRESS]), progress)
+            set_cell(ws.cell(row, col[form.PROBLEMS]), problems)
             height = max(height, row_height(progress, width(form.PROGRESS)), row_height(problems, width(form.PROBLEMS)))
         ws.row_dimensions[row].height = height
         for m in task.milestones:
             row += 1
             due_now = m.due is not None and m.due <= period.end
             _put(ws, row, protos["due" if due_now else "milestone"],
-                 {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or "未识别"})
+                 {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or form.UNDATED})
             if carried and m.key in carried.done:  # done stays done; other statuses are judged afresh
-                ws.cell(row, col[form.STATUS]).value = Status.DONE.value
-                ws.cell(row, col[form.DONE_ON]).value = carried.done[m.key]
+                set_cell(ws.cell(row, col[form.STATUS]), Status.DONE.value)
+                set_cell(ws.cell(row, col[form.DONE_ON]), carried.done[m.key])
             status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
             date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
             ws.row_dimensions[row].height = row_height(m.text, 46)
@@ -177,14 +194,15 @@ def _put(ws, row: int, styles: list, values: dict) -> None:
         cell = ws.cell(row, i)
         cell._style = copy(styles[i - 1])
         if header in values:
-            cell.value = values[header]
+            set_cell(cell, values[header])
 
 
 def _write_meta(wb, office: str, period: Period, title: str, fingerprint: str) -> None:
     meta = wb.create_sheet(form.META_SHEET)
-    for pair in (("office", office), ("month", period.label), ("task_list", title),
-                 ("task_list_fingerprint", fingerprint), ("generated_at", datetime.now().isoformat(timespec="seconds")),
-                 ("generator", f"yuebao {__version__}")):
-        meta.append(pair)
+    for row, pair in enumerate((("office", office), ("month", period.label), ("task_list", title),
+                                ("task_list_fingerprint", fingerprint),
+                                ("generated_at", datetime.now().isoformat(timespec="seconds")),
+                                ("generator", f"yuebao {__version__}")), start=1):
+        write_row(meta, row, pair)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True

@@ -46,7 +46,8 @@ def setup_log(config, console: bool = False) -> Path:
 def run_once(config_path: str | Path, day: date) -> DayReport:
     cycle = steps.Cycle.load(config_path, day)  # reloaded each day: the task list or config may change
     setup_log(cycle.config)
-    report = run_day(cycle, day)
+    with cycle.writing(*[a.month for a in plan_for(cycle, day)]):  # backs the ledger up first
+        report = run_day(cycle, day)
     log.info("%s 完成：%d 项计划，发送 %d 条，跳过 %d 条，问题 %d 条", day, len(report.actions), len(report.sent),
              report.skipped, len(report.problems))
     return report
