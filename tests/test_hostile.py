@@ -1,7 +1,6 @@
 """Returns built to hurt the reader: far cells, disguised formats, zips, cut files, long names, a
 full disk.  Each gets a finding a clerk can act on, and every other office's return still counts."""
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -136,6 +135,7 @@ def test_a_long_file_name_is_archived_shortened_and_listed_under_its_own_name(tm
 
 def _disk_full_at(limit: int):
     """A file-size limit: to collect, like a full disk (writes past it fail with EFBIG)."""
+    import resource   # POSIX only
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 

@@ -27,11 +27,9 @@ def test_every_failure_lands_on_its_own_item_and_the_rest_are_done(monkeypatch):
     monkeypatch.setattr(isolation, "CHUNK", 3)
     items = ["a", "hog", "b", "c", "abort", "d", "hang", "e"]
     seen = []
-    start = time.monotonic()
     results = run_isolated(misbehave, items, workers=2,
                            progress=lambda i, n, item: seen.append(item))
     assert [results[i] for i in (0, 2, 3, 5, 7)] == ["A", "B", "C", "D", "E"]
     assert results[1] == Failure("memory", "MemoryError")
     assert results[4].kind == "memory" and results[6].kind == "timeout"
     assert sorted(seen) == sorted(items)
-    assert time.monotonic() - start < 20
