@@ -260,10 +260,10 @@ def _office_named(file_name: str, offices: list[str]) -> str:
 def _not_archived(ret: Return, offices: list[str]) -> Finding:
     """A file collect could not copy: listed (under the office its name names), never lost."""
     office = _office_named(ret.file_name, offices)
-    return Finding("collect_failed", f"收件箱中有该文件，但收取时未能复制到存档（或无法读取），因此未能核对和计入汇总"
-                   + (f"，{office}可能因此显示为未报送" if office else "")
-                   + "。请确认文件未被占用、存档文件夹可写且磁盘有空间，然后重新运行收取（yuebao collect 或 yuebao run）",
-                   office=office, file=ret.file_name)
+    return Finding("collect_failed", "收件箱中有该文件，但收取时未能复制到存档（或无法读取），"
+                   "因此未能核对和计入汇总" + (f"，{office}可能因此显示为未报送" if office else "")
+                   + "。请确认文件未被占用、存档文件夹可写且磁盘有空间，"
+                   "然后重新运行收取（yuebao collect 或 yuebao run）", office=office, file=ret.file_name)
 
 
 def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -> MonthSummary:

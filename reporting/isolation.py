@@ -12,6 +12,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
+import sys
 from concurrent.futures import TimeoutError as Overrun
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -92,11 +93,7 @@ def _start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) 
 
 def _limited() -> bool:
     """Whether workers run under a memory limit here (an abort there is then most likely one)."""
-    try:
-        import resource  # noqa: F401 - POSIX only
-    except ImportError:
-        return False
-    return os.path.exists("/proc/self/statm")
+    return sys.platform.startswith("linux")
 
 
 def limit_memory(limit_mb: int) -> None:
