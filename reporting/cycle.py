@@ -190,8 +190,13 @@ def read_isolated(returns: list[Return], tasks: TaskList, max_bytes: int = MAX_F
     """
     workers = min(4, os.cpu_count() or 1) if len(returns) >= PARALLEL_FROM else 1
     ticker = (lambda i, n, ret: progress(i, n, ret.file_name)) if progress else None
-    setup = (tasks, max_bytes, reading_bounds(tasks))
-    outcomes = run_isolated(_read_job, returns, _init_reader, setup, workers, ticker)
+    bounds = reading_bounds(tasks)
+    try:
+        outcomes = run_isolated(_read_job, returns, _init_reader, (tasks, max_bytes, bounds), workers,
+                                ticker)
+    except OSError as exc:   # no worker process can start here: read in this one, still bounded
+        log.warning("reading workers could not start (%s); reading in the main process", exc)
+        outcomes = [(ret, read_one(ret, tasks, max_bytes, bounds)) for ret in returns]
     done: list[Return] = []
     read_findings: list[Finding] = []
     for ret, outcome in zip(returns, outcomes):
