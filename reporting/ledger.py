@@ -6,8 +6,6 @@ the older one without deleting it.
 """
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -52,19 +50,27 @@ CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month,
     problems TEXT NOT NULL,
     PRIMARY KEY (month, item)
 );
-CREATE TABLE IF NOT EXISTS notices (        -- every reminder and mailing, so none is sent twice
+CREATE TABLE IF NOT EXISTS notices (        -- every message, from planned to sent: none lost, none twice
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,                 -- action|month|office|day (督办: action|month|office|reason)
     action TEXT NOT NULL,
     month TEXT NOT NULL,
     office TEXT NOT NULL,                     -- '' for the chiefs
-    day TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',          -- 督办: missing | overdue
+    day TEXT NOT NULL,                        -- the plan day it belongs to
     recipients TEXT NOT NULL,
     subject TEXT NOT NULL,
-    status TEXT NOT NULL,                     -- sending | sent | failed | no_address | written
-    owner TEXT NOT NULL,                      -- host:pid of the process sending it
-    tries INTEGER NOT NULL DEFAULT 0,
-    detail TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (action, month, office, day)
+    body TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]',   -- JSON list of paths
+    status TEXT NOT NULL,                     -- see NOTICE_STATES
+    owner TEXT NOT NULL DEFAULT '',           -- the lease holder while 'sending'
+    lease_until TEXT,
+    tries INTEGER NOT NULL DEFAULT 0,         -- SMTP tries made, over every run
+    detail TEXT NOT NULL DEFAULT '',          -- the last error, or why it was dropped
+    next_try TEXT,                            -- failed: not before this time (or a later plan day)
+    last_day TEXT,                            -- the plan day of the last attempt
+    sent_at TEXT,
+    updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone counts as due on new_due
     milestone_key TEXT PRIMARY KEY,
@@ -98,6 +104,7 @@ class Ledger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
             self.db.executescript(SCHEMA)
+            self._upgrade_notices()
         except (OSError, sqlite3.Error) as exc:
             raise YuebaoError(f"无法打开台账数据库：{self.path}（请检查文件夹是否可写）",
                               f"cannot open ledger {self.path}: {exc}") from exc
@@ -159,39 +166,92 @@ class Ledger:
                                "ORDER BY month", (f"{year:04d}-%",)).fetchall()
         return {m: n for m, n in rows}
 
+    def latest_statuses(self, month: str, unknown: tuple[str, ...]) -> dict[str, str]:
+        """Each item's status as last reported in the merged months of the year before `month`
+        (statuses in `unknown`, such as 未报送, say nothing and are passed over)."""
+        rows = self.db.execute("SELECT item, status FROM month_state WHERE month<? AND month>=? ORDER BY month",
+                               (month, month[:4] + "-01")).fetchall()
+        return {item: status for item, status in rows if status and status not in unknown}
+
     def merged_as_of(self, month: str) -> str | None:
         row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
         return row[0] if row else None
 
-    # -- notices: claim before sending, finish after, so a crash neither loses nor doubles one --
-    def claim_notice(self, key: tuple[str, str, str, str], recipients: str, subject: str) -> bool:
-        """True if this process may send the notice now.
-
-        A new notice is claimed by inserting it; one left 'sending' by a process that no longer
-        runs (killed mid-send) is taken over; one sent, or being sent by a live process, is not.
-        """
-        owner = f"{socket.gethostname()}:{os.getpid()}"
-        now = datetime.now().isoformat(timespec="seconds")
+    # -- notices: planned -> sending (a lease) -> sent, or failed (tried again later) / dropped --
+    def plan_notice(self, key: str, fields: dict) -> bool:
+        """Record a notice to send; False when one with this key exists (planned or sent before)."""
+        cols = ["key", *fields, "status", "updated_at"]
+        values = [key, *fields.values(), "planned", _now()]
         with self.transaction() as db:
-            inserted = db.execute("INSERT OR IGNORE INTO notices (action, month, office, day, recipients, subject, status,"
-                                  " owner, updated_at) VALUES (?,?,?,?,?,?, 'sending', ?, ?)",
-                                  (*key, recipients, subject, owner, now)).rowcount
-            if inserted:
-                return True
-            row = db.execute("SELECT status, owner FROM notices WHERE action=? AND month=? AND office=? AND day=?",
-                             key).fetchone()
-            if row["status"] != "sending" or _alive(row["owner"]):
-                return False
-            return db.execute("UPDATE notices SET owner=?, updated_at=? WHERE action=? AND month=? AND office=? AND day=?"
-                              " AND owner=?", (owner, now, *key, row["owner"])).rowcount == 1
+            return db.execute(f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' * len(cols))})", values).rowcount == 1
 
-    def finish_notice(self, key: tuple[str, str, str, str], status: str, tries: int, detail: str = "") -> None:
+    def notice(self, key: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM notices WHERE key=?", (key,)).fetchone()
+
+    def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
+        """Notices of plan days up to `day` still to send: planned; failed and due for another try
+        (its time has come, or this is a later plan day); 'sending' (the caller checks the lease)."""
+        return self.db.execute(
+            "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
+            "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id", (day, now, day)).fetchall()
+
+    def claim_notice(self, row: sqlite3.Row, holder: str, lease_until: str, now: str, taken_over: bool) -> bool:
+        """Take the notice for sending, atomically, only if it is still as `row` read it (a second
+        instance that got there first wins); a notice being sent only when its lease has expired or
+        its holder is known to have stopped (`taken_over`)."""
+        sql = ("UPDATE notices SET status='sending', owner=?, lease_until=?, updated_at=? "
+               "WHERE id=? AND status=? AND owner=? AND updated_at=?")
+        args = [holder, lease_until, now, row["id"], row["status"], row["owner"], row["updated_at"]]
+        if row["status"] == "sending" and not taken_over:
+            sql, args = sql + " AND lease_until<?", args + [now]
         with self.transaction() as db:
-            db.execute("UPDATE notices SET status=?, tries=?, detail=?, updated_at=? WHERE action=? AND month=? AND office=?"
-                       " AND day=?", (status, tries, detail, datetime.now().isoformat(timespec="seconds"), *key))
+            return db.execute(sql, args).rowcount == 1
+
+    def finish_notice(self, notice_id: int, status: str, holder: str, tries: int = 0, detail: str = "",
+                      next_try: str | None = None, day: str | None = None) -> bool:
+        """Record the outcome (only while this process still holds the notice)."""
+        now = _now()
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, last_day=COALESCE(?, last_day), "
+                "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, owner='', lease_until=NULL, updated_at=? "
+                "WHERE id=? AND status='sending' AND owner=?",
+                (status, tries, detail, next_try, day, status, now, now, notice_id, holder)).rowcount == 1
+
+    def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
+        """No longer worth sending (no longer true, or a newer one replaces it); the reason is kept."""
+        with self.transaction() as db:
+            return db.execute("UPDATE notices SET status='dropped', detail=?, updated_at=? WHERE id=? AND "
+                              "status=? AND updated_at=?", (why, _now(), row["id"], row["status"],
+                                                             row["updated_at"])).rowcount == 1
+
+    def newer_notice(self, row: sqlite3.Row, same_month: bool) -> bool:
+        """Is there a later notice of the same kind to the same office (which replaces this one)?"""
+        sql = "SELECT 1 FROM notices WHERE action=? AND office=? AND day>? AND status NOT IN ('dropped')"
+        args = [row["action"], row["office"], row["day"]]
+        if same_month:
+            sql, args = sql + " AND month=?", args + [row["month"]]
+        return self.db.execute(sql, args).fetchone() is not None
 
     def notices(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
+
+    def _upgrade_notices(self) -> None:
+        """Ledgers written before notices had states: keep their history, resend nothing unknown."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(notices)")}
+        if "key" in columns:
+            return
+        with self.transaction() as db:
+            db.execute("ALTER TABLE notices RENAME TO notices_v1")
+            db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices"):].split(";")[0])
+            db.execute("INSERT INTO notices (key, action, month, office, day, recipients, subject, status, tries,"
+                       " detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day, action, month,"
+                       " office, day, recipients, subject, CASE WHEN status IN ('sent', 'written', 'no_address')"
+                       " THEN status ELSE 'dropped' END, tries, CASE WHEN status IN ('sent', 'written',"
+                       " 'no_address') THEN detail ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at"
+                       " FROM notices_v1")
+            db.execute("DROP TABLE notices_v1")
 
     def approve_extension(self, milestone_key: str, original_due: str, new_due: str, reason: str) -> None:
         with self.transaction() as db:
@@ -216,6 +276,12 @@ class Ledger:
     def last_schedule_day(self) -> str | None:
         return self.db.execute("SELECT MAX(day) FROM schedule_days").fetchone()[0]
 
+    def first_schedule_day(self) -> str | None:
+        return self.db.execute("SELECT MIN(day) FROM schedule_days").fetchone()[0]
+
+    def schedule_days(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT day FROM schedule_days")}
+
     def schedule_day_done(self, day: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO schedule_days VALUES (?, ?)", (day, datetime.now().isoformat(timespec="seconds")))
@@ -226,15 +292,6 @@ class Ledger:
         return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
 
 
-def _alive(owner: str) -> bool:
-    """Is the process that claimed a notice still running (on this machine)?"""
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname():
-        return True  # another machine's process: assume it is at work
-    try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, ValueError):
-        return False
-    except PermissionError:
-        return True
-    return True
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
