@@ -211,7 +211,7 @@ def remind(config_path, as_of, month, dry_run):
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
     report = run_actions(c, [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)], c.as_of, dry_run,
-                         deliver_all=False)
+                         deliver="these")
     for notice in report.sent if dry_run else ():
         click.echo(f"—— 致 {notice.office}（{', '.join(notice.to) or '无邮箱'}）：{notice.subject}\n{notice.body}\n")
     verb = "将发送" if dry_run else "已发送"
@@ -269,7 +269,7 @@ def escalate(config_path, as_of, month, dry_run):
     from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
-    report = run_actions(c, [Action(ESCALATE, month)], c.as_of, dry_run, deliver_all=False)
+    report = run_actions(c, [Action(ESCALATE, month)], c.as_of, dry_run, deliver="these")
     for n in report.sent:
         click.echo(f"—— 督办 {n.label} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
     where = "" if dry_run else f"；督办函文本在 {c.config.folder('outbox', month) / '提醒'}，记录在台账 {c.config.ledger_path}"

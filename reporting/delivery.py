@@ -42,17 +42,15 @@ def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date, dry_run: 
     """Record the notices in the ledger; returns those new (a dry run records nothing)."""
     ledger = cycle.ledger()
     try:
-        new = []
-        for n in notices:
-            fields = dict(action=n.action, month=n.month, office=n.office, reason=n.reason, day=day.isoformat(),
-                          recipients=",".join(n.to), subject=n.subject, body=n.body,
-                          attachments=json.dumps([str(p) for p in n.attachments], ensure_ascii=False))
-            if dry_run:
-                if ledger.notice(key_of(n, day)) is None:
-                    new.append(n)
-            elif ledger.plan_notice(key_of(n, day), fields):
-                new.append(n)
-        return new
+        if dry_run:
+            return [n for n in notices if ledger.notice(key_of(n, day)) is None]
+        rows = [(key_of(n, day), dict(action=n.action, month=n.month, office=n.office, reason=n.reason,
+                                      day=day.isoformat(), recipients=",".join(n.to), subject=n.subject,
+                                      body=n.body, attachments=json.dumps([str(p) for p in n.attachments],
+                                                                          ensure_ascii=False)))
+                for n in notices]
+        new = set(ledger.plan_notices(rows))
+        return [n for n in notices if key_of(n, day) in new]
     finally:
         ledger.close()
 

@@ -178,13 +178,18 @@ class Ledger:
         return row[0] if row else None
 
     # -- notices: planned -> sending (a lease) -> sent, or failed (tried again later) / dropped --
-    def plan_notice(self, key: str, fields: dict) -> bool:
-        """Record a notice to send; False when one with this key exists (planned or sent before)."""
-        cols = ["key", *fields, "status", "updated_at"]
-        values = [key, *fields.values(), "planned", _now()]
+    def plan_notices(self, notices: list[tuple[str, dict]]) -> list[str]:
+        """Record notices to send (key, fields), in one transaction; returns the keys that were new
+        (a notice with the same key was planned or sent before)."""
+        new = []
         with self.transaction() as db:
-            return db.execute(f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
-                              f"({', '.join('?' * len(cols))})", values).rowcount == 1
+            for key, fields in notices:
+                cols = ["key", *fields, "status", "updated_at"]
+                values = [key, *fields.values(), "planned", _now()]
+                if db.execute(f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' * len(cols))})", values).rowcount == 1:
+                    new.append(key)
+        return new
 
     def notice(self, key: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM notices WHERE key=?", (key,)).fetchone()

@@ -60,8 +60,13 @@ class BadAddress(SendFailed):
 
 ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
 # the server itself failed, rather than refusing this one message
-SERVER_DOWN = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
+SERVER_DOWN = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
                smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)
+
+
+def server_down(exc: Exception) -> bool:
+    """Refused, timed out, hung up, or would not talk to us (SMTPException is an OSError too)."""
+    return isinstance(exc, SERVER_DOWN) or (isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException))
 
 
 def bad_addresses(addresses: list[str]) -> list[str]:
@@ -99,7 +104,7 @@ class Mailer:
                 log.warning("邮件发送失败（第%d次，共%d次）%s -> %s: %s", attempt, tries, notice.subject,
                             ",".join(notice.to), exc)
                 if attempt == tries:
-                    down = isinstance(exc, SERVER_DOWN)
+                    down = server_down(exc)
                     if down:
                         self.down = f"{type(exc).__name__}: {exc}"
                         log.error("邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",

@@ -53,20 +53,21 @@ def run_day(cycle: steps.Cycle, day: date, dry_run: bool = False, mailer: Mailer
     """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier runs
     still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only (catch-up
     of a missed day, delivered by the run of today)."""
-    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer, deliver_all=deliver, schedule=True)
+    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer, deliver="all" if deliver else "none",
+                       schedule=True)
 
 
 def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: bool = False,
-                mailer: Mailer | None = None, deliver_all: bool = True, schedule: bool = False) -> DayReport:
-    """Plan the notices of `actions` and deliver what is due: everything owed when `deliver_all`,
-    else only notices of these actions and months (the remind and escalate commands)."""
+                mailer: Mailer | None = None, deliver: str = "all", schedule: bool = False) -> DayReport:
+    """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only notices
+    of these actions and months ("these": the remind and escalate commands), or nothing ("none")."""
     from .delivery import deliver_due, plan_notices
     report = DayReport(day, actions)
     mailer = mailer or Mailer(cycle.config.data["smtp"])
-    mailer.warn_plain_auth()
     facts = Facts(cycle)
-    scope = None if deliver_all else {(a.kind, a.month) for a in actions}
-    if deliver_all and not dry_run and schedule:
+    if deliver != "none":
+        mailer.warn_plain_auth()
+    if deliver == "all" and not dry_run and schedule:
         deliver_due(cycle, day, mailer, report, facts)   # what earlier runs still owe comes first
     notices = []
     for action in actions:
@@ -75,14 +76,15 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
         try:
             notices += build_notices(cycle, action, day, dry_run, facts)
         except (YuebaoError, OSError) as exc:  # one action failing never stops the others
-            en = getattr(exc, "en", exc)
-            log.error("%s %s（%s月）未能完成：%s（%s）", day, NAMES_ZH[action.kind], action.month,
-                      getattr(exc, "zh", ""), en)
-            report.problems.append(f"{NAMES_ZH[action.kind]}（{action.month}）未能完成：{getattr(exc, 'zh', exc)}")
+            zh = getattr(exc, "zh", "") or str(exc)
+            log.error("%s %s（%s月）未能完成：%s（%s）", day, NAMES_ZH[action.kind], action.month, zh,
+                      getattr(exc, "en", exc))
+            report.problems.append(f"{NAMES_ZH[action.kind]}（{action.month}）未能完成：{zh}")
             report.complete = False
     new = plan_notices(cycle, notices, day, dry_run)
     report.skipped = len(notices) - len(new)
-    if deliver_all or scope:
+    if deliver != "none":
+        scope = None if deliver == "all" else {(a.kind, a.month) for a in actions}
         deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run, extra=new if dry_run else ())
     if schedule and not dry_run and report.complete:
         ledger = cycle.ledger()
@@ -132,6 +134,10 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
     period, check = steps.check_month(cycle, month)
     office_of = {r.file_name: r.office for r in check.returns}
     for ret in collected.new:
+        if ret.received_at.date() > cycle.as_of:
+            log.info("收到文件：%s（%s收到，晚于所补做的%s，该日的判断不计入）", ret.file_name,
+                     f"{ret.received_at:%m-%d %H:%M}", cycle.as_of)
+            continue
         office = office_of.get(ret.file_name) or "（未能识别股室）"
         log.info("收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}")
     for f in collected.findings:
