@@ -150,7 +150,7 @@ def send_one(cycle: steps.Cycle, row, notice: Notice, day: date, mailer: Mailer)
             log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
         elif status in ("sent", "written") and notice.action == ESCALATE:
             from .escalation import REASONS_ZH
-            ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(), notice.subject)
+            ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(), notice.body)
             log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
     finally:
         ledger.close()

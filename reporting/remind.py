@@ -101,6 +101,7 @@ class Facts:
     def __init__(self, cycle: steps.Cycle):
         self.cycle = cycle
         self._summaries: dict[str, MonthSummary] = {}
+        self._escalations: dict[str, dict] = {}
 
     def summary(self, month: str) -> MonthSummary:
         if month not in self._summaries:
@@ -113,10 +114,12 @@ class Facts:
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
         from .escalation import decide
-        rules = self.cycle.config.data["supervision"]
-        found = decide(self.summary(month), self.cycle.as_of, rules["missing_days"], rules["overdue_days"],
-                       self.done_before(month))
-        return {(e.office, e.reason): e for e in found}
+        if month not in self._escalations:
+            rules = self.cycle.config.data["supervision"]
+            found = decide(self.summary(month), self.cycle.as_of, rules["missing_days"], rules["overdue_days"],
+                           self.done_before(month))
+            self._escalations[month] = {(e.office, e.reason): e for e in found}
+        return self._escalations[month]
 
     def done_before(self, month: str) -> frozenset[str]:
         """Milestones whose latest status reported in an earlier month of the year is 已完成."""
