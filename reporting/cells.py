@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from .dates import read_date
 from .models import Status
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -63,30 +64,4 @@ def to_date(value, year: int | None = None) -> date | None:
         if 20000 < value < 80000:  # Excel serial (1954..2119)
             return _EXCEL_EPOCH + timedelta(days=int(value))
         return None
-    s = unicodedata.normalize("NFKC", str(value)).strip()
-    patterns = (
-        (r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$", ("y", "m", "d")),
-        (r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", ("m", "d")),
-        (r"^(\d{4})(\d{2})(\d{2})$", ("y", "m", "d")),
-    )
-    short = re.match(r"^(\d{1,2})\s*[/.]\s*(\d{1,2})$", s)
-    if short and year:  # "6/15" or "15/6": the number over 12 is the day; else month first, as 6月15日
-        a, b = map(int, short.groups())
-        month, day = (b, a) if a > 12 else (a, b)
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    for pattern, order in patterns:
-        m = re.match(pattern, s)
-        if not m:
-            continue
-        parts = dict(zip(order, map(int, m.groups())))
-        y = parts.get("y", year)
-        if y is None:
-            return None
-        try:
-            return date(y, parts["m"], parts["d"])
-        except ValueError:
-            return None
-    return None
+    return read_date(str(value), year)  # one reader for returns and the task list

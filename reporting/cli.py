@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 from collections import Counter
 import unicodedata
@@ -327,51 +328,163 @@ def tasks():
 
 @tasks.command("import")
 @click.argument("src", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, help="任务清单所属年份（默认从标题读取） the list's year")
+@click.option("--year", type=int,
+              help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="输出文件（默认：原文件名_yuebao.xlsx）")
+@click.option("--leads", "leads_path", type=click.Path(dir_okay=False),
+              help="牵头股室对照表（序号 | 牵头股室 | 配合股室） lead offices by task number")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） config for the office list")
 @handles_errors
-def tasks_import(src, year, out_path):
-    """把台山式、蓬江式、市局式任务清单（xlsx或粘贴的文本）转换为yuebao格式。"""
-    from .importers import import_task_list
+def tasks_import(src, year, out_path, leads_path, config_path):
+    """把各地的任务清单（xlsx/xls、Word的docx表格、粘贴的文本）转换为yuebao格式。"""
+    from .importers import ProseOnly, blank_task_list, import_task_list
+    from .leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
+    from .taskdoubts import all_doubts
     from .tasklist import write_task_list
-    imported = import_task_list(src, year)
+    bureau, known = _bureau_and_offices(config_path)
     out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
-    write_task_list(imported, out)
-    _print_task_list(imported)
-    click.echo(f"已写出yuebao格式的任务清单：{out}")
+    try:
+        imported = import_task_list(src, year)
+    except ProseOnly as prose:
+        blank = _unless_there(out.with_name(out.stem + "_待填写.xlsx"))
+        template = blank_task_list(prose.year or date.today().year, bureau)
+        _write(lambda: write_task_list(template, blank), blank)
+        raise YuebaoError(f"{prose.zh}。已生成空白任务清单（含一行示例）：{blank}，请对照方案中的措施逐项手工填写"
+                          "任务名称、关键节点（如“一是6月底前……”）和牵头股室，删除示例行，再用 yuebao tasks check 检查",
+                          f"{prose.en}; blank task list written to {blank}") from prose
+    assigned = []
+    if leads_path:
+        imported, assigned = apply_leads(imported, read_leads(Path(leads_path)), known, bureau)
+    doubts = all_doubts(imported, bureau, assigned)
+    todo = unassigned(imported, bureau)
+    kept = _keep_aside(out)
+    _write(lambda: write_task_list(imported, out), out)
+    if todo or known:
+        _write(lambda: mark_unassigned(out, todo, known), out)
+    _print_task_list(imported, doubts, detail=False)
+    click.echo(f"已写出yuebao格式的任务清单：{out}" + (f"（原有的文件已另存为{kept.name}）" if kept else ""))
+    if known:
+        click.echo(f"“牵头股室”列的下拉列表取自 {config_path or 'config.yaml'} 的 offices（{len(known)}个股室）")
+    if todo and leads_path:
+        click.echo(f"还有{len(todo)}项任务待指定牵头股室：请在对照表 {leads_path} 中补填后重新导入")
+    elif todo:
+        sheet = out.with_name(out.stem + "_牵头股室对照表.xlsx")
+        if sheet.exists():  # perhaps half filled in: never overwritten
+            click.echo(f"对照表 {sheet} 已存在，未覆盖")
+        else:
+            _write(lambda: write_leads_sheet(todo, sheet, known), sheet)
+        click.echo(f"{len(todo)}项任务待指定牵头股室（原牵头单位是局本身或空白）：可在上述清单的“牵头股室”列"
+                   f"{'从下拉列表' if known else ''}选择，或填写对照表 {sheet} 后重新导入：\n"
+                   f"  yuebao tasks import {src}{f' --year {year}' if year else ''} --out {out} "
+                   f"--leads {sheet}")
+    click.echo(f"逐项节点和疑点：yuebao tasks check {out}")
 
 
 @tasks.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--year", type=int, help="任务清单所属年份（默认从标题读取） the list's year")
 @click.option("--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False))
 @handles_errors
-def tasks_check(path, config_path):
-    """检查任务清单（默认为config.yaml中的task_list），不做转换。"""
+def tasks_check(path, year, config_path):
+    """检查任务清单（默认为config.yaml中的task_list，也可以是未转换的各地清单），逐项列出节点、日期和疑点。"""
     from .config import load_config
+    from .importers import import_task_list, in_yuebao_layout
+    from .taskdoubts import all_doubts
     from .tasklist import read_task_list
+    bureau = ""
     if path is None:
         cfg = load_config(config_path)
-        listed = read_task_list(cfg.task_list_path, cfg.year)
+        bureau = cfg.bureau
+        listed = read_task_list(cfg.task_list_path, year or cfg.year)
+    elif in_yuebao_layout(Path(path)):
+        listed = read_task_list(path, year)
     else:
-        listed = read_task_list(path)
-    _print_task_list(listed)
+        listed = import_task_list(path, year)
+    doubts = all_doubts(listed, bureau)
+    _print_task_list(listed, doubts, detail=True)
 
 
-def _print_task_list(listed) -> None:
+def _bureau_and_offices(config_path) -> tuple[str, list[str]]:
+    """The bureau's name and offices from config.yaml, if any (a new bureau may have none)."""
+    from .config import load_config
+    if config_path is None and not Path("config.yaml").is_file():
+        return "", []
+    cfg = load_config(config_path or "config.yaml")
+    return cfg.bureau, list(cfg.data["offices"])
+
+
+def _keep_aside(path: Path) -> Path | None:
+    """An earlier converted list (perhaps with offices chosen in it) is kept under another name."""
+    if not path.exists():
+        return None
+    aside = _timed(path)
+    _write(lambda: path.rename(aside), path)
+    return aside
+
+
+def _unless_there(path: Path) -> Path:
+    return _timed(path) if path.exists() else path
+
+
+def _timed(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_{datetime.now():%Y%m%d%H%M%S}{path.suffix}")
+
+
+def _write(action, path: Path):
+    try:
+        return action()
+    except OSError as exc:
+        raise YuebaoError(f"无法写入{path}（文件可能正在Excel或WPS中打开，或文件夹不可写），请关闭后重试",
+                          f"cannot write {path}: {exc}") from exc
+
+
+def _print_task_list(listed, doubts: list, detail: bool) -> None:
+    from .taskdoubts import task_ref
     milestones = listed.milestones()
     undated = [m for m in milestones if m.due is None]
     offices = {o for t in listed.tasks for o in t.offices}
     click.echo(f"《{listed.title}》（{listed.year}年）")
     click.echo(f"任务 {len(listed.tasks)} 项，节点 {len(milestones)} 个，已识别日期 {len(milestones) - len(undated)} 个，"
                f"未识别 {len(undated)} 个；牵头股室 {len(listed.lead_offices())} 个，涉及股室/单位 {len(offices)} 个")
-    click.echo(f"{_pad('序号', 6)}{_pad('牵头', 14)}{_pad('节点', 6)}任务名称")
-    for t in listed.tasks:
-        click.echo(f"{_pad(t.no, 6)}{_pad(t.lead, 14)}{_pad(len(t.milestones), 6)}{t.name}")
-    for m in undated:
-        click.echo(f"  未识别日期：{m.key} “{m.text}”——{m.date_note}")
-    for f in listed.findings:
-        if f.code != "undated_milestone":
-            click.echo(f"  [{f.severity.value}] {f.message}")
+    by_task: dict[str, list] = {}
+    for f in doubts:
+        by_task.setdefault(f.task_key, []).append(f)
+    if detail:
+        for t in listed.tasks:
+            click.echo(f"{task_ref(t.no)} {t.name}（牵头：{t.lead or '未指定'}；节点 {len(t.milestones)} 个）")
+            for m in t.milestones:
+                text = _RENDERED.sub("", " ".join(m.text.split()))  # the date is in its own column
+                click.echo(f"  {m.seq:>2}. {m.due.isoformat() if m.due else '日期不明  '}  "
+                           f"{text[:48]}{'…' if len(text) > 48 else ''}")
+            for f in by_task.get(t.key, []):
+                click.echo(f"  ！[{f.severity.value}] {f.message}")
+    else:
+        todo = {f.task_key for f in doubts if f.code == "lead_unassigned"}
+        width = max([6, *(_width(t.no) + 2 for t in listed.tasks)])
+        click.echo(f"{_pad('序号', width)}{_pad('牵头', 14)}{_pad('节点', 6)}任务名称")
+        for t in listed.tasks:
+            lead = "（待指定）" if t.key in todo else t.lead
+            click.echo(f"{_pad(t.no, width)}{_pad(lead, 14)}{_pad(len(t.milestones), 6)}{t.name}")
+        for f in doubts:
+            if f.code != "lead_unassigned":  # summed up below the table instead of once per task
+                click.echo(f"  ！[{f.severity.value}] {f.message}")
+    keyed = {t.key for t in listed.tasks}
+    for f in doubts if detail else []:
+        if f.task_key not in keyed:
+            click.echo(f"  ！[{f.severity.value}] {f.where + '：' if f.where else ''}{f.message}")
+    counts = Counter(_DOUBT_NAMES.get(f.code, f.code) for f in doubts)
+    listed_counts = "，".join(f"{name} {n}" for name, n in counts.most_common())
+    click.echo(f"疑点 {len(doubts)} 条" + (f"：{listed_counts}" if doubts else "。"))
+
+
+_RENDERED = re.compile(r"^[(（]\d+[)）]\s*(?:20\d\d年\d{1,2}月\d{1,2}日前：)?")
+_DOUBT_NAMES = {
+    "undated_milestone": "日期不明", "lead_unassigned": "待指定牵头股室", "lead_assumed": "未填牵头股室",
+    "date_in_office": "单位列中是日期", "numbering_gap": "编号不连续", "duplicate_no": "序号重复",
+    "duplicate_task": "任务重复", "example_row": "示例行未删除", "multi_year": "多个年度",
+    "no_office": "没有责任股室", "leads_unknown_task": "对照表序号不存在", "lead_not_in_config": "牵头股室不在配置中",
+}
 
 
 # -- printing ---------------------------------------------------------------------------------
@@ -383,8 +496,11 @@ def _print_collect(result) -> None:
 
 def _pad(text, width: int) -> str:
     """Left-align for a terminal, where a Chinese character takes two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-    return f"{text}{' ' * max(0, width - shown)}"
+    return f"{text}{' ' * max(0, width - _width(text))}"
+
+
+def _width(text) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 def _print_offices(summary, limit: int = 25) -> None:

@@ -8,8 +8,9 @@ A content cell reads like::
     二是6月底前开展施工招标。
 
 Everything before the numbered lines is the overview.  A numbered line (一是 / (1) / （1） / 1. /
-1、 / ①) starts a milestone; un-numbered lines after it continue it.  A content without numbered
-lines but with dated sentences gets one milestone per dated sentence.
+1、 / ①; also "4.9月…": item 4, due in September) starts a milestone; un-numbered lines after it
+continue it.  A content without numbered lines but with dated sentences gets one milestone per
+dated sentence.
 
 Date conventions, relative to the task list's year unless the phrase names one.  The FIRST date
 phrase of a milestone is its deadline (the one it opens with: "一是3月底前…"):
@@ -23,6 +24,9 @@ phrase of a milestone is its deadline (the one it opens with: "一是3月底前�
     2023年春季 / 夏季 / 秋季 / 冬季              -> 3月1日 / 6月1日 / 9月1日 / 12月1日 of that year
                                                   (the start of the term or season: "by autumn term")
     2025年前 -> 2024年12月31日 (before that year);  到2023年, 2023年底, 2023年内 -> 2023年12月31日
+    10月至12月, 3—6月底前, 9月1日至10月15日     -> the range's end (12月31日, 6月30日, 10月15日)
+    本学年内, 学年末 -> 8月31日 (a school year ends in August);  2022-2023学年 -> 2023年8月31日
+    6.30, 6.30前 (a date on its own, read as returns read it: reporting/dates.py) -> 6月30日
     full-width digits (６月), Chinese numerals (六月, 十二月底前) are read as digits.
 
 Anything else has no date: the milestone is kept with due=None and a note saying why.
@@ -34,11 +38,13 @@ import re
 import unicodedata
 from datetime import date
 
+from .dates import read_date
 from .models import Milestone
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
-_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|[\d０-９]{1,2}\s*[.、．](?![\d０-９])|[①-⑳])")
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|"
+                       r"[\d０-９]{1,2}\s*[.、．](?:(?![\d０-９])|(?=[\d０-９]{1,2}\s*月))|[①-⑳])")
 _HEADING = re.compile(r"关键(时间)?节点.*[:：]\s*$")
 _TAGS = re.compile(r"</?p>|<br\s*/?>", re.I)
 
@@ -110,7 +116,11 @@ PATTERNS = [
     (re.compile(_Y + r"第?(?P<q>[一二三四1-4])季度"), _quarter, "第{q}季度"),
     (re.compile(r"(?P<y>20\d\d)年(?:的)?(?P<s>[春夏秋冬])季?"), _season, "{y}年{s}季"),
 ]
-_HALF = re.compile(r"(?:(?P<y>20\d\d)年)?(?P<h>上半年|下半年|年底|年末|年内|全年)")
+_HALF = re.compile(r"(?:(?P<y>20\d\d)年)?(?<!学)(?P<h>上半年|下半年|年底|年末|年内|全年)")
+_SCHOOL_YEAR = re.compile(r"(?:(?P<y0>20\d\d)[-—－~至](?P<y>20\d\d)|本|该|当)学年(?:度)?(?:内|末|底|结束)?"
+                          r"|学年(?:内|末|底|结束)")
+_MONTH_DAY = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=前|之前|以前|日|号|完成)")
+_RANGE = re.compile(r"[至到\-—－~～]+")
 _BEFORE_YEAR = re.compile(r"(?P<y>20\d\d)年(?:以)?前")
 _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 
@@ -118,6 +128,9 @@ _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     """The due date(s) of one milestone phrase; [] when none can be read (see the module docstring)."""
     text = normalise(_NUMBERED.sub("", phrase, count=1))  # "①1月底前": the ① is not part of the date
+    alone = read_date(re.sub(r"(?:之|以)?前$", "", text), year)
+    if alone:
+        return [(alone, f"“{text}”→{alone.year}年{alone.month}月{alone.day}日")]
     found: list[tuple[int, int, list[date], str]] = []  # (start, -length, dates, note)
     for regex, reader, label in PATTERNS:
         for m in regex.finditer(text):
@@ -135,10 +148,23 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
         found.append((m.start(), -(m.end() - m.start()) - 1, [date(int(m.group("y")) - 1, 12, 31)], m.group(0)))
     for m in _BY_YEAR.finditer(text):
         found.append((m.start(), -(m.end() - m.start()), [date(int(m.group("y")), 12, 31)], m.group(0)))
+    for m in _SCHOOL_YEAR.finditer(text):
+        end_of_school_year = date(_y(m, "y", year), 8, 31)
+        found.append((m.start(), -(m.end() - m.start()), [end_of_school_year], m.group(0)))
+    for m in _MONTH_DAY.finditer(text):
+        if (when := read_date(f"{m.group('m')}.{m.group('d')}", year)):
+            found.append((m.start(), -(m.end() - m.start()), [when], m.group(0)))
     if not found:
         return []
     found.sort(key=lambda f: (f[0], f[1]))
-    _, _, dates, source = found[0]
+    start, length, dates, source = found[0]
+    end = start - length
+    for later in found[1:]:  # "10月至12月": a range is due at its end
+        gap = _RANGE.fullmatch(text[end:later[0]])
+        single = len(later[2]) == 1 and len(dates) == 1
+        if later[0] > end and gap and single and later[2][0] >= dates[0]:
+            dates, end = later[2], later[0] - later[1]
+            source = text[start:end]
     return [(d, f"“{source}”→{d.year}年{d.month}月{d.day}日") for d in dates]
 
 

@@ -72,3 +72,34 @@ def test_undated_milestone_is_kept_with_a_reason():
 def test_continuation_lines_stay_with_their_milestone():
     _, milestones = parse_milestones("T03", "一是3月底前完成方案。\n完成设计。\n二是6月底前施工。", 2022)
     assert [m.text for m in milestones] == ["一是3月底前完成方案。\n完成设计。", "二是6月底前施工。"]
+
+
+def test_a_range_is_due_at_its_end():
+    cases = {"10月至12月完成主体工程": date(2022, 12, 31), "二是3—6月底前完成": date(2022, 6, 30),
+             "9月1日至10月15日开展评估": date(2022, 10, 15), "2022年10月至2023年6月": date(2023, 6, 30),
+             "6月7-10日举办": date(2022, 6, 10)}
+    for text, expected in cases.items():
+        assert [d for d, _ in read_due(text, 2022)] == [expected], text
+
+
+def test_a_school_year_ends_in_august():
+    assert read_due("本学年内完成设备采购", 2022)[0][0] == date(2022, 8, 31)
+    assert read_due("学年末完成评估", 2022)[0][0] == date(2022, 8, 31)
+    assert read_due("2022-2023学年完成", 2022)[0][0] == date(2023, 8, 31)
+    assert read_due("年内完成", 2022)[0][0] == date(2022, 12, 31)
+    assert read_due("制定新学年工作计划", 2022) == []
+
+
+def test_task_list_and_returns_read_a_date_alike():
+    """One reader: what a clerk types in a return and what a plan says in 完成时间 mean the same day."""
+    from reporting.cells import to_date
+    for typed in ("6.30", "6/30", "30/6", "6月30日", "2022.6.30", "2022-06-30", "2022年6月30日", "20220630", "６.３０"):
+        assert to_date(typed, 2022) == date(2022, 6, 30), typed
+        assert [d for d, _ in read_due(typed, 2022)] == [date(2022, 6, 30)], typed
+    assert read_due("一是6.30前完成验收", 2022)[0][0] == date(2022, 6, 30)
+    assert read_due("生均经费提高1.5倍", 2022) == [] and read_due("提升工程2.0网络研修", 2022) == []
+
+
+def test_item_glued_to_a_month_is_its_own_milestone():
+    _, milestones = parse_milestones("T17", "3.坚持师德第一标准。\n4.9月组织开展师德建设主题教育月活动。", 2021)
+    assert [(m.seq, m.due) for m in milestones] == [(1, None), (2, date(2021, 9, 30))]
