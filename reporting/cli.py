@@ -211,10 +211,11 @@ def remind(config_path, as_of, month, dry_run):
     from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
-    report = run_actions(c, [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)], c.as_of, dry_run,
-                         deliver="these")
+    actions = [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)]
+    report = run_actions(c, actions, c.as_of, dry_run, deliver="these")
     for notice in report.sent if dry_run else ():
-        click.echo(f"—— 致 {notice.office}（{', '.join(notice.to) or '无邮箱'}）：{notice.subject}\n{notice.body}\n")
+        to = ", ".join(notice.to) or "无邮箱"
+        click.echo(f"—— 致 {notice.office}（{to}）：{notice.subject}\n{notice.body}\n")
     verb = "将发送" if dry_run else "已发送"
     click.echo(f"提醒：{verb} {len(report.sent)} 条，此前已发过或已计划而跳过 {report.skipped} 条，"
                f"不再需要 {len(report.dropped)} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
@@ -274,7 +275,8 @@ def escalate(config_path, as_of, month, dry_run):
     for n in report.sent:
         click.echo(f"—— 督办 {n.label} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
     where = "" if dry_run else f"；督办函文本在 {c.config.folder('outbox', month) / '提醒'}，记录在台账 {c.config.ledger_path}"
-    click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(report.sent)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）{where}")
+    click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(report.sent)} 项（{month}，"
+               f"以{c.as_of:%Y-%m-%d}为今天）{where}")
     _exit_if_failed(report, c)
 
 

@@ -28,46 +28,50 @@ from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
 from .summary import NOT_RETURNED, REJECTED
 
 log = logging.getLogger("reporting.schedule")
-RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again at any run from then, or on any later day
+RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again by any run from then or any later day
 
 
 def key_of(notice: Notice, day: date) -> str:
-    """What makes a notice one: a 督办 is made once per month, office and reason, whatever the day."""
+    """What makes a notice one: a 督办 is made once per month, office and reason, on any day."""
     if notice.action == ESCALATE:
         return f"{notice.action}|{notice.month}|{notice.office}|{notice.reason}"
     return f"{notice.action}|{notice.month}|{notice.office}|{day.isoformat()}"
 
 
-def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date, dry_run: bool = False) -> list[Notice]:
+def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date,
+                 dry_run: bool = False) -> list[Notice]:
     """Record the notices in the ledger; returns those new (a dry run records nothing)."""
     ledger = cycle.ledger()
     try:
         if dry_run:
             return [n for n in notices if ledger.notice(key_of(n, day)) is None]
-        rows = [(key_of(n, day), dict(action=n.action, month=n.month, office=n.office, reason=n.reason,
-                                      day=day.isoformat(), recipients=",".join(n.to), subject=n.subject,
-                                      body=n.body, attachments=json.dumps([str(p) for p in n.attachments],
-                                                                          ensure_ascii=False)))
-                for n in notices]
+        rows = [(key_of(n, day), _fields(n, day)) for n in notices]
         new = set(ledger.plan_notices(rows))
         return [n for n in notices if key_of(n, day) in new]
     finally:
         ledger.close()
 
 
+def _fields(n: Notice, day: date) -> dict:
+    attachments = json.dumps([str(p) for p in n.attachments], ensure_ascii=False)
+    return dict(action=n.action, month=n.month, office=n.office, reason=n.reason,
+                day=day.isoformat(), recipients=",".join(n.to), subject=n.subject, body=n.body,
+                attachments=attachments)
+
+
 def notice_of(row) -> Notice:
     from .escalation import REASONS_ZH
     return Notice(action=row["action"], month=row["month"], office=row["office"],
-                  to=[a for a in row["recipients"].split(",") if a], subject=row["subject"], body=row["body"],
-                  attachments=[Path(p) for p in json.loads(row["attachments"])], reason=row["reason"],
-                  reason_zh=REASONS_ZH.get(row["reason"], ""))
+                  to=[a for a in row["recipients"].split(",") if a], subject=row["subject"],
+                  body=row["body"], attachments=[Path(p) for p in json.loads(row["attachments"])],
+                  reason=row["reason"], reason_zh=REASONS_ZH.get(row["reason"], ""))
 
 
-def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, scope=None, dry_run=False,
-                extra=()) -> None:
+def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, scope=None,
+                dry_run=False, extra=()) -> None:
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
-    nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) included."""
+    nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) too."""
     ledger = cycle.ledger()
     try:
         rows = ledger.due_notices(day.isoformat(), stamp(datetime.now()))  # sending: see below
@@ -80,7 +84,7 @@ def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, sc
     if candidates:
         log.info("%s 待发送 %d 条通知", day, len(candidates))
     for row, notice in candidates:
-        why, notice = still_due(cycle, row, notice, day, facts, dry_run)
+        why, notice = still_due(cycle, row, notice, day, facts)
         if why:
             log.info("不再发送：%s %s（%s）", notice.label, notice.subject, why)
             report.dropped.append(f"{notice.label}：{why}")
@@ -98,23 +102,23 @@ def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, sc
             report.failed += outcome != "no_address"
 
 
-def still_due(cycle, row, notice: Notice, day: date, facts, dry_run: bool) -> tuple[str, Notice]:
+def still_due(cycle, row, notice: Notice, day: date, facts) -> tuple[str, Notice]:
     """Why the notice is no longer worth sending ("" if it is), and the notice to send."""
     month = notice.month
     if notice.action == REMIND_MISSING:
         if day > cycle.period(month).deadline:
             return "报送截止日期已过，由督办跟进", notice
-        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, same_month=True)):
+        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, True)):
             return "已有更新的催报", notice
         state = facts.office_state(month, notice.office)
         if state not in (NOT_RETURNED, REJECTED):
             return f"已报送（{state}）", notice
     elif notice.action == REMIND_MILESTONES:
-        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, same_month=False)):
+        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, False)):
             return "已有更新的节点提醒", notice
     elif notice.action == ESCALATE:
-        made = _with_ledger(cycle, lambda lg: [e for e in lg.escalations(month)
-                                               if (e["office"], e["reason"]) == (notice.office, notice.reason)])
+        made = [e for e in _with_ledger(cycle, lambda lg: lg.escalations(month))
+                if (e["office"], e["reason"]) == (notice.office, notice.reason)]
         if made:
             return f"已于{made[0]['day']}督办过", notice
         decision = facts.escalations(month).get((notice.office, notice.reason))
@@ -134,10 +138,12 @@ def send_one(cycle: steps.Cycle, row, notice: Notice, day: date, mailer: Mailer)
         if fresh is None or fresh["status"] not in ("planned", "failed", "sending"):
             return "skipped"
         taken_over = fresh["status"] == "sending" and gone(fresh["owner"])
-        if not ledger.claim_notice(fresh, holder(), expiry(mailer.cfg, now), stamp(now), taken_over):
+        lease = expiry(mailer.cfg, now)
+        if not ledger.claim_notice(fresh, holder(), lease, stamp(now), taken_over):
             return "skipped"  # another instance has it, or its holder's lease runs on
         if fresh["status"] == "sending":
-            log.warning("接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）", notice.label, notice.subject)
+            log.warning("接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）", notice.label,
+                        notice.subject)
         first = fresh["tries"] == 0 and fresh["status"] == "planned"
     finally:
         ledger.close()
@@ -146,11 +152,13 @@ def send_one(cycle: steps.Cycle, row, notice: Notice, day: date, mailer: Mailer)
     status, tries, detail, next_try = _mail(cycle, notice, mailer)
     ledger = cycle.ledger()
     try:
-        if not ledger.finish_notice(row["id"], status, holder(), tries, detail, next_try, day.isoformat()):
+        if not ledger.finish_notice(row["id"], status, holder(), tries, detail, next_try,
+                                    day.isoformat()):
             log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
         elif status in ("sent", "written") and notice.action == ESCALATE:
             from .escalation import REASONS_ZH
-            ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(), notice.body)
+            ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
+                                  notice.body)
             log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
     finally:
         ledger.close()
@@ -167,21 +175,25 @@ def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | N
         return "written", 0, "", None
     missing = [p.name for p in notice.attachments if not p.is_file()]
     if missing:
-        log.error("附件不存在，未发送：%s %s：%s", notice.label, notice.subject, "、".join(missing))
-        return "failed", 0, "附件不存在：" + "、".join(missing), stamp(datetime.now() + RETRY_AFTER)
+        why = "附件不存在：" + "、".join(missing)
+        log.error("%s，未发送：%s %s", why, notice.label, notice.subject)
+        return "failed", 0, why, stamp(datetime.now() + RETRY_AFTER)
     try:
         tries = mailer.send(notice)
     except BadAddress as exc:
-        log.error("邮箱地址有误，未发送（请改正 config.yaml 中%s的邮箱）：%s：%s", notice.label, notice.subject, exc)
+        log.error("邮箱地址有误，未发送（请改正 config.yaml 中%s的邮箱）：%s：%s", notice.label,
+                  notice.subject, exc)
         return "bad_address", 0, str(exc), None
     except SendFailed as exc:
+        to = ",".join(notice.to)
         if exc.tries:
-            log.error("发送失败（已重试%d次）：%s -> %s：%s", exc.tries, notice.subject, ",".join(notice.to), exc)
+            log.error("发送失败（已重试%d次）：%s -> %s：%s", exc.tries, notice.subject, to, exc)
         else:
-            log.error("未发送（邮件服务器不可用，下次运行重发）：%s -> %s", notice.subject, ",".join(notice.to))
+            log.error("未发送（邮件服务器不可用，下次运行重发）：%s -> %s", notice.subject, to)
         return "failed", exc.tries, str(exc), stamp(datetime.now() + RETRY_AFTER)
+    attached = "、".join(p.name for p in notice.attachments)
     log.info("已发送：%s -> %s（%s）%s", notice.subject, ",".join(notice.to), notice.label,
-             "，附件 " + "、".join(p.name for p in notice.attachments) if notice.attachments else "")
+             f"，附件 {attached}" if attached else "")
     return "sent", tries, "", None
 
 

@@ -31,7 +31,7 @@ def stamp(moment: datetime) -> str:
 
 @lru_cache(maxsize=1)
 def holder() -> str:
-    """This process: kernel boot, PID namespace, PID and start time (the PID alone on other systems)."""
+    """This process: kernel boot, PID namespace, PID and start time (elsewhere: the PID alone)."""
     return ":".join((_boot_id(), _pid_namespace(), str(os.getpid()), _start_time(os.getpid())))
 
 
@@ -63,7 +63,7 @@ def _pid_namespace() -> str:
 
 
 def _start_time(pid: int) -> str:
-    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), "" if none."""
+    """The process's start time in clock ticks since boot (/proc/PID/stat, field 22), or ""."""
     text = _read(f"/proc/{pid}/stat")
     if not text:
         return ""

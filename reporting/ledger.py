@@ -50,9 +50,9 @@ CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month,
     problems TEXT NOT NULL,
     PRIMARY KEY (month, item)
 );
-CREATE TABLE IF NOT EXISTS notices (        -- every message, from planned to sent: none lost, none twice
+CREATE TABLE IF NOT EXISTS notices (        -- every message, planned to sent: none lost, none twice
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,                 -- action|month|office|day (督办: action|month|office|reason)
+    key TEXT NOT NULL UNIQUE,                 -- action|month|office|day (督办: …|office|reason)
     action TEXT NOT NULL,
     month TEXT NOT NULL,
     office TEXT NOT NULL,                     -- '' for the chiefs
@@ -169,8 +169,8 @@ class Ledger:
     def latest_statuses(self, month: str, unknown: tuple[str, ...]) -> dict[str, str]:
         """Each item's status as last reported in the merged months of the year before `month`
         (statuses in `unknown`, such as 未报送, say nothing and are passed over)."""
-        rows = self.db.execute("SELECT item, status FROM month_state WHERE month<? AND month>=? ORDER BY month",
-                               (month, month[:4] + "-01")).fetchall()
+        rows = self.db.execute("SELECT item, status FROM month_state WHERE month<? AND month>=? "
+                               "ORDER BY month", (month, month[:4] + "-01")).fetchall()
         return {item: status for item, status in rows if status and status not in unknown}
 
     def merged_as_of(self, month: str) -> str | None:
@@ -196,12 +196,14 @@ class Ledger:
 
     def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
         """Notices of plan days up to `day` still to send: planned; failed and due for another try
-        (its time has come, or this is a later plan day); 'sending' (the caller checks the lease)."""
+        (its time has come, or this is a later plan day); 'sending' (the caller checks its lease)."""
         return self.db.execute(
             "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
-            "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id", (day, now, day)).fetchall()
+            "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",
+            (day, now, day)).fetchall()
 
-    def claim_notice(self, row: sqlite3.Row, holder: str, lease_until: str, now: str, taken_over: bool) -> bool:
+    def claim_notice(self, row: sqlite3.Row, holder: str, lease_until: str, now: str,
+                     taken_over: bool) -> bool:
         """Take the notice for sending, atomically, only if it is still as `row` read it (a second
         instance that got there first wins); a notice being sent only when its lease has expired or
         its holder is known to have stopped (`taken_over`)."""
@@ -213,27 +215,28 @@ class Ledger:
         with self.transaction() as db:
             return db.execute(sql, args).rowcount == 1
 
-    def finish_notice(self, notice_id: int, status: str, holder: str, tries: int = 0, detail: str = "",
-                      next_try: str | None = None, day: str | None = None) -> bool:
+    def finish_notice(self, notice_id: int, status: str, holder: str, tries: int = 0,
+                      detail: str = "", next_try: str | None = None, day: str | None = None) -> bool:
         """Record the outcome (only while this process still holds the notice)."""
         now = _now()
         with self.transaction() as db:
             return db.execute(
-                "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, last_day=COALESCE(?, last_day), "
-                "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, owner='', lease_until=NULL, updated_at=? "
-                "WHERE id=? AND status='sending' AND owner=?",
-                (status, tries, detail, next_try, day, status, now, now, notice_id, holder)).rowcount == 1
+                "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
+                "last_day=COALESCE(?, last_day), sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
+                "owner='', lease_until=NULL, updated_at=? WHERE id=? AND status='sending' AND owner=?",
+                (status, tries, detail, next_try, day, status, now, now, notice_id, holder)
+            ).rowcount == 1
 
     def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
         """No longer worth sending (no longer true, or a newer one replaces it); the reason is kept."""
         with self.transaction() as db:
-            return db.execute("UPDATE notices SET status='dropped', detail=?, updated_at=? WHERE id=? AND "
-                              "status=? AND updated_at=?", (why, _now(), row["id"], row["status"],
-                                                             row["updated_at"])).rowcount == 1
+            return db.execute("UPDATE notices SET status='dropped', detail=?, updated_at=? "
+                              "WHERE id=? AND status=? AND updated_at=?",
+                              (why, _now(), row["id"], row["status"], row["updated_at"])).rowcount == 1
 
     def newer_notice(self, row: sqlite3.Row, same_month: bool) -> bool:
         """Is there a later notice of the same kind to the same office (which replaces this one)?"""
-        sql = "SELECT 1 FROM notices WHERE action=? AND office=? AND day>? AND status NOT IN ('dropped')"
+        sql = "SELECT 1 FROM notices WHERE action=? AND office=? AND day>? AND status!='dropped'"
         args = [row["action"], row["office"], row["day"]]
         if same_month:
             sql, args = sql + " AND month=?", args + [row["month"]]
@@ -250,12 +253,12 @@ class Ledger:
         with self.transaction() as db:
             db.execute("ALTER TABLE notices RENAME TO notices_v1")
             db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices"):].split(";")[0])
-            db.execute("INSERT INTO notices (key, action, month, office, day, recipients, subject, status, tries,"
-                       " detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day, action, month,"
-                       " office, day, recipients, subject, CASE WHEN status IN ('sent', 'written', 'no_address')"
-                       " THEN status ELSE 'dropped' END, tries, CASE WHEN status IN ('sent', 'written',"
-                       " 'no_address') THEN detail ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at"
-                       " FROM notices_v1")
+            done = "status IN ('sent', 'written', 'no_address')"
+            db.execute("INSERT INTO notices (key, action, month, office, day, recipients, subject, status,"
+                       " tries, detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day,"
+                       f" action, month, office, day, recipients, subject, CASE WHEN {done} THEN status"
+                       f" ELSE 'dropped' END, tries, CASE WHEN {done} THEN detail"
+                       " ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at FROM notices_v1")
             db.execute("DROP TABLE notices_v1")
 
     def approve_extension(self, milestone_key: str, original_due: str, new_due: str, reason: str) -> None:

@@ -55,7 +55,7 @@ class SendFailed(Exception):
 
 
 class BadAddress(SendFailed):
-    """An address that cannot be sent to (typed wrong, or a line break in it): only a person can fix it."""
+    """An address that cannot be sent to (a typo, a line break in it): only a person can fix it."""
 
 
 ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
@@ -66,7 +66,9 @@ SERVER_DOWN = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib
 
 def server_down(exc: Exception) -> bool:
     """Refused, timed out, hung up, or would not talk to us (SMTPException is an OSError too)."""
-    return isinstance(exc, SERVER_DOWN) or (isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException))
+    if isinstance(exc, smtplib.SMTPException):
+        return isinstance(exc, SERVER_DOWN)
+    return isinstance(exc, OSError)
 
 
 def bad_addresses(addresses: list[str]) -> list[str]:
@@ -109,7 +111,8 @@ class Mailer:
                         self.down = f"{type(exc).__name__}: {exc}"
                         log.error("邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",
                                   self.cfg["host"], self.cfg["port"])
-                    raise SendFailed(f"{type(exc).__name__}: {exc}", tries, server_down=down) from exc
+                    why = f"{type(exc).__name__}: {exc}"
+                    raise SendFailed(why, tries, server_down=down) from exc
                 self.sleep(self.cfg["backoff_seconds"] * 2 ** (attempt - 1))
         raise SendFailed("no attempt made")  # unreachable: tries >= 1
 

@@ -30,7 +30,7 @@ class DayReport:
     sent: list[Notice] = field(default_factory=list)
     skipped: int = 0                                    # planned or sent by an earlier run
     problems: list[str] = field(default_factory=list)
-    failed: int = 0                                     # not delivered this run: failed or a bad address
+    failed: int = 0                                     # not delivered this run (failed, bad address)
     dropped: list[str] = field(default_factory=list)    # no longer true, or replaced by a newer one
     complete: bool = True                               # every action of the day was carried out
 
@@ -50,17 +50,19 @@ def warn_other_year(cycle: steps.Cycle, month: str) -> None:
 
 def run_day(cycle: steps.Cycle, day: date, dry_run: bool = False, mailer: Mailer | None = None,
             deliver: bool = True) -> DayReport:
-    """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier runs
-    still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only (catch-up
-    of a missed day, delivered by the run of today)."""
-    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer, deliver="all" if deliver else "none",
-                       schedule=True)
+    """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier
+    runs still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only
+    (catch-up of a missed day, delivered by the run of today)."""
+    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer,
+                       deliver="all" if deliver else "none", schedule=True)
 
 
 def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: bool = False,
-                mailer: Mailer | None = None, deliver: str = "all", schedule: bool = False) -> DayReport:
-    """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only notices
-    of these actions and months ("these": the remind and escalate commands), or nothing ("none")."""
+                mailer: Mailer | None = None, deliver: str = "all",
+                schedule: bool = False) -> DayReport:
+    """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
+    notices of these actions and months ("these": the remind and escalate commands), or nothing
+    ("none")."""
     from .delivery import deliver_due, plan_notices
     report = DayReport(day, actions)
     mailer = mailer or Mailer(cycle.config.data["smtp"])
@@ -85,7 +87,8 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
     report.skipped = len(notices) - len(new)
     if deliver != "none":
         scope = None if deliver == "all" else {(a.kind, a.month) for a in actions}
-        deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run, extra=new if dry_run else ())
+        deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run,
+                    extra=new if dry_run else ())
     if schedule and not dry_run and report.complete:
         ledger = cycle.ledger()
         try:
@@ -109,15 +112,16 @@ class Facts:
         return self._summaries[month]
 
     def office_state(self, month: str, office: str) -> str:
-        return next((o.state for o in self.summary(month).offices if o.office.name == office), NOT_RETURNED)
+        states = (o.state for o in self.summary(month).offices if o.office.name == office)
+        return next(states, NOT_RETURNED)
 
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
         from .escalation import decide
         if month not in self._escalations:
             rules = self.cycle.config.data["supervision"]
-            found = decide(self.summary(month), self.cycle.as_of, rules["missing_days"], rules["overdue_days"],
-                           self.done_before(month))
+            found = decide(self.summary(month), self.cycle.as_of, rules["missing_days"],
+                           rules["overdue_days"], self.done_before(month))
             self._escalations[month] = {(e.office, e.reason): e for e in found}
         return self._escalations[month]
 
@@ -205,7 +209,8 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
             m = r.milestone
             if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
                 continue
-            if r.status == Status.DONE.value or (r.status in (NOT_RETURNED, MISSING_ROW) and m.key in done):
+            said_done = r.status in (NOT_RETURNED, MISSING_ROW) and m.key in done  # in an earlier month
+            if r.status == Status.DONE.value or said_done:
                 continue
             due_of.setdefault(r.task.lead, []).append((r.task, m))
         quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
@@ -236,8 +241,8 @@ def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     from .escalation import REASONS_ZH
     from .workdays import add_workdays
     period = cycle.period(month)
-    common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year, deadline=period.deadline,
-                  day=day)
+    common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
+                  deadline=period.deadline, day=day)
     info = cycle.config.office(e.office)
     to = [info.leader_email, cycle.config.data["supervision"]["bureau_office_email"]]
     notice = _notice(Action(ESCALATE, month), e.office, to, "escalation.j2", common, info=info,

@@ -56,7 +56,8 @@ def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
     setup_log(cycle.config)
     report = run_day(cycle, day, deliver=deliver)
     log.info("%s 完成：%d 项计划，发送 %d 条，此前已计划或已发 %d 条，不再发送 %d 条，问题 %d 条", day,
-             len(report.actions), len(report.sent), report.skipped, len(report.dropped), len(report.problems))
+             len(report.actions), len(report.sent), report.skipped, len(report.dropped),
+             len(report.problems))
     return report
 
 
@@ -107,12 +108,12 @@ def run_forever(config_path: str | Path, echo=print) -> None:
     at = cycle.config.data["schedule"]["time"]
     hour, minute = map(int, at.split(":"))
     if datetime.now().time() >= datetime.now().replace(hour=hour, minute=minute).time():
-        run_once(config_path, date.today())  # started after today's time: catch up, and today's plan now
+        run_once(config_path, date.today())  # started after today's time: today's plan now
     else:
         catch_up(config_path, date.today())
         deliver_owed(config_path, date.today() - timedelta(days=1))
     timer.every().day.at(f"{hour:02d}:{minute:02d}").do(lambda: run_once(config_path, date.today()))
-    timer.every(30).minutes.do(lambda: deliver_owed(config_path, date.today()))  # failed ones, again
+    timer.every(30).minutes.do(lambda: deliver_owed(config_path, date.today()))  # the failed ones
     echo(f"yuebao schedule 已启动：每天 {at} 按计划运行，未发出的通知每30分钟重试（Ctrl+C 退出）")
     while True:
         timer.run_pending()

@@ -1,4 +1,4 @@
-"""Returns typed as a clerk would, for schedule tests: the office's form answered and dropped in the inbox."""
+"""Returns typed as a clerk would, for schedule tests: a form answered and dropped in the inbox."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,8 @@ from reporting.fill import form_file_name
 
 from .conftest import ROOT
 
-ANSWERS = yaml.safe_load((ROOT / "workbooks" / "sample" / "progress_2022-06.yaml").read_text(encoding="utf-8"))
+SAMPLE = ROOT / "workbooks" / "sample" / "progress_2022-06.yaml"
+ANSWERS = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 
 
 def answer_form(outbox: Path, month: str, office: str, tasks, inbox: Path, when: datetime,
@@ -26,11 +27,12 @@ def answer_form(outbox: Path, month: str, office: str, tasks, inbox: Path, when:
         milestones = {}
         for m in task.milestones:
             if m.key in done:
-                milestones[m.seq] = {"status": "已完成", "completed_on": min(m.due or when.date(), when.date())}
+                on = min(m.due or when.date(), when.date())
+                milestones[m.seq] = {"status": "已完成", "completed_on": on}
             else:
                 milestones[m.seq] = {"status": "按计划推进"}
-        answers[task.key] = {"progress": f"{month}：{sample['progress']}", "problems": sample.get("problems"),
-                             "milestones": milestones}
+        answers[task.key] = {"progress": f"{month}：{sample['progress']}",
+                             "problems": sample.get("problems"), "milestones": milestones}
     simulate.answer(ws, ANSWERS["offices"][office]["filled_by"], when.date(), answers)
     inbox.mkdir(parents=True, exist_ok=True)
     path = inbox / form_file_name(month, office)

@@ -97,14 +97,16 @@ def test_an_outage_on_the_first_working_day_loses_no_form_and_no_summary(tmp_pat
 
 def smtp_into_demo(demo, port, retries=1):
     config = demo / "config.yaml"
-    edit(config, lambda d: (d.__setitem__("smtp", {"host": "127.0.0.1", "port": port, "retries": retries,
-                                                   "backoff_seconds": 0, "timeout": 5}),
-                            d.__setitem__("schedule", {"log": "yuebao.log", "chiefs": ["juzhang@example.org"]})))
+    smtp = {"host": "127.0.0.1", "port": port, "retries": retries, "backoff_seconds": 0,
+            "timeout": 5}
+    schedule = {"log": "yuebao.log", "chiefs": ["juzhang@example.org"]}
+    edit(config, lambda d: (d.__setitem__("smtp", smtp), d.__setitem__("schedule", schedule)))
     return config
 
 
 def escalations(folder):
-    return ledger_rows(folder, "SELECT office, reason FROM escalations ORDER BY office, reason", "台账.sqlite3")
+    return ledger_rows(folder, "SELECT office, reason FROM escalations ORDER BY office, reason",
+                       "台账.sqlite3")
 
 
 def test_escalation_letters_lost_to_an_outage_go_out_the_next_working_day(demo_copy, server):
@@ -123,7 +125,7 @@ def test_escalation_letters_lost_to_an_outage_go_out_the_next_working_day(demo_c
     assert len(server.subjects("【督办】")) == len(letters)         # none twice
 
 
-# -- 3: schedule --once catches up the days the PC was off ------------------------------------------
+# -- 3: schedule --once catches up the days the PC was off -----------------------------------
 
 def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server):
     server.up()
@@ -134,11 +136,12 @@ def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server)
     again = cli(config, "schedule", "--once", "--as-of", "2022-07-04")  # off on Friday 1 July
     assert again.returncode == 0, again.stderr
     july = [m for m in server.subjects("请填报") if "1—7月" in m["Subject"]]
-    assert before == 0 and Counter(m["To"] for m in july) == Counter({EMAIL_OF[o]: 1 for o in LEADS})
+    assert before == 0
+    assert Counter(m["To"] for m in july) == Counter({EMAIL_OF[o]: 1 for o in LEADS})
     assert "补做 2022-07-01 的计划" in (tmp_path / "yuebao.log").read_text(encoding="utf-8")
 
 
-# -- 5: a notice stuck in "sending" is taken over when its lease expires -----------------------------
+# -- 5: a notice stuck in "sending" is taken over when its lease expires ----------------------
 
 @pytest.mark.parametrize("owner", ["reused-pid", "renamed-host"])
 def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, owner):
@@ -155,12 +158,14 @@ def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, ow
         proc.wait()
         time.sleep(3)
         # the holder's PID now belongs to a live process (this one), or the host was renamed
-        holder = f"{socket.gethostname()}:{os.getpid()}" if owner == "reused-pid" else "old-host-name:4242"
+        holder = (f"{socket.gethostname()}:{os.getpid()}" if owner == "reused-pid"
+                  else "old-host-name:4242")
         db = sqlite3.connect(tmp_path / "ledger.sqlite3")
         with db:
-            assert db.execute("UPDATE notices SET owner=? WHERE status='sending'", (holder,)).rowcount == 1
+            stuck = db.execute("UPDATE notices SET owner=? WHERE status='sending'", (holder,))
+            assert stuck.rowcount == 1
         db.close()
-        time.sleep(1.5)                                 # the lease (3 x 1 s timeout) has now expired
+        time.sleep(1.5)                         # the lease (3 x 1 s timeout) has now expired
         again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stderr
     finally:
@@ -176,8 +181,10 @@ def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_c
     config = demo_copy / "config.yaml"
     c = Cycle.load(config, date(2022, 6, 23))
     inbox = demo_copy / "收件箱" / "2022-06"
-    answer_form(demo_copy / "2022-06" / "待发送", "2022-06", "卫健所", c.tasks, inbox, datetime(2022, 6, 22, 15, 0))
-    result = yuebao("escalate", "--config", str(config), "--month", "2022-06", "--as-of", "2022-06-23")
+    answer_form(demo_copy / "2022-06" / "待发送", "2022-06", "卫健所", c.tasks, inbox,
+                datetime(2022, 6, 22, 15, 0))
+    result = yuebao("escalate", "--config", str(config), "--month", "2022-06",
+                    "--as-of", "2022-06-23")
     assert result.returncode == 0, result.stderr
     assert "卫健所（逾期未报送）" not in result.stdout
     assert ("卫健所", "missing") not in escalations(demo_copy)
@@ -185,19 +192,21 @@ def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_c
 
 # -- 7: a milestone reported 已完成 in an earlier month is not overdue --------------------------------
 
-def test_a_milestone_done_earlier_is_not_escalated_as_overdue_when_the_office_skips_a_month(tmp_path):
+def test_a_milestone_done_earlier_is_not_overdue_when_the_office_skips_a_month(tmp_path):
     from .conftest import write_config
     config = write_config(tmp_path)
     june = Cycle.load(config, date(2022, 6, 25))
     fill(june, "2022-06")
     inbox = tmp_path / "inbox" / "2022-06"
-    done = {m.key for t in june.tasks.tasks_of("人事股") for m in t.milestones if m.due <= date(2022, 6, 30)}
-    answer_form(tmp_path / "2022-06" / "out", "2022-06", "人事股", june.tasks, inbox, datetime(2022, 6, 15, 9, 0),
-                done=done)
+    done = {m.key for t in june.tasks.tasks_of("人事股") for m in t.milestones
+            if m.due <= date(2022, 6, 30)}
+    answer_form(tmp_path / "2022-06" / "out", "2022-06", "人事股", june.tasks, inbox,
+                datetime(2022, 6, 15, 9, 0), done=done)
     collect_month(june, "2022-06")
     merge(june, "2022-06")
     # July: 人事股 does not return at all
-    result = yuebao("escalate", "--config", str(config), "--month", "2022-07", "--as-of", "2022-07-29")
+    result = yuebao("escalate", "--config", str(config), "--month", "2022-07",
+                    "--as-of", "2022-07-29")
     assert result.returncode == 0, result.stderr
     made = ledger_rows(tmp_path, "SELECT office, reason, detail FROM escalations")
     assert ("人事股", "missing") in [(o, r) for o, r, _ in made]        # not returned: escalated
@@ -205,15 +214,16 @@ def test_a_milestone_done_earlier_is_not_escalated_as_overdue_when_the_office_sk
     assert ("卫健所", "overdue") in [(o, r) for o, r, _ in made]        # never reported: overdue
 
 
-# -- 10 (the schedule's part): a folder or an address that fails stops nothing else ------------------
+# -- 10 (the schedule's part): a folder or an address that fails stops nothing else ----------
 
 def test_a_reminder_folder_that_cannot_be_written_does_not_stop_the_day(tmp_path, server):
     server.up()
     config = configure(tmp_path, server.port)
     (tmp_path / "2022-06" / "out").mkdir(parents=True)
-    (tmp_path / "2022-06" / "out" / "提醒").write_text("in the way", encoding="utf-8")  # cannot be a folder
+    (tmp_path / "2022-06" / "out" / "提醒").write_text("in the way", encoding="utf-8")  # not a folder
     report = run_once(config, date(2022, 6, 1))
-    assert Counter(m["To"] for m in server.subjects("请填报")) == Counter({EMAIL_OF[o]: 1 for o in LEADS})
+    forms = Counter(m["To"] for m in server.subjects("请填报"))
+    assert forms == Counter({EMAIL_OF[o]: 1 for o in LEADS})
     assert "提醒文本未能写入" in (tmp_path / "yuebao.log").read_text(encoding="utf-8")
     assert report.failed == 0
 
@@ -232,15 +242,17 @@ def test_a_log_folder_that_cannot_be_written_does_not_stop_the_day(tmp_path, ser
 def test_an_address_with_a_line_break_fails_only_its_own_notice(tmp_path, server):
     server.up()
     config = configure(tmp_path, server.port)
-    edit(config, lambda d: d["offices"]["基财股"].__setitem__("email", "jicai@taishan-edu.example.org\r\nBcc: x@y.z"))
+    broken = "jicai@taishan-edu.example.org\r\nBcc: x@y.z"
+    edit(config, lambda d: d["offices"]["基财股"].__setitem__("email", broken))
     first = cli(config, "schedule", "--once", "--as-of", "2022-06-01")
     assert first.returncode == 1 and "未能发出" in first.stderr and "Traceback" not in first.stderr
     others = {EMAIL_OF[o] for o in LEADS if o != "基财股"}
     assert {m["To"] for m in server.subjects("请填报")} == others
-    later = cli(config, "schedule", "--once", "--as-of", "2022-06-15")   # later days are not blocked
+    later = cli(config, "schedule", "--once", "--as-of", "2022-06-15")   # later days go on
     assert "Traceback" not in later.stderr
     assert {m["To"] for m in server.subjects("催报")} == others
-    assert ledger_rows(tmp_path, "SELECT status FROM notices WHERE office='基财股'")[0] == ("bad_address",)
+    status = ledger_rows(tmp_path, "SELECT status FROM notices WHERE office='基财股'")
+    assert status[0] == ("bad_address",)
 
 
 class Refusing(Inbox):
@@ -264,7 +276,7 @@ def test_an_address_the_server_refuses_fails_only_its_own_notice(tmp_path):
     assert report.failed == 1 and any(p.startswith("基财股") for p in report.problems)
 
 
-# -- 11: exit status, circuit breaker, no stale flood, warnings, console, dry run, README --------------
+# -- 11: exit status, circuit breaker, no stale flood, warnings, console, dry run, README ----
 
 def test_schedule_once_exits_non_zero_when_mail_failed(tmp_path):
     config = configure(tmp_path, free_port())
@@ -302,7 +314,7 @@ def test_a_hanging_server_is_given_up_after_the_first_message(tmp_path):
         report = run_once(config, date(2022, 6, 1))
     finally:
         hanging.sock.close()
-    assert hanging.accepted == 2                         # two tries for the first form, none for the rest
+    assert hanging.accepted == 2                  # two tries for the first form, none for the rest
     assert report.failed == len(LEADS)
     rows = ledger_rows(tmp_path, "SELECT status, tries FROM notices ORDER BY id")
     assert rows == [("failed", 2)] + [("failed", 0)] * (len(LEADS) - 1)
@@ -317,7 +329,7 @@ def test_a_catch_up_sends_no_stale_reminders(tmp_path, server):
     run_once(config, date(2022, 6, 21))
     assert server.subjects("催报") == []                 # the deadline has passed: 督办 takes over
     milestones = Counter(m["To"] for m in server.subjects("节点提醒"))
-    assert milestones and max(milestones.values()) == 1  # only the latest weekly reminder per office
+    assert milestones and max(milestones.values()) == 1  # only the latest weekly one per office
     assert len(server.subjects("汇总")) == 1
 
 

@@ -29,7 +29,8 @@ from reporting.escalation import REASONS_ZH
 from reporting.plan import REMIND_MISSING, actions_for
 from reporting.scheduler import run_once
 from reporting.tasklist import read_task_list
-from reporting.workdays import add_workdays, first_workday, is_workday, return_deadline, workdays_between
+from reporting.workdays import (add_workdays, first_workday, is_workday, return_deadline,
+                                workdays_between)
 
 from .clerks import answer_form
 from .conftest import SAMPLE_TASKS
@@ -40,14 +41,14 @@ TASKS = read_task_list(SAMPLE_TASKS)
 LEADS = TASKS.lead_offices()
 MONTHS = [f"2022-{m:02d}" for m in range(6, 13)]
 FIRST, LAST = date(2022, 6, 1), date(2022, 12, 30)
-DOWN = {date(2022, 6, 1), date(2022, 6, 2),            # the first day: forms go out after Dragon Boat
+DOWN = {date(2022, 6, 1), date(2022, 6, 2),            # the first days: forms after Dragon Boat
         date(2022, 6, 21),                               # the summary day
         date(2022, 7, 14), date(2022, 7, 15),            # a 催报 day
         date(2022, 8, 25), date(2022, 8, 26),            # escalation days
         date(2022, 9, 23), date(2022, 9, 26), date(2022, 9, 27),
         date(2022, 10, 8),                               # the 调休 Saturday that opens October
         date(2022, 11, 21)}                              # the summary day again
-KILLED = {date(2022, 8, 1): 3, date(2022, 11, 1): 6}     # killed while sending the n-th message of the run
+KILLED = {date(2022, 8, 1): 3, date(2022, 11, 1): 6}     # killed sending the run's n-th message
 TWINS = date(2022, 9, 15)                                # two instances at once
 SEED = 2022
 
@@ -71,7 +72,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.mail.append((self.today, email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.mail.append((self.today, message))
         return "250 OK"
 
 
@@ -90,15 +92,18 @@ def arrivals(rng):
     plan = {}
     for month in MONTHS:
         start = datetime.combine(first_workday(month), datetime.min.time()) + timedelta(hours=9)
-        end = datetime.combine(add_workdays(return_deadline(month, 20), 5), datetime.min.time()) + timedelta(hours=18)
-        month_end = date(2022, int(month[5:]) + 1, 1) - timedelta(days=1) if month != "2022-12" else date(2022, 12, 31)
+        late = add_workdays(return_deadline(month, 20), 5)
+        end = datetime.combine(late, datetime.min.time()) + timedelta(hours=18)
+        month_end = date(2022, 12, 31)
+        if month != "2022-12":
+            month_end = date(2022, int(month[5:]) + 1, 1) - timedelta(days=1)
         for office in LEADS:
             if rng.random() < 0.2:
                 plan[month, office] = None
                 continue
             when = start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
             if when.date() == TWINS or add_workdays(TWINS, -1) <= when.date() < TWINS:
-                when += timedelta(days=3)  # two instances collecting one new file at once: not this test's subject
+                when += timedelta(days=3)  # two instances collecting one new file: another subject
             for task in TASKS.tasks_of(office):
                 for m in task.milestones:
                     if m.due and m.due <= month_end and rng.random() < 0.5:
@@ -143,14 +148,17 @@ def test_a_simulated_year(folder):
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["schedule"]["chiefs"] = ["juzhang@taishan-edu.example.org"]
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    cmd = [sys.executable, "-m", "reporting.cli", "schedule", "--once", "--config", str(config), "--as-of"]
+    cmd = [sys.executable, "-m", "reporting.cli", "schedule", "--once", "--config", str(config),
+           "--as-of"]
     staged = set()
-    returned_before: dict[date, dict] = {}   # day -> (month, office) -> done set of the return counted that day
+    returned_before: dict[date, dict] = {}   # day -> (month, office) -> what its return calls done
     for day in working_days():
         morning = datetime.combine(day, datetime.min.time()) + timedelta(hours=8, minutes=30)
         for (month, office), ret in returns.items():
-            if ret and ret[0] < morning and (month, office) not in staged and (tmp_path / month / "out").is_dir():
-                answer_form(tmp_path / month / "out", month, office, TASKS, tmp_path / "inbox" / month, ret[0], ret[1])
+            outbox = tmp_path / month / "out"
+            if ret and ret[0] < morning and (month, office) not in staged and outbox.is_dir():
+                inbox = tmp_path / "inbox" / month
+                answer_form(outbox, month, office, TASKS, inbox, ret[0], ret[1])
                 staged.add((month, office))
         returned_before[day] = {k: returns[k][1] for k in staged}
         recorder.today = day
@@ -162,14 +170,15 @@ def test_a_simulated_year(folder):
             if day in KILLED:
                 recorder.stall_at = len(recorder.mail) + KILLED[day] - 1
                 recorder.stalled.clear()
-                proc = subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                proc = subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
                 assert recorder.stalled.wait(60), day
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
                 time.sleep(1.5)
             elif day == TWINS:
-                twins = [subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True) for _ in range(2)]
+                twins = [subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True) for _ in range(2)]
                 for p in twins:
                     out, err = p.communicate(timeout=300)
                     assert p.returncode == 0 and "Traceback" not in err, err
@@ -205,7 +214,8 @@ def test_a_simulated_year(folder):
     reminders = Counter()
     for d, m in sent("【催报】"):
         month, office = month_of(m["Subject"]), office_in(m["Subject"])
-        assert d <= return_deadline(month, 20) and (month, office) not in returned_before[d], (d, office)
+        assert d <= return_deadline(month, 20), (d, office)
+        assert (month, office) not in returned_before[d], (d, office)
         reminders[month, office, d] += 1
     assert set(reminders.values()) == {1}
     for day in working_days():   # on a remind day the server was up: every office without a return
@@ -226,7 +236,7 @@ def test_a_simulated_year(folder):
         if reason == "missing":
             assert (month, office) not in returned_before[d], (d, office)
         else:
-            known = set()   # what the office last reported: this month's return, or a merged month's
+            known = set()   # what the office last reported: this month's return, or a merged one
             for mo in MONTHS:
                 counted = returned_before[d] if mo == month else merged[mo] if mo < month else {}
                 known = counted.get((mo, office), known)
@@ -236,7 +246,8 @@ def test_a_simulated_year(folder):
     assert set(letters.values()) == {1}
     for month in MONTHS:
         deadline = return_deadline(month, 20)
-        due = [d for d in working_days() if d.strftime("%Y-%m") == month and workdays_between(deadline, d) >= 3]
+        due = [d for d in working_days()
+               if d.strftime("%Y-%m") == month and workdays_between(deadline, d) >= 3]
         for office in LEADS:
             first = next((d for d in due if (month, office) not in returned_before[d]), None)
             if first is None:
@@ -249,9 +260,12 @@ def test_a_simulated_year(folder):
                 assert day <= back, (month, office, day)
     # nothing left half-done, and every return the clerks sent was usable
     db = sqlite3.connect(tmp_path / "ledger.sqlite3")
-    left = db.execute("SELECT status, COUNT(*) FROM notices WHERE status NOT IN ('sent', 'dropped') "
+    left = db.execute("SELECT status, COUNT(*) FROM notices "
+                      "WHERE status NOT IN ('sent', 'dropped') "
                       "GROUP BY status").fetchall()
     rejected = db.execute("SELECT COUNT(*) FROM returns WHERE accepted=0").fetchone()[0]
+    dropped = db.execute("SELECT DISTINCT action FROM notices WHERE status='dropped'").fetchall()
     db.close()
     assert left == [] and rejected == 0
+    assert {a for (a,) in dropped} <= {"remind_missing", "remind_milestones", "escalate"}  # forms go
     assert len(staged) > 60 and any(r is None for r in returns.values())
