@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -72,52 +73,49 @@ def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, sc
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
     nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) too."""
-    ledger = cycle.ledger()
-    try:
-        rows = ledger.due_notices(day.isoformat(), stamp(datetime.now()))  # sending: see below
-    finally:
-        ledger.close()
-    now = stamp(datetime.now())
-    rows = [r for r in rows if (scope is None or (r["action"], r["month"]) in scope)
-            and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))]
-    candidates = [(r, notice_of(r)) for r in rows] + [(None, n) for n in extra]
-    if candidates:
-        log.info("%s 待发送 %d 条通知", day, len(candidates))
-    for row, notice in candidates:
-        why, notice = still_due(cycle, row, notice, day, facts)
-        if why:
-            log.info("不再发送：%s %s（%s）", notice.label, notice.subject, why)
-            report.dropped.append(f"{notice.label}：{why}")
-            if row is not None and not dry_run:
-                _with_ledger(cycle, lambda lg: lg.drop_notice(row, why))
-            continue
-        if dry_run:
-            report.sent.append(notice)
-            continue
-        outcome = send_one(cycle, row, notice, day, mailer)
-        if outcome == "sent" or outcome == "written":
-            report.sent.append(notice)
-        elif outcome in ("failed", "bad_address", "no_address"):
-            report.problems.append(f"{notice.label}：{notice.subject}（{outcome}）")
-            report.failed += outcome != "no_address"
+    with closing(cycle.ledger()) as ledger:   # one connection for the pass
+        now = stamp(datetime.now())
+        rows = [r for r in ledger.due_notices(day.isoformat(), now)
+                if (scope is None or (r["action"], r["month"]) in scope)
+                and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))]
+        candidates = [(r, notice_of(r)) for r in rows] + [(None, n) for n in extra]
+        if candidates:
+            log.info("%s 待发送 %d 条通知", day, len(candidates))
+        for row, notice in candidates:
+            why, notice = still_due(cycle, ledger, row, notice, day, facts)
+            if why:
+                log.info("不再发送：%s %s（%s）", notice.label, notice.subject, why)
+                report.dropped.append(f"{notice.label}：{why}")
+                if row is not None and not dry_run:
+                    ledger.drop_notice(row, why)
+                continue
+            if dry_run:
+                report.sent.append(notice)
+                continue
+            outcome = send_one(cycle, ledger, row, notice, day, mailer)
+            if outcome == "sent" or outcome == "written":
+                report.sent.append(notice)
+            elif outcome in ("failed", "bad_address", "no_address"):
+                report.problems.append(f"{notice.label}：{notice.subject}（{outcome}）")
+                report.failed += outcome != "no_address"
 
 
-def still_due(cycle, row, notice: Notice, day: date, facts) -> tuple[str, Notice]:
+def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str, Notice]:
     """Why the notice is no longer worth sending ("" if it is), and the notice to send."""
     month = notice.month
     if notice.action == REMIND_MISSING:
         if day > cycle.period(month).deadline:
             return "报送截止日期已过，由督办跟进", notice
-        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, True)):
+        if row is not None and ledger.newer_notice(row, same_month=True):
             return "已有更新的催报", notice
         state = facts.office_state(month, notice.office)
         if state not in (NOT_RETURNED, REJECTED):
             return f"已报送（{state}）", notice
     elif notice.action == REMIND_MILESTONES:
-        if row is not None and _with_ledger(cycle, lambda lg: lg.newer_notice(row, False)):
+        if row is not None and ledger.newer_notice(row, same_month=False):
             return "已有更新的节点提醒", notice
     elif notice.action == ESCALATE:
-        made = [e for e in _with_ledger(cycle, lambda lg: lg.escalations(month))
+        made = [e for e in ledger.escalations(month)
                 if (e["office"], e["reason"]) == (notice.office, notice.reason)]
         if made:
             return f"已于{made[0]['day']}督办过", notice
@@ -129,39 +127,29 @@ def still_due(cycle, row, notice: Notice, day: date, facts) -> tuple[str, Notice
     return "", notice
 
 
-def send_one(cycle: steps.Cycle, row, notice: Notice, day: date, mailer: Mailer) -> str:
+def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer: Mailer) -> str:
     """Claim the notice (a lease), send it through every channel, record the outcome."""
     now = datetime.now()
-    ledger = cycle.ledger()
-    try:
-        fresh = ledger.notice(row["key"])
-        if fresh is None or fresh["status"] not in ("planned", "failed", "sending"):
-            return "skipped"
-        taken_over = fresh["status"] == "sending" and gone(fresh["owner"])
-        lease = expiry(mailer.cfg, now)
-        if not ledger.claim_notice(fresh, holder(), lease, stamp(now), taken_over):
-            return "skipped"  # another instance has it, or its holder's lease runs on
-        if fresh["status"] == "sending":
-            log.warning("接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）", notice.label,
-                        notice.subject)
-        first = fresh["tries"] == 0 and fresh["status"] == "planned"
-    finally:
-        ledger.close()
-    if first:
+    fresh = ledger.notice(row["key"])
+    if fresh is None or fresh["status"] not in ("planned", "failed", "sending"):
+        return "skipped"
+    taken_over = fresh["status"] == "sending" and gone(fresh["owner"])
+    if not ledger.claim_notice(fresh, holder(), expiry(mailer.cfg, now), stamp(now), taken_over):
+        return "skipped"  # another instance has it, or its holder's lease runs on
+    if fresh["status"] == "sending":
+        log.warning("接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）", notice.label,
+                    notice.subject)
+    if fresh["tries"] == 0 and fresh["status"] == "planned":
         _side_channels(cycle, notice)
     status, tries, detail, next_try = _mail(cycle, notice, mailer)
-    ledger = cycle.ledger()
-    try:
-        if not ledger.finish_notice(row["id"], status, holder(), tries, detail, next_try,
-                                    day.isoformat()):
-            log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
-        elif status in ("sent", "written") and notice.action == ESCALATE:
-            from .escalation import REASONS_ZH
-            ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
-                                  notice.body)
-            log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
-    finally:
-        ledger.close()
+    if not ledger.finish_notice(row["id"], status, holder(), tries, detail, next_try,
+                                day.isoformat()):
+        log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
+    elif status in ("sent", "written") and notice.action == ESCALATE:
+        from .escalation import REASONS_ZH
+        ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
+                              notice.body)
+        log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
     return status
 
 
@@ -211,10 +199,3 @@ def _side_channels(cycle, notice: Notice) -> None:
         except (OSError, ValueError) as exc:
             log.warning("webhook 发送失败：%s %s", notice.subject, exc)
 
-
-def _with_ledger(cycle, fn):
-    ledger = cycle.ledger()
-    try:
-        return fn(ledger)
-    finally:
-        ledger.close()

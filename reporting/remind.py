@@ -71,9 +71,10 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
         mailer.warn_plain_auth()
     if deliver == "all" and not dry_run and schedule:
         deliver_due(cycle, day, mailer, report, facts)   # what earlier runs still owe comes first
+    for month in sorted({a.month for a in actions}):
+        warn_other_year(cycle, month)
     notices = []
     for action in actions:
-        warn_other_year(cycle, action.month)
         log.info("%s %s：开始（%s月）", day, NAMES_ZH[action.kind], action.month)
         try:
             notices += build_notices(cycle, action, day, dry_run, facts)
