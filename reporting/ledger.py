@@ -166,12 +166,25 @@ class Ledger:
                                "ORDER BY month", (f"{year:04d}-%",)).fetchall()
         return {m: n for m, n in rows}
 
-    def latest_statuses(self, month: str, unknown: tuple[str, ...]) -> dict[str, str]:
-        """Each item's status as last reported in the merged months of the year before `month`
-        (statuses in `unknown`, such as 未报送, say nothing and are passed over)."""
-        rows = self.db.execute("SELECT item, status FROM month_state WHERE month<? AND month>=? "
-                               "ORDER BY month", (month, month[:4] + "-01")).fetchall()
-        return {item: status for item, status in rows if status and status not in unknown}
+    def statuses_before(self, month: str) -> dict[str, dict[str, str]]:
+        """The milestone statuses of each merged month of the year before `month`:
+        {month: {item: status}}."""
+        rows = self.db.execute("SELECT month, item, status FROM month_state "
+                               "WHERE month<? AND month>=?", (month, month[:4] + "-01")).fetchall()
+        merged: dict[str, dict[str, str]] = {}
+        for m, item, status in rows:
+            merged.setdefault(m, {})[item] = status
+        return merged
+
+    def months_with_later_returns(self, month: str) -> list[str]:
+        """Months of the year before `month` with a return their merge may not have counted
+        (received on or after the day it was merged as of), or never merged."""
+        rows = self.db.execute(
+            "SELECT DISTINCT r.month FROM returns r LEFT JOIN merges g ON g.month=r.month "
+            "WHERE r.month<? AND r.month>=? "
+            "AND (g.as_of IS NULL OR substr(r.received_at, 1, 10)>=g.as_of) ORDER BY r.month",
+            (month, month[:4] + "-01")).fetchall()
+        return [r[0] for r in rows]
 
     def merged_as_of(self, month: str) -> str | None:
         row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()

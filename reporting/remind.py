@@ -118,22 +118,47 @@ class Facts:
 
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
-        from .escalation import decide
+        from .escalation import OVERDUE, decide
         if month not in self._escalations:
             rules = self.cycle.config.data["supervision"]
-            found = decide(self.summary(month), self.cycle.as_of, rules["missing_days"],
-                           rules["overdue_days"], self.done_before(month))
+
+            def decided(done):
+                return decide(self.summary(month), self.cycle.as_of, rules["missing_days"],
+                              rules["overdue_days"], done)
+            found = decided(self.done_before(month))
+            if any(e.reason == OVERDUE for e in found):  # read the returns merged months missed
+                found = decided(self.done_before(month, refresh=True))
             self._escalations[month] = {(e.office, e.reason): e for e in found}
         return self._escalations[month]
 
-    def done_before(self, month: str) -> frozenset[str]:
-        """Milestones whose latest status reported in an earlier month of the year is 已完成."""
+    def done_before(self, month: str, refresh: bool = False) -> frozenset[str]:
+        """Milestones whose latest status reported in an earlier month of the year is 已完成: as
+        each month was merged, or (`refresh`) with the returns a merge did not count yet (late
+        ones, collected now if still in their inbox) read afresh."""
+        if refresh:
+            for m in _months_before(self.cycle, month):
+                if self.cycle.config.folder("inbox", m).is_dir():
+                    steps.collect_month(self.cycle, m)
         ledger = self.cycle.ledger()
         try:
-            latest = ledger.latest_statuses(month, (NOT_RETURNED, MISSING_ROW, ""))
+            by_month = ledger.statuses_before(month)
+            later = ledger.months_with_later_returns(month) if refresh else []
         finally:
             ledger.close()
+        for m in later:
+            by_month[m] = {r.milestone.key: r.status for r in self.summary(m).rows if r.milestone}
+        latest: dict[str, str] = {}
+        unknown = (NOT_RETURNED, MISSING_ROW, "")
+        for m in sorted(by_month):
+            latest.update((k, v) for k, v in by_month[m].items() if v not in unknown)
         return frozenset(k for k, v in latest.items() if v == Status.DONE.value)
+
+
+def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
+    """The reporting months of the year before `month`."""
+    year, number = int(month[:4]), int(month[5:])
+    first = cycle.config.reporting["first_month"] if year == cycle.tasks.year else 1
+    return [f"{year:04d}-{m:02d}" for m in range(first, number)]
 
 
 def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
