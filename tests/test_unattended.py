@@ -404,3 +404,26 @@ def test_the_log_says_why_an_office_was_not_reminded(tmp_path, server):
     assert "收到招考股的报表：进展情况表_2022-06_招考股.xlsx" in log
     assert "已处理过" not in log
     assert len(server.subjects("请填报")) == len(LEADS) - 1   # the failed forms went out later
+
+
+def test_a_ledger_from_before_notice_states_keeps_its_history(tmp_path, server):
+    """What an older ledger recorded as sent stays sent; its unsent notices (no text kept) are not
+    guessed at; the schedule goes on from there."""
+    import sqlite3 as sql
+    db = sql.connect(tmp_path / "ledger.sqlite3")
+    db.executescript("""CREATE TABLE notices (action TEXT NOT NULL, month TEXT NOT NULL,
+        office TEXT NOT NULL,
+        day TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
+        owner TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL, PRIMARY KEY (action, month, office, day));
+        INSERT INTO notices VALUES ('fill_and_send', '2022-06', '基财股', '2022-06-01', 'jicai@x', 's',
+                                    'sent', 'h:1', 1, '', '2022-06-01T08:30:00');""")
+    db.commit()
+    db.close()
+    server.up()
+    config = configure(tmp_path, server.port)
+    run_once(config, date(2022, 6, 1))
+    forms = {m["To"] for m in server.subjects("请填报")}
+    assert forms == {EMAIL_OF[o] for o in LEADS if o != "基财股"}   # sent before: not again
+    rows = ledger_rows(tmp_path, "SELECT status, COUNT(*) FROM notices GROUP BY status")
+    assert rows == [("sent", len(LEADS))]
