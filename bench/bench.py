@@ -187,8 +187,10 @@ def tree_pss_mb(pid: int) -> float:
 
 
 def reset(work: Path) -> None:
-    """Forget a previous measurement of the same month: ledger, archive and summary, never the inbox."""
+    """Forget a previous measurement of the same month: ledger (and its backups), archive and
+    summary, never the inbox."""
     (work / "ledger.sqlite3").unlink(missing_ok=True)
+    shutil.rmtree(work / "ledger.sqlite3.backup", ignore_errors=True)  # else no new ledger is made
     shutil.rmtree(work / MONTH / "archive", ignore_errors=True)
     (work / MONTH / "summary.xlsx").unlink(missing_ok=True)
 

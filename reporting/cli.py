@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sqlite3
 import sys
 from collections import Counter
 import unicodedata
@@ -47,6 +48,12 @@ def handles_errors(fn):
         except YuebaoError as exc:
             click.echo(f"错误：{exc.zh} ({exc.en})", err=True)
             sys.exit(2)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise
+        except sqlite3.DatabaseError as exc:  # the ledger failed past the checks made on opening it
+            click.echo(f"错误：读写台账时出错（{exc}）。请运行 yuebao ledger check 检查；如已损坏，"
+                       f"运行 yuebao ledger restore 从备份恢复 (ledger error: {exc})", err=True)
+            sys.exit(2)
     return wrapper
 
 
@@ -62,6 +69,12 @@ def common(fn):
 def _load(config_path, as_of, month):
     """The cycle for config.yaml, and the month asked for (default: the month of --as-of)."""
     return steps.Cycle.load(config_path, as_of), month or _month_default(as_of)
+
+
+def _hold(c, *months: str, backup: bool = True) -> None:
+    """Until the command ends: hold the months (a second command on one waits, then stops) and back
+    the ledger up before the first change."""
+    click.get_current_context().with_resource(c.writing(*months, backup=backup))
 
 
 def month_option(fn):
@@ -143,6 +156,7 @@ def merge(config_path, as_of, month, pdf):
 def run(config_path, as_of, month):
     """收取、校验、汇总一次完成。"""
     c, month = _load(config_path, as_of, month)
+    _hold(c, month)  # collect and merge as one: no other command on this month in between
     _print_collect(steps.collect_month(c, month, progress_printer("收取")))
     _print_result(steps.merge(c, month, progress_printer("校验")))
 
@@ -158,6 +172,7 @@ def monthly(config_path, as_of):
         click.echo(f"{c.tasks.year}年从{first}月起报送，本月（{month}）无需处理。")
         return
     outbox = c.config.folder("outbox", month)
+    _hold(c, month)
     if not any(outbox.glob("*.xlsx")):
         filled = steps.fill(c, month)
         click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{_carried_note(filled)}：{filled.folder}")
@@ -190,11 +205,13 @@ def demo(out_dir, as_of):
     for month in sample.DEMO_MONTHS:
         c = steps.Cycle.load(config, as_of or sample.DEMO_AS_OF[month])
         click.echo(f"\n== {month}（以{c.as_of:%Y-%m-%d}为今天）==")
-        filled = steps.fill(c, month)
-        click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表{_carried_note(filled)}：{filled.folder}")
-        _print_fill_failures(filled)
-        _print_collect(steps.collect_month(c, month))
-        _print_result(steps.merge(c, month))
+        with c.writing(month):
+            filled = steps.fill(c, month)
+            click.echo(f"下发：已为 {len(filled.paths)} 个牵头股室生成进展情况表{_carried_note(filled)}："
+                       f"{filled.folder}")
+            _print_fill_failures(filled)
+            _print_collect(steps.collect_month(c, month))
+            _print_result(steps.merge(c, month))
     last = sample.DEMO_MONTHS[-1]
     later = sample.DEMO_AS_OF[last] + timedelta(days=14)
     click.echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
@@ -211,6 +228,7 @@ def remind(config_path, as_of, month, dry_run):
     from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
+    _hold(c, month, backup=not dry_run)
     actions = [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)]
     report = run_actions(c, actions, c.as_of, dry_run, deliver="these")
     for notice in report.sent if dry_run else ():
@@ -271,6 +289,7 @@ def escalate(config_path, as_of, month, dry_run):
     from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
+    _hold(c, month, backup=not dry_run)
     report = run_actions(c, [Action(ESCALATE, month)], c.as_of, dry_run, deliver="these")
     for n in report.sent:
         click.echo(f"—— 督办 {n.label} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
@@ -287,6 +306,7 @@ def rollup_command(config_path, as_of, month):
     """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
     from .rollup import rollup
     c, month = _load(config_path, as_of, month)
+    _hold(c, month)
     result = rollup(c, month)
     units = c.config.data["rollup"]["units"]
     click.echo(f"下级汇总：收到 {len(result.units)} 个单位" + (f"（应报 {len(units)} 个）" if units else "")
@@ -314,6 +334,7 @@ def extend(task, milestone, new_date, reason, config_path):
         raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）", f"no milestone {milestone}")
     when = _as_of(None, None, new_date)
     original = m.extended_from or m.due
+    _hold(c)  # no month held (it changes every month's judgement), but the ledger backed up first
     ledger = c.ledger()
     try:
         ledger.approve_extension(m.key, original.isoformat() if original else "", when.isoformat(), reason)
@@ -321,6 +342,69 @@ def extend(task, milestone, new_date, reason, config_path):
         ledger.close()
     click.echo(f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{when}（理由：{reason}）。"
                f"已记入台账：{c.config.ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。")
+
+
+config_option = click.option("--config", "config_path", default="config.yaml", show_default=True,
+                             type=click.Path(dir_okay=False), help="配置文件 config file")
+
+
+@main.group("ledger")
+def ledger_group():
+    """台账：检查完整性、从备份恢复。"""
+
+
+@ledger_group.command("check")
+@config_option
+@handles_errors
+def ledger_check(config_path):
+    """检查台账是否完好，列出其中的记录数和最近的备份。"""
+    from .backup import inspect
+    from .config import load_config
+    from .ledger import RESTORE_HINT, backup_folder
+    report = inspect(load_config(config_path).ledger_path)
+    if not report.path.exists() and not report.backups:
+        click.echo(f"台账：{report.path} 尚未建立（第一次收取或汇总时自动建立）")
+        return
+    click.echo(f"台账：{report.path}" + (f"（{report.size / 1024:.0f} KB）" if report.size else ""))
+    if report.rows:
+        shown = {k: LEDGER_TABLES_ZH.get(k, k) for k in report.rows}
+        click.echo("记录：" + "，".join(f"{shown[k]} {n}" for k, n in report.rows.items()))
+        click.echo("收到报表的月份：" + ("、".join(report.months) or "无"))
+    if report.backups:
+        click.echo(f"备份：{len(report.backups)} 个，最近的是 {report.backups[-1].name}"
+                   f"（{backup_folder(report.path)}）")
+    else:
+        click.echo(f"备份：无（{backup_folder(report.path)}；每次写入台账前自动备份）")
+    if report.problem:
+        hint = RESTORE_HINT if report.backups else "没有备份可以恢复"
+        raise YuebaoError(f"台账有问题：{report.problem}。{hint}",
+                          f"ledger check failed: {report.problem}")
+    click.echo("检查结果：完好（PRAGMA quick_check 通过，是yuebao的台账）")
+
+
+LEDGER_TABLES_ZH = {"returns": "收到的报表", "findings": "校验问题", "month_state": "汇总节点",
+                    "notices": "通知", "extensions": "批准的延期", "escalations": "督办",
+                    "schedule_days": "计划运行日", "merges": "汇总次数"}
+
+
+@ledger_group.command("restore")
+@click.argument("backup", required=False, type=click.Path(dir_okay=False))
+@config_option
+@handles_errors
+def ledger_restore(backup, config_path):
+    """从备份恢复台账（默认用最近的完好备份）；被替换的台账改名保留在旁边，不删除。"""
+    from .backup import restore
+    from .config import load_config
+    from .monthlock import hold_months, locked_months
+    config = load_config(config_path)
+    path = config.ledger_path
+    with hold_months(path, locked_months(path), 0):  # not while another yuebao works on any month
+        used, kept = restore(path, Path(backup) if backup else None)
+    click.echo(f"已用备份 {used} 恢复台账：{path}")
+    if kept:
+        click.echo(f"原来的台账已改名保留：{kept}（未删除）")
+    click.echo("备份之后收到的报表，下次收取时会从收件箱重新登记（收件箱从不改动）；"
+               "备份之后发出的提醒可能会再发一次。可运行 yuebao ledger check 查看恢复后的台账")
 
 
 @main.group()

@@ -7,7 +7,10 @@ Relative paths are taken from the folder that holds config.yaml.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ import yaml
 
 from .errors import YuebaoError
 from .models import Office
+from .texts import check_templates
 
 REQUIRED = object()
 
@@ -43,6 +47,8 @@ SCHEMA: dict[str, Any] = {
         "undated": (str, "#D9D9D9"),
     },
     "ledger": (str, "output/ledger.sqlite3"),
+    "ledger_backups": (int, 10),               # backups of the ledger kept beside it (the newest)
+    "lock_wait_seconds": (int, 60),            # a command waits this long for another on its month
     "rules": (dict, {}),                       # finding code -> 错误 | 警告 (see README)
     "supervision": {
         "red_share": (float, 0.2),             # overdue share of due milestones that makes an office red
@@ -141,8 +147,11 @@ def load_config(path: str | Path) -> Config:
     _check_rules(data["rules"])
     if data["smtp"]["security"] not in ("none", "starttls", "ssl"):
         raise YuebaoError("配置项“smtp.security”只能是 none、starttls 或 ssl", "smtp.security must be none, starttls or ssl")
-    if not re.fullmatch(r"\d{1,2}:\d\d", data["schedule"]["time"]):
-        raise YuebaoError("配置项“schedule.time”应写成如 08:30", "schedule.time must look like HH:MM")
+    _check_ranges(data)
+    _check_time(data["schedule"]["time"])
+    _check_addresses(data)
+    _check_patterns(data)
+    check_templates()
     return Config(data=data, path=path.resolve())
 
 
@@ -207,3 +216,92 @@ def _check_offices(offices: dict) -> None:
             if key not in OFFICE_KEYS:
                 raise YuebaoError(f"配置文件中有未知的项“offices.{name}.{key}”，可用的项：{'、'.join(OFFICE_KEYS)}",
                                   f"unknown config key: offices.{name}.{key}")
+
+
+# key -> (lowest, highest): values outside pass the type check but break a later day
+RANGES = {
+    "reporting.first_month": (1, 12), "reporting.period_start_month": (1, 12),
+    "reporting.deadline_day": (1, 31), "reporting.amber_days": (0, 366),
+    "supervision.red_share": (0, 1), "supervision.missing_days": (0, 250),
+    "supervision.overdue_days": (0, 250), "collect.max_file_mb": (1, 2000),
+    "schedule.remind_day": (1, 31), "schedule.milestone_window_days": (0, 366),
+    "schedule.webhook_timeout": (1, 600), "smtp.port": (1, 65535), "smtp.retries": (1, 20),
+    "smtp.backoff_seconds": (0, 3600), "smtp.timeout": (1, 600), "ledger_backups": (1, 1000),
+    "lock_wait_seconds": (0, 86400),
+}
+
+
+def _value(data: dict, key: str):
+    for part in key.split("."):
+        data = data[part]
+    return data
+
+
+def _check_ranges(data: dict) -> None:
+    for key, (low, high) in RANGES.items():
+        value = _value(data, key)
+        if not low <= value <= high:
+            raise YuebaoError(f"配置项“{key}”的值{value}超出范围，应在{low}到{high}之间",
+                              f"config key {key} must be between {low} and {high}, not {value}")
+
+
+def _check_time(value: str) -> None:
+    found = re.fullmatch(r"(\d{1,2}):(\d\d)", value)
+    if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+        raise YuebaoError(f"配置项“schedule.time”的值“{value}”不是有效的时间，应写成如 08:30（00:00到23:59）",
+                          "schedule.time must look like HH:MM, 00:00 to 23:59")
+
+
+def valid_address(value) -> bool:
+    """One plain e-mail address (no name, no list, no line break: it goes into a mail header)."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        address = Address(addr_spec=value)
+    except Exception:  # noqa: BLE001 - the e-mail parser raises several kinds for a bad address
+        return False
+    return address.addr_spec == value and bool(address.username and address.domain)
+
+
+def _check_addresses(data: dict) -> None:
+    named = [("supervision.bureau_office_email", data["supervision"]["bureau_office_email"]),
+             ("smtp.sender", data["smtp"]["sender"])]
+    named += [(f"schedule.chiefs[{i + 1}]", v) for i, v in enumerate(data["schedule"]["chiefs"])]
+    for office, info in data["offices"].items():
+        named += [(f"offices.{office}.{key}", (info or {}).get(key))
+                  for key in ("email", "leader_email")]
+    for key, value in named:
+        if value in (None, "") and not key.startswith("schedule.chiefs"):
+            continue  # not configured: reported as "no address" when a notice is due
+        if key == "smtp.sender" and isinstance(value, str) and not {"\r", "\n"} & set(value):
+            value = parseaddr(value)[1] or value  # "台山市教育局 <jyj@example.org>" is fine here
+        if not valid_address(value):
+            raise YuebaoError(f"配置项“{key}”的邮箱地址“{_shown(value)}”格式不对，应为一个邮箱，"
+                              "如 name@example.org（不能含空格、换行或多个地址）",
+                              f"config key {key} is not one valid e-mail address")
+
+
+def _shown(value) -> str:
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+PATTERN_KEYS = ("folders.outbox", "folders.inbox", "folders.archive", "folders.summary",
+                "rollup.inbox")
+PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log")
+
+
+def _check_patterns(data: dict) -> None:
+    """Folder patterns know only {month}; other paths know none (a typo names a folder '{mnth}')."""
+    for key in PATTERN_KEYS + PLAIN_PATH_KEYS:
+        value = _value(data, key)
+        allowed = {"month"} if key in PATTERN_KEYS else set()
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError:
+            names = {"{"}
+        unknown = sorted(names - allowed)
+        if unknown:
+            known = "只能用{month}（表示月份，如2022-06）" if allowed else "不能使用{…}占位符"
+            raise YuebaoError(f"配置项“{key}”中的“{{{unknown[0]}}}”无法识别：{known}，请检查拼写"
+                              "（花括号须成对出现）",
+                              f"config key {key}: unknown placeholder {{{unknown[0]}}}")

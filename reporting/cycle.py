@@ -8,20 +8,24 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from .backup import back_up
 from .carry import last_answers
 from .collect import CollectResult, collect
 from .config import Config, load_config
 from .errors import YuebaoError
+from .filenames import safe_name
 from .fill import FillResult, fill_month, form_title
 from .ledger import Ledger
 from .merge import PRINT_SHEETS, findings_file_name, summary_file_name, write_findings_workbook, write_summary
 from .models import Finding, Light, Return, Severity, TaskList
+from .monthlock import hold_months
 from .pdf import to_pdf
 from .period import Period, make_period
 from .returns import read_return
@@ -42,6 +46,7 @@ class Cycle:
     config: Config
     tasks: TaskList
     as_of: date
+    backed_up: bool = False
 
     @classmethod
     def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
@@ -62,6 +67,17 @@ class Cycle:
 
     def ledger(self) -> Ledger:
         return Ledger(self.config.ledger_path)
+
+    @contextmanager
+    def writing(self, *months: str, backup: bool = True):
+        """Hold the months (a second command on one waits, then stops) and, before the first change,
+        check the ledger and back it up (once per Cycle: per command, per day of the schedule)."""
+        data = self.config.data
+        with hold_months(self.config.ledger_path, list(months), data["lock_wait_seconds"]):
+            if backup and not self.backed_up:
+                back_up(self.config.ledger_path, data["ledger_backups"])
+                self.backed_up = True
+            yield
 
     @property
     def amber_days(self) -> int:
@@ -110,17 +126,21 @@ def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
             carried = last_answers(ledger, period)
         finally:
             ledger.close()
-    return fill_month(cycle.tasks, period, cycle.config.bureau, offices, cycle.folder("outbox", month), progress,
-                      carried)
+    with cycle.writing(month, backup=False):  # forms only: the ledger is read, not changed
+        outbox = cycle.folder("outbox", month)
+        return fill_month(cycle.tasks, period, cycle.config.bureau, offices, outbox, progress,
+                          carried)
 
 
 def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
     cycle.period(month)  # reject a malformed month before touching any folder
-    ledger = cycle.ledger()
-    try:
-        return collect(cycle.config.folder("inbox", month), cycle.folder("archive", month), ledger, month, progress)
-    finally:
-        ledger.close()
+    with cycle.writing(month):
+        ledger = cycle.ledger()
+        try:
+            inbox, archive = cycle.config.folder("inbox", month), cycle.folder("archive", month)
+            return collect(inbox, archive, ledger, month, progress)
+        finally:
+            ledger.close()
 
 
 def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthCheck]:
@@ -254,14 +274,24 @@ def write_feedback(cycle: Cycle, summary: MonthSummary, folder: Path) -> list[Pa
                       returned=bool(row.file), file=row.file, findings=mine, as_of=cycle.as_of,
                       deadline=summary.period.deadline, fix_by=fix_by,
                       errors=any(f.severity is Severity.ERROR for f in mine), sender=f"{cycle.config.bureau}办公室")
-        path = folder / f"反馈_{office}.txt"
+        path = folder / feedback_file_name(office)
         path.write_text(text + "\n", encoding="utf-8")
         paths.append(path)
     return paths
 
 
+def feedback_file_name(office: str) -> str:
+    return f"反馈_{safe_name(office)}.txt"
+
+
 def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> CheckResult:
     """Check the month's returns, record the outcome in the ledger, write 校验问题 (and the summary)."""
+    cycle.period(month)
+    with cycle.writing(month):
+        return _validate(cycle, month, progress, merge)
+
+
+def _validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> CheckResult:
     period, check = check_month(cycle, month, progress)
     folder = cycle.folder("summary", month)
     ledger = cycle.ledger()
@@ -281,11 +311,13 @@ def validate(cycle: Cycle, month: str, progress=None, merge: bool = False) -> Ch
 
 
 def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckResult:
-    result = validate(cycle, month, progress, merge=True)
-    if pdf:  # the chiefs' pages only: 概览 and 逾期事项
-        folder = result.summary_path.parent
-        with tempfile.TemporaryDirectory() as tmp:
-            printable = write_summary(result.summary, Path(tmp) / result.summary_path.name, cycle.amber_days,
-                                      cycle.fills, sheets=PRINT_SHEETS)
-            result.pdf_path = to_pdf(printable, folder)
+    cycle.period(month)
+    with cycle.writing(month):
+        result = validate(cycle, month, progress, merge=True)
+        if pdf:  # the chiefs' pages only: 概览 and 逾期事项
+            folder = result.summary_path.parent
+            with tempfile.TemporaryDirectory() as tmp:
+                printable = write_summary(result.summary, Path(tmp) / result.summary_path.name,
+                                          cycle.amber_days, cycle.fills, sheets=PRINT_SHEETS)
+                result.pdf_path = to_pdf(printable, folder)
     return result

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import __version__, form
 from .carry import Carried
+from .filenames import safe_name
 from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
@@ -32,7 +33,7 @@ STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
 
 
 def form_file_name(month: str, office: str) -> str:
-    return f"进展情况表_{month}_{office}.xlsx"
+    return f"进展情况表_{month}_{safe_name(office)}.xlsx"
 
 
 def form_title(bureau: str, period: Period) -> str:
@@ -53,6 +54,7 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
     out_dir.mkdir(parents=True, exist_ok=True)
     shared = (tasks, period, bureau, task_list_fingerprint(tasks), carried)
     jobs = [(office, out_dir / form_file_name(period.label, office.name)) for office in offices]
+    jobs, clashing = _apart(jobs)
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:  # a city's offices: use every core
         # the task list goes to each worker once, not with every office
         with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), initializer=_init_filler,
@@ -62,8 +64,20 @@ def fill_month(tasks: TaskList, period: Period, bureau: str, offices: list[Offic
     else:
         _init_filler(*shared)
         done = [_report(progress, i, len(jobs), _fill_job(job)) for i, job in enumerate(jobs, start=1)]
+    failed = clashing + [(p, problem) for p, problem in done if problem is not None]
     return FillResult(paths=[p for p, problem in done if problem is None], folder=out_dir, carried=carried,
-                      failed=[(p, problem) for p, problem in done if problem is not None])
+                      failed=failed)
+
+
+def _apart(jobs: list) -> tuple[list, list[tuple[Path, str]]]:
+    """Offices whose forms would share one file name get none (nor the mail): one would overwrite
+    the other, and neither office could be sure the form it got is its own."""
+    names: dict[str, list[str]] = {}
+    for office, path in jobs:
+        names.setdefault(path.name.casefold(), []).append(office.name)  # Windows ignores case
+    clashing = [(path, f"与“{'”“'.join(names[path.name.casefold()])}”的文件名相同，请在任务清单中改名")
+                for office, path in jobs if len(names[path.name.casefold()]) > 1]
+    return [(o, p) for o, p in jobs if len(names[p.name.casefold()]) == 1], clashing
 
 
 PARALLEL_FROM = 8

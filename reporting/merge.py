@@ -67,7 +67,7 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
                   sheets: tuple[str, ...] = SHEETS) -> Path:
     """Write the workbook to a temporary name, then rename: the last good summary survives a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
     # constant memory: each row goes to disk once the next begins (a province month: 310 MB instead of
     # 690 MB), so every sheet is written strictly top to bottom
     wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True,

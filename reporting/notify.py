@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from .filenames import safe_name
+
 log = logging.getLogger(__name__)
 
 
@@ -153,7 +155,7 @@ class Mailer:
 def write_text_file(folder: Path, notice: Notice) -> Path:
     """The reminder as a text file, for offices reached through a chat group."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"提醒_{notice.action}_{notice.label}.txt"
+    path = folder / f"提醒_{notice.action}_{safe_name(notice.label)}.txt"
     path.write_text(f"{notice.subject}\n\n{notice.body}\n", encoding="utf-8")
     return path
 

@@ -19,6 +19,7 @@ from . import cells
 from . import merge as book
 from .collect import collect
 from .cycle import Cycle
+from .filenames import safe_name
 from .merge import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
 from .models import Finding, Light, Severity
 from .sheets import Unreadable, load_sheets
@@ -61,7 +62,8 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
         latest[unit] = (ret.received_at, ret.file_name, rows)
 
     city = cycle.tasks.by_key()
-    result = RollupResult(path=cycle.folder("summary", month) / f"重点工作进展汇总_{month}_{config.bureau}.xlsx",
+    name = f"重点工作进展汇总_{month}_{safe_name(config.bureau)}.xlsx"
+    result = RollupResult(path=cycle.folder("summary", month) / name,
                           units={u: v[1] for u, v in latest.items()}, findings=findings)
     for unit, (_, file, rows) in latest.items():
         for row in rows:
@@ -127,7 +129,7 @@ def _judge(row: dict, as_of: date, amber_days: int) -> str:
 def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
     path = result.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
     # constant memory, as for the summary: every sheet is written top to bottom
     wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
     base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}

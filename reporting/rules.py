@@ -16,7 +16,8 @@ FINDING_CODES = {
     "duplicate_row", "empty_file", "empty_progress", "empty_status", "encrypted", "extra_sheets", "future_done_date",
     "header_missing", "key_column_missing", "late", "lead_assumed", "lock_file", "missing_milestone", "missing_task",
     "no_done_date", "no_filled_by", "no_filled_on", "no_form_sheet", "no_month", "no_office", "not_a_workbook",
-    "not_returned", "old_format", "progress_unchanged", "read_failed", "row_without_key", "rows_split",
+    "not_returned", "office_file_name", "office_name_clash", "old_format", "progress_unchanged",
+    "read_failed", "row_without_key", "rows_split",
     "sheet_renamed", "superseded", "too_large", "undated_milestone", "unknown_task", "unreadable", "wrong_month",
     "wrong_office", "zip_bomb",
 }

@@ -54,7 +54,8 @@ def setup_log(config, console: bool = False) -> Path:
 def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
     cycle = steps.Cycle.load(config_path, day)  # reloaded each day: the task list or config may change
     setup_log(cycle.config)
-    report = run_day(cycle, day, deliver=deliver)
+    with cycle.writing(*[a.month for a in plan_for(cycle, day)]):  # backs the ledger up first
+        report = run_day(cycle, day, deliver=deliver)
     log.info("%s 完成：%d 项计划，发送 %d 条，此前已计划或已发 %d 条，不再发送 %d 条，问题 %d 条", day,
              len(report.actions), len(report.sent), report.skipped, len(report.dropped),
              len(report.problems))

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .errors import YuebaoError
+from .filenames import safe_name
 from .milestones import parse_milestones
 from .models import Finding, Severity, Task, TaskList
 
@@ -115,11 +116,37 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
         tasks.append(Task(key=key, no=get.get("no", ""), name=get.get("name", ""), content=get.get("content", ""),
                           overview=overview, offices=tuple(offices), lead=lead, remarks=get.get("remarks", ""),
                           milestones=tuple(milestones), source_row=i, parent=get.get("parent", "")))
+    findings += office_name_findings(tasks, path.name, sheet)
     dup = {key for key, n in Counter(t.key for t in tasks).items() if n > 1}
     if dup:
         raise YuebaoError(f"任务清单中任务编号重复：{'、'.join(sorted(dup))}，每项任务的序号或任务编码必须唯一",
                           f"duplicate task keys: {', '.join(sorted(dup))}")
     return TaskList(title=title, year=year, tasks=tasks, path=path, findings=findings)
+
+
+def office_name_findings(tasks: list[Task], file: str, sheet: str) -> list[Finding]:
+    """Lead offices whose names cannot be file names as they are (they are mapped, see filenames),
+    and two offices that would share one file name."""
+    findings = []
+    first_row = {}
+    for t in tasks:
+        first_row.setdefault(t.lead, t.source_row)
+    by_file: dict[str, list[str]] = {}
+    for office, row in first_row.items():
+        safe = safe_name(office)
+        by_file.setdefault(safe.casefold(), []).append(office)  # Windows does not tell case apart
+        if safe != office:
+            text = (f"牵头股室“{office}”含有不能用于文件名的字符（如 / \\ : * ? \" < > |）或为系统保留名，"
+                    f"其表格、反馈和提醒的文件名中写作“{safe}”，表格内仍用原名。建议在任务清单中改名")
+            findings.append(Finding("office_file_name", text, Severity.WARNING, file=file,
+                                    sheet=sheet, row=row))  # about the list, not an office's return
+    for names in by_file.values():
+        if len(names) > 1:
+            findings.append(Finding("office_name_clash", f"牵头股室“{'”“'.join(names)}”的文件名相同"
+                                    f"（{safe_name(names[0])}），不会为它们生成表格，请在任务清单中改名使之可区分",
+                                    Severity.ERROR, file=file, sheet=sheet,
+                                    row=first_row[names[0]]))
+    return findings
 
 
 def write_task_list(tasks: TaskList, path: str | Path) -> Path:

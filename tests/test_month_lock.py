@@ -1,0 +1,96 @@
+"""Two commands on one month at once: the second waits for the first, or says the month is held."""
+
+import subprocess
+import sys
+import time
+
+import openpyxl
+
+from .conftest import ROOT, write_config, yuebao
+
+RUN = ("run", "--month", "2022-06", "--as-of", "2022-06-25")
+
+
+def start(*args, cwd=None):
+    return subprocess.Popen(
+        [sys.executable, "-m", "reporting.cli", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_runs_on_one_month_at_once_both_finish_cleanly(demo_copy):
+    config = str(demo_copy / "config.yaml")
+    for _ in range(2):
+        runs = [start(*RUN, "--config", config) for _ in range(2)]
+        outcomes = [(p.wait(timeout=300), *p.communicate()) for p in runs]
+        for code, out, err in outcomes:
+            assert "Traceback" not in err, err
+            assert code == 0, err
+            assert "汇总表：" in out
+        summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+        assert openpyxl.load_workbook(summary, read_only=True).sheetnames[0] == "概览"
+        leftovers = [p.name for p in (demo_copy / "2022-06").iterdir() if ".tmp" in p.name]
+        assert leftovers == [], leftovers
+
+
+HOLD = """
+import sys, time
+from reporting.cycle import Cycle
+cycle = Cycle.load(sys.argv[1])
+with cycle.writing(sys.argv[2]):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
+    config = str(write_config(tmp_path, lock_wait_seconds=1))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, config, "2022-06", "8"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        second = yuebao(*RUN, "--config", config)
+        waited = time.monotonic() - started
+        assert second.returncode == 2, second.stdout + second.stderr
+        lines = [line for line in second.stderr.strip().splitlines() if line.startswith("错误")]
+        assert len(lines) == 1 and "另一个yuebao程序正在处理2022-06" in lines[0], second.stderr
+        assert "Traceback" not in second.stderr
+        assert 1 <= waited < 7  # waited lock_wait_seconds, not for ever
+        other = yuebao("run", "--month", "2022-07", "--as-of", "2022-07-25", "--config", config)
+        assert other.returncode == 0, other.stderr  # another month is free
+        fill = yuebao("fill", "--month", "2022-06", "--config", config)
+        assert fill.returncode == 2 and "另一个yuebao程序正在处理2022-06" in fill.stderr
+        restore = yuebao("ledger", "restore", "--config", config)  # not under a running command
+        assert restore.returncode == 2 and "另一个yuebao程序正在处理2022-06" in restore.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # a killed holder leaves no lock behind
+    after = yuebao(*RUN, "--config", config)
+    assert after.returncode == 0, after.stderr
+
+
+def test_the_second_run_waits_for_the_first_when_it_ends_in_time(tmp_path):
+    config = str(write_config(tmp_path, lock_wait_seconds=60))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, config, "2022-06", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        second = yuebao(*RUN, "--config", config)
+        assert second.returncode == 0, second.stderr
+        assert "等待" in second.stderr  # it said why it paused
+        assert holder.wait(timeout=30) == 0
+    finally:
+        holder.kill()
