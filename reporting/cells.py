@@ -65,3 +65,26 @@ def to_date(value, year: int | None = None) -> date | None:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         return None
     return read_date(str(value), year)  # one reader for returns and the task list
+
+
+EXCEL_CELL_CHARS = 32_767    # Excel's limit per cell; longer text makes a file Excel calls corrupt
+_INVISIBLE = {"\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
+              "\u2060": "零宽不换行符", "\ufeff": "零宽不换行空格", "\u00ad": "软连字符",
+              "\u200e": "从左至右标记", "\u200f": "从右至左标记"}
+
+
+def is_invisible(char: str) -> bool:
+    """A character that shows nothing on screen yet makes the text differ (zero-width space …)."""
+    return char in _INVISIBLE or (unicodedata.category(char) in ("Cf", "Cc") and char not in "\n\t")
+
+
+def visible(value) -> str:
+    """The text with each invisible character named, e.g. "已完成[零宽空格]": what to retype."""
+    s = text(value)
+    if not any(map(is_invisible, s)):
+        return s
+    return "".join(f"[{_name(c)}]" if is_invisible(c) else c for c in s)
+
+
+def _name(char: str) -> str:
+    return _INVISIBLE.get(char, f"不可见字符U+{ord(char):04X}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from . import form
 from .backup import back_up
 from .carry import last_answers
 from .collect import CollectResult, collect
@@ -233,10 +234,16 @@ def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger: Ledger) -
     summary.changes = find_changes(summary, previous, before)
     for change in summary.changes:
         if change.kind in (SAME_PROGRESS, SAME_TWICE):
+            ret = check.chosen.get(change.task.lead)   # the text compared is the chosen return's
+            report = ret.tasks.get(change.task.key) if ret else None
+            row = report.row if report else None
+            column = ret.columns.get(form.PROGRESS) if ret else None
+            cell = f"{column}{row}" if column and row else ""
             summary.findings.append(Finding(
                 "progress_unchanged", f"第{change.task.no}项任务“{change.task.name}”的进展情况与上月完全相同"
                 + ("（已连续两个月未更新）" if change.kind == SAME_TWICE else "") + "，请核实并填写本月的新进展",
-                Severity.WARNING, office=change.task.lead, task_key=change.task.key))
+                Severity.WARNING, office=change.task.lead, file=ret.file_name if ret else "",
+                sheet=ret.sheet if ret else "", row=row, cell=cell, task_key=change.task.key))
     apply_rules(summary.findings, cycle.config.data["rules"])
     summary.red_share = cycle.config.data["supervision"]["red_share"]
     summary.unit = cycle.config.bureau

@@ -26,6 +26,7 @@ from .filenames import safe_name
 from .models import Office, Status, TaskList
 from .period import Period
 from .texts import TEMPLATES, render, row_height
+from .xlsxtext import set_cell, write_row
 
 log = logging.getLogger(__name__)
 TEMPLATE = TEMPLATES / "progress_form.xlsx"
@@ -121,12 +122,13 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
                                 ("due", form.PROTO_MILESTONE_DUE))}
     ws.delete_rows(form.PROTO_TASK, 3)
 
-    ws[form.TITLE_CELL] = form_title(bureau, period)
-    ws[form.NOTE_CELL] = render("form_note.j2", month=period.month, statuses=Status.choices(),
-                                deadline=period.deadline, carried_from=carried and carried.month_of_year,
-                                period_start=period.start_month)
-    ws[form.OFFICE_CELL] = office.name
-    ws[form.DEADLINE_CELL] = period.deadline
+    set_cell(ws[form.TITLE_CELL], form_title(bureau, period))
+    note = render("form_note.j2", month=period.month, statuses=Status.choices(),
+                  deadline=period.deadline, carried_from=carried and carried.month_of_year,
+                  period_start=period.start_month)
+    set_cell(ws[form.NOTE_CELL], note)
+    set_cell(ws[form.OFFICE_CELL], office.name)
+    set_cell(ws[form.DEADLINE_CELL], period.deadline)
 
     status_dv = DataValidation(type="list", formula1=STATUS_LIST, allow_blank=True, showErrorMessage=True,
                                errorTitle="节点状态", error="请从下拉列表中选择：" + "、".join(Status.choices()),
@@ -153,17 +155,18 @@ def fill_office(tasks: TaskList, office: Office, period: Period, bureau: str, pa
         height = row_height(task.overview or task.content, 46, minimum=2)
         if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
             progress, problems = carried.tasks[task.key]
-            ws.cell(row, col[form.PROGRESS]).value, ws.cell(row, col[form.PROBLEMS]).value = progress, problems
+            set_cell(ws.cell(row, col[form.PROGRESS]), progress)
+            set_cell(ws.cell(row, col[form.PROBLEMS]), problems)
             height = max(height, row_height(progress, width(form.PROGRESS)), row_height(problems, width(form.PROBLEMS)))
         ws.row_dimensions[row].height = height
         for m in task.milestones:
             row += 1
             due_now = m.due is not None and m.due <= period.end
             _put(ws, row, protos["due" if due_now else "milestone"],
-                 {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or "未识别"})
+                 {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or form.UNDATED})
             if carried and m.key in carried.done:  # done stays done; other statuses are judged afresh
-                ws.cell(row, col[form.STATUS]).value = Status.DONE.value
-                ws.cell(row, col[form.DONE_ON]).value = carried.done[m.key]
+                set_cell(ws.cell(row, col[form.STATUS]), Status.DONE.value)
+                set_cell(ws.cell(row, col[form.DONE_ON]), carried.done[m.key])
             status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
             date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
             ws.row_dimensions[row].height = row_height(m.text, 46)
@@ -191,14 +194,15 @@ def _put(ws, row: int, styles: list, values: dict) -> None:
         cell = ws.cell(row, i)
         cell._style = copy(styles[i - 1])
         if header in values:
-            cell.value = values[header]
+            set_cell(cell, values[header])
 
 
 def _write_meta(wb, office: str, period: Period, title: str, fingerprint: str) -> None:
     meta = wb.create_sheet(form.META_SHEET)
-    for pair in (("office", office), ("month", period.label), ("task_list", title),
-                 ("task_list_fingerprint", fingerprint), ("generated_at", datetime.now().isoformat(timespec="seconds")),
-                 ("generator", f"yuebao {__version__}")):
-        meta.append(pair)
+    for row, pair in enumerate((("office", office), ("month", period.label), ("task_list", title),
+                                ("task_list_fingerprint", fingerprint),
+                                ("generated_at", datetime.now().isoformat(timespec="seconds")),
+                                ("generator", f"yuebao {__version__}")), start=1):
+        write_row(meta, row, pair)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True

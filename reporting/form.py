@@ -26,6 +26,10 @@ HEADERS = [KEY, NO, NAME, CONTENT, OFFICES, DUE, STATUS, DONE_ON, PROGRESS, PROB
 DEFINITION = (NO, NAME, CONTENT, OFFICES, DUE)   # locked: copied from the task list
 TASK_INPUTS = (PROGRESS, PROBLEMS, REMARKS)      # open on task rows
 MILESTONE_INPUTS = (STATUS, DONE_ON)             # open on milestone rows
+UNDATED = "未识别"                                # 计划完成时间 of a milestone whose date could not be read
+# every other column of a row is locked: the task list's text, or blank
+TASK_LOCKED = tuple(h for h in HEADERS[1:] if h not in TASK_INPUTS)
+MILESTONE_LOCKED = tuple(h for h in HEADERS[1:] if h not in MILESTONE_INPUTS)
 
 # Header block cells (row 2): labels and the cells a clerk fills in.
 OFFICE_LABEL, OFFICE_CELL = "C2", "D2"

@@ -21,6 +21,7 @@ from .models import Finding, Severity, Task, TaskList
 from .sheets import Unreadable, load_sheets
 from .taskdoubts import is_bureau, task_ref
 from .tasklist import split_offices
+from .xlsxtext import write_row
 
 LEADS_HEADERS = ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室"]
 _TO_FILL = PatternFill("solid", fgColor="FFEB9C")
@@ -84,9 +85,9 @@ def write_leads_sheet(tasks: list[Task], path: Path, known: list[str]) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "牵头股室对照表"
-    ws.append(LEADS_HEADERS)
-    for t in tasks:
-        ws.append([t.no, t.name, t.lead, "", ""])
+    write_row(ws, 1, LEADS_HEADERS)
+    for row, t in enumerate(tasks, start=2):
+        write_row(ws, row, [t.no, t.name, t.lead, "", ""])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
@@ -123,8 +124,8 @@ def _choices(wb, ws, letter: str, last_row: int, known: list[str], first_row: in
     if not known or last_row < first_row:
         return
     sheet = wb.create_sheet(_CHOICES_SHEET)
-    for name in known:
-        sheet.append([name])
+    for row, name in enumerate(known, start=1):
+        write_row(sheet, row, [name])
     sheet.sheet_state = "hidden"
     rule = DataValidation(type="list", formula1=f"'{_CHOICES_SHEET}'!$A$1:$A${len(known)}",
                           allow_blank=True, showErrorMessage=True, errorTitle="牵头股室",

@@ -11,12 +11,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-import xlsxwriter
-
+from .cells import EXCEL_CELL_CHARS
 from .models import Finding, Light, Severity
 from .rules import LIGHT_RULE, RED, YELLOW
 from .summary import NOT_RETURNED, REJECTED, MonthSummary
 from .texts import render, row_height
+from .xlsxtext import new_workbook
 
 log = logging.getLogger(__name__)
 FONT = "宋体"
@@ -50,7 +50,7 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
                   warnings=sum(f.severity is Severity.WARNING for f in s.findings))
 
 
-MAX_CELL_CHARS = 32_767      # Excel's limit per cell; longer text makes a file Excel calls corrupt
+MAX_CELL_CHARS = EXCEL_CELL_CHARS   # longer text makes a file Excel calls corrupt
 MAX_ROWS = 1_048_576         # Excel's rows per sheet
 ALL_OFFICES = "股室一览"      # written only when 概览 cannot list every office
 OVERVIEW_OFFICES = 25        # offices 概览 lists: more would not fit one readable page
@@ -70,8 +70,8 @@ def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | No
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
     # constant memory: each row goes to disk once the next begins (a province month: 310 MB instead of
     # 690 MB), so every sheet is written strictly top to bottom
-    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "remove_timezone": True,
-                                        "constant_memory": True})
+    wb = new_workbook(tmp, {"default_date_format": "yyyy-mm-dd", "remove_timezone": True,
+                            "constant_memory": True})
     try:
         _fill_book(wb, _Book(wb, s, amber_days, fills), sheets)
         wb.close()
@@ -98,7 +98,6 @@ def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
 class _Book:
     def __init__(self, wb, s: MonthSummary, amber_days: int, fills: dict | None = None):
         self.wb, self.s, self.amber = wb, s, amber_days
-        self.cut: set[str] = set()  # texts already reported as cut: one finding each, on every sheet it appears
         fills = {**DEFAULT_FILLS, **(fills or {})}
         base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
         self.f = {
@@ -169,15 +168,12 @@ class _Book:
                 ws.write(row, first, label, self.f[(lt, "center")])
         ws.set_row(row, 30)
 
-    def clip(self, text, where: str):
-        """Text cut to Excel's cell limit, with a finding saying where and how much was cut."""
+    @staticmethod
+    def clip(text):
+        """Text cut to Excel's cell limit (validate has told the office: `cell_truncated`)."""
         if not isinstance(text, str) or len(text) <= MAX_CELL_CHARS:
             return text
         marker = "……（超出Excel单元格长度，已截断）"
-        if text not in self.cut:
-            self.cut.add(text)
-            self.s.findings.append(Finding("cell_truncated", f"{where}的文字有{len(text)}字，超过Excel单元格上限"
-                                           f"{MAX_CELL_CHARS}字，汇总表中已截断，全文见原报表", Severity.WARNING))
         return text[:MAX_CELL_CHARS - len(marker)] + marker
 
     def note(self, ws, row: int, text: str, ncols: int) -> None:
@@ -301,8 +297,8 @@ class _Book:
                                                Severity.WARNING))
             task = task_rows[0].task
             progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
-            progress = self.clip(progress, f"第{task.no}项任务“{task.name}”的进展情况")
-            problems = self.clip(task_rows[0].problems, f"第{task.no}项任务“{task.name}”的存在问题和下一步工作计划")
+            progress = self.clip(progress)
+            problems = self.clip(task_rows[0].problems)
             block = ((0, task.no, self.f["center"]), (1, task.name, self.f["cell"]), (2, task.lead, self.f["cell"]),
                      (9, progress, self.f["cell"]), (10, problems, self.f["cell"]))
             heights = [row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows]
@@ -319,7 +315,7 @@ class _Book:
                 m, lt = row.milestone, row.light
                 self.light_cell(ws, r, 3, m.text if m else "（任务清单中未列出节点）", lt)
                 self.light_cell(ws, r, 4, _due(m), lt, "date")
-                ws.write(r, 5, row.status, self.f["center"])
+                ws.write(r, 5, self.clip(row.status), self.f["center"])
                 self.light_cell(ws, r, 6, row.completed_on, None, "date")
                 self.light_cell(ws, r, 7, lt.value if lt else "", lt, "center")
                 ws.write(r, 8, row.days_overdue or "", self.f["center"])
@@ -342,7 +338,7 @@ class _Book:
             self.light_cell(ws, r, 4, _due(row.milestone), Light.OVERDUE, "date")
             ws.write_number(r, 5, row.days_overdue, self.f[(Light.OVERDUE, "center")])
             ws.write(r, 6, row.status, self.f["center"])
-            ws.write(r, 7, self.clip(row.progress or "", f"第{row.task.no}项任务的进展情况"), self.f["cell"])
+            ws.write(r, 7, self.clip(row.progress or ""), self.f["cell"])
             ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
         if not rows:
             self.note(ws, top, "截至今日没有逾期未完成的节点。", len(headers))
@@ -380,7 +376,7 @@ class _Book:
             ws.write(r, 3, m.text, self.f["cell"])
             self.light_cell(ws, r, 4, m.extended_from or m.due, None, "date")
             self.light_cell(ws, r, 5, row.completed_on or "未填写日期", None, "date")
-            ws.write(r, 6, row.remarks or "（未写理由）", self.f["cell"])
+            ws.write(r, 6, self.clip(row.remarks) or "（未写理由）", self.f["cell"])
             ws.write(r, 7, f"已批准，延期至{m.due:%Y-%m-%d}" if approved else
                      f"待审批：yuebao extend {row.task.key} {m.seq} 日期 --reason 理由", self.f["cell"])
             ws.set_row(r, row_height(m.text, 40))
@@ -393,7 +389,7 @@ class _Book:
             [self.s.unit, r.task.lead, r.task.key, r.task.parent, r.task.no, r.task.name,
              r.milestone.key if r.milestone else "", r.milestone.text if r.milestone else "",
              r.milestone.due if r.milestone and r.milestone.due else None, r.status, r.completed_on,
-             r.light.value if r.light else "", self.clip(r.progress, r.task.name), self.clip(r.problems, r.task.name)]
+             r.light.value if r.light else "", self.clip(r.progress), self.clip(r.problems)]
             for r in self.s.rows])
 
     def submissions(self) -> None:

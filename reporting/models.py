@@ -152,7 +152,8 @@ class Return:
     sha256: str
     received_at: datetime
     archived_path: Path | None = None
-    office: str = ""              # office the workbook says it is from
+    office: str = ""              # office the workbook says it is from (its hidden mark, else 填报股室)
+    office_shown: str = ""        # the 填报股室 printed on the sheet
     month: str = ""               # "YYYY-MM" the workbook says it reports
     filled_by: str = ""           # 填报人
     filled_on: date | None = None  # 填报日期

@@ -99,7 +99,8 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
         findings.append(Finding("extra_sheets", f"文件中另有工作表“{'、'.join(extra)}”，其内容未计入汇总；"
                                 "如有需要汇总的内容，请填写到“进展情况表”中", Severity.WARNING, file=ret.file_name))
     head = grid[:header_at]
-    ret.office = meta.get("office") or _label_value(head, "填报股室")
+    ret.office_shown = _label_value(head, "填报股室")
+    ret.office = meta.get("office") or ret.office_shown
     ret.filled_by = _label_value(head, "填报人")
     ret.filled_on = cells.to_date(_label_raw(head, "填报日期"), tasks.year)
     ret.month = meta.get("month") or _month_from_title(head)
@@ -148,26 +149,43 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
     by_key = tasks.by_key()
     seen: dict[str, int] = {}
     current_task = None
+    rows = grid[header_at + 1:]
+    shown = _ShownText(rows, columns, by_key)
+    # the key column is hidden: sorting only the visible columns moves the text, not the keys; then
+    # every row is matched by its text, and a row whose text fits several milestones is refused
+    out_of_step = shown.out_of_step()
+    moved: list[int] = []
+    get = shown.get
+    where = dict(file=ret.file_name, sheet=sheet)
 
-    def get(row, header):
-        i = columns.get(header)
-        return row[i] if i is not None and i < len(row) else None
-
-    for r, row in enumerate(grid[header_at + 1:], start=header_at + 2):
+    for r, row in enumerate(rows, start=header_at + 2):
         key = cells.text(get(row, form.KEY))
         if not key:
             key = _guess_key(row, get, by_key, current_task)
         if not key:
-            values = [cells.text(v) for v in row if cells.text(v)]
+            values = [cells.visible(v) for v in row if cells.text(v)]
             if values:
                 findings.append(Finding("row_without_key", "第%d行不是下发表格中的行，内容未计入汇总：“%s”。"
                                         "请把内容填写到对应任务的行内" % (r, "｜".join(values)[:80]),
                                         Severity.WARNING, file=ret.file_name, sheet=sheet, row=r))
             continue
         if not _KEY.match(key):
-            findings.append(Finding("bad_key", f"第{r}行的任务键“{key}”无法识别，该行未计入汇总。请勿修改隐藏列",
-                                    file=ret.file_name, sheet=sheet, row=r))
+            findings.append(Finding("bad_key", f"第{r}行的任务键“{cells.visible(key)[:40]}”无法识别，"
+                                    "该行未计入汇总。请勿修改隐藏列", row=r, **where))
             continue
+        if out_of_step:
+            found = shown.key_of(row)
+            if found is AMBIGUOUS or not found:
+                why = ("对应多个节点，无法确定是哪一个" if found else
+                       "与任务清单中的任务和节点都不一致，无法确定是哪一行")
+                content = cells.visible(get(row, form.CONTENT))[:30]
+                findings.append(Finding("row_unmatched", "本表隐藏的任务键与显示的内容已错位（可能排序时未选中"
+                                        f"整张表），第{r}行的内容“{content}”{why}，该行未计入汇总。"
+                                        "请使用下发的表格按原顺序填写后重新报送", row=r, **where))
+                continue
+            if found != key:
+                moved.append(r)
+                key = found
         if key in seen:
             findings.append(Finding("duplicate_row", f"第{r}行与第{seen[key]}行是同一{'节点' if '-M' in key else '任务'}"
                                     f"（{key}），已采用第{seen[key]}行，第{r}行内容未计入汇总。请删除重复的行",
@@ -178,18 +196,104 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
         report = ret.tasks.setdefault(task_key, TaskReport(task_key=task_key))
         if "-M" in key:
             status_raw = get(row, form.STATUS)
+            definition = {h: cells.text(get(row, h)) for h in form.MILESTONE_LOCKED}
+            definition["_done_raw"] = cells.text(get(row, form.DONE_ON))
             report.milestones[key] = MilestoneReport(
-                milestone_key=key, status=cells.text(status_raw), row=r,
-                completed_on=cells.to_date(get(row, form.DONE_ON), tasks.year),
-                definition={form.CONTENT: cells.text(get(row, form.CONTENT)), form.DUE: cells.text(get(row, form.DUE)),
-                            "_done_raw": cells.text(get(row, form.DONE_ON))})
+                milestone_key=key, status=cells.text(status_raw), row=r, definition=definition,
+                completed_on=cells.to_date(get(row, form.DONE_ON), tasks.year))
         else:
             current_task = task_key
             report.row = r
             report.progress = cells.text(get(row, form.PROGRESS))
             report.problems = cells.text(get(row, form.PROBLEMS))
             report.remarks = cells.text(get(row, form.REMARKS))
-            report.definition = {h: cells.text(get(row, h)) for h in (form.NO, form.NAME, form.CONTENT, form.OFFICES)}
+            report.definition = {h: cells.text(get(row, h)) for h in form.TASK_LOCKED}
+    if moved:
+        rows_zh = "、".join(map(str, moved[:20])) + ("等" if len(moved) > 20 else "")
+        findings.append(Finding("key_mismatch", f"第{rows_zh}行显示的内容与隐藏的任务键不一致（可能排序时"
+                                "未选中整张表），已按各行显示的任务名称和节点内容对应，请核对汇总结果；"
+                                "下次排序请先全选整张表", Severity.WARNING, row=moved[0], **where))
+
+
+AMBIGUOUS = object()
+
+
+class _ShownText:
+    """Which task or milestone a row shows, by its visible text (项目名称, 节点内容, 计划完成时间).
+
+    Only the tasks whose keys the sheet holds are candidates: a sort moves rows within the sheet.
+    Built the first time a row's key and text disagree; an ordinary return never needs it.
+    """
+
+    def __init__(self, rows, columns, by_key):
+        self.rows, self.columns, self.by_key = rows, columns, by_key
+        self._index = None
+
+    def get(self, row, header):
+        i = self.columns.get(header)
+        return row[i] if i is not None and i < len(row) else None
+
+    def out_of_step(self) -> bool:
+        """Does some row show another task's or milestone's text than its key stands for?"""
+        for row in self.rows:
+            key = cells.text(self.get(row, form.KEY))
+            if key and _KEY.match(key) and not self.agrees(key, row):
+                if self.key_of(row) not in ("", key):
+                    return True
+        return False
+
+    def agrees(self, key: str, row) -> bool:
+        """Does the row show what its key stands for (or is there nothing to compare)?"""
+        task = self.by_key.get(key.split("-M")[0])
+        if task is None or form.CONTENT not in self.columns:
+            return True
+        content = cells.squash(self.get(row, form.CONTENT))
+        if "-M" in key:
+            m = next((m for m in task.milestones if m.key == key), None)
+            return m is None or content == cells.squash(m.text)
+        if content == cells.squash(task.overview or task.content):
+            return True
+        # the overview edited: the task's row by its name, unless it shows one of its milestones
+        shows_milestone = any(content == cells.squash(m.text) for m in task.milestones)
+        same_name = cells.squash(self.get(row, form.NAME)) == cells.squash(task.name)
+        return same_name and not shows_milestone
+
+    def key_of(self, row):
+        """The key the row's text stands for: a key, AMBIGUOUS, or "" (text of no task: edited)."""
+        milestones, tasks = self._build()
+        content = cells.squash(self.get(row, form.CONTENT))
+        name = cells.squash(self.get(row, form.NAME))
+        due = cells.to_date(self.get(row, form.DUE))
+        found = milestones.get(content, [])
+        if found:
+            if name:
+                found = _narrow(found, lambda m: cells.squash(self.by_key[m.task_key].name) == name)
+            found = _narrow(found, lambda m: due in (m.due, m.extended_from)) if due else found
+            return found[0].key if len(found) == 1 else AMBIGUOUS if found else ""
+        found = tasks.get(content) or tasks.get(name) or []
+        no = cells.text(self.get(row, form.NO))
+        found = _narrow(found, lambda t: t.no == no) if no else found
+        return found[0].key if len(found) == 1 else AMBIGUOUS if found else ""
+
+    def _build(self):
+        if self._index is None:
+            milestones, tasks = {}, {}
+            keys = {cells.text(self.get(row, form.KEY)).split("-M")[0] for row in self.rows}
+            for key in sorted(keys & self.by_key.keys()):
+                task = self.by_key[key]
+                texts = {cells.squash(task.overview or task.content), cells.squash(task.name)}
+                for text in texts - {""}:
+                    tasks.setdefault(text, []).append(task)
+                for m in task.milestones:
+                    if cells.squash(m.text):
+                        milestones.setdefault(cells.squash(m.text), []).append(m)
+            self._index = milestones, tasks
+        return self._index
+
+
+def _narrow(found: list, keep) -> list:
+    """The candidates that pass `keep`, or all of them when none does."""
+    return [x for x in found if keep(x)] or found
 
 
 def _guess_key(row, get, by_key, current_task):

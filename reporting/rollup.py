@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import xlsxwriter
-
 from . import cells
 from . import merge as book
 from .collect import collect
@@ -24,6 +22,7 @@ from .merge import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_
 from .models import Finding, Light, Severity
 from .sheets import Unreadable, load_sheets
 from .texts import row_height
+from .xlsxtext import new_workbook
 
 FONT = "宋体"
 
@@ -131,7 +130,7 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
     # constant memory, as for the summary: every sheet is written top to bottom
-    wb = xlsxwriter.Workbook(str(tmp), {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
+    wb = new_workbook(tmp, {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
     base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
     head = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"})
     cell = wb.add_format(base)

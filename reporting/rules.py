@@ -20,6 +20,7 @@ FINDING_CODES = {
     "read_failed", "row_without_key", "rows_split",
     "sheet_renamed", "superseded", "too_large", "undated_milestone", "unknown_task", "unreadable", "wrong_month",
     "wrong_office", "zip_bomb",
+    "key_mismatch", "office_mismatch", "row_unmatched",
 }
 SEVERITY_WORDS = {"错误": Severity.ERROR, "警告": Severity.WARNING, "error": Severity.ERROR, "warning": Severity.WARNING}
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"

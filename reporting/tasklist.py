@@ -26,6 +26,7 @@ from .errors import YuebaoError
 from .filenames import safe_name
 from .milestones import parse_milestones
 from .models import Finding, Severity, Task, TaskList
+from .xlsxtext import write_row
 
 COLUMNS = {  # header text -> Task attribute
     "序号": "no",
@@ -158,16 +159,17 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     headers = ["序号", "任务名称", "主要内容和关键时间节点计划", "责任股室", "牵头股室", "备注", "任务编码", "上级任务"]
     widths = [6, 22, 70, 16, 12, 28, 10, 10]
     title = tasks.title if _YEAR.search(tasks.title) else f"{tasks.title}（{tasks.year}年）"  # the reader needs the year
-    ws.append([title])
+    write_row(ws, 1, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append(headers)
+    write_row(ws, 2, headers)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for t in tasks.tasks:
-        ws.append([t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key, t.parent])
+    for row, t in enumerate(tasks.tasks, start=3):
+        write_row(ws, row, [t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key,
+                            t.parent])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.border = border

@@ -58,3 +58,85 @@ def zip_bomb(dest: Path, megabytes: int = 60) -> Path:
             for _ in range(megabytes):
                 fh.write(block)
     return dest
+
+
+def locked_cells_changed(outbox: Path, dest: Path, changes: dict, office: str = OFFICE,
+                         typed: dict | None = None) -> Path:
+    """A clerk unprotects the sheet and types over locked cells: `changes` by (key, header)."""
+    good_return(outbox, dest, office, typed)
+    wb, ws = simulate.open_form(dest)
+    for (key, header), value in changes.items():
+        simulate.overwrite_locked(ws, key, header, value)
+    wb.save(dest)
+    return dest
+
+
+def copied_form(outbox: Path, dest: Path, shown: str, mark: str, drop: tuple = ()) -> Path:
+    """`shown`'s clerk fills in `mark`'s form: types its own name over 填报股室, deletes task blocks."""
+    good_return(outbox, dest, mark)
+    wb, ws = simulate.open_form(dest)
+    ws.protection.sheet = False
+    ws[form.OFFICE_CELL] = shown
+    for key in drop:
+        simulate.delete_task_block(ws, key)
+    wb.save(dest)
+    return dest
+
+
+def sort_visible_columns(path: Path, header: str, reverse: bool = False) -> Path:
+    """Unmerge, then sort the table by `header` with only the visible columns selected: the hidden
+    key column (A) stays where it was."""
+    wb, ws = simulate.open_form(path)
+    ws.protection.sheet = False
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= form.FIRST_DATA_ROW:
+            ws.unmerge_cells(str(rng))
+    first, last, width = form.FIRST_DATA_ROW, ws.max_row, len(form.HEADERS)
+    rows = [[ws.cell(r, c).value for c in range(2, width + 1)] for r in range(first, last + 1)]
+    at = form.HEADERS.index(header) - 1
+    rows.sort(key=lambda values: text(values[at]), reverse=reverse)
+    for r, values in enumerate(rows, start=first):
+        for c, value in enumerate(values, start=2):
+            ws.cell(r, c).value = value
+    wb.save(path)
+    return path
+
+
+def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:
+    """`rows_of`'s clerk pastes its answered rows (the hidden keys with them) over the rows of
+    `into`'s form, whose 填报股室 and hidden mark stay `into`."""
+    source = good_return(outbox, dest, rows_of)
+    _, src = simulate.open_form(source)
+    width = len(form.HEADERS)
+    rows = [[src.cell(r, c).value for c in range(1, width + 1)]
+            for r in range(form.FIRST_DATA_ROW, src.max_row + 1)]
+    good_return(outbox, dest, into)
+    wb, ws = simulate.open_form(dest)
+    ws.protection.sheet = False
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= form.FIRST_DATA_ROW:
+            ws.unmerge_cells(str(rng))
+    ws.delete_rows(form.FIRST_DATA_ROW, ws.max_row)
+    for r, values in enumerate(rows, start=form.FIRST_DATA_ROW):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+    wb.save(dest)
+    return dest
+
+
+def shuffle_visible_columns(path: Path, shuffle) -> Path:
+    """Unmerge, then put the rows' visible columns in the order `shuffle` gives (the hidden key
+    column A stays): any sort done without selecting column A."""
+    wb, ws = simulate.open_form(path)
+    ws.protection.sheet = False
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= form.FIRST_DATA_ROW:
+            ws.unmerge_cells(str(rng))
+    first, last, width = form.FIRST_DATA_ROW, ws.max_row, len(form.HEADERS)
+    rows = [[ws.cell(r, c).value for c in range(2, width + 1)] for r in range(first, last + 1)]
+    shuffle(rows)
+    for r, values in enumerate(rows, start=first):
+        for c, value in enumerate(values, start=2):
+            ws.cell(r, c).value = value
+    wb.save(path)
+    return path

@@ -89,7 +89,8 @@ def test_other_formats_are_read(tmp_path, outbox, kind):
     if kind in ("xls", "csv_utf8", "csv_gbk"):
         assert "old_format" in found
         assert "下次请使用下发的.xlsx表格" in message(s, f.name, "old_format")
-    assert not [c for c in found if c in ("empty_progress", "empty_status", "missing_task")]
+    assert not [c for c in found if c in ("empty_progress", "empty_status", "missing_task", "definition_altered",
+                                          "key_mismatch", "office_mismatch")]
     assert_kept(tmp_path, f.name)
 
 
@@ -141,7 +142,8 @@ def test_another_office_and_another_month(tmp_path, outbox):
     src.mkdir()
     other = corpus.good_return(outbox, src / "办公室.xlsx")
     wb = openpyxl.load_workbook(other)
-    wb[form.META_SHEET]["B1"] = "办公室"       # not a lead office
+    wb[form.META_SHEET]["B1"] = "办公室"       # not a lead office, on the sheet and in the hidden mark
+    wb[form.SHEET][form.OFFICE_CELL] = "办公室"
     wb.save(other)
     may = corpus.good_return(outbox, src / "人事股5月.xlsx")
     wb = openpyxl.load_workbook(may)

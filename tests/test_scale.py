@@ -7,6 +7,7 @@ import openpyxl
 
 from reporting import cycle as steps
 from reporting import merge
+from reporting.validate import validate_month
 
 from .conftest import ROOT
 
@@ -53,6 +54,7 @@ def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):
     period, check = steps.check_month(c, "2022-07")
     ret = check.chosen["基财股"]
     ret.tasks["T01"].progress = "进展" * 20_000  # 40,000 characters
+    check = validate_month(c.tasks, period, check.returns, [], c.as_of)
     ledger = c.ledger()
     summary = steps.summarise(c, period, check, ledger)
     ledger.close()
