@@ -102,8 +102,8 @@ def arrivals(rng):
                 plan[month, office] = None
                 continue
             when = start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
-            if when.date() == TWINS or add_workdays(TWINS, -1) <= when.date() < TWINS:
-                when += timedelta(days=3)  # two instances collecting one new file: another subject
+            if (month, office) == ("2022-09", LEADS[0]):
+                when = datetime(2022, 9, 14, 17, 0)  # a new file for both instances of the 15th to collect
             for task in TASKS.tasks_of(office):
                 for m in task.milestones:
                     if m.due and m.due <= month_end and rng.random() < 0.5:
