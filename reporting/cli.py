@@ -225,25 +225,20 @@ def demo(out_dir, as_of):
 def remind(config_path, as_of, month, dry_run):
     """提醒未报送的股室，以及节点即将到期的股室（以--as-of为今天）。"""
     from .plan import REMIND_MILESTONES, REMIND_MISSING, Action
-    from .remind import build_notices, dispatch
-    from .notify import Mailer
+    from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
     _hold(c, month, backup=not dry_run)
-    mailer = Mailer(c.config.data["smtp"])
-    sent = skipped = 0
-    for kind in (REMIND_MISSING, REMIND_MILESTONES):
-        for notice in build_notices(c, Action(kind, month), c.as_of, dry_run):
-            if dry_run:
-                click.echo(f"—— 致 {notice.office}（{', '.join(notice.to) or '无邮箱'}）：{notice.subject}\n{notice.body}\n")
-                sent += 1
-                continue
-            outcome = dispatch(c, notice, c.as_of, mailer)
-            skipped += outcome == "skipped"
-            sent += outcome != "skipped"
-    verb = "将发送" if dry_run else "已处理"
-    click.echo(f"提醒：{verb} {sent} 条，今天已发过而跳过 {skipped} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
+    actions = [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)]
+    report = run_actions(c, actions, c.as_of, dry_run, deliver="these")
+    for notice in report.sent if dry_run else ():
+        to = ", ".join(notice.to) or "无邮箱"
+        click.echo(f"—— 致 {notice.office}（{to}）：{notice.subject}\n{notice.body}\n")
+    verb = "将发送" if dry_run else "已发送"
+    click.echo(f"提醒：{verb} {len(report.sent)} 条，此前已发过或已计划而跳过 {report.skipped} 条，"
+               f"不再需要 {len(report.dropped)} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
                + ("" if dry_run else f"；日志：{c.config.resolve(c.config.data['schedule']['log'])}"))
+    _exit_if_failed(report, c)
 
 
 @main.command()
@@ -257,12 +252,21 @@ def schedule(config_path, as_of, once):
     if once:
         report = run_once(config_path, c.as_of)
         names = "、".join(_action_names(report.actions)) or "无"
-        click.echo(f"{report.day:%Y-%m-%d} 计划：{names}；发送 {len(report.sent)} 条，跳过（已发过）{report.skipped} 条，"
-                   f"问题 {len(report.problems)} 条")
+        click.echo(f"{report.day:%Y-%m-%d} 计划：{names}；发送 {len(report.sent)} 条，此前已计划或已发过 "
+                   f"{report.skipped} 条，不再需要 {len(report.dropped)} 条，问题 {len(report.problems)} 条")
         for p in report.problems:
             click.echo(f"  ！{p}")
+        _exit_if_failed(report, c)
         return
     run_forever(config_path, click.echo)
+
+
+def _exit_if_failed(report, c) -> None:
+    """Exit status 1 when a message could not go out, so systemd or the Task Scheduler sees it."""
+    if report.failed:
+        click.echo(f"有 {report.failed} 条通知未能发出（邮件服务器故障或邮箱有误），下次运行时重发；"
+                   f"详见日志 {c.config.resolve(c.config.data['schedule']['log'])}", err=True)
+        sys.exit(1)
 
 
 def _action_names(actions):
@@ -281,20 +285,18 @@ def _setup_log(c) -> None:
 @click.option("--dry-run", is_flag=True, help="只显示，不记录、不发送 print only")
 def escalate(config_path, as_of, month, dry_run):
     """督办：把逾期未报送、节点严重逾期的股室报分管领导（每种情况只督办一次）。"""
-    from .notify import Mailer
     from .plan import ESCALATE, Action
-    from .remind import build_notices, dispatch
+    from .remind import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
     _hold(c, month, backup=not dry_run)
-    notices = build_notices(c, Action(ESCALATE, month), c.as_of, dry_run)
-    mailer = Mailer(c.config.data["smtp"])
-    for n in notices:
-        click.echo(f"—— 督办 {n.office} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
-        if not dry_run:
-            dispatch(c, n, c.as_of, mailer)
+    report = run_actions(c, [Action(ESCALATE, month)], c.as_of, dry_run, deliver="these")
+    for n in report.sent:
+        click.echo(f"—— 督办 {n.label} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
     where = "" if dry_run else f"；督办函文本在 {c.config.folder('outbox', month) / '提醒'}，记录在台账 {c.config.ledger_path}"
-    click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(notices)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）{where}")
+    click.echo(f"督办：{'将' if dry_run else '已'}督办 {len(report.sent)} 项（{month}，"
+               f"以{c.as_of:%Y-%m-%d}为今天）{where}")
+    _exit_if_failed(report, c)
 
 
 @main.command("rollup")

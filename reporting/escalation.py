@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import Light
-from .summary import NOT_RETURNED, REJECTED, MonthSummary
+from .summary import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
 from .workdays import workdays_between
 
 MISSING, OVERDUE = "missing", "overdue"
@@ -26,8 +26,13 @@ class Escalation:
     detail: str          # Chinese, for the notice and the log
 
 
-def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: int) -> list[Escalation]:
-    """Who must be escalated on `day`, by the rules above (before de-duplication)."""
+def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: int,
+           done_before: frozenset[str] = frozenset()) -> list[Escalation]:
+    """Who must be escalated on `day`, by the rules above (before de-duplication).
+
+    `summary` must be of the inbox as collected that day.  An office without a return this month
+    is judged on what it reported last: `done_before` are the milestones whose latest reported
+    status is 已完成 (as the pre-filled forms carry them), and those are not overdue."""
     out = []
     late_by = workdays_between(summary.period.deadline, day)
     for o in summary.offices:
@@ -36,6 +41,8 @@ def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: in
             out.append(Escalation(o.office.name, MISSING, f"截止日期后{late_by}个工作日仍{what}{summary.period.span_zh}进展情况表"))
     overdue: dict[str, list] = {}
     for r in summary.rows:
+        if r.status in (NOT_RETURNED, MISSING_ROW) and r.milestone.key in done_before:
+            continue  # nothing reported this month: its last report said 已完成
         if r.light is Light.OVERDUE and workdays_between(r.milestone.due, day) > overdue_days:
             overdue.setdefault(r.task.lead, []).append(r)
     for office, rows in overdue.items():

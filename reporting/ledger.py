@@ -11,7 +11,6 @@ with an empty ledger and forgetting every return, extension and notice.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -56,19 +55,27 @@ CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month,
     problems TEXT NOT NULL,
     PRIMARY KEY (month, item)
 );
-CREATE TABLE IF NOT EXISTS notices (        -- every reminder and mailing, so none is sent twice
+CREATE TABLE IF NOT EXISTS notices (        -- every message, planned to sent: none lost, none twice
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,                 -- action|month|office|day (督办: …|office|reason)
     action TEXT NOT NULL,
     month TEXT NOT NULL,
     office TEXT NOT NULL,                     -- '' for the chiefs
-    day TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',          -- 督办: missing | overdue
+    day TEXT NOT NULL,                        -- the plan day it belongs to
     recipients TEXT NOT NULL,
     subject TEXT NOT NULL,
-    status TEXT NOT NULL,                     -- sending | sent | failed | no_address | written
-    owner TEXT NOT NULL,                      -- host:pid of the process sending it
-    tries INTEGER NOT NULL DEFAULT 0,
-    detail TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (action, month, office, day)
+    body TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]',   -- JSON list of paths
+    status TEXT NOT NULL,                     -- see NOTICE_STATES
+    owner TEXT NOT NULL DEFAULT '',           -- the lease holder while 'sending'
+    lease_until TEXT,
+    tries INTEGER NOT NULL DEFAULT 0,         -- SMTP tries made, over every run
+    detail TEXT NOT NULL DEFAULT '',          -- the last error, or why it was dropped
+    next_try TEXT,                            -- failed: not before this time (or a later plan day)
+    last_day TEXT,                            -- the plan day of the last attempt
+    sent_at TEXT,
+    updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone counts as due on new_due
     milestone_key TEXT PRIMARY KEY,
@@ -96,7 +103,7 @@ CREATE TABLE IF NOT EXISTS merges (
 
 
 APPLICATION_ID = 0x59554542     # "YUEB" in the SQLite header: this file is a yuebao ledger
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2              # 2: notices with states (planned, sending, sent, failed, …)
 BUSY_SECONDS = 30               # another process writing (another month): wait this long for it
 RESTORE_HINT = "请运行 yuebao ledger restore 从备份恢复（原文件会保留在旁边，不会删除）"
 NEWER = "台账由更新版本的yuebao写入"
@@ -107,6 +114,7 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = open_ledger(self.path)
+        self._upgrade_notices()
         self.db.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -181,39 +189,114 @@ class Ledger:
                                "ORDER BY month", (f"{year:04d}-%",)).fetchall()
         return {m: n for m, n in rows}
 
+    def statuses_before(self, month: str) -> dict[str, dict[str, str]]:
+        """The milestone statuses of each merged month of the year before `month`:
+        {month: {item: status}}."""
+        rows = self.db.execute("SELECT month, item, status FROM month_state "
+                               "WHERE month<? AND month>=?", (month, month[:4] + "-01")).fetchall()
+        merged: dict[str, dict[str, str]] = {}
+        for m, item, status in rows:
+            merged.setdefault(m, {})[item] = status
+        return merged
+
+    def months_with_later_returns(self, month: str) -> list[str]:
+        """Months of the year before `month` with a return their merge may not have counted
+        (received on or after the day it was merged as of), or never merged."""
+        rows = self.db.execute(
+            "SELECT DISTINCT r.month FROM returns r LEFT JOIN merges g ON g.month=r.month "
+            "WHERE r.month<? AND r.month>=? "
+            "AND (g.as_of IS NULL OR substr(r.received_at, 1, 10)>=g.as_of) ORDER BY r.month",
+            (month, month[:4] + "-01")).fetchall()
+        return [r[0] for r in rows]
+
     def merged_as_of(self, month: str) -> str | None:
         row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
         return row[0] if row else None
 
-    # -- notices: claim before sending, finish after, so a crash neither loses nor doubles one --
-    def claim_notice(self, key: tuple[str, str, str, str], recipients: str, subject: str) -> bool:
-        """True if this process may send the notice now.
-
-        A new notice is claimed by inserting it; one left 'sending' by a process that no longer
-        runs (killed mid-send) is taken over; one sent, or being sent by a live process, is not.
-        """
-        owner = f"{socket.gethostname()}:{os.getpid()}"
-        now = datetime.now().isoformat(timespec="seconds")
+    # -- notices: planned -> sending (a lease) -> sent, or failed (tried again later) / dropped --
+    def plan_notices(self, notices: list[tuple[str, dict]]) -> list[str]:
+        """Record notices to send (key, fields), in one transaction; returns the keys that were new
+        (a notice with the same key was planned or sent before)."""
+        new = []
         with self.transaction() as db:
-            inserted = db.execute("INSERT OR IGNORE INTO notices (action, month, office, day, recipients, subject, status,"
-                                  " owner, updated_at) VALUES (?,?,?,?,?,?, 'sending', ?, ?)",
-                                  (*key, recipients, subject, owner, now)).rowcount
-            if inserted:
-                return True
-            row = db.execute("SELECT status, owner FROM notices WHERE action=? AND month=? AND office=? AND day=?",
-                             key).fetchone()
-            if row["status"] != "sending" or _alive(row["owner"]):
-                return False
-            return db.execute("UPDATE notices SET owner=?, updated_at=? WHERE action=? AND month=? AND office=? AND day=?"
-                              " AND owner=?", (owner, now, *key, row["owner"])).rowcount == 1
+            for key, fields in notices:
+                cols = ["key", *fields, "status", "updated_at"]
+                values = [key, *fields.values(), "planned", _now()]
+                if db.execute(f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
+                              f"({', '.join('?' * len(cols))})", values).rowcount == 1:
+                    new.append(key)
+        return new
 
-    def finish_notice(self, key: tuple[str, str, str, str], status: str, tries: int, detail: str = "") -> None:
+    def notice(self, key: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM notices WHERE key=?", (key,)).fetchone()
+
+    def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
+        """Notices of plan days up to `day` still to send: planned; failed and due for another try
+        (its time has come, or this is a later plan day); 'sending' (the caller checks its lease)."""
+        return self.db.execute(
+            "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
+            "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",
+            (day, now, day)).fetchall()
+
+    def claim_notice(self, row: sqlite3.Row, holder: str, lease_until: str, now: str,
+                     taken_over: bool) -> bool:
+        """Take the notice for sending, atomically, only if it is still as `row` read it (a second
+        instance that got there first wins); a notice being sent only when its lease has expired or
+        its holder is known to have stopped (`taken_over`)."""
+        sql = ("UPDATE notices SET status='sending', owner=?, lease_until=?, updated_at=? "
+               "WHERE id=? AND status=? AND owner=? AND updated_at=?")
+        args = [holder, lease_until, now, row["id"], row["status"], row["owner"], row["updated_at"]]
+        if row["status"] == "sending" and not taken_over:
+            sql, args = sql + " AND lease_until<?", args + [now]
         with self.transaction() as db:
-            db.execute("UPDATE notices SET status=?, tries=?, detail=?, updated_at=? WHERE action=? AND month=? AND office=?"
-                       " AND day=?", (status, tries, detail, datetime.now().isoformat(timespec="seconds"), *key))
+            return db.execute(sql, args).rowcount == 1
+
+    def finish_notice(self, notice_id: int, status: str, holder: str, tries: int = 0,
+                      detail: str = "", next_try: str | None = None, day: str | None = None) -> bool:
+        """Record the outcome (only while this process still holds the notice)."""
+        now = _now()
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
+                "last_day=COALESCE(?, last_day), sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
+                "owner='', lease_until=NULL, updated_at=? WHERE id=? AND status='sending' AND owner=?",
+                (status, tries, detail, next_try, day, status, now, now, notice_id, holder)
+            ).rowcount == 1
+
+    def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
+        """No longer worth sending (no longer true, or a newer one replaces it); the reason is kept."""
+        with self.transaction() as db:
+            return db.execute("UPDATE notices SET status='dropped', detail=?, updated_at=? "
+                              "WHERE id=? AND status=? AND updated_at=?",
+                              (why, _now(), row["id"], row["status"], row["updated_at"])).rowcount == 1
+
+    def newer_notice(self, row: sqlite3.Row, same_month: bool) -> bool:
+        """Is there a later notice of the same kind to the same office (which replaces this one)?"""
+        sql = "SELECT 1 FROM notices WHERE action=? AND office=? AND day>? AND status!='dropped'"
+        args = [row["action"], row["office"], row["day"]]
+        if same_month:
+            sql, args = sql + " AND month=?", args + [row["month"]]
+        return self.db.execute(sql, args).fetchone() is not None
 
     def notices(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
+
+    def _upgrade_notices(self) -> None:
+        """Ledgers written before notices had states: keep their history, resend nothing unknown."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(notices)")}
+        if "key" in columns:
+            return
+        with self.transaction() as db:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # an older yuebao now refuses it
+            db.execute("ALTER TABLE notices RENAME TO notices_v1")
+            db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices"):].split(";")[0])
+            done = "status IN ('sent', 'written', 'no_address')"
+            db.execute("INSERT INTO notices (key, action, month, office, day, recipients, subject, status,"
+                       " tries, detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day,"
+                       f" action, month, office, day, recipients, subject, CASE WHEN {done} THEN status"
+                       f" ELSE 'dropped' END, tries, CASE WHEN {done} THEN detail"
+                       " ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at FROM notices_v1")
+            db.execute("DROP TABLE notices_v1")
 
     def approve_extension(self, milestone_key: str, original_due: str, new_due: str, reason: str) -> None:
         with self.transaction() as db:
@@ -237,6 +320,12 @@ class Ledger:
 
     def last_schedule_day(self) -> str | None:
         return self.db.execute("SELECT MAX(day) FROM schedule_days").fetchone()[0]
+
+    def first_schedule_day(self) -> str | None:
+        return self.db.execute("SELECT MIN(day) FROM schedule_days").fetchone()[0]
+
+    def schedule_days(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT day FROM schedule_days")}
 
     def schedule_day_done(self, day: str) -> None:
         with self.transaction() as db:
@@ -360,15 +449,5 @@ def _restore_or_start(path: Path) -> str:
     return "没有找到它的备份；如这是新安装、尚未正式使用，可删除该空文件后重新运行"
 
 
-def _alive(owner: str) -> bool:
-    """Is the process that claimed a notice still running (on this machine)?"""
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname():
-        return True  # another machine's process: assume it is at work
-    try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, ValueError):
-        return False
-    except PermissionError:
-        return True
-    return True
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")

@@ -1,21 +1,23 @@
-"""Carry out the plan's actions for a day: fill and send, remind, run and report.
+"""What the plan's actions say, to whom: the notices of a day (fill and send, remind, escalate,
+run and report).
 
-Every notice goes through the ledger (claim, send, finish), so a restart, a second run on the
-same day or a second instance never sends one twice, and a run killed mid-send sends what it had
-not finished when it next starts.
+The notices are then planned in the ledger and delivered by reporting.delivery, which sends
+whatever is due and unsent, whatever day it is: a restart, a second run on the same day or a second
+instance never sends one twice, and nothing lost in an outage stays lost.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import cycle as steps
+from .errors import YuebaoError
 from .models import Status
-from .notify import Mailer, Notice, SendFailed, post_webhook, write_text_file
+from .notify import Mailer, Notice
 from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
-from .summary import NOT_RETURNED, REJECTED
+from .summary import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
 from .texts import render
 
 log = logging.getLogger("reporting.schedule")
@@ -26,8 +28,11 @@ class DayReport:
     day: date
     actions: list[Action]
     sent: list[Notice] = field(default_factory=list)
-    skipped: int = 0
+    skipped: int = 0                                    # planned or sent by an earlier run
     problems: list[str] = field(default_factory=list)
+    failed: int = 0                                     # not delivered this run (failed, bad address)
+    dropped: list[str] = field(default_factory=list)    # no longer true, or replaced by a newer one
+    complete: bool = True                               # every action of the day was carried out
 
 
 def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
@@ -36,26 +41,56 @@ def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
                        cycle.config.data["schedule"]["remind_day"])
 
 
-def run_day(cycle: steps.Cycle, day: date, only: str | None = None, dry_run: bool = False,
-            mailer: Mailer | None = None) -> DayReport:
-    """Do what the plan says for `day` (cycle.as_of should be `day`)."""
-    actions = [a for a in plan_for(cycle, day) if only is None or a.kind == only]
+def warn_other_year(cycle: steps.Cycle, month: str) -> None:
+    """A task list of last year used in a new year would send last year's tasks: say so."""
+    if int(month[:4]) != cycle.tasks.year:
+        log.warning("警告：任务清单是%d年的（%s），而报告月份是%s：请在 config.yaml 的 task_list 中换上今年的任务清单",
+                    cycle.tasks.year, cycle.config.task_list_path.name, month)
+
+
+def run_day(cycle: steps.Cycle, day: date, dry_run: bool = False, mailer: Mailer | None = None,
+            deliver: bool = True) -> DayReport:
+    """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier
+    runs still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only
+    (catch-up of a missed day, delivered by the run of today)."""
+    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer,
+                       deliver="all" if deliver else "none", schedule=True)
+
+
+def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: bool = False,
+                mailer: Mailer | None = None, deliver: str = "all",
+                schedule: bool = False) -> DayReport:
+    """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
+    notices of these actions and months ("these": the remind and escalate commands), or nothing
+    ("none")."""
+    from .delivery import deliver_due, plan_notices
     report = DayReport(day, actions)
     mailer = mailer or Mailer(cycle.config.data["smtp"])
+    facts = Facts(cycle)
+    if deliver != "none":
+        mailer.warn_plain_auth()
+    if deliver == "all" and not dry_run and schedule:
+        deliver_due(cycle, day, mailer, report, facts)   # what earlier runs still owe comes first
+    for month in sorted({a.month for a in actions}):
+        warn_other_year(cycle, month)
+    notices = []
     for action in actions:
-        log.info("%s %s：%s（%s月）", day, NAMES_ZH[action.kind], "开始", action.month)
-        for notice in build_notices(cycle, action, day, dry_run):
-            if dry_run:
-                report.sent.append(notice)
-                continue
-            outcome = dispatch(cycle, notice, day, mailer)
-            if outcome == "skipped":
-                report.skipped += 1
-            elif outcome in ("failed", "no_address"):
-                report.problems.append(f"{notice.office or '领导'}：{notice.subject}（{outcome}）")
-            else:
-                report.sent.append(notice)
-    if not dry_run and only is None:
+        log.info("%s %s：开始（%s月）", day, NAMES_ZH[action.kind], action.month)
+        try:
+            notices += build_notices(cycle, action, day, dry_run, facts)
+        except (YuebaoError, OSError) as exc:  # one action failing never stops the others
+            zh = getattr(exc, "zh", "") or str(exc)
+            log.error("%s %s（%s月）未能完成：%s（%s）", day, NAMES_ZH[action.kind], action.month, zh,
+                      getattr(exc, "en", exc))
+            report.problems.append(f"{NAMES_ZH[action.kind]}（{action.month}）未能完成：{zh}")
+            report.complete = False
+    new = plan_notices(cycle, notices, day, dry_run)
+    report.skipped = len(notices) - len(new)
+    if deliver != "none":
+        scope = None if deliver == "all" else {(a.kind, a.month) for a in actions}
+        deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run,
+                    extra=new if dry_run else ())
+    if schedule and not dry_run and report.complete:
         ledger = cycle.ledger()
         try:
             ledger.schedule_day_done(day.isoformat())
@@ -64,12 +99,105 @@ def run_day(cycle: steps.Cycle, day: date, only: str | None = None, dry_run: boo
     return report
 
 
-def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool = False) -> list[Notice]:
+class Facts:
+    """The inbox as collected this run, judged as of the cycle's day: each month's summary, once."""
+
+    def __init__(self, cycle: steps.Cycle):
+        self.cycle = cycle
+        self._summaries: dict[str, MonthSummary] = {}
+        self._escalations: dict[str, dict] = {}
+
+    def summary(self, month: str) -> MonthSummary:
+        if month not in self._summaries:
+            self._summaries[month] = collect_and_summarise(self.cycle, month)
+        return self._summaries[month]
+
+    def office_state(self, month: str, office: str) -> str:
+        states = (o.state for o in self.summary(month).offices if o.office.name == office)
+        return next(states, NOT_RETURNED)
+
+    def escalations(self, month: str) -> dict:
+        """Who is to be escalated today, decided on the inbox as collected now."""
+        from .escalation import OVERDUE, decide
+        if month not in self._escalations:
+            rules = self.cycle.config.data["supervision"]
+
+            def decided(done):
+                return decide(self.summary(month), self.cycle.as_of, rules["missing_days"],
+                              rules["overdue_days"], done)
+            found = decided(self.done_before(month))
+            if any(e.reason == OVERDUE for e in found):  # read the returns merged months missed
+                found = decided(self.done_before(month, refresh=True))
+            self._escalations[month] = {(e.office, e.reason): e for e in found}
+        return self._escalations[month]
+
+    def done_before(self, month: str, refresh: bool = False) -> frozenset[str]:
+        """Milestones whose latest status reported in an earlier month of the year is 已完成: as
+        each month was merged, or (`refresh`) with the returns a merge did not count yet (late
+        ones, collected now if still in their inbox) read afresh."""
+        if refresh:
+            for m in _months_before(self.cycle, month):
+                if self.cycle.config.folder("inbox", m).is_dir():
+                    steps.collect_month(self.cycle, m)
+        ledger = self.cycle.ledger()
+        try:
+            by_month = ledger.statuses_before(month)
+            later = ledger.months_with_later_returns(month) if refresh else []
+        finally:
+            ledger.close()
+        for m in later:
+            by_month[m] = {r.milestone.key: r.status for r in self.summary(m).rows if r.milestone}
+        latest: dict[str, str] = {}
+        unknown = (NOT_RETURNED, MISSING_ROW, "")
+        for m in sorted(by_month):
+            latest.update((k, v) for k, v in by_month[m].items() if v not in unknown)
+        return frozenset(k for k, v in latest.items() if v == Status.DONE.value)
+
+
+def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
+    """The reporting months of the year before `month`."""
+    year, number = int(month[:4]), int(month[5:])
+    first = cycle.config.reporting["first_month"] if year == cycle.tasks.year else 1
+    return [f"{year:04d}-{m:02d}" for m in range(first, number)]
+
+
+def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
+    """Collect the inbox, then judge the month on it; the log names each new return's office."""
+    collected = steps.collect_month(cycle, month)
+    period, check = steps.check_month(cycle, month)
+    office_of = {r.file_name: r.office for r in check.returns}
+    for ret in collected.new:
+        if ret.received_at.date() > cycle.as_of:
+            log.info("收到文件：%s（%s收到，晚于所补做的%s，该日的判断不计入）", ret.file_name,
+                     f"{ret.received_at:%m-%d %H:%M}", cycle.as_of)
+            continue
+        office = office_of.get(ret.file_name) or "（未能识别股室）"
+        log.info("收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}")
+    for f in collected.findings:
+        log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
+    ledger = cycle.ledger()
+    try:
+        return steps.summarise(cycle, period, check, ledger)
+    finally:
+        ledger.close()
+
+
+def _not_leading(cycle: steps.Cycle, what: str) -> None:
+    others = sorted(set(cycle.config.data["offices"]) - set(cycle.tasks.lead_offices()))
+    if others:
+        log.info("%s：%s 不是任何任务的牵头股室，不发", what, "、".join(others))
+
+
+def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool = False,
+                  facts: Facts | None = None) -> list[Notice]:
+    """The notices an action makes on `day` (a dry run fills and merges nothing)."""
     config, month = cycle.config, action.month
+    facts = facts or Facts(cycle)
     period = cycle.period(month)
     common = dict(bureau=config.bureau, month=period.month, year=period.year, deadline=period.deadline, day=day)
     notices = []
     if action.kind == FILL_AND_SEND:
+        _not_leading(cycle, "表格")
         outbox = config.folder("outbox", month)
         filled = None if dry_run else steps.fill(cycle, month)
         paths = {p.name: p for p in filled.paths} if filled else {}
@@ -88,17 +216,12 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
                                    attachments=[attachment] if attachment else [], outbox=outbox,
                                    carried=carried))
     elif action.kind == REMIND_MISSING:
-        if not dry_run:
-            steps.collect_month(cycle, month)
-        period, check = steps.check_month(cycle, month)
-        ledger = cycle.ledger()
-        try:
-            states = {o.office.name: o for o in steps.summarise(cycle, period, check, ledger).offices}
-        finally:
-            ledger.close()
+        _not_leading(cycle, "催报")
+        states = {o.office.name: o for o in facts.summary(month).offices}
         for office in cycle.tasks.lead_offices():
             row = states[office]
             if row.state not in (NOT_RETURNED, REJECTED):  # a return with errors counts as not returned
+                log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
                 continue
             info = config.office(office)
             notices.append(_notice(action, office, [info.email], "remind_missing.j2", common, info=info,
@@ -106,26 +229,31 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
                                    file=row.file, errors=row.errors))
     elif action.kind == REMIND_MILESTONES:
         window = config.data["schedule"]["milestone_window_days"]
-        _, check = steps.check_month(cycle, month)
+        done = facts.done_before(month)
+        due_of: dict[str, list] = {}
+        for r in facts.summary(month).rows:
+            m = r.milestone
+            if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
+                continue
+            said_done = r.status in (NOT_RETURNED, MISSING_ROW) and m.key in done  # in an earlier month
+            if r.status == Status.DONE.value or said_done:
+                continue
+            due_of.setdefault(r.task.lead, []).append((r.task, m))
+        quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
+        if quiet:
+            log.info("节点到期提醒：%s 在%d天内没有未完成的节点，不提醒", "、".join(quiet), window)
         for office in cycle.tasks.lead_offices():
-            ret = check.chosen.get(office)
-            due = []
-            for task in cycle.tasks.tasks_of(office):
-                report = ret.tasks.get(task.key) if ret else None
-                for m in task.milestones:
-                    done = report and m.key in report.milestones and report.milestones[m.key].status == Status.DONE.value
-                    if m.due and day <= m.due <= day + timedelta(days=window) and not done:
-                        due.append((task, m))
-            if due:
+            if office in due_of:
                 info = config.office(office)
                 notices.append(_notice(action, office, [info.email], "remind_milestones.j2", common, info=info,
-                                       due=due, window=window))
+                                       due=due_of[office], window=window))
     elif action.kind == ESCALATE:
-        notices += escalation_notices(cycle, action, day, common, dry_run)
+        for e in facts.escalations(month).values():
+            notices.append(escalation_notice(cycle, month, e, day))
     elif action.kind == RUN_AND_REPORT:
         result = None
         if not dry_run:
-            steps.collect_month(cycle, month)
+            facts.summary(month)  # collected, and the new returns named in the log
             result = steps.merge(cycle, month)
         chiefs = list(config.data["schedule"]["chiefs"])
         text = "" if result is None else _overview(result)
@@ -134,27 +262,19 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
     return notices
 
 
-def escalation_notices(cycle: steps.Cycle, action: Action, day: date, common: dict, dry_run: bool) -> list[Notice]:
-    """New escalations of the day, logged in the ledger (a dry run logs nothing)."""
-    from .escalation import REASONS_ZH, decide
+def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
+    """The 督办 letter for one escalation, as of `day`."""
+    from .escalation import REASONS_ZH
     from .workdays import add_workdays
-    rules = cycle.config.data["supervision"]
-    period, check = steps.check_month(cycle, action.month)
-    ledger = cycle.ledger()
-    try:
-        summary = steps.summarise(cycle, period, check, ledger)
-        notices = []
-        for e in decide(summary, day, rules["missing_days"], rules["overdue_days"]):
-            if not dry_run and not ledger.log_escalation(action.month, e.office, e.reason, day.isoformat(), e.detail):
-                continue  # escalated before
-            info = cycle.config.office(e.office)
-            log.warning("督办：%s %s：%s", e.office, REASONS_ZH[e.reason], e.detail)
-            notice = _notice(action, e.office, [info.leader_email, rules["bureau_office_email"]], "escalation.j2", common,
-                             info=info, reason_zh=REASONS_ZH[e.reason], detail=e.detail, fix_by=add_workdays(day, 2))
-            notices.append(replace(notice, office=f"{e.office}（{REASONS_ZH[e.reason]}）"))
-        return notices
-    finally:
-        ledger.close()
+    period = cycle.period(month)
+    common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
+                  deadline=period.deadline, day=day)
+    info = cycle.config.office(e.office)
+    to = [info.leader_email, cycle.config.data["supervision"]["bureau_office_email"]]
+    notice = _notice(Action(ESCALATE, month), e.office, to, "escalation.j2", common, info=info,
+                     reason_zh=REASONS_ZH[e.reason], detail=e.detail, fix_by=add_workdays(day, 2))
+    notice.reason, notice.reason_zh = e.reason, REASONS_ZH[e.reason]
+    return notice
 
 
 def _notice(action: Action, office: str, to: list[str], template: str, common: dict, attachments=(), **context):
@@ -169,37 +289,3 @@ def _overview(result) -> str:
     return summary_text(result.summary, 7)
 
 
-def dispatch(cycle: steps.Cycle, notice: Notice, day: date, mailer: Mailer) -> str:
-    """Send one notice through every configured channel, once; returns its final status."""
-    key = (notice.action, notice.month, notice.office, day.isoformat())
-    ledger = cycle.ledger()
-    try:
-        if not ledger.claim_notice(key, ",".join(notice.to), notice.subject):
-            log.info("已处理过，跳过：%s %s", notice.office or "领导", notice.subject)
-            return "skipped"
-        schedule = cycle.config.data["schedule"]
-        if schedule["reminder_files"] and notice.office:
-            write_text_file(cycle.config.folder("outbox", notice.month) / "提醒", notice)
-        if schedule["webhook"]:
-            try:
-                post_webhook(schedule["webhook"], notice, schedule["webhook_timeout"])
-            except OSError as exc:
-                log.warning("webhook 发送失败：%s %s", notice.subject, exc)
-        status, tries, detail = "written", 0, ""
-        if not notice.to:
-            status, detail = "no_address", "未配置邮箱"
-            log.warning("无法邮件通知%s：config.yaml 中没有它的邮箱（offices.%s.email）", notice.office or "领导",
-                        notice.office or "schedule.chiefs")
-        elif mailer.enabled:
-            try:
-                tries = mailer.send(notice)
-                status = "sent"
-                log.info("已发送：%s -> %s（%s）%s", notice.subject, ",".join(notice.to), notice.office or "领导",
-                         "，附件 " + "、".join(p.name for p in notice.attachments) if notice.attachments else "")
-            except SendFailed as exc:
-                status, tries, detail = "failed", cycle.config.data["smtp"]["retries"], str(exc)
-                log.error("发送失败（已重试%d次）：%s -> %s：%s", tries, notice.subject, ",".join(notice.to), exc)
-        ledger.finish_notice(key, status, tries, detail)
-        return status
-    finally:
-        ledger.close()

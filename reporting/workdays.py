@@ -29,6 +29,7 @@ def coverage_warning(year: int) -> str | None:
         return text
 
 
+@lru_cache(maxsize=4096)  # asked for every day of every overdue span, every run
 def is_workday(day: date) -> bool:
     if coverage_warning(day.year):
         return day.weekday() < 5
