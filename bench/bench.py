@@ -35,11 +35,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting import simulate
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
-from reporting.merge import write_summary
+from reporting.summary.workbook import write_summary
 from reporting.models import Task, TaskList
-from reporting.tasklist import write_task_list
+from reporting.tasks.tasklist import write_task_list
 
 SIZES = {"county": (40, 20, 3), "city": (300, 30, 3), "province": (3000, 10, 3)}
 VERBS = ["完成", "开展", "推进", "组织", "落实", "启动", "验收"]

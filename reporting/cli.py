@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 import click
 
 from . import cycle as steps
-from .carry import carries_into
+from .forms.prefill import carries_into
 from .errors import YuebaoError
-from .merge import findings_file_name, summary_file_name
+from .summary.workbook import findings_file_name, summary_file_name
 from .models import Light, Severity
 
 
@@ -224,8 +224,8 @@ def demo(out_dir, as_of):
 @click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不发送 print, do not send")
 def remind(config_path, as_of, month, dry_run):
     """提醒未报送的股室，以及节点即将到期的股室（以--as-of为今天）。"""
-    from .plan import REMIND_MILESTONES, REMIND_MISSING, Action
-    from .remind import run_actions
+    from .notify.plan import REMIND_MILESTONES, REMIND_MISSING, Action
+    from .notify.day import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
     _hold(c, month, backup=not dry_run)
@@ -246,7 +246,7 @@ def remind(config_path, as_of, month, dry_run):
 @click.option("--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit")
 def schedule(config_path, as_of, once):
     """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
-    from .scheduler import run_forever, run_once, setup_log
+    from .notify.scheduler import run_forever, run_once, setup_log
     c = steps.Cycle.load(config_path, as_of)
     setup_log(c.config, console=True)
     if once:
@@ -270,12 +270,12 @@ def _exit_if_failed(report, c) -> None:
 
 
 def _action_names(actions):
-    from .plan import NAMES_ZH
+    from .notify.plan import NAMES_ZH
     return [f"{NAMES_ZH[a.kind]}（{a.month}）" for a in actions]
 
 
 def _setup_log(c) -> None:
-    from .scheduler import setup_log
+    from .notify.scheduler import setup_log
     setup_log(c.config)
 
 
@@ -285,8 +285,8 @@ def _setup_log(c) -> None:
 @click.option("--dry-run", is_flag=True, help="只显示，不记录、不发送 print only")
 def escalate(config_path, as_of, month, dry_run):
     """督办：把逾期未报送、节点严重逾期的股室报分管领导（每种情况只督办一次）。"""
-    from .plan import ESCALATE, Action
-    from .remind import run_actions
+    from .notify.plan import ESCALATE, Action
+    from .notify.day import run_actions
     c, month = _load(config_path, as_of, month)
     _setup_log(c)
     _hold(c, month, backup=not dry_run)
@@ -304,7 +304,7 @@ def escalate(config_path, as_of, month, dry_run):
 @month_option
 def rollup_command(config_path, as_of, month):
     """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
-    from .rollup import rollup
+    from .summary.rollup import rollup
     c, month = _load(config_path, as_of, month)
     _hold(c, month)
     result = rollup(c, month)
@@ -424,10 +424,10 @@ def tasks():
 @handles_errors
 def tasks_import(src, year, out_path, leads_path, config_path):
     """把各地的任务清单（xlsx/xls、Word的docx表格、粘贴的文本）转换为yuebao格式。"""
-    from .importers import ProseOnly, blank_task_list, import_task_list
-    from .leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
-    from .taskdoubts import all_doubts
-    from .tasklist import write_task_list
+    from .tasks.importers import ProseOnly, blank_task_list, import_task_list
+    from .tasks.leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
+    from .tasks.doubts import all_doubts
+    from .tasks.tasklist import write_task_list
     bureau, known = _bureau_and_offices(config_path)
     out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
     try:
@@ -475,9 +475,9 @@ def tasks_import(src, year, out_path, leads_path, config_path):
 def tasks_check(path, year, config_path):
     """检查任务清单（默认为config.yaml中的task_list，也可以是未转换的各地清单），逐项列出节点、日期和疑点。"""
     from .config import load_config
-    from .importers import import_task_list, in_yuebao_layout
-    from .taskdoubts import all_doubts
-    from .tasklist import read_task_list
+    from .tasks.importers import import_task_list, in_yuebao_layout
+    from .tasks.doubts import all_doubts
+    from .tasks.tasklist import read_task_list
     bureau = ""
     if path is None:
         cfg = load_config(config_path)
@@ -526,7 +526,7 @@ def _write(action, path: Path):
 
 
 def _print_task_list(listed, doubts: list, detail: bool) -> None:
-    from .taskdoubts import task_ref
+    from .tasks.doubts import task_ref
     milestones = listed.milestones()
     undated = [m for m in milestones if m.due is None]
     offices = {o for t in listed.tasks for o in t.offices}

@@ -18,7 +18,7 @@ import yaml
 
 from .errors import YuebaoError
 from .models import Office
-from .texts import check_templates
+from .wording import check_templates
 
 REQUIRED = object()
 
@@ -190,7 +190,7 @@ _KIND_ZH = {float: "小数", str: "文字", int: "整数", dict: "下级设置",
 
 
 def _check_rules(rules: dict) -> None:
-    from .rules import FINDING_CODES, SEVERITY_WORDS
+    from .checks.rules import FINDING_CODES, SEVERITY_WORDS
     for code, word in rules.items():
         if code not in FINDING_CODES:
             raise YuebaoError(f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）", f"unknown config key: rules.{code}")

@@ -13,29 +13,29 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import form
+from .forms import layout as form
 from .backup import back_up
-from .carry import last_answers
-from .collect import CollectResult, collect
+from .forms.prefill import last_answers
+from .intake.collect import CollectResult, collect
 from .config import Config, load_config
 from .errors import YuebaoError
 from .filenames import safe_name
-from .fill import FillResult, fill_month, form_title
-from .isolation import SECONDS_PER_FILE, Failure, run_isolated
+from .forms.fill import FillResult, fill_month, form_title
+from .intake.isolation import SECONDS_PER_FILE, Failure, run_isolated
 from .ledger import Ledger
-from .merge import PRINT_SHEETS, findings_file_name, summary_file_name, write_findings_workbook, write_summary
+from .summary.workbook import PRINT_SHEETS, findings_file_name, summary_file_name, write_findings_workbook, write_summary
 from .models import Finding, Light, Return, Severity, TaskList
 from .monthlock import hold_months
-from .pdf import to_pdf
+from .summary.pdf import to_pdf
 from .period import Period, make_period
-from .returns import read_return, reading_bounds
-from .rules import apply_rules
-from .sheets import MAX_FILE_BYTES, Bounds
-from .summary import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, findings_by_office,
+from .intake.returns import read_return, reading_bounds
+from .checks.rules import apply_rules
+from .intake.grids import MAX_FILE_BYTES, Bounds
+from .summary.month import (SAME_PROGRESS, SAME_TWICE, MonthSummary, build_summary, find_changes, findings_by_office,
                       office_rows, state_items)
-from .tasklist import read_task_list
-from .texts import render
-from .validate import MonthCheck, validate_month
+from .tasks.tasklist import read_task_list
+from .wording import render
+from .checks.validate import MonthCheck, validate_month
 from .workdays import add_workdays
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from reporting import simulate
-from reporting.fill import form_file_name
+from reporting import clerks as simulate
+from reporting.forms.fill import form_file_name
 
 from .conftest import ROOT
 

@@ -10,9 +10,11 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from reporting import form, simulate
-from reporting.cells import text
-from reporting.sheets import load_sheets
+from reporting.forms import layout as form
+
+from reporting import clerks as simulate
+from reporting.intake.values import text
+from reporting.intake.grids import load_sheets
 
 OFFICE = "人事股"    # one task, six milestones: small and complete
 

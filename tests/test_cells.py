@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import pytest
 
-from reporting.cells import squash, status, to_date
+from reporting.intake.values import squash, status, to_date
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -18,15 +18,19 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from reporting import cells, form, simulate
+from reporting.intake import values as cells
+
+from reporting.forms import layout as form
+
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
-from reporting.fill import form_file_name
-from reporting.leads import write_leads_sheet
+from reporting.forms.fill import form_file_name
+from reporting.tasks.leads import write_leads_sheet
 from reporting.models import Task, TaskList
-from reporting.rollup import rollup
-from reporting.tasklist import SHEET as TASK_SHEET
-from reporting.tasklist import write_task_list
-from reporting.xlsxtext import set_cell
+from reporting.summary.rollup import rollup
+from reporting.tasks.tasklist import SHEET as TASK_SHEET
+from reporting.tasks.tasklist import write_task_list
+from reporting.xlsx import set_cell
 
 from .conftest import SAMPLE_TASKS, write_config
 from .test_render import pdf_text, to_pdf

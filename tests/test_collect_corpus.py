@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reporting import form, simulate
+from reporting.forms import layout as form
+
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, validate
 
 from . import corpus
@@ -303,7 +305,7 @@ def test_fuzzed_returns_never_crash_and_every_required_change_is_reported(tmp_pa
 
 def test_a_crash_while_writing_the_summary_leaves_the_last_good_one(demo_copy, monkeypatch):
     """Power cut or crash mid-write: the previous summary stays whole; no half file is left."""
-    from reporting import merge
+    from reporting.summary import workbook as merge
     from reporting.cycle import merge as merge_month
     path = demo_copy / "2022-07" / "重点工作进展汇总_2022-07.xlsx"
     before = path.read_bytes()

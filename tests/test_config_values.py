@@ -10,7 +10,7 @@ import pytest
 
 from reporting.config import load_config
 from reporting.errors import YuebaoError
-from reporting.texts import TEMPLATES, check_templates
+from reporting.wording import TEMPLATES, check_templates
 
 from .conftest import ROOT, write_config, yuebao
 

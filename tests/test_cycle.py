@@ -9,7 +9,7 @@ import pytest
 
 from reporting import cycle as steps
 from reporting.models import Status
-from reporting.tasklist import read_task_list
+from reporting.tasks.tasklist import read_task_list
 
 from .conftest import ROOT, SAMPLE_TASKS, yuebao
 

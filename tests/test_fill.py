@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 import yaml
 
-from reporting import form
+from reporting.forms import layout as form
 from reporting.cycle import Cycle, fill
-from reporting.fill import form_file_name
+from reporting.forms.fill import form_file_name
 from reporting.models import Status
 
 from .conftest import yuebao
@@ -170,7 +170,7 @@ def test_prefill_can_be_switched_off_and_a_new_year_starts_blank(demo_copy):
                    for h in (form.PROGRESS, form.STATUS)]
         assert not any(answers)
         assert "已预填" not in ws[form.NOTE_CELL].value
-    from reporting.carry import last_answers
+    from reporting.forms.prefill import last_answers
     ledger = cycle.ledger()
     try:  # January opens a new 1—N period: December's answers are not carried into it
         assert last_answers(ledger, cycle.period("2022-08")) is not None

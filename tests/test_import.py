@@ -9,8 +9,8 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment
 
-from reporting.importers import import_task_list
-from reporting.tasklist import read_task_list
+from reporting.tasks.importers import import_task_list
+from reporting.tasks.tasklist import read_task_list
 
 from .conftest import SHARED, write_config, yuebao
 

@@ -13,8 +13,8 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from reporting.errors import YuebaoError
-from reporting.importers import ProseOnly, import_task_list
-from reporting.tasklist import read_task_list
+from reporting.tasks.importers import ProseOnly, import_task_list
+from reporting.tasks.tasklist import read_task_list
 
 from .conftest import soffice, write_config, yuebao
 from .corpus import libreoffice

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from reporting import isolation
-from reporting.isolation import Failure, run_isolated
+from reporting.intake import isolation as isolation
+from reporting.intake.isolation import Failure, run_isolated
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the address-space limit is Linux's")

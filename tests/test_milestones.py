@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.milestones import parse_milestones, read_due
+from reporting.tasks.milestones import parse_milestones, read_due
 
 FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 CN = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
@@ -92,7 +92,7 @@ def test_a_school_year_ends_in_august():
 
 def test_task_list_and_returns_read_a_date_alike():
     """One reader: what a clerk types in a return and what a plan says in 完成时间 mean the same day."""
-    from reporting.cells import to_date
+    from reporting.intake.values import to_date
     for typed in ("6.30", "6/30", "30/6", "6月30日", "2022.6.30", "2022-06-30", "2022年6月30日", "20220630", "６.３０"):
         assert to_date(typed, 2022) == date(2022, 6, 30), typed
         assert [d for d, _ in read_due(typed, 2022)] == [date(2022, 6, 30)], typed

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reporting.filenames import safe_name
-from reporting.form import OFFICE_CELL, SHEET
-from reporting.tasklist import read_task_list, write_task_list
+from reporting.forms.layout import OFFICE_CELL, SHEET
+from reporting.tasks.tasklist import read_task_list, write_task_list
 
 from .conftest import SAMPLE_TASKS, write_config, yuebao
 

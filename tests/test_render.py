@@ -3,7 +3,7 @@ import subprocess
 from pathlib import Path
 
 
-from reporting.fill import form_file_name
+from reporting.forms.fill import form_file_name
 
 from .conftest import soffice
 

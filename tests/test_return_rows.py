@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reporting import form, simulate
+from reporting.forms import layout as form
+
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, merge, read_one
-from reporting.fill import form_file_name
+from reporting.forms.fill import form_file_name
 from reporting.models import Return, Task, TaskList
-from reporting.tasklist import write_task_list
+from reporting.tasks.tasklist import write_task_list
 
 from . import corpus
 from .conftest import write_config

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from reporting import form, simulate
+from reporting.forms import layout as form
+
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, fill, read_one
-from reporting.fill import form_file_name
+from reporting.forms.fill import form_file_name
 from reporting.models import Return
-from reporting.validate import validate_month
+from reporting.checks.validate import validate_month
 
 
 @pytest.fixture

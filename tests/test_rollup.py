@@ -5,12 +5,12 @@ from datetime import date
 import openpyxl
 import yaml
 
-from reporting import merge as merge_module
-from reporting import simulate
+from reporting.summary import workbook as merge_module
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
 from reporting.models import Task, TaskList
-from reporting.rollup import rollup
-from reporting.tasklist import write_task_list
+from reporting.summary.rollup import rollup
+from reporting.tasks.tasklist import write_task_list
 
 from .conftest import yuebao
 from .test_cycle import rows_of

@@ -6,8 +6,8 @@ from datetime import date
 import openpyxl
 
 from reporting import cycle as steps
-from reporting import merge
-from reporting.validate import validate_month
+from reporting.summary import workbook as merge
+from reporting.checks.validate import validate_month
 
 from .conftest import ROOT
 

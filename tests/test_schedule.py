@@ -17,9 +17,9 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.demo import RETURNS, stage_returns
-from reporting.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, actions_for
-from reporting.scheduler import catch_up, run_once
-from reporting.tasklist import read_task_list
+from reporting.notify.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, actions_for
+from reporting.notify.scheduler import catch_up, run_once
+from reporting.tasks.tasklist import read_task_list
 
 from .conftest import ROOT, SAMPLE_TASKS, write_config
 

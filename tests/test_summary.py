@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import yaml
 
-from reporting.tasklist import read_task_list
+from reporting.tasks.tasklist import read_task_list
 
 from .conftest import SAMPLE_TASKS, answers, soffice, yuebao
 from .test_cycle import rows_of
@@ -153,7 +153,7 @@ def test_merge_pdf_prints_overview_on_one_page(demo_copy, tmp_path):
 def test_overview_stays_one_readable_page_when_offices_are_many(demo_copy, monkeypatch):
     """A city has hundreds of offices: 概览 lists the most urgent, 股室一览 lists them all."""
     from reporting import cycle as steps
-    from reporting import merge
+    from reporting.summary import workbook as merge
     monkeypatch.setattr(merge, "OVERVIEW_OFFICES", 4)  # the sample's 11 offices stand in for a city's 300
     c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
     period, check = steps.check_month(c, "2022-07")

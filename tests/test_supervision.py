@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from reporting.models import Light
-from reporting.rules import GREEN, RED, YELLOW, office_light
+from reporting.checks.rules import GREEN, RED, YELLOW, office_light
 
 from .conftest import yuebao
 from .test_cycle import rows_of
@@ -62,8 +62,8 @@ def escalations(folder):
 def test_escalation_paths_over_a_simulated_month(demo_copy):
     """Each working day from 21 to 30 June: the offices still missing (or rejected) three working days after
     the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
-    from reporting.escalation import decide
-    from reporting.scheduler import run_once
+    from reporting.notify.escalation import decide
+    from reporting.notify.scheduler import run_once
     from reporting import cycle as steps
     from reporting.workdays import is_workday
     config = demo_copy / "config.yaml"
@@ -121,7 +121,7 @@ def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
 
 
 def test_extension_requests_are_listed_for_approval(tmp_path):
-    from reporting import simulate
+    from reporting import clerks as simulate
     from reporting.cycle import Cycle, collect_month, fill, merge
     from .conftest import write_config
     import os

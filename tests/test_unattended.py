@@ -16,8 +16,8 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.cycle import Cycle, collect_month, fill, merge
-from reporting.scheduler import catch_up, run_once
-from reporting.tasklist import read_task_list
+from reporting.notify.scheduler import catch_up, run_once
+from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
 from .conftest import ROOT, SAMPLE_TASKS, yuebao
@@ -248,8 +248,8 @@ def test_a_log_folder_that_cannot_be_written_does_not_stop_the_day(tmp_path, ser
 def test_an_address_with_a_line_break_fails_only_its_own_notice(tmp_path, server):
     """config.yaml refuses such an address; one that reaches the mailer anyway (a notice planned
     with it) fails alone, once, and blocks nothing later."""
-    from reporting.delivery import plan_notices
-    from reporting.notify import Notice
+    from reporting.notify.delivery import plan_notices
+    from reporting.notify.senders import Notice
     server.up()
     config = configure(tmp_path, server.port)
     bad = Notice("run_and_report", "2022-06", "", ["juzhang@example.org\r\nBcc: x@y.z"], "汇总", "…")

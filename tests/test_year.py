@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reporting.escalation import REASONS_ZH
-from reporting.plan import REMIND_MISSING, actions_for
-from reporting.scheduler import run_once
-from reporting.tasklist import read_task_list
+from reporting.notify.escalation import REASONS_ZH
+from reporting.notify.plan import REMIND_MISSING, actions_for
+from reporting.notify.scheduler import run_once
+from reporting.tasks.tasklist import read_task_list
 from reporting.workdays import (add_workdays, first_workday, is_workday, return_deadline,
                                 workdays_between)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
-from reporting import form
+from reporting.forms import layout as form
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "progress_form.xlsx"
 WIDTHS = {form.KEY: 9, form.NO: 5, form.NAME: 16, form.CONTENT: 46, form.OFFICES: 10, form.DUE: 11,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from reporting import simulate
+from reporting import clerks as simulate
 from reporting.cycle import Cycle, fill
 from reporting.demo import RETURNS, ROOT
-from reporting.fill import form_file_name
+from reporting.forms.fill import form_file_name
 
 # month -> office -> what happens to that office's return
 FAULTS = {

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .ledger import Ledger
-from .models import Status
-from .period import Period
-from .summary import MISSING_ROW, MISSING_TASK, NOT_RETURNED
+from ..ledger import Ledger
+from ..models import Status
+from ..period import Period
+from ..summary.month import MISSING_ROW, MISSING_TASK, NOT_RETURNED
 
 
 @dataclass(frozen=True)

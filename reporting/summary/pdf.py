@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import YuebaoError
+from ..errors import YuebaoError
 
 
 def soffice() -> str | None:

@@ -39,7 +39,7 @@ import unicodedata
 from datetime import date
 
 from .dates import read_date
-from .models import Milestone
+from ..models import Milestone
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .ledger import Ledger
-from .models import Finding, Return, Severity
+from ..ledger import Ledger
+from ..models import Finding, Return, Severity
 
 log = logging.getLogger(__name__)
 

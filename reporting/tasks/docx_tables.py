@@ -14,7 +14,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .errors import YuebaoError
+from ..errors import YuebaoError
 
 MAX_INFLATED_BYTES = 200 * 1024 * 1024  # a task list is well under 1 MB of text
 

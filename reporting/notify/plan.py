@@ -10,14 +10,14 @@ For each reporting month (from `reporting.first_month` of the task list's year o
 - REMIND_MILESTONES the first working day of every week: remind each office of its milestones
                    falling due within `schedule.milestone_window_days`;
 - ESCALATE         every working day after the deadline: escalate (督办) to supervising leaders
-                   what the rules in reporting.escalation say (each once).
+                   what the rules in reporting.notify.escalation say (each once).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .workdays import add_workdays, first_workday, is_workday, next_workday, return_deadline
+from ..workdays import add_workdays, first_workday, is_workday, next_workday, return_deadline
 
 FILL_AND_SEND = "fill_and_send"
 REMIND_MISSING = "remind_missing"

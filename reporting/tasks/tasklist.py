@@ -22,11 +22,11 @@ import python_calamine
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .errors import YuebaoError
-from .filenames import safe_name
+from ..errors import YuebaoError
+from ..filenames import safe_name
 from .milestones import parse_milestones
-from .models import Finding, Severity, Task, TaskList
-from .xlsxtext import write_row
+from ..models import Finding, Severity, Task, TaskList
+from ..xlsx import write_row
 
 COLUMNS = {  # header text -> Task attribute
     "序号": "no",

@@ -9,12 +9,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .cells import squash
-from .lights import days_overdue, light
-from .models import Finding, Light, Milestone, Office, Severity, Status, Task, TaskList
-from .period import Period
-from .rules import GREEN, RED, YELLOW, office_light
-from .validate import MonthCheck
+from ..intake.values import squash
+from .verdicts import days_overdue, light
+from ..models import Finding, Light, Milestone, Office, Severity, Status, Task, TaskList
+from ..period import Period
+from ..checks.rules import GREEN, RED, YELLOW, office_light
+from ..checks.validate import MonthCheck
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the plan's actions say, to whom: the notices of a day (fill and send, remind, escalate,
 run and report).
 
-The notices are then planned in the ledger and delivered by reporting.delivery, which sends
+The notices are then planned in the ledger and delivered by reporting.notify.delivery, which sends
 whatever is due and unsent, whatever day it is: a restart, a second run on the same day or a second
 instance never sends one twice, and nothing lost in an outage stays lost.
 """
@@ -11,14 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from . import cycle as steps
-from .errors import YuebaoError
-from .models import Status
-from .notify import Mailer, Notice
+from .. import cycle as steps
+from ..errors import YuebaoError
+from ..models import Status
+from .senders import Mailer, Notice
 from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
-from .summary import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
-from .texts import render
+from ..summary.month import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
+from ..wording import render
 
 log = logging.getLogger("reporting.schedule")
 
@@ -203,7 +203,7 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         paths = {p.name: p for p in filled.paths} if filled else {}
         failed = {p.name: why for p, why in filled.failed} if filled else {}
         carried = filled.carried.month_of_year if filled and filled.carried else None
-        from .fill import form_file_name
+        from ..forms.fill import form_file_name
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
             name = form_file_name(month, office)
@@ -265,7 +265,7 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
 def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     """The 督办 letter for one escalation, as of `day`."""
     from .escalation import REASONS_ZH
-    from .workdays import add_workdays
+    from ..workdays import add_workdays
     period = cycle.period(month)
     common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
                   deadline=period.deadline, day=day)
@@ -285,7 +285,7 @@ def _notice(action: Action, office: str, to: list[str], template: str, common: d
 
 
 def _overview(result) -> str:
-    from .merge import summary_text
+    from ..summary.workbook import summary_text
     return summary_text(result.summary, 7)
 
 

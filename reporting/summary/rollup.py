@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from . import cells
-from . import merge as book
-from .collect import collect
-from .cycle import Cycle
-from .filenames import safe_name
-from .merge import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
-from .models import Finding, Light, Severity
-from .sheets import Unreadable, load_sheets
-from .texts import row_height
-from .xlsxtext import new_workbook
+from ..intake import values as cells
+from . import workbook as book
+from ..intake.collect import collect
+from ..cycle import Cycle
+from ..filenames import safe_name
+from .workbook import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
+from ..models import Finding, Light, Severity
+from ..intake.grids import Unreadable, load_sheets
+from ..wording import row_height
+from ..xlsx import new_workbook
 
 FONT = "宋体"
 

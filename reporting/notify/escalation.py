@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .models import Light
-from .summary import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
-from .workdays import workdays_between
+from ..models import Light
+from ..summary.month import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
+from ..workdays import workdays_between
 
 MISSING, OVERDUE = "missing", "overdue"
 REASONS_ZH = {MISSING: "逾期未报送", OVERDUE: "节点逾期"}

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import cells, form
-from .models import Finding, Return, Severity, Status, Task, TaskList
-from .period import Period
-from .tasklist import split_offices
+from ..intake import values as cells
+from ..forms import layout as form
+from ..models import Finding, Return, Severity, Status, Task, TaskList
+from ..period import Period
+from ..tasks.tasklist import split_offices
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

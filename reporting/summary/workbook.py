@@ -11,12 +11,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from .cells import EXCEL_CELL_CHARS
-from .models import Finding, Light, Severity
-from .rules import LIGHT_RULE, RED, YELLOW
-from .summary import NOT_RETURNED, REJECTED, MonthSummary
-from .texts import render, row_height
-from .xlsxtext import new_workbook
+from ..intake.values import EXCEL_CELL_CHARS
+from ..models import Finding, Light, Severity
+from ..checks.rules import LIGHT_RULE, RED, YELLOW
+from .month import NOT_RETURNED, REJECTED, MonthSummary
+from ..wording import render, row_height
+from ..xlsx import new_workbook
 
 log = logging.getLogger(__name__)
 FONT = "宋体"

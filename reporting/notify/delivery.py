@@ -2,7 +2,7 @@
 
 Each notice is a row of the ledger with a state:
 
-    planned -> sending (a lease: see reporting.lease) -> sent
+    planned -> sending (a lease: see reporting.notify.lease) -> sent
                                                       -> failed (tried again by the next run)
     planned/failed -> dropped (no longer true, or replaced by a newer notice; the reason is kept)
     no_address / bad_address (a person must fix the address) / written (no mail server: text only)
@@ -22,11 +22,11 @@ from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import cycle as steps
+from .. import cycle as steps
 from .lease import expiry, gone, holder, stamp
-from .notify import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
+from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
-from .summary import NOT_RETURNED, REJECTED
+from ..summary.month import NOT_RETURNED, REJECTED
 
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again by any run from then or any later day
@@ -122,7 +122,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
-        from .remind import escalation_notice
+        from .day import escalation_notice
         notice = escalation_notice(cycle, month, decision, day)  # today's facts, today's letter
     return "", notice
 

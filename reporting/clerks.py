@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from . import form
+from .forms import layout as form
 
 
 def open_form(path: Path):

@@ -13,9 +13,10 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from . import cells, form
-from .models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
-from .sheets import MAX_FILE_BYTES, Bounds, Unreadable, open_book
+from . import values as cells
+from ..forms import layout as form
+from ..models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
+from .grids import MAX_FILE_BYTES, Bounds, Unreadable, open_book
 
 _TITLE_MONTH = re.compile(r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]")
 _KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")

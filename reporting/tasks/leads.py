@@ -15,13 +15,13 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import cells
-from .errors import YuebaoError
-from .models import Finding, Severity, Task, TaskList
-from .sheets import Unreadable, load_sheets
-from .taskdoubts import is_bureau, task_ref
+from ..intake import values as cells
+from ..errors import YuebaoError
+from ..models import Finding, Severity, Task, TaskList
+from ..intake.grids import Unreadable, load_sheets
+from .doubts import is_bureau, task_ref
 from .tasklist import split_offices
-from .xlsxtext import write_row
+from ..xlsx import write_row
 
 LEADS_HEADERS = ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室"]
 _TO_FILL = PatternFill("solid", fgColor="FFEB9C")

@@ -9,8 +9,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from .dates import read_date
-from .models import Status
+from ..tasks.dates import read_date
+from ..models import Status
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SYNONYMS = {

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from .milestones import normalise, read_due
-from .models import Finding, Milestone, Severity, TaskList
+from ..models import Finding, Milestone, Severity, TaskList
 
 EXAMPLE_MARK = "（示例）"
 _BUREAU = re.compile(r"教育(?:和体育|与体育|体育)?局$|^教体局$|^(?:局本级|本局|局机关)$")

@@ -20,13 +20,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import __version__, form
-from .carry import Carried
-from .filenames import safe_name
-from .models import Office, Status, TaskList
-from .period import Period
-from .texts import TEMPLATES, render, row_height
-from .xlsxtext import set_cell, write_row
+from .. import __version__
+from . import layout as form
+from .prefill import Carried
+from ..filenames import safe_name
+from ..models import Office, Status, TaskList
+from ..period import Period
+from ..wording import TEMPLATES, render, row_height
+from ..xlsx import set_cell, write_row
 
 log = logging.getLogger(__name__)
 TEMPLATE = TEMPLATES / "progress_form.xlsx"

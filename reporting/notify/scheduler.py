@@ -2,7 +2,7 @@
 
 The `schedule` library wakes us at `schedule.time` each day; every run (also `--once`) first plans
 any plan day missed since the schedule first ran (up to a month back), once, late, with a note in
-the log, and then delivers every notice due and unsent (see reporting.delivery).  Every notice is
+the log, and then delivers every notice due and unsent (see reporting.notify.delivery).  Every notice is
 a row of the ledger, so catching up never repeats what was already sent.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import schedule as timer
 
-from . import cycle as steps
-from .remind import DayReport, plan_for, run_actions, run_day
+from .. import cycle as steps
+from .day import DayReport, plan_for, run_actions, run_day
 
 log = logging.getLogger("reporting.schedule")
 CATCH_UP_DAYS = 31

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Light, Milestone, MilestoneReport, Status
+from ..models import Light, Milestone, MilestoneReport, Status
 
 
 def light(m: Milestone, report: MilestoneReport | None, as_of: date, amber_days: int) -> Light:

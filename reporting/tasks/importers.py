@@ -20,7 +20,7 @@ is the same task.  A row holding one text only (a table's title between two tabl
 milestone.  Joint leads ("区教育局、区人力资源社会保障局") are split: the first leads, the others join.
 The result is written with each milestone's date spelled out at its start ("(1) 2021年12月31日前：…"),
 so the normal task-list reader finds exactly the dates the importer found.  Undated milestones are
-kept and listed, never guessed; every doubt is a finding (see taskdoubts.py).
+kept and listed, never guessed; every doubt is a finding (see tasks/doubts.py).
 """
 from __future__ import annotations
 
@@ -33,13 +33,13 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText
 
-from . import cells
+from ..intake import values as cells
 from .docx_tables import read_docx
-from .errors import YuebaoError
+from ..errors import YuebaoError
 from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
-from .models import Finding, Severity, Task, TaskList
-from .sheets import OLE_MAGIC, ZIP_MAGIC, Unreadable, decode, load_sheets
-from .taskdoubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
+from ..models import Finding, Severity, Task, TaskList
+from ..intake.grids import OLE_MAGIC, ZIP_MAGIC, Unreadable, decode, load_sheets
+from .doubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")

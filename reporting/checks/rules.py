@@ -9,7 +9,7 @@ Severities can be changed per finding code in config.yaml (`rules:`).  An office
 """
 from __future__ import annotations
 
-from .models import Finding, Light, Severity
+from ..models import Finding, Light, Severity
 
 FINDING_CODES = {
     "after_as_of", "bad_key", "bad_status", "cell_truncated", "collect_failed", "column_missing", "definition_altered",

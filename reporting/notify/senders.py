@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from .filenames import safe_name
+from ..filenames import safe_name
 
 log = logging.getLogger(__name__)
 
