@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import YuebaoError
-from .ledger import backup_folder, ledger_error, open_ledger, verify
+from .ledger import RESTORE_HINT, backup_folder, ledger_error, open_ledger, verify
+from .monthlock import hold_months, locked_months
 
 SIDE_FILES = ("-journal", "-wal", "-shm")  # SQLite's own files beside a database
 
@@ -118,6 +119,12 @@ class LedgerReport:
     months: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
 
+    def error(self) -> YuebaoError:
+        """What `yuebao ledger check` stops with when the ledger is not sound."""
+        hint = RESTORE_HINT if self.backups else "没有备份可以恢复"
+        return YuebaoError(f"台账有问题：{self.problem}。{hint}",
+                           f"ledger check failed: {self.problem}")
+
 
 def inspect(ledger: Path) -> LedgerReport:
     """`yuebao ledger check`: integrity, what the ledger holds, and its backups."""
@@ -143,6 +150,12 @@ def inspect(ledger: Path) -> LedgerReport:
     finally:
         db.close()
     return report
+
+
+def restore_when_idle(ledger: Path, chosen: Path | None = None) -> tuple[Path, Path | None]:
+    """`yuebao ledger restore`: restore, but not while another yuebao works on any month."""
+    with hold_months(ledger, locked_months(ledger), 0):
+        return restore(ledger, chosen)
 
 
 def restore(ledger: Path, chosen: Path | None = None) -> tuple[Path, Path | None]:

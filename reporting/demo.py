@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
+from . import cycle as steps
 from .errors import YuebaoError
+from .monthly import MonthRun, run_month
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "config.yaml"
 RETURNS = ROOT / "workbooks" / "returns"
 DEMO_MONTHS = ("2022-06", "2022-07")
 DEMO_AS_OF = {"2022-06": date(2022, 6, 25), "2022-07": date(2022, 7, 25)}
+LATER = DEMO_AS_OF[DEMO_MONTHS[-1]] + timedelta(days=14)  # the day suggested to try after the demo
 
 
 def prepare(out_dir: str | Path) -> Path:
@@ -53,3 +57,10 @@ def stage_returns(month: str, inbox: Path) -> list[Path]:
         os.utime(target, (stamp, stamp))
         staged.append(target)
     return staged
+
+
+def run(config: Path, as_of: date | None = None) -> Iterator[tuple[steps.Cycle, MonthRun]]:
+    """Each sample month's cycle, as of a few days after its deadline (or `as_of`)."""
+    for month in DEMO_MONTHS:
+        c = steps.Cycle.load(config, as_of or DEMO_AS_OF[month])
+        yield c, run_month(c, month)

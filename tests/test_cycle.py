@@ -194,7 +194,7 @@ def test_run_monthly_entry_point(demo_copy):
 
 def test_many_offices_print_counts_and_those_needing_attention(demo_copy, capsys):
     """A city's 300 offices would scroll off the screen: counts, then only the offices to act on."""
-    from reporting.cli import _print_offices
+    from reporting.console import print_offices as _print_offices
     c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 6, 25))
     period, check = steps.check_month(c, "2022-06")
     ledger = c.ledger()
