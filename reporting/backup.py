@@ -119,6 +119,11 @@ class LedgerReport:
     months: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
 
+    @property
+    def not_yet(self) -> bool:
+        """No ledger and no backup: nothing has been collected or merged yet."""
+        return not self.path.exists() and not self.backups
+
     def error(self) -> YuebaoError:
         """What `yuebao ledger check` stops with when the ledger is not sound."""
         hint = RESTORE_HINT if self.backups else "没有备份可以恢复"

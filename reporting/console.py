@@ -1,6 +1,7 @@
-"""What the `yuebao` command prints: every summary line, table and hint, in one place.
+"""The terminal side of the `yuebao` command: dates and months as typed, and every summary line,
+table and hint it prints.
 
-Each function takes what a library step returned and echoes it; none of them decides anything.
+Each print function takes what a library step returned and echoes it; none of them decides anything.
 Progress goes to stderr, so the summaries on stdout stay readable when redirected.
 """
 from __future__ import annotations
@@ -8,15 +9,43 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import date, datetime
 
 import click
 
+from .errors import YuebaoError
+from .forms.prefill import carries_into
+from .ledger import backup_folder
 from .models import Light, Severity
 from .notify.plan import NAMES_ZH
+from .period import parse_month
 from .summary.workbook import findings_file_name, summary_file_name
 from .tasks.doubts import task_ref
 
 echo = click.echo
+
+
+class Day(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        try:
+            return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"日期应写成如2022-06-25（date must be YYYY-MM-DD）: {value}", param, ctx)
+
+
+class Month(click.ParamType):
+    """A report month, checked here and passed on as typed."""
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):
+        try:
+            parse_month(value)
+        except YuebaoError as exc:
+            self.fail(f"{exc.zh} ({exc.en})", param, ctx)
+        return value
+
 
 
 def progress_printer(verb: str):
@@ -38,14 +67,15 @@ def text_width(text) -> int:
 
 
 # -- the month's steps ----------------------------------------------------------------------------
-def print_fill(c, month: str, result, prefill_skipped: str | None) -> None:
+def print_fill(c, month: str, result) -> None:
+    period = c.period(month)
     tasks = sum(len(c.tasks.tasks_of(o)) for o in c.tasks.lead_offices())
     echo(f"已生成 {len(result.paths)} 个股室的{month}进展情况表（共{tasks}项任务）：{result.folder}")
     if result.carried:
         echo(f"已预填{result.carried.month}报送的内容：{len(result.carried.tasks)}项任务的进展和问题、"
              f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新")
-    elif prefill_skipped:
-        echo(f"未预填：{prefill_skipped}尚未汇总（汇总后重新生成即可预填上月内容）")
+    elif c.config.reporting["prefill"] and carries_into(period):
+        echo(f"未预填：{period.previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     print_task_list_findings(c)
 
 
@@ -197,17 +227,23 @@ LEDGER_TABLES_ZH = {"returns": "收到的报表", "findings": "校验问题", "m
                     "schedule_days": "计划运行日", "merges": "汇总次数"}
 
 
-def print_ledger(report, backup_folder) -> None:
+def print_ledger(report) -> None:
+    """`yuebao ledger check`; a ledger with a problem is then stopped on by the command."""
+    if report.not_yet:
+        echo(f"台账：{report.path} 尚未建立（第一次收取或汇总时自动建立）")
+        return
+    folder = backup_folder(report.path)
     echo(f"台账：{report.path}" + (f"（{report.size / 1024:.0f} KB）" if report.size else ""))
     if report.rows:
         shown = {k: LEDGER_TABLES_ZH.get(k, k) for k in report.rows}
         echo("记录：" + "，".join(f"{shown[k]} {n}" for k, n in report.rows.items()))
         echo("收到报表的月份：" + ("、".join(report.months) or "无"))
     if report.backups:
-        echo(f"备份：{len(report.backups)} 个，最近的是 {report.backups[-1].name}"
-             f"（{backup_folder}）")
+        echo(f"备份：{len(report.backups)} 个，最近的是 {report.backups[-1].name}（{folder}）")
     else:
-        echo(f"备份：无（{backup_folder}；每次写入台账前自动备份）")
+        echo(f"备份：无（{folder}；每次写入台账前自动备份）")
+    if not report.problem:
+        echo("检查结果：完好（PRAGMA quick_check 通过，是yuebao的台账）")
 
 
 def print_restored(used, kept, path) -> None:
@@ -288,9 +324,28 @@ def print_import(done, src, year, config_path) -> None:
     echo(f"逐项节点和疑点：yuebao tasks check {done.out}")
 
 
+def print_monthly(c, done) -> None:
+    """`yuebao monthly`: the month's run, or None before the first reporting month."""
+    if done is None:
+        echo(f"{c.tasks.year}年从{c.config.reporting['first_month']}月起报送，"
+             f"本月（{c.as_of:%Y-%m}）无需处理。")
+    else:
+        print_month_run(done, with_month=True)
+
+
 def print_month_run(done, with_month: bool = False) -> None:
     """A whole month in one go (monthly, demo): forms sent, returns collected, the summary."""
     if done.filled is not None:
         print_sent_forms(done.filled, done.month if with_month else "")
     print_collect(done.collected)
     print_result(done.merged)
+
+
+def print_demo_end(config, month: str, later) -> None:
+    echo(f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
+         f"  yuebao merge --config {config} --month {month} --as-of {later:%Y-%m-%d}")
+
+
+def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
+    echo(f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{new_date}"
+         f"（理由：{reason}）。已记入台账：{ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。")
