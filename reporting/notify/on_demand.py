@@ -2,30 +2,31 @@
 
 The same notices as the schedule's days, planned in the ledger and sent exactly once: a notice
 the schedule already sent is skipped.  Only the notices of the month asked for are delivered.
+`c` is the command's cycle (reporting.cycle.Cycle), passed in rather than imported: the
+schedule's rooms sit below the pipeline.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import cycle as steps
 from .day import DayReport, run_actions
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING, Action
 from .scheduler import setup_log
 
 
-def remind(c: steps.Cycle, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
+def remind(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
     """Remind the offices that have not returned, and those with milestones falling due; returns
     the day's report and the log file."""
     actions = [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)]
     return _run(c, month, actions, dry_run)
 
 
-def escalate(c: steps.Cycle, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
+def escalate(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
     """Escalate to the supervising leaders what the escalation rules say (each case once)."""
     return _run(c, month, [Action(ESCALATE, month)], dry_run)
 
 
-def _run(c: steps.Cycle, month: str, actions: list[Action], dry_run: bool):
+def _run(c, month: str, actions: list[Action], dry_run: bool):
     log = setup_log(c.config)
     with c.writing(month, backup=not dry_run):  # a dry run changes nothing: no backup needed
         return run_actions(c, actions, c.as_of, dry_run, deliver="these"), log
