@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from .. import cycle as steps
 from .lease import expiry, gone, holder, stamp
 from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
-from ..summary.month import NOT_RETURNED, REJECTED
 
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again by any run from then or any later day
@@ -42,15 +40,12 @@ def key_of(notice: Notice, day: date) -> str:
 def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date,
                  dry_run: bool = False) -> list[Notice]:
     """Record the notices in the ledger; returns those new (a dry run records nothing)."""
-    ledger = cycle.ledger()
-    try:
+    with cycle.ledger() as ledger:
         if dry_run:
             return [n for n in notices if ledger.notice(key_of(n, day)) is None]
         rows = [(key_of(n, day), _fields(n, day)) for n in notices]
         new = set(ledger.plan_notices(rows))
         return [n for n in notices if key_of(n, day) in new]
-    finally:
-        ledger.close()
 
 
 def _fields(n: Notice, day: date) -> dict:
@@ -73,7 +68,7 @@ def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, sc
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
     nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) too."""
-    with closing(cycle.ledger()) as ledger:   # one connection for the pass
+    with cycle.ledger() as ledger:   # one connection for the pass
         now = stamp(datetime.now())
         rows = [r for r in ledger.due_notices(day.isoformat(), now)
                 if (scope is None or (r["action"], r["month"]) in scope)
@@ -109,7 +104,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         if row is not None and ledger.newer_notice(row, same_month=True):
             return "已有更新的催报", notice
         state = facts.office_state(month, notice.office)
-        if state not in (NOT_RETURNED, REJECTED):
+        if not state.missing:
             return f"已报送（{state}）", notice
     elif notice.action == REMIND_MILESTONES:
         if row is not None and ledger.newer_notice(row, same_month=False):
