@@ -13,12 +13,17 @@ from datetime import date, timedelta
 
 from .. import cycle as steps
 from ..errors import YuebaoError
+from ..forms.fill import form_file_name
 from ..models import OfficeState, Status
+from .delivery import deliver_due, plan_notices
+from .escalation import OVERDUE, REASONS_ZH, decide
 from .senders import Mailer, Notice
 from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
 from ..summary.month import MISSING_ROW, MonthSummary
+from ..summary.workbook import summary_text
 from ..wording import render
+from ..workdays import add_workdays
 
 log = logging.getLogger("reporting.schedule")
 
@@ -63,7 +68,6 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
     """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
     notices of these actions and months ("these": the remind and escalate commands), or nothing
     ("none")."""
-    from .delivery import deliver_due, plan_notices
     report = DayReport(day, actions)
     mailer = mailer or Mailer(cycle.config.data["smtp"])
     facts = Facts(cycle)
@@ -115,7 +119,6 @@ class Facts:
 
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
-        from .escalation import OVERDUE, decide
         if month not in self._escalations:
             rules = self.cycle.config.data["supervision"]
 
@@ -194,7 +197,6 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         paths = {p.name: p for p in filled.paths} if filled else {}
         failed = {p.name: why for p, why in filled.failed} if filled else {}
         carried = filled.carried.month_of_year if filled and filled.carried else None
-        from ..forms.fill import form_file_name
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
             name = form_file_name(month, office)
@@ -257,8 +259,6 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
 
 def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     """The 督办 letter for one escalation, as of `day`."""
-    from .escalation import REASONS_ZH
-    from ..workdays import add_workdays
     period = cycle.period(month)
     common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
                   deadline=period.deadline, day=day)
@@ -278,7 +278,6 @@ def _notice(action: Action, office: str, to: list[str], template: str, common: d
 
 
 def _overview(result) -> str:
-    from ..summary.workbook import summary_text
     return summary_text(result.summary, 7)
 
 

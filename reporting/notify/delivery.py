@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import cycle as steps
+from .escalation import REASONS_ZH
 from .lease import expiry, gone, holder, stamp
 from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
@@ -56,7 +57,6 @@ def _fields(n: Notice, day: date) -> dict:
 
 
 def notice_of(row) -> Notice:
-    from .escalation import REASONS_ZH
     return Notice(action=row["action"], month=row["month"], office=row["office"],
                   to=[a for a in row["recipients"].split(",") if a], subject=row["subject"],
                   body=row["body"], attachments=[Path(p) for p in json.loads(row["attachments"])],
@@ -117,7 +117,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
-        from .day import escalation_notice
+        from .day import escalation_notice   # here: day imports this module
         notice = escalation_notice(cycle, month, decision, day)  # today's facts, today's letter
     return "", notice
 
@@ -141,7 +141,6 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
                                 day.isoformat()):
         log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
     elif status in ("sent", "written") and notice.action == ESCALATE:
-        from .escalation import REASONS_ZH
         ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
                               notice.body)
         log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
