@@ -16,7 +16,7 @@ import click
 from .errors import YuebaoError
 from .forms.prefill import carries_into
 from .ledger import backup_folder
-from .models import Light, Severity
+from .models import Light, OfficeState, Severity
 from .notify.plan import NAMES_ZH
 from .period import parse_month
 from .summary.workbook import findings_file_name, summary_file_name
@@ -110,7 +110,7 @@ def print_offices(summary, limit: int = 25) -> None:
     if len(offices) > limit:
         states = Counter(o.state for o in offices)
         echo(f"{len(offices)}个股室：" + "，".join(f"{state} {n}" for state, n in states.most_common()))
-        offices = [o for o in offices if o.state != "按时报送" or o.errors]
+        offices = [o for o in offices if o.state != OfficeState.ON_TIME or o.errors]
         if not offices:
             return
         more = f"（前{limit}个，共{len(offices)}个，全部见汇总表“报送情况”）"

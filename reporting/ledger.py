@@ -120,7 +120,7 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> "Ledger":   # `with Ledger(path) as ledger:` closes it however it ends
         return self
 
     def __exit__(self, *exc) -> None:
