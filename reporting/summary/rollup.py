@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..checks.rules import apply_rules
 from ..intake import values as cells
 from . import workbook as book
 from ..intake.collect import collect
@@ -87,6 +88,7 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
         if task.key not in reported:
             findings.append(Finding("task_not_reported", f"本级第{task.no}项任务“{task.name}”没有任何下级单位报送进展，"
                                     "请核对下级任务清单的“上级任务”列", Severity.WARNING, task_key=task.key))
+    apply_rules(findings, config.data["rules"])   # rows_split, found while writing, is a warning
     order = {t.key: i for i, t in enumerate(cycle.tasks.tasks)}
     result.rows.sort(key=lambda r: (order.get(r.get("上级任务"), len(order)), r["单位"], r.get("任务编码", ""),
                                     r.get("节点编码", "")))
