@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .codes import FINDING_CODES, SEVERITY_WORDS
 from .errors import YuebaoError
 from .models import Office
 from .wording import check_templates
@@ -190,7 +191,6 @@ _KIND_ZH = {float: "小数", str: "文字", int: "整数", dict: "下级设置",
 
 
 def _check_rules(rules: dict) -> None:
-    from .checks.rules import FINDING_CODES, SEVERITY_WORDS
     for code, word in rules.items():
         if code not in FINDING_CODES:
             raise YuebaoError(f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）", f"unknown config key: rules.{code}")

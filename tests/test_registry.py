@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reporting.checks.rules import REGISTRY
+from reporting.codes import REGISTRY
 from reporting.config import load_config
 from reporting.errors import YuebaoError
 from reporting.cycle import Cycle

@@ -12,18 +12,21 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks.rules import apply_rules
 from ..intake import values as cells
 from . import workbook as book
 from ..intake.collect import collect
-from ..cycle import Cycle
 from ..filenames import safe_name
 from .workbook import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
 from ..models import Finding, Light, Severity
 from ..intake.grids import Unreadable, load_sheets
 from ..wording import row_height
 from ..xlsx import new_workbook
+
+if TYPE_CHECKING:   # the roll-up is handed the loaded cycle; it never runs the cycle's steps
+    from ..cycle import Cycle
 
 FONT = "宋体"
 
