@@ -1,8 +1,11 @@
 """The package's layers (setup.cfg, [importlinter]): nothing imports from a layer above it."""
 import configparser
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+
+import reporting
 
 ROOT = Path(__file__).parent.parent
 LINT = Path(sys.executable).with_name("lint-imports")
@@ -36,3 +39,10 @@ def test_each_known_breach_is_real_and_would_be_reported(tmp_path):
     for line in ignored:
         importer, imported = (part.strip() for part in line.split("->"))
         assert f"{importer} -> {imported}" in result.stdout, line
+
+
+def test_every_module_of_the_package_has_a_layer():
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    layers = parser["importlinter:contract:layers"]["layers"].replace(":", " ").split()
+    assert sorted(layers) == sorted(m.name for m in pkgutil.iter_modules(reporting.__path__))

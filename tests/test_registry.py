@@ -8,8 +8,8 @@ import pytest
 
 from reporting.codes import REGISTRY
 from reporting.config import load_config
-from reporting.errors import YuebaoError
 from reporting.cycle import Cycle
+from reporting.errors import YuebaoError
 from reporting.summary.rollup import rollup
 
 from .conftest import write_config
@@ -17,12 +17,14 @@ from .test_rollup import counties_reported
 from .test_supervision import set_config
 
 README = Path(__file__).parent.parent / "README.md"
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def findings_table() -> dict[str, str]:
     """code -> severity column, from README's table under “Validate: what is checked”."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Validate: what is checked"):text.index("### The summary (merge)")]
+    start, end = text.index("### Validate: what is checked"), text.index("### The summary (merge)")
+    section = text[start:end]
     table = {}
     for line in section.splitlines():
         if line.startswith("| `"):
@@ -41,7 +43,7 @@ def test_readme_lists_exactly_the_registered_codes_with_their_severity():
 
 def test_every_code_has_a_chinese_name_and_advice():
     for code in REGISTRY.values():
-        assert re.search(r"[\u4e00-\u9fff]", code.name) and re.search(r"[\u4e00-\u9fff]", code.advice)
+        assert HAN.search(code.name) and HAN.search(code.advice), code.code
 
 
 def test_rules_accept_every_registered_code_and_no_other(tmp_path):

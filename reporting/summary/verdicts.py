@@ -11,13 +11,19 @@ from ..models import Light, Milestone, MilestoneReport, Status
 
 
 def light(m: Milestone, report: MilestoneReport | None, as_of: date, amber_days: int) -> Light:
-    if report is not None and report.status == Status.DONE.value:
+    done = report is not None and report.status == Status.DONE.value
+    return verdict(m.due, done, as_of, amber_days)
+
+
+def verdict(due: date | None, done: bool, as_of: date, amber_days: int) -> Light:
+    """A milestone due on `due` (None: undated), reported 已完成 or not, as of `as_of`."""
+    if done:
         return Light.DONE
-    if m.due is None:
+    if due is None:
         return Light.UNDATED
-    if m.due < as_of:
+    if due < as_of:
         return Light.OVERDUE
-    if (m.due - as_of).days <= amber_days:
+    if (due - as_of).days <= amber_days:
         return Light.DUE_SOON
     return Light.NOT_DUE
 
