@@ -39,8 +39,7 @@ class RollupResult:
 
 def rollup(cycle: Cycle, month: str) -> RollupResult:
     config = cycle.config
-    settings = config.data["rollup"]
-    inbox = config.resolve(settings["inbox"], month)
+    inbox = config.resolve(config.rollup.inbox, month)
     archive = cycle.folder("archive", month) / "下级汇总"
     ledger = cycle.ledger()
     try:
@@ -80,7 +79,7 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
                                         task_key=row.get("任务编码", "")))
             row["light"] = _judge(row, cycle.as_of, cycle.amber_days)
             result.rows.append(row)
-    for unit in settings["units"]:
+    for unit in config.rollup.units:
         if unit not in latest:
             findings.append(Finding("not_returned", f"截至{cycle.as_of.month}月{cycle.as_of.day}日未收到{unit}的{month}汇总表，请催报",
                                     office=unit))
@@ -95,7 +94,7 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
     for part in range(2, _parts(len(result.rows)) + 1):   # Excel's row limit: said before writing
         findings.append(Finding("rows_split", f"汇总超过Excel单表{xlsx.MAX_ROWS}行的上限，"
                                 f"续在“{xlsx.split_name('汇总', part)}”表", Severity.WARNING))
-    apply_rules(findings, config.data["rules"])
+    apply_rules(findings, config.rules)
     result.path = xlsx.save_atomically(result.path, lambda wb: _write(wb, result, cycle, month),
                                        {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
     return result
@@ -184,7 +183,7 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
 
     sub = wb.add_worksheet("报送情况")
     sub.write_row(0, 0, ["单位", "报送情况", "文件"], head)
-    units = list(dict.fromkeys([*cycle.config.data["rollup"]["units"], *result.units]))
+    units = list(dict.fromkeys([*cycle.config.rollup.units, *result.units]))
     for r, unit in enumerate(units, start=1):
         sub.write_row(r, 0, [unit, "已报送" if unit in result.units else "未报送", result.units.get(unit, "")], cell)
     sub.set_column(0, 2, 24)
