@@ -120,6 +120,12 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "Ledger":   # `with Ledger(path) as ledger:` closes it however it ends
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     @contextmanager
     def transaction(self):
         """All or nothing: a crash mid-write leaves the ledger as it was."""

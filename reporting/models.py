@@ -36,6 +36,37 @@ class Light(str, enum.Enum):
     UNDATED = "无法识别日期"  # grey: the plan's date could not be read
 
 
+class OfficeState(str, enum.Enum):
+    """How an office stands in a month: what the summary, the reminders and the letters go by."""
+
+    ON_TIME = "按时报送"
+    LATE = "逾期报送"
+    NOT_RETURNED = "未报送"
+    REJECTED = "报表有误"    # a return with errors: counts as not returned until a corrected one
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def missing(self) -> bool:
+        """No usable return: reminded, escalated, red."""
+        return self in (OfficeState.NOT_RETURNED, OfficeState.REJECTED)
+
+
+class ChangeKind(str, enum.Enum):
+    """Something that moved since last month (or, tellingly, did not), most urgent first."""
+
+    NEWLY_OVERDUE = "新逾期"
+    UNDONE = "完成状态撤回"
+    SAME_TWICE = "进展连续两月未更新"
+    SAME_PROGRESS = "进展与上月相同"
+    SAME_PROBLEMS = "问题与计划与上月相同"
+    NEWLY_DONE = "新完成"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class Severity(str, enum.Enum):
     ERROR = "错误"    # the return cannot be accepted as it is
     WARNING = "警告"  # accepted, but someone should look

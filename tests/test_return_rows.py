@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from reporting.forms import layout as form
 
 from reporting import clerks as simulate
-from reporting.cycle import Cycle, collect_month, fill, merge, read_one
+from reporting.cycle import Cycle, collect_month, fill, merge
+from reporting.intake.reading import read_one
 from reporting.forms.fill import form_file_name
 from reporting.models import Return, Task, TaskList
 from reporting.tasks.tasklist import write_task_list

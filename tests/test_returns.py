@@ -7,7 +7,8 @@ import pytest
 from reporting.forms import layout as form
 
 from reporting import clerks as simulate
-from reporting.cycle import Cycle, fill, read_one
+from reporting.cycle import Cycle, fill
+from reporting.intake.reading import read_one
 from reporting.forms.fill import form_file_name
 from reporting.models import Return
 from reporting.checks.validate import validate_month

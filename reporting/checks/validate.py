@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..intake import values as cells
+from ..intake.grids import MAX_FILE_BYTES
+from ..intake.reading import read_month
 from ..forms import layout as form
 from ..models import Finding, Return, Severity, Status, Task, TaskList
 from ..period import Period
@@ -24,6 +26,16 @@ class MonthCheck:
     returns: list[Return]
     chosen: dict[str, Return] = field(default_factory=dict)   # office -> the return that counts
     findings: list[Finding] = field(default_factory=list)
+
+
+def check_returns(tasks: TaskList, period: Period, returns: list[Return], as_of: date,
+                  max_bytes: int = MAX_FILE_BYTES, progress=None) -> MonthCheck:
+    """Read the month's archived returns (see intake.reading) and validate them; the returns
+    received after `as_of` are listed, unread, at the end of check.returns."""
+    read, future, read_findings = read_month(returns, tasks, as_of, max_bytes, progress)
+    check = validate_month(tasks, period, read, read_findings, as_of)
+    check.returns += future
+    return check
 
 
 def validate_month(tasks: TaskList, period: Period, returns: list[Return], read_findings: list[Finding],

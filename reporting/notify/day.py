@@ -13,12 +13,17 @@ from datetime import date, timedelta
 
 from .. import cycle as steps
 from ..errors import YuebaoError
-from ..models import Status
+from ..forms.fill import form_file_name
+from ..models import OfficeState, Status
+from .delivery import deliver_due, plan_notices
+from .escalation import OVERDUE, REASONS_ZH, decide
 from .senders import Mailer, Notice
 from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
                    actions_for)
-from ..summary.month import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
+from ..summary.month import MISSING_ROW, MonthSummary
+from ..summary.workbook import summary_text
 from ..wording import render
+from ..workdays import add_workdays
 
 log = logging.getLogger("reporting.schedule")
 
@@ -63,7 +68,6 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
     """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
     notices of these actions and months ("these": the remind and escalate commands), or nothing
     ("none")."""
-    from .delivery import deliver_due, plan_notices
     report = DayReport(day, actions)
     mailer = mailer or Mailer(cycle.config.data["smtp"])
     facts = Facts(cycle)
@@ -91,11 +95,8 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
         deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run,
                     extra=new if dry_run else ())
     if schedule and not dry_run and report.complete:
-        ledger = cycle.ledger()
-        try:
+        with cycle.ledger() as ledger:
             ledger.schedule_day_done(day.isoformat())
-        finally:
-            ledger.close()
     return report
 
 
@@ -112,13 +113,12 @@ class Facts:
             self._summaries[month] = collect_and_summarise(self.cycle, month)
         return self._summaries[month]
 
-    def office_state(self, month: str, office: str) -> str:
+    def office_state(self, month: str, office: str) -> OfficeState:
         states = (o.state for o in self.summary(month).offices if o.office.name == office)
-        return next(states, NOT_RETURNED)
+        return next(states, OfficeState.NOT_RETURNED)
 
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
-        from .escalation import OVERDUE, decide
         if month not in self._escalations:
             rules = self.cycle.config.data["supervision"]
 
@@ -139,16 +139,13 @@ class Facts:
             for m in _months_before(self.cycle, month):
                 if self.cycle.config.folder("inbox", m).is_dir():
                     steps.collect_month(self.cycle, m)
-        ledger = self.cycle.ledger()
-        try:
+        with self.cycle.ledger() as ledger:
             by_month = ledger.statuses_before(month)
             later = ledger.months_with_later_returns(month) if refresh else []
-        finally:
-            ledger.close()
         for m in later:
             by_month[m] = {r.milestone.key: r.status for r in self.summary(m).rows if r.milestone}
         latest: dict[str, str] = {}
-        unknown = (NOT_RETURNED, MISSING_ROW, "")
+        unknown = (OfficeState.NOT_RETURNED, MISSING_ROW, "")
         for m in sorted(by_month):
             latest.update((k, v) for k, v in by_month[m].items() if v not in unknown)
         return frozenset(k for k, v in latest.items() if v == Status.DONE.value)
@@ -175,11 +172,8 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
         log.info("收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}")
     for f in collected.findings:
         log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
-    ledger = cycle.ledger()
-    try:
+    with cycle.ledger() as ledger:
         return steps.summarise(cycle, period, check, ledger)
-    finally:
-        ledger.close()
 
 
 def _not_leading(cycle: steps.Cycle, what: str) -> None:
@@ -203,7 +197,6 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         paths = {p.name: p for p in filled.paths} if filled else {}
         failed = {p.name: why for p, why in filled.failed} if filled else {}
         carried = filled.carried.month_of_year if filled and filled.carried else None
-        from ..forms.fill import form_file_name
         for office in cycle.tasks.lead_offices():
             info = config.office(office)
             name = form_file_name(month, office)
@@ -220,12 +213,13 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         states = {o.office.name: o for o in facts.summary(month).offices}
         for office in cycle.tasks.lead_offices():
             row = states[office]
-            if row.state not in (NOT_RETURNED, REJECTED):  # a return with errors counts as not returned
+            if not row.state.missing:  # a return with errors counts as not returned
                 log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
                 continue
             info = config.office(office)
             notices.append(_notice(action, office, [info.email], "remind_missing.j2", common, info=info,
-                                   tasks=cycle.tasks.tasks_of(office), rejected=row.state == REJECTED,
+                                   tasks=cycle.tasks.tasks_of(office),
+                                   rejected=row.state is OfficeState.REJECTED,
                                    file=row.file, errors=row.errors))
     elif action.kind == REMIND_MILESTONES:
         window = config.data["schedule"]["milestone_window_days"]
@@ -235,7 +229,8 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
             m = r.milestone
             if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
                 continue
-            said_done = r.status in (NOT_RETURNED, MISSING_ROW) and m.key in done  # in an earlier month
+            missing = (OfficeState.NOT_RETURNED, MISSING_ROW)
+            said_done = r.status in missing and m.key in done  # in an earlier month
             if r.status == Status.DONE.value or said_done:
                 continue
             due_of.setdefault(r.task.lead, []).append((r.task, m))
@@ -264,8 +259,6 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
 
 def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     """The 督办 letter for one escalation, as of `day`."""
-    from .escalation import REASONS_ZH
-    from ..workdays import add_workdays
     period = cycle.period(month)
     common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
                   deadline=period.deadline, day=day)
@@ -285,7 +278,6 @@ def _notice(action: Action, office: str, to: list[str], template: str, common: d
 
 
 def _overview(result) -> str:
-    from ..summary.workbook import summary_text
     return summary_text(result.summary, 7)
 
 

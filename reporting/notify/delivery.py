@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import cycle as steps
+from .escalation import REASONS_ZH
 from .lease import expiry, gone, holder, stamp
 from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
-from ..summary.month import NOT_RETURNED, REJECTED
 
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again by any run from then or any later day
@@ -42,15 +41,12 @@ def key_of(notice: Notice, day: date) -> str:
 def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date,
                  dry_run: bool = False) -> list[Notice]:
     """Record the notices in the ledger; returns those new (a dry run records nothing)."""
-    ledger = cycle.ledger()
-    try:
+    with cycle.ledger() as ledger:
         if dry_run:
             return [n for n in notices if ledger.notice(key_of(n, day)) is None]
         rows = [(key_of(n, day), _fields(n, day)) for n in notices]
         new = set(ledger.plan_notices(rows))
         return [n for n in notices if key_of(n, day) in new]
-    finally:
-        ledger.close()
 
 
 def _fields(n: Notice, day: date) -> dict:
@@ -61,7 +57,6 @@ def _fields(n: Notice, day: date) -> dict:
 
 
 def notice_of(row) -> Notice:
-    from .escalation import REASONS_ZH
     return Notice(action=row["action"], month=row["month"], office=row["office"],
                   to=[a for a in row["recipients"].split(",") if a], subject=row["subject"],
                   body=row["body"], attachments=[Path(p) for p in json.loads(row["attachments"])],
@@ -73,7 +68,7 @@ def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, sc
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
     nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) too."""
-    with closing(cycle.ledger()) as ledger:   # one connection for the pass
+    with cycle.ledger() as ledger:   # one connection for the pass
         now = stamp(datetime.now())
         rows = [r for r in ledger.due_notices(day.isoformat(), now)
                 if (scope is None or (r["action"], r["month"]) in scope)
@@ -109,7 +104,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         if row is not None and ledger.newer_notice(row, same_month=True):
             return "已有更新的催报", notice
         state = facts.office_state(month, notice.office)
-        if state not in (NOT_RETURNED, REJECTED):
+        if not state.missing:
             return f"已报送（{state}）", notice
     elif notice.action == REMIND_MILESTONES:
         if row is not None and ledger.newer_notice(row, same_month=False):
@@ -122,7 +117,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
-        from .day import escalation_notice
+        from .day import escalation_notice   # here: day imports this module
         notice = escalation_notice(cycle, month, decision, day)  # today's facts, today's letter
     return "", notice
 
@@ -146,7 +141,6 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
                                 day.isoformat()):
         log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
     elif status in ("sent", "written") and notice.action == ESCALATE:
-        from .escalation import REASONS_ZH
         ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
                               notice.body)
         log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)

@@ -26,7 +26,7 @@ from .workbook import (CELL, DATA_HEADERS, DATA_SHEET, FONT, FONT_COLOURS, HEAD,
                        data_sheet_name, write_data)
 
 if TYPE_CHECKING:   # the roll-up is handed the loaded cycle; it never runs the cycle's steps
-    from ..cycle import Cycle
+    from ..context import Cycle
 
 
 @dataclass
