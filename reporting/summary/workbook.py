@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ..intake.values import EXCEL_CELL_CHARS
 from ..models import Finding, Light, Severity
-from ..checks.rules import LIGHT_RULE, RED, YELLOW
 from .month import NOT_RETURNED, REJECTED, MonthSummary
 from ..wording import render, row_height
 from .. import xlsx
+from .verdicts import LIGHT_RULE, RED, YELLOW
 
 FONT = "宋体"
 CELL = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
