@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reporting import clerks as simulate
+from reporting.libreoffice import soffice
 from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
 from reporting.summary.workbook import write_summary
 from reporting.models import Task, TaskList
@@ -124,7 +125,7 @@ def make_hostile(work: Path) -> list[str]:
     from tests import corpus
     inbox = work / "inbox" / MONTH
     sources = sorted(inbox.iterdir())
-    made, lo = [], shutil.which("soffice") or shutil.which("libreoffice")
+    made, lo = [], soffice()
     with tempfile.TemporaryDirectory() as tmp:
         for (what, how), src in zip(HOSTILE, sources):
             if how in ("xls", "ods") and not lo:

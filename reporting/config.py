@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .codes import FINDING_CODES, SEVERITY_WORDS
 from .errors import YuebaoError
 from .models import Office
 from .wording import check_templates
@@ -89,6 +91,70 @@ SCHEMA: dict[str, Any] = {
 OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
 
 
+# The sections as typed values (read config.yaml's settings through these, not through `data`);
+# each holds exactly its SCHEMA section's keys (a test keeps them the same).
+@dataclass(frozen=True)
+class Colours:
+    overdue: str
+    due_soon: str
+    done: str
+    undated: str
+
+
+@dataclass(frozen=True)
+class Supervision:
+    red_share: float
+    missing_days: int
+    overdue_days: int
+    bureau_office_email: str
+
+
+@dataclass(frozen=True)
+class Rollup:
+    inbox: str
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Collect:
+    max_file_mb: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    time: str
+    remind_day: int
+    milestone_window_days: int
+    chiefs: tuple[str, ...]
+    log: str
+    reminder_files: bool
+    webhook: str
+    webhook_timeout: int
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str
+    user: str
+    password_env: str
+    sender: str
+    retries: int
+    backoff_seconds: int
+    timeout: int
+
+
+SECTIONS = {"colours": Colours, "supervision": Supervision, "rollup": Rollup, "collect": Collect,
+            "schedule": Schedule, "smtp": Smtp}
+
+
+def _section(cls, values: dict):
+    """A section's checked values as its dataclass (lists become tuples: nothing changes them)."""
+    return cls(**{f.name: tuple(v) if isinstance(v := values[f.name], list) else v
+                  for f in fields(cls)})
+
+
 @dataclass
 class Config:
     data: dict[str, Any]
@@ -129,6 +195,40 @@ class Config:
     def office(self, name: str) -> Office:
         info = self.data["offices"].get(name) or {}
         return Office(name=name, **{k: str(v) for k, v in info.items() if v is not None})
+
+    @property
+    def office_names(self) -> list[str]:
+        """The offices config.yaml lists (with contact details), in its order."""
+        return list(self.data["offices"])
+
+    @property
+    def rules(self) -> dict[str, str]:
+        """Finding code -> 错误 | 警告, as config.yaml changes it."""
+        return dict(self.data["rules"])
+
+    @cached_property
+    def colours(self) -> Colours:
+        return _section(Colours, self.data["colours"])
+
+    @cached_property
+    def supervision(self) -> Supervision:
+        return _section(Supervision, self.data["supervision"])
+
+    @cached_property
+    def rollup(self) -> Rollup:
+        return _section(Rollup, self.data["rollup"])
+
+    @cached_property
+    def collect(self) -> Collect:
+        return _section(Collect, self.data["collect"])
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return _section(Schedule, self.data["schedule"])
+
+    @cached_property
+    def smtp(self) -> Smtp:
+        return _section(Smtp, self.data["smtp"])
 
 
 def load_config(path: str | Path) -> Config:
@@ -190,7 +290,6 @@ _KIND_ZH = {float: "小数", str: "文字", int: "整数", dict: "下级设置",
 
 
 def _check_rules(rules: dict) -> None:
-    from .checks.rules import FINDING_CODES, SEVERITY_WORDS
     for code, word in rules.items():
         if code not in FINDING_CODES:
             raise YuebaoError(f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）", f"unknown config key: rules.{code}")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reporting import libreoffice
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
@@ -65,7 +67,7 @@ def june_answers() -> dict:
 
 
 def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = libreoffice.soffice()
     if not exe:
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
     return exe

@@ -4,13 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
 
 from reporting.forms import layout as form
+from reporting.libreoffice import convert
 
 from reporting import clerks as simulate
 from reporting.intake.values import text
@@ -39,11 +38,7 @@ def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | No
 
 
 def libreoffice(src: Path, fmt: str, out_dir: Path) -> Path:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{out_dir}/lo", "--convert-to", fmt,
-                    "--outdir", str(out_dir), str(src)], check=True, capture_output=True, timeout=180)
-    return out_dir / f"{src.stem}.{fmt}"
+    return convert(src, fmt, out_dir, timeout=180)
 
 
 def as_csv(src: Path, dest: Path, encoding: str, delimiter: str = ",") -> Path:

@@ -4,18 +4,14 @@ from pathlib import Path
 
 
 from reporting.forms.fill import form_file_name
+from reporting.libreoffice import convert
 
 from .conftest import soffice
 
 
 def to_pdf(xlsx: Path, out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{out}/lo-profile",
-                             "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
-                            capture_output=True, text=True, timeout=180)
-    pdf = out / (xlsx.stem + ".pdf")
-    assert result.returncode == 0 and pdf.is_file(), result.stderr + result.stdout
-    return pdf
+    soffice()   # skips without LibreOffice
+    return convert(xlsx, "pdf", out, timeout=180)
 
 
 def pdf_pages(pdf: Path) -> list[tuple[float, float]]:

@@ -5,7 +5,7 @@ from datetime import date
 import openpyxl
 import yaml
 
-from reporting.summary import workbook as merge_module
+from reporting import xlsx
 from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
 from reporting.models import Task, TaskList
@@ -104,7 +104,7 @@ def test_three_levels_offices_counties_city(tmp_path):
 
 
 def test_excel_row_limit_splits_data_and_summary_and_loses_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(merge_module, "MAX_ROWS", 8)  # Excel's 1,048,576 rows, scaled down
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 8)  # Excel's 1,048,576 rows, scaled down
     city = counties_reported(tmp_path)                 # each county's 9 rows: 数据 and 数据（2）
     county = openpyxl.load_workbook(next((tmp_path / "city" / "rollup" / "2022-06").iterdir()))
     assert {"数据", "数据（2）"} <= set(county.sheetnames)
@@ -118,3 +118,15 @@ def test_excel_row_limit_splits_data_and_summary_and_loses_nothing(tmp_path, mon
     assert "rows_split" in {f.code for f in result.findings}
     data = [n for n in wb.sheetnames if n.startswith("数据")]
     assert sum(wb[n].max_row - 1 for n in data) == 18  # and the city's own data, for the province
+
+
+def test_the_roll_ups_verdicts_take_the_configured_colours(tmp_path):
+    city = counties_reported(tmp_path)
+    data = yaml.safe_load(city.read_text(encoding="utf-8"))
+    data["colours"] = {"overdue": "#FF0000", "done": "#00FF00"}
+    city.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = rollup(Cycle.load(city, date(2022, 6, 25)), "2022-06")
+    rows = [r for r in rows_of(openpyxl.load_workbook(result.path)["汇总"], 2) if r["关键节点"].value]
+    fills = {r["判定"].value: r["判定"].fill.fgColor.rgb for r in rows}
+    assert fills["逾期"].endswith("FF0000") and fills["已完成"].endswith("00FF00")
+    assert fills["临期"].endswith("FFEB9C")                          # the default, not configured

@@ -6,6 +6,7 @@ from datetime import date
 import openpyxl
 
 from reporting import cycle as steps
+from reporting import xlsx
 from reporting.intake import reading
 from reporting.summary import workbook as merge
 from reporting.checks.validate import validate_month
@@ -50,7 +51,7 @@ def test_benchmark_county_runs_and_reports(tmp_path):
 
 
 def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):
-    monkeypatch.setattr(merge, "MAX_ROWS", 40)  # Excel's 1,048,576 rows, scaled down for the test
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 40)  # Excel's 1,048,576 rows, scaled down for the test
     c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
     period, check = steps.check_month(c, "2022-07")
     ret = check.chosen["基财股"]

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from reporting.models import Light
-from reporting.checks.rules import GREEN, RED, YELLOW, office_light
+from reporting.summary.verdicts import GREEN, RED, YELLOW, office_light
 
 from .conftest import yuebao
 from .test_cycle import rows_of

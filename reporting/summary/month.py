@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..intake.values import squash
-from .verdicts import days_overdue, light
+from .verdicts import GREEN, RED, YELLOW, days_overdue, light, office_light
 from ..models import (ChangeKind, Finding, Light, Milestone, Office, OfficeState, Severity, Status,
                       Task, TaskList)
 from ..forms.layout import PROGRESS
 from ..period import Period, make_period
-from ..checks.rules import GREEN, RED, YELLOW, apply_rules, office_light
+from ..checks.rules import apply_rules
 from ..checks.validate import MonthCheck
 from ..wording import render
 

@@ -8,23 +8,25 @@ hidden sheet, so it rolls up to the province in turn.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..intake import values as cells
-from . import workbook as book
-from ..intake.collect import collect
-from ..cycle import Cycle
+from .. import xlsx
+from ..checks.rules import apply_rules
 from ..filenames import safe_name
-from .workbook import DATA_HEADERS, DATA_SHEET, META_SHEET, data_sheet_name, write_data
-from ..models import Finding, Light, Severity
+from ..intake import values as cells
+from ..intake.collect import collect
 from ..intake.grids import Unreadable, load_sheets
+from ..models import Finding, Severity
 from ..wording import row_height
-from ..xlsx import new_workbook
+from .verdicts import verdict
+from .workbook import (CELL, DATA_HEADERS, DATA_SHEET, FONT, FONT_COLOURS, HEAD, META_SHEET,
+                       data_sheet_name, write_data)
 
-FONT = "宋体"
+if TYPE_CHECKING:   # the roll-up is handed the loaded cycle; it never runs the cycle's steps
+    from ..context import Cycle
 
 
 @dataclass
@@ -37,8 +39,7 @@ class RollupResult:
 
 def rollup(cycle: Cycle, month: str) -> RollupResult:
     config = cycle.config
-    settings = config.data["rollup"]
-    inbox = config.resolve(settings["inbox"], month)
+    inbox = config.resolve(config.rollup.inbox, month)
     archive = cycle.folder("archive", month) / "下级汇总"
     ledger = cycle.ledger()
     try:
@@ -78,7 +79,7 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
                                         task_key=row.get("任务编码", "")))
             row["light"] = _judge(row, cycle.as_of, cycle.amber_days)
             result.rows.append(row)
-    for unit in settings["units"]:
+    for unit in config.rollup.units:
         if unit not in latest:
             findings.append(Finding("not_returned", f"截至{cycle.as_of.month}月{cycle.as_of.day}日未收到{unit}的{month}汇总表，请催报",
                                     office=unit))
@@ -90,8 +91,19 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
     order = {t.key: i for i, t in enumerate(cycle.tasks.tasks)}
     result.rows.sort(key=lambda r: (order.get(r.get("上级任务"), len(order)), r["单位"], r.get("任务编码", ""),
                                     r.get("节点编码", "")))
-    _write(result, cycle, month)
+    for part in range(2, _parts(len(result.rows)) + 1):   # Excel's row limit: said before writing
+        findings.append(Finding("rows_split", f"汇总超过Excel单表{xlsx.MAX_ROWS}行的上限，"
+                                f"续在“{xlsx.split_name('汇总', part)}”表", Severity.WARNING))
+    apply_rules(findings, config.rules)
+    result.path = xlsx.save_atomically(result.path, lambda wb: _write(wb, result, cycle, month),
+                                       {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
     return result
+
+
+def _parts(rows: int) -> int:
+    """Sheets 汇总 takes: its rows start below the title and header (row 2)."""
+    per_sheet = xlsx.MAX_ROWS - 2
+    return max(1, -(-rows // per_sheet))
 
 
 def _read_summary(path: Path, month: str):
@@ -120,27 +132,19 @@ def _read_summary(path: Path, month: str):
 def _judge(row: dict, as_of: date, amber_days: int) -> str:
     """The verdict again, as of the upper level's day (a county may have merged earlier)."""
     due = cells.to_date(row.get("计划完成时间"))
-    if cells.text(row.get("填报状态")) == "已完成":
-        return Light.DONE.value
-    if due is None:
-        return Light.UNDATED.value if row.get("节点编码") else ""
-    if due < as_of:
-        return Light.OVERDUE.value
-    return Light.DUE_SOON.value if (due - as_of).days <= amber_days else Light.NOT_DUE.value
+    if due is None and not row.get("节点编码") and cells.text(row.get("填报状态")) != "已完成":
+        return ""   # a task's own row, without milestones: nothing to judge
+    return verdict(due, cells.text(row.get("填报状态")) == "已完成", as_of, amber_days).value
 
 
-def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
-    path = result.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
-    # constant memory, as for the summary: every sheet is written top to bottom
-    wb = new_workbook(tmp, {"default_date_format": "yyyy-mm-dd", "constant_memory": True})
-    base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
-    head = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"})
-    cell = wb.add_format(base)
-    date_fmt = wb.add_format({**base, "num_format": "yyyy-mm-dd", "align": "center"})
-    colours = {Light.OVERDUE.value: "#FFC7CE", Light.DUE_SOON.value: "#FFEB9C", Light.DONE.value: "#C6EFCE"}
-    verdict = {k: wb.add_format({**base, "bg_color": v, "align": "center"}) for k, v in colours.items()}
+def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
+    """Every sheet top to bottom (constant memory, as for the summary)."""
+    head = wb.add_format(HEAD)
+    cell = wb.add_format(CELL)
+    date_fmt = wb.add_format({**CELL, "num_format": "yyyy-mm-dd", "align": "center"})
+    verdict_fmt = {lt.value: wb.add_format({**CELL, "bg_color": fill, "align": "center",
+                                            "font_color": FONT_COLOURS[lt]})
+                   for lt, fill in cycle.fills.items()}   # config's colours, as on the summary
     title = f"{cycle.config.bureau}重点工作推进情况汇总（{month}，下级单位汇总）"
     city = cycle.tasks.by_key()
 
@@ -154,21 +158,15 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
         for i, (h, w) in enumerate(zip(headers, widths)):
             ws.set_column(i, i, w)
             ws.write(1, i, h, head)
-        ws.freeze_panes(2, 0)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(1)
+        xlsx.print_setup(ws, 1)
         return ws
 
     ws, part, r = sheet("汇总"), 1, 2
     for row in result.rows:
-        if r >= book.MAX_ROWS:  # Excel's row limit: go on in a new sheet, with a finding
+        if r >= xlsx.MAX_ROWS:  # Excel's row limit (rows_split, said before writing)
             ws.autofilter(1, 0, r - 1, len(headers) - 1)
             part, r = part + 1, 2
-            ws = sheet(f"汇总（{part}）")
-            result.findings.append(Finding("rows_split", f"汇总超过Excel单表{book.MAX_ROWS}行的上限，续在“汇总（{part}）”表",
-                                           Severity.WARNING))
+            ws = sheet(xlsx.split_name("汇总", part))
         task = city.get(row.get("上级任务"))
         due = cells.to_date(row.get("计划完成时间"))
         values = [task.no if task else "（未对应）", task.name if task else "", row["单位"], cells.text(row.get("牵头股室")),
@@ -178,14 +176,14 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
             if c == 6:
                 ws.write_datetime(r, c, datetime(due.year, due.month, due.day), date_fmt) if due else ws.write(r, c, "", cell)
             else:
-                ws.write(r, c, v, verdict.get(v, cell) if c == 8 else cell)
+                ws.write(r, c, v, verdict_fmt.get(v, cell) if c == 8 else cell)
         ws.set_row(r, max(row_height(values[5], 36), row_height(values[9][:400], 40)))
         r += 1
     ws.autofilter(1, 0, max(r - 1, 2), len(headers) - 1)
 
     sub = wb.add_worksheet("报送情况")
     sub.write_row(0, 0, ["单位", "报送情况", "文件"], head)
-    units = list(dict.fromkeys([*cycle.config.data["rollup"]["units"], *result.units]))
+    units = list(dict.fromkeys([*cycle.config.rollup.units, *result.units]))
     for r, unit in enumerate(units, start=1):
         sub.write_row(r, 0, [unit, "已报送" if unit in result.units else "未报送", result.units.get(unit, "")], cell)
     sub.set_column(0, 2, 24)
@@ -203,8 +201,6 @@ def _write(result: RollupResult, cycle: Cycle, month: str) -> None:
          row.get("关键节点"), cells.to_date(row.get("计划完成时间")), row.get("填报状态"),
          cells.to_date(row.get("完成日期")), row["light"], row.get("进展情况"), row.get("存在问题和下一步工作计划")]
         for row in result.rows])
-    wb.close()
-    os.replace(tmp, path)
 
 
 __all__ = ["rollup", "RollupResult", "DATA_HEADERS"]

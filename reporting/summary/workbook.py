@@ -2,24 +2,22 @@
 
 Sheets: 概览 (counts, offices, a paragraph), 汇总 (every milestone, colour-coded), 逾期事项,
 报送情况, 校验问题.  Colour is never the only signal: the 判定 column says it in words.
-The file is written to a temporary name and renamed, so a crash never leaves half a summary.
+The file is saved atomically (xlsx.save_atomically): a crash never leaves half a summary.
 """
 from __future__ import annotations
 
-import logging
-import os
-from datetime import datetime
 from pathlib import Path
 
 from ..intake.values import EXCEL_CELL_CHARS
 from ..models import Finding, Light, Severity
-from ..checks.rules import LIGHT_RULE, RED, YELLOW
 from .month import NOT_RETURNED, REJECTED, MonthSummary
 from ..wording import render, row_height
-from ..xlsx import new_workbook
+from .. import xlsx
+from .verdicts import LIGHT_RULE, RED, YELLOW
 
-log = logging.getLogger(__name__)
 FONT = "宋体"
+CELL = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+HEAD = {**CELL, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}
 DEFAULT_FILLS = {Light.OVERDUE: "#FFC7CE", Light.DUE_SOON: "#FFEB9C", Light.DONE: "#C6EFCE", Light.UNDATED: "#D9D9D9"}
 FONT_COLOURS = {Light.OVERDUE: "#9C0006", Light.DUE_SOON: "#9C5700", Light.DONE: "#006100", Light.UNDATED: "#404040"}
 CHART_COLOURS = {Light.DONE: "#63BE7B", Light.OVERDUE: "#E0474C", Light.DUE_SOON: "#F4B942", Light.NOT_DUE: "#BFBFBF"}
@@ -51,7 +49,6 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
 
 
 MAX_CELL_CHARS = EXCEL_CELL_CHARS   # longer text makes a file Excel calls corrupt
-MAX_ROWS = 1_048_576         # Excel's rows per sheet
 ALL_OFFICES = "股室一览"      # written only when 概览 cannot list every office
 OVERVIEW_OFFICES = 25        # offices 概览 lists: more would not fit one readable page
 OFFICE_HEADERS = ["牵头股室", "任务数", "节点数", "已完成", "逾期", "临期", "未到期", "报送情况", "错误", "提醒", "督办灯"]
@@ -61,30 +58,17 @@ DATA_SHEET, META_SHEET = "数据", "yuebao"     # hidden: what the level above r
 DATA_HEADERS = ["单位", "牵头股室", "任务编码", "上级任务", "序号", "任务名称", "节点编码", "关键节点", "计划完成时间",
                 "填报状态", "完成日期", "判定", "进展情况", "存在问题和下一步工作计划"]
 PRINT_SHEETS = ("概览", "逾期事项")   # what `merge --pdf` prints for the chiefs
+WRITE_OPTIONS = {"default_date_format": "yyyy-mm-dd", "remove_timezone": True, "constant_memory": True}
 
 
 def write_summary(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None,
                   sheets: tuple[str, ...] = SHEETS) -> Path:
-    """Write the workbook to a temporary name, then rename: the last good summary survives a crash."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
-    # constant memory: each row goes to disk once the next begins (a province month: 310 MB instead of
-    # 690 MB), so every sheet is written strictly top to bottom
-    wb = new_workbook(tmp, {"default_date_format": "yyyy-mm-dd", "remove_timezone": True,
-                            "constant_memory": True})
-    try:
+    """The summary saved as `path` (or beside it, when that one is locked); where it went."""
+    # constant memory: each row goes to disk once the next begins (a province month: 310 MB
+    # instead of 690 MB), so every sheet is written strictly top to bottom
+    def write(wb) -> None:
         _fill_book(wb, _Book(wb, s, amber_days, fills), sheets)
-        wb.close()
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # nothing half-written is left; the last good summary stays
-        raise
-    try:
-        os.replace(tmp, path)
-    except PermissionError:  # the last one is open in Excel (Windows locks it): keep it, save beside it
-        locked, path = path, path.with_name(f"{path.stem}（{datetime.now():%H%M%S}）{path.suffix}")
-        os.replace(tmp, path)
-        log.warning("%s is locked (open in a spreadsheet program?); written as %s", locked, path.name)
-    return path
+    return xlsx.save_atomically(path, write, WRITE_OPTIONS)
 
 
 def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
@@ -99,13 +83,13 @@ class _Book:
     def __init__(self, wb, s: MonthSummary, amber_days: int, fills: dict | None = None):
         self.wb, self.s, self.amber = wb, s, amber_days
         fills = {**DEFAULT_FILLS, **(fills or {})}
-        base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+        base = CELL
         self.f = {
             "title": wb.add_format({"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}),
             "sub": wb.add_format({"font_name": FONT, "font_size": 10, "font_color": "#595959"}),
             "small": wb.add_format({"font_name": FONT, "font_size": 9, "font_color": "#595959", "text_wrap": True,
                                     "valign": "top"}),
-            "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}),
+            "head": wb.add_format(HEAD),
             "cell": wb.add_format(base),
             "center": wb.add_format({**base, "align": "center"}),
             "date": wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"}),
@@ -147,11 +131,7 @@ class _Book:
             ws.set_column(i, i, w)
             ws.write(header_row, i, h, self.f["head"])
         ws.set_row(header_row, 28)
-        ws.freeze_panes(header_row + 1, 0)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
+        xlsx.print_setup(ws, header_row)
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         ws.set_header(f"&C&\"{FONT},Bold\"{self.s.title} {name}")
         ws.set_footer("&C第 &P 页，共 &N 页&R打印于 &D")
@@ -288,12 +268,12 @@ class _Book:
         ws, r = self.sheet("汇总", headers, widths, legend=True)
         top, part = r, 1
         for task_rows in _group(self.s.rows):
-            if r + len(task_rows) > MAX_ROWS:  # Excel's row limit: go on in a new sheet, a task never split
+            if r + len(task_rows) > xlsx.MAX_ROWS:  # Excel's row limit: go on in a new sheet, a task never split
                 ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
                 part += 1
-                ws, r = self.sheet(f"汇总（{part}）", headers, widths, legend=True)
+                ws, r = self.sheet(xlsx.split_name("汇总", part), headers, widths, legend=True)
                 top = r
-                self.s.findings.append(Finding("rows_split", f"汇总超过Excel单表{MAX_ROWS}行的上限，续在“汇总（{part}）”表",
+                self.s.findings.append(Finding("rows_split", f"汇总超过Excel单表{xlsx.MAX_ROWS}行的上限，续在“汇总（{part}）”表",
                                                Severity.WARNING))
             task = task_rows[0].task
             progress = task_rows[0].progress or ("（未报送）" if task_rows[0].status == NOT_RETURNED else "")
@@ -415,7 +395,7 @@ class _Book:
 def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
     """The hidden rows the level above reads; past Excel's row limit they go on in 数据（2）…"""
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-    per_sheet = MAX_ROWS - 1  # below the header
+    per_sheet = xlsx.MAX_ROWS - 1  # below the header
     for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
         ws = wb.add_worksheet(data_sheet_name(part))
         ws.write_row(0, 0, DATA_HEADERS)
@@ -433,7 +413,7 @@ def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
 
 
 def data_sheet_name(part: int) -> str:
-    return DATA_SHEET if part == 1 else f"{DATA_SHEET}（{part}）"
+    return xlsx.split_name(DATA_SHEET, part)
 
 
 def write_findings_workbook(s: MonthSummary, path: Path, amber_days: int, fills: dict | None = None) -> Path:

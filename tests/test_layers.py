@@ -1,0 +1,48 @@
+"""The package's layers (setup.cfg, [importlinter]): nothing imports from a layer above it."""
+import configparser
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import reporting
+
+ROOT = Path(__file__).parent.parent
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def lint(config: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT), "--no-cache", str(config)], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    result = lint(ROOT / "setup.cfg")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_known_breach_is_real_and_would_be_reported(tmp_path):
+    """The imports the contract lets pass are breaches the checker sees: without them it fails."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    contract = parser["importlinter:contract:layers"]
+    ignored = [line.strip() for line in contract["ignore_imports"].splitlines() if line.strip()]
+    del contract["ignore_imports"]
+    for section in parser.sections():
+        if not section.startswith("importlinter"):
+            parser.remove_section(section)
+    config = tmp_path / ".importlinter"
+    with config.open("w", encoding="utf-8") as out:
+        parser.write(out)
+    result = lint(config)
+    assert result.returncode == 1
+    for line in ignored:
+        importer, imported = (part.strip() for part in line.split("->"))
+        assert f"{importer} -> {imported}" in result.stdout, line
+
+
+def test_every_module_of_the_package_has_a_layer():
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    layers = parser["importlinter:contract:layers"]["layers"].replace(":", " ").split()
+    assert sorted(layers) == sorted(m.name for m in pkgutil.iter_modules(reporting.__path__))
