@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from reporting.cycle import Cycle, fill
 
 from reporting import libreoffice
 
@@ -37,6 +40,15 @@ def write_config(folder: Path, **overrides) -> Path:
 def workdir(tmp_path) -> Path:
     write_config(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def outbox(tmp_path_factory) -> Path:
+    """June 2022's forms, filled from the bundled sample once per test module."""
+    folder = tmp_path_factory.mktemp("outbox")
+    write_config(folder)
+    fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
+    return folder / "2022-06" / "out"
 
 
 @pytest.fixture(scope="session")

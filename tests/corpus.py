@@ -83,22 +83,11 @@ def copied_form(outbox: Path, dest: Path, shown: str, mark: str, drop: tuple = (
 
 
 def sort_visible_columns(path: Path, header: str, reverse: bool = False) -> Path:
-    """Unmerge, then sort the table by `header` with only the visible columns selected: the hidden
-    key column (A) stays where it was."""
-    wb, ws = simulate.open_form(path)
-    ws.protection.sheet = False
-    for rng in list(ws.merged_cells.ranges):
-        if rng.min_row >= form.FIRST_DATA_ROW:
-            ws.unmerge_cells(str(rng))
-    first, last, width = form.FIRST_DATA_ROW, ws.max_row, len(form.HEADERS)
-    rows = [[ws.cell(r, c).value for c in range(2, width + 1)] for r in range(first, last + 1)]
+    """Sort the table by `header` with only the visible columns selected: the hidden key column
+    (A) stays where it was."""
     at = form.HEADERS.index(header) - 1
-    rows.sort(key=lambda values: text(values[at]), reverse=reverse)
-    for r, values in enumerate(rows, start=first):
-        for c, value in enumerate(values, start=2):
-            ws.cell(r, c).value = value
-    wb.save(path)
-    return path
+    return shuffle_visible_columns(
+        path, lambda rows: rows.sort(key=lambda values: text(values[at]), reverse=reverse))
 
 
 def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:

@@ -12,7 +12,6 @@ import re
 import zipfile
 from datetime import date, datetime
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -103,14 +102,6 @@ def drop(inbox, path, when):
     os.utime(target, (when.timestamp(), when.timestamp()))
 
 
-@pytest.fixture(scope="module")
-def june_forms(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("forms")
-    write_config(folder)
-    fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
-    return folder / "2022-06" / "out"
-
-
 @settings(max_examples=4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(clerk_text, min_size=6, max_size=6), file_name=st.sampled_from(FILE_NAMES))
@@ -118,11 +109,11 @@ def june_forms(tmp_path_factory):
                 "=A1*2为测算公式", "=1+1", "含\x01控制字符"], file_name="=1+1人事股.xlsx")
 @example(texts=["#N/A", "mailto:jyj@example.com", "_x0041_ 不是A", "@SUM(A1)", "{=SUM(A1:A2)}",
                 "+86 0750"], file_name="人事股.xlsx")
-def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, june_forms, texts,
+def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, outbox, texts,
                                                         file_name):
     folder = tmp_path_factory.mktemp("cycle")
     typed = [cells.text(t) for t in texts]   # as read back: surrounding blanks trimmed
-    june, july, july_form, forms, city_summary = whole_cycle(folder, june_forms, texts, file_name)
+    june, july, july_form, forms, city_summary = whole_cycle(folder, outbox, texts, file_name)
     imported = [Task("T01", "1", typed[PROGRESS] or "任务", typed[PROBLEMS], "", ("办公室",), "办公室",
                      typed[REMARKS])]
     task_list = write_task_list(TaskList("某县教育局2022年重点工作任务一览表", 2022, imported),
@@ -150,10 +141,10 @@ def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, june_f
     assert holds(task_list, TASK_SHEET, remarks) and holds(task_list, TASK_SHEET, problems)
 
 
-def test_a_spreadsheet_program_shows_the_formula_as_typed(tmp_path, june_forms):
+def test_a_spreadsheet_program_shows_the_formula_as_typed(tmp_path, outbox):
     """LibreOffice prints the summary and next month's form: “=1+1” is shown, not 2."""
     texts = ["=1+1", "=A1*2", "http://example.com", "李四", "=2+2", "-"]
-    june, _, july_form, _, _ = whole_cycle(tmp_path / "cycle", june_forms, texts, "人事股.xlsx")
+    june, _, july_form, _, _ = whole_cycle(tmp_path / "cycle", outbox, texts, "人事股.xlsx")
     summary = pdf_text(to_pdf(june.summary_path, tmp_path / "pdf"))
     form_text = pdf_text(to_pdf(july_form, tmp_path / "pdf"))
     for shown in (summary, form_text):
@@ -161,13 +152,13 @@ def test_a_spreadsheet_program_shows_the_formula_as_typed(tmp_path, june_forms):
     assert "=2+2" in summary and "#NAME" not in summary and "Err:" not in summary
 
 
-def whole_cycle(folder, june_forms, texts, file_name):
+def whole_cycle(folder, outbox, texts, file_name):
     """June's return with the clerk's texts, June's summary, July's forms and summary, the city's
     roll-up of June."""
     folder.mkdir(exist_ok=True)
     config = write_config(folder)
     # June: the return, the summary and 校验问题
-    ret = clerk_return(june_forms / form_file_name("2022-06", "人事股"), folder / file_name, texts)
+    ret = clerk_return(outbox / form_file_name("2022-06", "人事股"), folder / file_name, texts)
     drop(folder / "inbox" / "2022-06", ret, datetime(2022, 6, 16, 9, 0))
     cycle = Cycle.load(config, date(2022, 6, 25))
     collect_month(cycle, "2022-06")

@@ -11,20 +11,12 @@ from hypothesis import strategies as st
 from reporting.forms import layout as form
 
 from reporting import clerks as simulate
-from reporting.cycle import Cycle, collect_month, fill, validate
+from reporting.cycle import Cycle, collect_month, validate
 
 from . import corpus
 from .conftest import soffice, write_config
 
 RECEIVED = datetime(2022, 6, 16, 9, 30).timestamp()
-
-
-@pytest.fixture(scope="module")
-def outbox(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("outbox")
-    write_config(folder)
-    fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
-    return folder / "2022-06" / "out"
 
 
 def run(tmp_path, *files, **config):

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import date, datetime
 
 import openpyxl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,14 +24,6 @@ from .conftest import write_config
 from .test_cycle import rows_of
 
 JUNE_16 = datetime(2022, 6, 16, 9, 30).timestamp()
-
-
-@pytest.fixture(scope="module")
-def outbox(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("outbox")
-    write_config(folder)
-    fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
-    return folder / "2022-06" / "out"
 
 
 def month(folder, *files, config=None):
