@@ -12,7 +12,6 @@ import pytest
 
 from . import corpus
 from .conftest import soffice, write_config, yuebao
-from .test_collect_corpus import outbox  # noqa: F401 - the fixture
 from .test_collect_corpus import RECEIVED, assert_kept, codes, message, run
 
 MONTH = "2022-06"
