@@ -172,7 +172,7 @@ def escalate(c, month, dry_run):
 def rollup(c, month):
     """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
     with c.writing(month):
-        console.print_rollup(roll_up(c, month), c.config.data["rollup"]["units"])
+        console.print_rollup(roll_up(c, month), list(c.config.rollup.units))
 
 
 @main.command()

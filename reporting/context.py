@@ -59,9 +59,9 @@ class Cycle:
 
     @property
     def fills(self) -> dict[Light, str]:
-        c = self.config.data["colours"]
-        return {Light.OVERDUE: c["overdue"], Light.DUE_SOON: c["due_soon"], Light.DONE: c["done"],
-                Light.UNDATED: c["undated"]}
+        c = self.config.colours
+        return {Light.OVERDUE: c.overdue, Light.DUE_SOON: c.due_soon, Light.DONE: c.done,
+                Light.UNDATED: c.undated}
 
     def folder(self, name: str, month: str) -> Path:
         return writable(self.config.folder(name, month))

@@ -45,16 +45,16 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
     period = cycle.period(month)
     with cycle.ledger() as ledger:
         returns = ledger.returns(month)
-    max_bytes = cycle.config.data["collect"]["max_file_mb"] * 1024 * 1024
+    max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
     return period, check_returns(cycle.tasks, period, returns, cycle.as_of, max_bytes, progress)
 
 
 def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger) -> MonthSummary:
     """The month's summary, compared with what the ledger remembers of the months before."""
-    data = cycle.config.data
-    settings = Settings(unit=cycle.config.bureau, amber_days=cycle.amber_days,
-                        red_share=data["supervision"]["red_share"], rules=data["rules"],
-                        office_info=cycle.config.office)
+    config = cycle.config
+    settings = Settings(unit=config.bureau, amber_days=cycle.amber_days,
+                        red_share=config.supervision.red_share, rules=config.rules,
+                        office_info=config.office)
     return build(cycle.tasks, period, check, cycle.as_of, settings, history_of(ledger, period))
 
 

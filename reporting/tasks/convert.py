@@ -84,7 +84,7 @@ def bureau_and_offices(config_path) -> tuple[str, list[str]]:
     if config_path is None and not Path("config.yaml").is_file():
         return "", []
     cfg = load_config(config_path or "config.yaml")
-    return cfg.bureau, list(cfg.data["offices"])
+    return cfg.bureau, cfg.office_names
 
 
 def _keep_aside(path: Path) -> Path | None:
