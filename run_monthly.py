@@ -6,6 +6,7 @@ whatever has come back so far.  Safe to run every day: nothing is collected or s
 
     python run_monthly.py [--config config.yaml] [--as-of YYYY-MM-DD]
 """
+
 import sys
 from pathlib import Path
 

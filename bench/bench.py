@@ -16,6 +16,7 @@ row 1,048,576, an .xls under an .xlsx name, an .xls and an .ods reaching far out
 a file cut short, an 80-character name, a zip bomb) and measures the same steps, without the
 baseline, which cannot read such files.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,16 +37,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reporting import clerks as simulate
-from reporting.libreoffice import soffice
 from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
-from reporting.summary.workbook import write_summary
+from reporting.libreoffice import soffice
 from reporting.models import Task, TaskList
+from reporting.summary.workbook import write_summary
 from reporting.tasks.tasklist import write_task_list
 
 SIZES = {"county": (40, 20, 3), "city": (300, 30, 3), "province": (3000, 10, 3)}
 VERBS = ["完成", "开展", "推进", "组织", "落实", "启动", "验收"]
-THINGS = ["校舍安全排查", "教师培训方案", "课后服务质量评估", "学位建设项目招标", "教育督导自查", "食品安全专项检查",
-          "信息化设备采购", "招生宣传", "质量监测数据分析", "民办学校年检"]
+THINGS = [
+    "校舍安全排查",
+    "教师培训方案",
+    "课后服务质量评估",
+    "学位建设项目招标",
+    "教育督导自查",
+    "食品安全专项检查",
+    "信息化设备采购",
+    "招生宣传",
+    "质量监测数据分析",
+    "民办学校年检",
+]
 MONTHS = [3, 6, 9, 12]
 RECEIVED = time.mktime((2022, 6, 16, 10, 0, 0, 0, 0, -1))  # returns arrive before the deadline
 MONTH, AS_OF = "2022-06", date(2022, 6, 25)
@@ -60,11 +71,25 @@ def task_list(offices: int, per_office: int, milestones: int, rng: random.Random
         office = f"第{o + 1:04d}股室"
         for _ in range(per_office):
             n += 1
-            lines = [f"{rng.choice(THINGS)}：按照年度计划{rng.choice(VERBS)}相关工作，确保取得实效。", "关键节点："]
+            lines = [
+                f"{rng.choice(THINGS)}：按照年度计划{rng.choice(VERBS)}相关工作，确保取得实效。",
+                "关键节点：",
+            ]
             for k, month in enumerate(sorted(rng.sample(MONTHS, milestones)), start=1):
-                lines.append(f"{'一二三四五'[k - 1]}是{month}月底前{rng.choice(VERBS)}{rng.choice(THINGS)}。")
-            tasks.append(Task(key=f"T{n:05d}", no=str(n), name=f"{rng.choice(THINGS)}（{n}）", content="\n".join(lines),
-                              overview="", offices=(office,), lead=office))
+                lines.append(
+                    f"{'一二三四五'[k - 1]}是{month}月底前{rng.choice(VERBS)}{rng.choice(THINGS)}。"
+                )
+            tasks.append(
+                Task(
+                    key=f"T{n:05d}",
+                    no=str(n),
+                    name=f"{rng.choice(THINGS)}（{n}）",
+                    content="\n".join(lines),
+                    overview="",
+                    offices=(office,),
+                    lead=office,
+                )
+            )
     return TaskList(title="合成测试市教育系统2022年重点工作任务一览表", year=2022, tasks=tasks)
 
 
@@ -72,6 +97,7 @@ def naive_read(paths: list[Path]) -> int:
     """The way it is usually done: openpyxl loads each workbook whole, pandas concatenates."""
     import openpyxl
     import pandas as pd
+
     frames = []
     for p in paths:
         ws = openpyxl.load_workbook(p)["进展情况表"]
@@ -86,10 +112,23 @@ def generate(size: str, work: Path) -> tuple[dict, int]:
     rng = random.Random(20220620)
     write_task_list(task_list(offices, per_office, milestones, rng), work / "tasks.xlsx")
     config = work / "config.yaml"
-    config.write_text(yaml.safe_dump({"bureau": "合成测试市教育系统", "task_list": "tasks.xlsx", "ledger": "ledger.sqlite3",
-                                      "folders": {"outbox": "{month}/out", "inbox": "inbox/{month}",
-                                                  "archive": "{month}/archive", "summary": "{month}"}},
-                                     allow_unicode=True), encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "bureau": "合成测试市教育系统",
+                "task_list": "tasks.xlsx",
+                "ledger": "ledger.sqlite3",
+                "folders": {
+                    "outbox": "{month}/out",
+                    "inbox": "inbox/{month}",
+                    "archive": "{month}/archive",
+                    "summary": "{month}",
+                },
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     timings = {}
     start = time.perf_counter()
     cycle = Cycle.load(config, AS_OF)
@@ -107,22 +146,35 @@ def generate(size: str, work: Path) -> tuple[dict, int]:
         for key in simulate.rows_by_key(ws):
             if "-M" in key:
                 t, seq = key.split("-M")
-                answers.setdefault(t, {"progress": "按计划推进，完成阶段性任务。", "milestones": {}})
-                answers[t]["milestones"][int(seq)] = {"status": rng.choice(statuses), "completed_on": date(2022, 6, 1)}
+                answers.setdefault(
+                    t, {"progress": "按计划推进，完成阶段性任务。", "milestones": {}}
+                )
+                answers[t]["milestones"][int(seq)] = {
+                    "status": rng.choice(statuses),
+                    "completed_on": date(2022, 6, 1),
+                }
         simulate.answer(ws, "张三", date(2022, 6, 15), answers)
         wb.save(inbox / path.name)
         os.utime(inbox / path.name, (RECEIVED, RECEIVED))
     return timings, len(filled.paths)
 
 
-HOSTILE = [("XFD1048576", "far"), ("K1048576", "far"), ("xls_named_xlsx", "xls"),
-           ("IV65536", "xls"), ("ods_far", "ods"), ("zipped", "zip"), ("cut_short", "cut"),
-           ("long_name", "name")]
+HOSTILE = [
+    ("XFD1048576", "far"),
+    ("K1048576", "far"),
+    ("xls_named_xlsx", "xls"),
+    ("IV65536", "xls"),
+    ("ods_far", "ods"),
+    ("zipped", "zip"),
+    ("cut_short", "cut"),
+    ("long_name", "name"),
+]
 
 
 def make_hostile(work: Path) -> list[str]:
     """Make the first offices' returns hostile, in place, add a zip bomb; say what was made."""
     from tests import corpus
+
     inbox = work / "inbox" / MONTH
     sources = sorted(inbox.iterdir())
     made, lo = [], soffice()
@@ -147,8 +199,13 @@ def make_hostile(work: Path) -> list[str]:
             elif how == "cut":
                 corpus.cut_short(kept, src)
             else:
-                shutil.copy(kept, src.with_name("关于报送二〇二二年一至六月重点工作任务推进落实情况及下一步工作计划的"
-                                                "进展情况表（定稿版，经负责人审核同意后报送局办公室汇总）" + src.name))
+                shutil.copy(
+                    kept,
+                    src.with_name(
+                        "关于报送二〇二二年一至六月重点工作任务推进落实情况及下一步工作计划的"
+                        "进展情况表（定稿版，经负责人审核同意后报送局办公室汇总）" + src.name
+                    ),
+                )
             made.append(what)
         corpus.zip_bomb(inbox / "bomb.xlsx")
     for f in inbox.iterdir():
@@ -171,8 +228,11 @@ def run_step(step: str, work: Path) -> dict:
         summary = summarise(cycle, period, check, ledger)
         ledger.close()
         write_summary(summary, work / MONTH / "summary.xlsx", cycle.amber_days)
-        return {step: time.perf_counter() - start, "rows": sum(1 for r in summary.rows if r.milestone),
-                "findings": len(summary.findings)}
+        return {
+            step: time.perf_counter() - start,
+            "rows": sum(1 for r in summary.rows if r.milestone),
+            "findings": len(summary.findings),
+        }
     else:  # the naive baseline, reading the same inbox
         naive_read(sorted((work / "inbox" / MONTH).iterdir()))
     return {step: time.perf_counter() - start}
@@ -188,15 +248,33 @@ def end_to_end(work: Path) -> tuple[float, float]:
     """The month as a clerk runs it: `yuebao fill`, then `yuebao run` (collect, validate, merge, feedback)."""
     reset(work)
     start, peak = time.perf_counter(), 0.0
-    for command in (["fill", "--month", MONTH], ["run", "--month", MONTH, "--as-of", AS_OF.isoformat()]):
-        peak = max(peak, watch([sys.executable, "-m", "reporting.cli", *command, "--config", str(work / "config.yaml")],
-                               command[0], cwd=ROOT)[1])
+    for command in (
+        ["fill", "--month", MONTH],
+        ["run", "--month", MONTH, "--as-of", AS_OF.isoformat()],
+    ):
+        peak = max(
+            peak,
+            watch(
+                [
+                    sys.executable,
+                    "-m",
+                    "reporting.cli",
+                    *command,
+                    "--config",
+                    str(work / "config.yaml"),
+                ],
+                command[0],
+                cwd=ROOT,
+            )[1],
+        )
     return time.perf_counter() - start, peak
 
 
 def watch(cmd: list[str], what: str, cwd: Path | None = None) -> tuple[str, float]:
     """Run a command, sampling the memory of its process tree every 50 ms; (its output, peak MB)."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:  # a file, not a pipe: progress never blocks it
+    with tempfile.TemporaryFile(
+        "w+", encoding="utf-8"
+    ) as out:  # a file, not a pipe: progress never blocks it
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, cwd=cwd)
         peak = 0.0
         while proc.poll() is None:
@@ -215,7 +293,9 @@ def tree_pss_mb(pid: int) -> float:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
             except (OSError, IndexError, ValueError):
                 continue
     tree, frontier = {pid}, [pid]
@@ -246,11 +326,18 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=SIZES, default="county")
     parser.add_argument("--out", help="keep the generated month here (default: a temporary folder)")
-    parser.add_argument("--reuse", metavar="DIR", help="measure a month generated before with --out, skip generating")
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="measure a month generated before with --out, skip generating",
+    )
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--hostile", action="store_true",
-                        help="put returns built to hurt the reader in the inbox")
-    parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one measured step, print its figures
+    parser.add_argument(
+        "--hostile", action="store_true", help="put returns built to hurt the reader in the inbox"
+    )
+    parser.add_argument(
+        "--step", help=argparse.SUPPRESS
+    )  # internal: run one measured step, print its figures
     args = parser.parse_args(argv)
     if args.step:
         print(json.dumps(run_step(args.step, Path(args.reuse))))
@@ -264,7 +351,9 @@ def main(argv=None) -> None:
         reset(work)
     else:
         work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="yuebao-bench-"))
-        shutil.rmtree(work / "inbox", ignore_errors=True)  # an --out folder used before: start the month afresh
+        shutil.rmtree(
+            work / "inbox", ignore_errors=True
+        )  # an --out folder used before: start the month afresh
         (work / "hostile").unlink(missing_ok=True)
         reset(work)
         work.mkdir(parents=True, exist_ok=True)
@@ -273,7 +362,7 @@ def main(argv=None) -> None:
         if args.hostile:
             (work / "hostile").write_text(" ".join(make_hostile(work)))
     hostile = (work / "hostile").read_text() if (work / "hostile").exists() else ""
-    args.no_baseline = args.no_baseline or bool(hostile)   # the naive way cannot read such files
+    args.no_baseline = args.no_baseline or bool(hostile)  # the naive way cannot read such files
     memory: dict[str, float] = {}
     counts: dict = {}
     steps = ["collect", "read + validate", SUMMARY] + ([] if args.no_baseline else [BASELINE])
@@ -285,8 +374,10 @@ def main(argv=None) -> None:
     timings[END_TO_END], memory[END_TO_END] = seconds, peak
 
     offices, per_office, milestones = SIZES[args.size]
-    print(f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × {milestones} milestones, "
-          f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings")
+    print(
+        f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × {milestones} milestones, "
+        f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings"
+    )
     if hostile:
         print(f"hostile returns in the inbox: {hostile}")
     print(f"{'step':<36}{'seconds':>10}{'peak MB':>10}")
@@ -294,10 +385,14 @@ def main(argv=None) -> None:
         peak = f"{memory[step]:>10.0f}" if step in memory else f"{'':>10}"
         print(f"{step:<36}{seconds:>10.2f}{peak}")
     if BASELINE in timings:
-        print(f"{'reading vs baseline':<36}{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster")
-    print("peak MB: total proportional memory of the step's process and its workers, sampled every 50 ms;"
-          " each step runs in a new interpreter and loads the task list itself, as its command would."
-          " End to end: wall clock of the two commands, interpreter start included.")
+        print(
+            f"{'reading vs baseline':<36}{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
+        )
+    print(
+        "peak MB: total proportional memory of the step's process and its workers, sampled every 50 ms;"
+        " each step runs in a new interpreter and loads the task list itself, as its command would."
+        " End to end: wall clock of the two commands, interpreter start included."
+    )
     print(f"summary: {work / MONTH / 'summary.xlsx'}")
     if not args.out and not args.reuse:
         shutil.rmtree(work, ignore_errors=True)

@@ -6,6 +6,7 @@ Builds a ledger holding a year of merged months of the size's milestones (as `yu
 records them, through the Ledger's own API), then times each step in this process, cold caches
 aside. The sizes are bench.py's: offices x tasks per office x milestones per task.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,21 @@ def build(path: Path, size: str, months: int) -> int:
     rows = 0
     for month in range(1, months + 1):
         progress = "本月完成了校舍安全排查和教师培训方案的制定，下月继续推进。" * 3
-        items = [(f"T{o:04d}{t:02d}.{m}", f"T{o:04d}{t:02d}", f"股室{o:04d}", "按计划推进", None,
-                  "未到期", progress, "资金尚未到位。" * 2)
-                 for o in range(offices) for t in range(per_office)
-                 for m in range(1, milestones + 1)]
+        items = [
+            (
+                f"T{o:04d}{t:02d}.{m}",
+                f"T{o:04d}{t:02d}",
+                f"股室{o:04d}",
+                "按计划推进",
+                None,
+                "未到期",
+                progress,
+                "资金尚未到位。" * 2,
+            )
+            for o in range(offices)
+            for t in range(per_office)
+            for m in range(1, milestones + 1)
+        ]
         ledger.record_state(f"2022-{month:02d}", f"2022-{month:02d}-25", "summary.xlsx", items)
         rows += len(items)
     ledger.close()
@@ -52,8 +64,10 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory(prefix="yuebao-ledger-bench-") as tmp:
         path = Path(tmp) / "ledger.sqlite3"
         rows = build(path, args.size, args.months)
-        print(f"{args.size}: {rows:,} merged rows over {args.months} months, "
-              f"ledger {path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"{args.size}: {rows:,} merged rows over {args.months} months, "
+            f"ledger {path.stat().st_size / 1e6:.1f} MB"
+        )
         ledger_module._verified.clear()
         timed("open with PRAGMA quick_check", lambda: open_ledger(path).close())
         timed("open again (checked this run)", lambda: open_ledger(path).close())

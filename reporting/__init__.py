@@ -2,4 +2,5 @@
 
 fill -> collect -> validate -> merge, on one data model (reporting.models).
 """
+
 __version__ = "0.1.0"

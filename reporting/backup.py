@@ -127,8 +127,9 @@ class LedgerReport:
     def error(self) -> YuebaoError:
         """What `yuebao ledger check` stops with when the ledger is not sound."""
         hint = RESTORE_HINT if self.backups else "没有备份可以恢复"
-        return YuebaoError(f"台账有问题：{self.problem}。{hint}",
-                           f"ledger check failed: {self.problem}")
+        return YuebaoError(
+            f"台账有问题：{self.problem}。{hint}", f"ledger check failed: {self.problem}"
+        )
 
 
 def inspect(ledger: Path) -> LedgerReport:

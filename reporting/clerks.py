@@ -3,6 +3,7 @@
 Used to build the bundled sample returns, the test corpus and the benchmark's synthetic months.
 It edits the office workbook that fill wrote, the way a clerk would in Excel.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -38,7 +39,11 @@ def answer(ws, filled_by: str, filled_on: date | None, tasks: dict) -> None:
         if key not in rows:
             continue
         r = rows[key]
-        for header, field in ((form.PROGRESS, "progress"), (form.PROBLEMS, "problems"), (form.REMARKS, "remarks")):
+        for header, field in (
+            (form.PROGRESS, "progress"),
+            (form.PROBLEMS, "problems"),
+            (form.REMARKS, "remarks"),
+        ):
             if ans.get(field):
                 ws.cell(r, column(header), ans[field])
         for seq, ms in (ans.get("milestones") or {}).items():
@@ -51,7 +56,9 @@ def answer(ws, filled_by: str, filled_on: date | None, tasks: dict) -> None:
 
 def delete_task_block(ws, task_key: str) -> list[int]:
     """Delete a task's rows, as a clerk who thinks the task is not theirs would."""
-    rows = sorted(r for k, r in rows_by_key(ws).items() if k == task_key or k.startswith(task_key + "-M"))
+    rows = sorted(
+        r for k, r in rows_by_key(ws).items() if k == task_key or k.startswith(task_key + "-M")
+    )
     for rng in list(ws.merged_cells.ranges):
         if rng.min_row <= rows[-1] and rng.max_row >= rows[0]:
             ws.unmerge_cells(str(rng))

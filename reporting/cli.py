@@ -5,6 +5,7 @@ returned workbooks are findings (exit 0); a broken config, a missing task list o
 folder stops the command with a one-line Chinese + English message (exit 2).  Each command calls
 one library function and prints through reporting.console (which also reads dates and months).
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import click
 
-from . import console, cycle as steps, demo as sample
+from . import console
+from . import cycle as steps
+from . import demo as sample
 from .backup import inspect, restore_when_idle
 from .config import load_config
 from .console import echo, progress_printer
@@ -39,26 +42,41 @@ class Yuebao(click.Group):
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
             raise  # a mistake in the program, not in the file
         except sqlite3.DatabaseError as exc:
-            echo(f"错误：读写台账时出错（{exc}）。请运行 yuebao ledger check 检查；如已损坏，"
-                 f"运行 yuebao ledger restore 从备份恢复 (ledger error: {exc})", err=True)
+            echo(
+                f"错误：读写台账时出错（{exc}）。请运行 yuebao ledger check 检查；如已损坏，"
+                f"运行 yuebao ledger restore 从备份恢复 (ledger error: {exc})",
+                err=True,
+            )
         sys.exit(2)
 
 
-config_option = click.option("--config", "config_path", default="config.yaml", show_default=True,
-                             type=click.Path(dir_okay=False), help="配置文件 config file")
-as_of_option = click.option("--as-of", type=console.Day(),
-                            help="以哪一天为“今天”判断逾期（默认今天） the day taken as today")
-month_option = click.option("--month", type=console.Month(),
-                            help="报告月份，如2022-06（默认本月） report month")
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="配置文件 config file",
+)
+as_of_option = click.option(
+    "--as-of",
+    type=console.Day(),
+    help="以哪一天为“今天”判断逾期（默认今天） the day taken as today",
+)
+month_option = click.option(
+    "--month", type=console.Month(), help="报告月份，如2022-06（默认本月） report month"
+)
 
 
 def month_command(fn):
     """A command on one month: --config, --as-of and --month; `fn` is given the cycle for
     config.yaml and the month asked for (default: the month of --as-of)."""
+
     @functools.wraps(fn)
     def command(config_path, as_of, month, **options):
         c = steps.Cycle.load(config_path, as_of)
         return fn(c, month or f"{c.as_of:%Y-%m}", **options)
+
     return main.command()(config_option(as_of_option(month_option(command))))
 
 
@@ -72,8 +90,10 @@ def _exit_if_unsent(report, log) -> None:
 @click.version_option(package_name="yuebao")
 def main(verbose: bool) -> None:
     """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 @month_command
@@ -98,7 +118,9 @@ def validate(c, month):
 
 
 @month_command
-@click.option("--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF")
+@click.option(
+    "--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF"
+)
 def merge(c, month, pdf):
     """汇总本月进展，写出给科室负责人的汇总表。"""
     console.print_result(steps.merge(c, month, progress_printer("读取"), pdf=pdf))
@@ -122,9 +144,17 @@ def monthly(config_path, as_of):
 
 
 @main.command()
-@click.option("--out", "out_dir", default="demo-output", show_default=True,
-              type=click.Path(file_okay=False), help="演示输出文件夹 output folder")
-@click.option("--as-of", type=console.Day(), help="默认为各月报送截止后几天 default: after each deadline")
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="演示输出文件夹 output folder",
+)
+@click.option(
+    "--as-of", type=console.Day(), help="默认为各月报送截止后几天 default: after each deadline"
+)
 def demo(out_dir, as_of):
     """用自带的台山市2022年样例数据完整演示每月的流程。"""
     config = sample.prepare(out_dir)
@@ -147,7 +177,9 @@ def remind(c, month, dry_run):
 @main.command()
 @config_option
 @as_of_option
-@click.option("--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit")
+@click.option(
+    "--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit"
+)
 def schedule(config_path, as_of, once):
     """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
     c = steps.Cycle.load(config_path, as_of)
@@ -220,14 +252,29 @@ def tasks():
 
 @tasks.command("import")
 @click.argument("src", type=click.Path(dir_okay=False))
-@click.option("--year", type=int,
-              help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False),
-              help="输出文件（默认：原文件名_yuebao.xlsx）")
-@click.option("--leads", "leads_path", type=click.Path(dir_okay=False),
-              help="牵头股室对照表（序号 | 牵头股室 | 配合股室） lead offices by task number")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） config for the office list")
+@click.option(
+    "--year",
+    type=int,
+    help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="输出文件（默认：原文件名_yuebao.xlsx）",
+)
+@click.option(
+    "--leads",
+    "leads_path",
+    type=click.Path(dir_okay=False),
+    help="牵头股室对照表（序号 | 牵头股室 | 配合股室） lead offices by task number",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） config for the office list",
+)
 def tasks_import(src, year, out_path, leads_path, config_path):
     """把各地的任务清单（xlsx/xls、Word的docx表格、粘贴的文本）转换为yuebao格式。"""
     done = convert(src, year, out_path, leads_path, config_path)

@@ -1,5 +1,6 @@
 """What every step of the month works in: config.yaml, the task list (with approved 延期), the
 day taken as today, the ledger, the month's lock and the output folders."""
+
 from __future__ import annotations
 
 import tempfile
@@ -60,8 +61,12 @@ class Cycle:
     @property
     def fills(self) -> dict[Light, str]:
         c = self.config.colours
-        return {Light.OVERDUE: c.overdue, Light.DUE_SOON: c.due_soon, Light.DONE: c.done,
-                Light.UNDATED: c.undated}
+        return {
+            Light.OVERDUE: c.overdue,
+            Light.DUE_SOON: c.due_soon,
+            Light.DONE: c.done,
+            Light.UNDATED: c.undated,
+        }
 
     def folder(self, name: str, month: str) -> Path:
         return writable(self.config.folder(name, month))
@@ -74,8 +79,12 @@ def apply_extensions(tasks: TaskList, approved: dict) -> TaskList:
         return tasks
     changed = []
     for t in tasks.tasks:
-        ms = tuple(replace(m, due=date.fromisoformat(approved[m.key]["new_due"]),
-                           extended_from=m.due) if m.key in approved else m for m in t.milestones)
+        ms = tuple(
+            replace(m, due=date.fromisoformat(approved[m.key]["new_due"]), extended_from=m.due)
+            if m.key in approved
+            else m
+            for m in t.milestones
+        )
         changed.append(replace(t, milestones=ms))
     return replace(tasks, tasks=changed)
 
@@ -87,6 +96,8 @@ def writable(folder: Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".yuebao-write-test"):
             pass
     except OSError as exc:
-        raise YuebaoError(f"无法写入文件夹：{folder}（请检查路径和权限）",
-                          f"output folder not writable: {folder}: {exc}") from exc
+        raise YuebaoError(
+            f"无法写入文件夹：{folder}（请检查路径和权限）",
+            f"output folder not writable: {folder}: {exc}",
+        ) from exc
     return folder

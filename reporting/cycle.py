@@ -5,6 +5,7 @@ schedule and run_monthly.py all call these and nothing else.  Validate checks th
 writes what the clerks must fix; merge does the same, then writes the chiefs' summary and
 records the month as merged.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from .forms.fill import FillResult, fill_month
 from .forms.prefill import last_answers
 from .intake.collect import CollectResult, collect
 from .period import Period
-from .summary.month import MonthSummary, Settings, history_of, state_items, summarise as build
+from .summary.month import MonthSummary, Settings, history_of, state_items
+from .summary.month import summarise as build
 from .summary.outputs import write_check_files, write_summary_files
 
 
@@ -29,8 +31,9 @@ def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
             carried = last_answers(ledger, period)
     with cycle.writing(month, backup=False):  # forms only: the ledger is read, not changed
         outbox = cycle.folder("outbox", month)
-        return fill_month(cycle.tasks, period, cycle.config.bureau, offices, outbox, progress,
-                          carried)
+        return fill_month(
+            cycle.tasks, period, cycle.config.bureau, offices, outbox, progress, carried
+        )
 
 
 def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
@@ -52,9 +55,13 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
 def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger) -> MonthSummary:
     """The month's summary, compared with what the ledger remembers of the months before."""
     config = cycle.config
-    settings = Settings(unit=config.bureau, amber_days=cycle.amber_days,
-                        red_share=config.supervision.red_share, rules=config.rules,
-                        office_info=config.office)
+    settings = Settings(
+        unit=config.bureau,
+        amber_days=cycle.amber_days,
+        red_share=config.supervision.red_share,
+        rules=config.rules,
+        office_info=config.office,
+    )
     return build(cycle.tasks, period, check, cycle.as_of, settings, history_of(ledger, period))
 
 
@@ -82,10 +89,15 @@ def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckRe
         result = _checked(cycle, month, progress)
         folder = result.findings_path.parent
         result.summary_path, result.pdf_path = write_summary_files(
-            result.summary, folder, cycle.amber_days, cycle.fills, pdf)
+            result.summary, folder, cycle.amber_days, cycle.fills, pdf
+        )
         with cycle.ledger() as ledger:
-            ledger.record_state(month, cycle.as_of.isoformat(), str(result.summary_path),
-                                state_items(result.summary))
+            ledger.record_state(
+                month,
+                cycle.as_of.isoformat(),
+                str(result.summary_path),
+                state_items(result.summary),
+            )
     return result
 
 
@@ -95,6 +107,7 @@ def _checked(cycle: Cycle, month: str, progress=None) -> CheckResult:
     with cycle.ledger() as ledger:
         summary = summarise(cycle, period, check, ledger)
         ledger.record_validation(month, check.returns, summary.findings)
-    findings_path, feedback = write_check_files(summary, folder, cycle.amber_days, cycle.fills,
-                                                cycle.config.bureau, cycle.as_of)
+    findings_path, feedback = write_check_files(
+        summary, folder, cycle.amber_days, cycle.fills, cycle.config.bureau, cycle.as_of
+    )
     return CheckResult(summary, findings_path, feedback=feedback)

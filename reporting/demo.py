@@ -3,6 +3,7 @@
 `yuebao demo` copies the sample into a fresh working folder (config.yaml, inbox with the clerks'
 returns stamped with the times they arrived) and then runs the ordinary cycle on it.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,15 +33,23 @@ def prepare(out_dir: str | Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         data = yaml.safe_load(SAMPLE_CONFIG.read_text(encoding="utf-8"))
         data["task_list"] = str((ROOT / data["task_list"]).resolve())
-        data["folders"] = {"outbox": "{month}/待发送", "inbox": "收件箱/{month}", "archive": "{month}/存档",
-                           "summary": "{month}"}
+        data["folders"] = {
+            "outbox": "{month}/待发送",
+            "inbox": "收件箱/{month}",
+            "archive": "{month}/存档",
+            "summary": "{month}",
+        }
         data["ledger"] = "台账.sqlite3"
         config = out / "config.yaml"
-        config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        config.write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         for month in DEMO_MONTHS:
             stage_returns(month, out / "收件箱" / month)
     except OSError as exc:
-        raise YuebaoError(f"无法写入演示文件夹：{out}", f"cannot write demo folder {out}: {exc}") from exc
+        raise YuebaoError(
+            f"无法写入演示文件夹：{out}", f"cannot write demo folder {out}: {exc}"
+        ) from exc
     return config
 
 
@@ -53,7 +62,9 @@ def stage_returns(month: str, inbox: Path) -> list[Path]:
     for name, when in received.items():
         target = inbox / name
         shutil.copyfile(source / name, target)
-        stamp = (when if isinstance(when, datetime) else datetime.fromisoformat(str(when))).timestamp()
+        stamp = (
+            when if isinstance(when, datetime) else datetime.fromisoformat(str(when))
+        ).timestamp()
         os.utime(target, (stamp, stamp))
         staged.append(target)
     return staged

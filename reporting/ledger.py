@@ -8,6 +8,7 @@ It is never created over an existing file: a file that is empty, damaged or not 
 stops the command with what to do (`yuebao ledger restore`, see backup.py), instead of starting over
 with an empty ledger and forgetting every return, extension and notice.
 """
+
 from __future__ import annotations
 
 import os
@@ -102,12 +103,12 @@ CREATE TABLE IF NOT EXISTS merges (
 """
 
 
-APPLICATION_ID = 0x59554542     # "YUEB" in the SQLite header: this file is a yuebao ledger
-SCHEMA_VERSION = 2              # 2: notices with states (planned, sending, sent, failed, …)
-BUSY_SECONDS = 30               # another process writing (another month): wait this long for it
+APPLICATION_ID = 0x59554542  # "YUEB" in the SQLite header: this file is a yuebao ledger
+SCHEMA_VERSION = 2  # 2: notices with states (planned, sending, sent, failed, …)
+BUSY_SECONDS = 30  # another process writing (another month): wait this long for it
 RESTORE_HINT = "请运行 yuebao ledger restore 从备份恢复（原文件会保留在旁边，不会删除）"
 NEWER = "台账由更新版本的yuebao写入"
-_verified: set[Path] = set()    # checked once per process: quick_check reads every page
+_verified: set[Path] = set()  # checked once per process: quick_check reads every page
 
 
 class Ledger:
@@ -120,7 +121,7 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Ledger":   # `with Ledger(path) as ledger:` closes it however it ends
+    def __enter__(self) -> "Ledger":  # `with Ledger(path) as ledger:` closes it however it ends
         return self
 
     def __exit__(self, *exc) -> None:
@@ -139,51 +140,101 @@ class Ledger:
 
     def known(self, month: str, sha256: str) -> bool:
         """Recorded and archived (a file recorded without its archive copy is tried again)."""
-        return self.db.execute("SELECT 1 FROM returns WHERE month=? AND sha256=? "
-                               "AND archived_path<>''", (month, sha256)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM returns WHERE month=? AND sha256=? AND archived_path<>''",
+                (month, sha256),
+            ).fetchone()
+            is not None
+        )
 
     def add_return(self, month: str, ret: Return, size: int) -> None:
         """Record a file received; without `archived_path` it is recorded as not archived."""
         archived = str(ret.archived_path) if ret.archived_path else ""
         with self.transaction() as db:
-            db.execute("INSERT INTO returns (month, file_name, sha256, size, received_at, "
-                       "archived_path) VALUES (?,?,?,?,?,?) ON CONFLICT (month, sha256) DO UPDATE "
-                       "SET archived_path=excluded.archived_path WHERE returns.archived_path=''",
-                       (month, ret.file_name, ret.sha256, size,
-                        ret.received_at.isoformat(timespec="seconds"), archived))
-            if archived:   # the stand-in of a file that could not even be read before
-                db.execute("DELETE FROM returns WHERE month=? AND sha256=? AND archived_path=''",
-                           (month, f"unread:{ret.file_name}"))
+            db.execute(
+                "INSERT INTO returns (month, file_name, sha256, size, received_at, "
+                "archived_path) VALUES (?,?,?,?,?,?) ON CONFLICT (month, sha256) DO UPDATE "
+                "SET archived_path=excluded.archived_path WHERE returns.archived_path=''",
+                (
+                    month,
+                    ret.file_name,
+                    ret.sha256,
+                    size,
+                    ret.received_at.isoformat(timespec="seconds"),
+                    archived,
+                ),
+            )
+            if archived:  # the stand-in of a file that could not even be read before
+                db.execute(
+                    "DELETE FROM returns WHERE month=? AND sha256=? AND archived_path=''",
+                    (month, f"unread:{ret.file_name}"),
+                )
 
     def returns(self, month: str) -> list[Return]:
-        rows = self.db.execute("SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)).fetchall()
-        return [Return(file_name=r["file_name"], sha256=r["sha256"],
-                       received_at=datetime.fromisoformat(r["received_at"]),
-                       archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
-                       office=r["office"]) for r in rows]
+        rows = self.db.execute(
+            "SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)
+        ).fetchall()
+        return [
+            Return(
+                file_name=r["file_name"],
+                sha256=r["sha256"],
+                received_at=datetime.fromisoformat(r["received_at"]),
+                archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
+                office=r["office"],
+            )
+            for r in rows
+        ]
 
     def record_validation(self, month: str, returns: list[Return], findings: list[Finding]) -> None:
         with self.transaction() as db:
             for ret in returns:
                 mine = [f for f in findings if f.file == ret.file_name]
-                db.execute("UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, warnings=? "
-                           "WHERE month=? AND sha256=?",
-                           (ret.office, int(ret.accepted), ret.superseded_by,
-                            sum(f.severity.value == "错误" for f in mine), sum(f.severity.value == "警告" for f in mine),
-                            month, ret.sha256))
+                db.execute(
+                    "UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, warnings=? "
+                    "WHERE month=? AND sha256=?",
+                    (
+                        ret.office,
+                        int(ret.accepted),
+                        ret.superseded_by,
+                        sum(f.severity.value == "错误" for f in mine),
+                        sum(f.severity.value == "警告" for f in mine),
+                        month,
+                        ret.sha256,
+                    ),
+                )
             db.execute("DELETE FROM findings WHERE month=?", (month,))
-            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
-                           [(month, f.code, f.severity.value, f.office, f.file, f.sheet, f.row, f.cell, f.task_key,
-                             f.message) for f in findings])
+            db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        month,
+                        f.code,
+                        f.severity.value,
+                        f.office,
+                        f.file,
+                        f.sheet,
+                        f.row,
+                        f.cell,
+                        f.task_key,
+                        f.message,
+                    )
+                    for f in findings
+                ],
+            )
 
     def record_state(self, month: str, as_of: str, summary_path: str, items: list[tuple]) -> None:
         """Replace the month's merged state: items are (item, task_key, office, status, completed_on,
         light, progress, problems)."""
         with self.transaction() as db:
             db.execute("DELETE FROM month_state WHERE month=?", (month,))
-            db.executemany("INSERT INTO month_state VALUES (?,?,?,?,?,?,?,?,?)", [(month, *i) for i in items])
-            db.execute("INSERT OR REPLACE INTO merges VALUES (?,?,?,?)",
-                       (month, as_of, datetime.now().isoformat(timespec="seconds"), summary_path))
+            db.executemany(
+                "INSERT INTO month_state VALUES (?,?,?,?,?,?,?,?,?)", [(month, *i) for i in items]
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO merges VALUES (?,?,?,?)",
+                (month, as_of, datetime.now().isoformat(timespec="seconds"), summary_path),
+            )
 
     def state(self, month: str) -> dict[str, sqlite3.Row]:
         rows = self.db.execute("SELECT * FROM month_state WHERE month=?", (month,)).fetchall()
@@ -191,15 +242,20 @@ class Ledger:
 
     def overdue_trend(self, year: int) -> dict[str, int]:
         """Overdue milestones per merged month of the year, oldest first."""
-        rows = self.db.execute("SELECT month, SUM(light='逾期') FROM month_state WHERE month LIKE ? GROUP BY month "
-                               "ORDER BY month", (f"{year:04d}-%",)).fetchall()
+        rows = self.db.execute(
+            "SELECT month, SUM(light='逾期') FROM month_state WHERE month LIKE ? GROUP BY month "
+            "ORDER BY month",
+            (f"{year:04d}-%",),
+        ).fetchall()
         return {m: n for m, n in rows}
 
     def statuses_before(self, month: str) -> dict[str, dict[str, str]]:
         """The milestone statuses of each merged month of the year before `month`:
         {month: {item: status}}."""
-        rows = self.db.execute("SELECT month, item, status FROM month_state "
-                               "WHERE month<? AND month>=?", (month, month[:4] + "-01")).fetchall()
+        rows = self.db.execute(
+            "SELECT month, item, status FROM month_state WHERE month<? AND month>=?",
+            (month, month[:4] + "-01"),
+        ).fetchall()
         merged: dict[str, dict[str, str]] = {}
         for m, item, status in rows:
             merged.setdefault(m, {})[item] = status
@@ -212,7 +268,8 @@ class Ledger:
             "SELECT DISTINCT r.month FROM returns r LEFT JOIN merges g ON g.month=r.month "
             "WHERE r.month<? AND r.month>=? "
             "AND (g.as_of IS NULL OR substr(r.received_at, 1, 10)>=g.as_of) ORDER BY r.month",
-            (month, month[:4] + "-01")).fetchall()
+            (month, month[:4] + "-01"),
+        ).fetchall()
         return [r[0] for r in rows]
 
     def merged_as_of(self, month: str) -> str | None:
@@ -228,8 +285,14 @@ class Ledger:
             for key, fields in notices:
                 cols = ["key", *fields, "status", "updated_at"]
                 values = [key, *fields.values(), "planned", _now()]
-                if db.execute(f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
-                              f"({', '.join('?' * len(cols))})", values).rowcount == 1:
+                if (
+                    db.execute(
+                        f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
+                        f"({', '.join('?' * len(cols))})",
+                        values,
+                    ).rowcount
+                    == 1
+                ):
                     new.append(key)
         return new
 
@@ -242,39 +305,59 @@ class Ledger:
         return self.db.execute(
             "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
             "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",
-            (day, now, day)).fetchall()
+            (day, now, day),
+        ).fetchall()
 
-    def claim_notice(self, row: sqlite3.Row, holder: str, lease_until: str, now: str,
-                     taken_over: bool) -> bool:
+    def claim_notice(
+        self, row: sqlite3.Row, holder: str, lease_until: str, now: str, taken_over: bool
+    ) -> bool:
         """Take the notice for sending, atomically, only if it is still as `row` read it (a second
         instance that got there first wins); a notice being sent only when its lease has expired or
         its holder is known to have stopped (`taken_over`)."""
-        sql = ("UPDATE notices SET status='sending', owner=?, lease_until=?, updated_at=? "
-               "WHERE id=? AND status=? AND owner=? AND updated_at=?")
+        sql = (
+            "UPDATE notices SET status='sending', owner=?, lease_until=?, updated_at=? "
+            "WHERE id=? AND status=? AND owner=? AND updated_at=?"
+        )
         args = [holder, lease_until, now, row["id"], row["status"], row["owner"], row["updated_at"]]
         if row["status"] == "sending" and not taken_over:
             sql, args = sql + " AND lease_until<?", args + [now]
         with self.transaction() as db:
             return db.execute(sql, args).rowcount == 1
 
-    def finish_notice(self, notice_id: int, status: str, holder: str, tries: int = 0,
-                      detail: str = "", next_try: str | None = None, day: str | None = None) -> bool:
+    def finish_notice(
+        self,
+        notice_id: int,
+        status: str,
+        holder: str,
+        tries: int = 0,
+        detail: str = "",
+        next_try: str | None = None,
+        day: str | None = None,
+    ) -> bool:
         """Record the outcome (only while this process still holds the notice)."""
         now = _now()
         with self.transaction() as db:
-            return db.execute(
-                "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
-                "last_day=COALESCE(?, last_day), sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
-                "owner='', lease_until=NULL, updated_at=? WHERE id=? AND status='sending' AND owner=?",
-                (status, tries, detail, next_try, day, status, now, now, notice_id, holder)
-            ).rowcount == 1
+            return (
+                db.execute(
+                    "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
+                    "last_day=COALESCE(?, last_day), sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
+                    "owner='', lease_until=NULL, updated_at=? WHERE id=? AND status='sending' AND owner=?",
+                    (status, tries, detail, next_try, day, status, now, now, notice_id, holder),
+                ).rowcount
+                == 1
+            )
 
     def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
         """No longer worth sending (no longer true, or a newer one replaces it); the reason is kept."""
         with self.transaction() as db:
-            return db.execute("UPDATE notices SET status='dropped', detail=?, updated_at=? "
-                              "WHERE id=? AND status=? AND updated_at=?",
-                              (why, _now(), row["id"], row["status"], row["updated_at"])).rowcount == 1
+            return (
+                db.execute(
+                    "UPDATE notices SET status='dropped', detail=?, updated_at=? "
+                    "WHERE id=? AND status=? AND updated_at=?",
+                    (why, _now(), row["id"], row["status"], row["updated_at"]),
+                ).rowcount
+                == 1
+            )
 
     def newer_notice(self, row: sqlite3.Row, same_month: bool) -> bool:
         """Is there a later notice of the same kind to the same office (which replaces this one)?"""
@@ -295,28 +378,47 @@ class Ledger:
         with self.transaction() as db:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # an older yuebao now refuses it
             db.execute("ALTER TABLE notices RENAME TO notices_v1")
-            db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices"):].split(";")[0])
+            db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices") :].split(";")[0])
             done = "status IN ('sent', 'written', 'no_address')"
-            db.execute("INSERT INTO notices (key, action, month, office, day, recipients, subject, status,"
-                       " tries, detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day,"
-                       f" action, month, office, day, recipients, subject, CASE WHEN {done} THEN status"
-                       f" ELSE 'dropped' END, tries, CASE WHEN {done} THEN detail"
-                       " ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at FROM notices_v1")
+            db.execute(
+                "INSERT INTO notices (key, action, month, office, day, recipients, subject, status,"
+                " tries, detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day,"
+                f" action, month, office, day, recipients, subject, CASE WHEN {done} THEN status"
+                f" ELSE 'dropped' END, tries, CASE WHEN {done} THEN detail"
+                " ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at FROM notices_v1"
+            )
             db.execute("DROP TABLE notices_v1")
 
-    def approve_extension(self, milestone_key: str, original_due: str, new_due: str, reason: str) -> None:
+    def approve_extension(
+        self, milestone_key: str, original_due: str, new_due: str, reason: str
+    ) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)", (milestone_key, original_due, new_due, reason,
-                                                                           datetime.now().isoformat(timespec="seconds")))
+            db.execute(
+                "INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
+                (
+                    milestone_key,
+                    original_due,
+                    new_due,
+                    reason,
+                    datetime.now().isoformat(timespec="seconds"),
+                ),
+            )
 
     def extensions(self) -> dict[str, sqlite3.Row]:
-        return {r["milestone_key"]: r for r in self.db.execute("SELECT * FROM extensions").fetchall()}
+        return {
+            r["milestone_key"]: r for r in self.db.execute("SELECT * FROM extensions").fetchall()
+        }
 
     def log_escalation(self, month: str, office: str, reason: str, day: str, detail: str) -> bool:
         """True when this escalation is new (it is then recorded); False when it was made before."""
         with self.transaction() as db:
-            return db.execute("INSERT OR IGNORE INTO escalations VALUES (?,?,?,?,?)",
-                              (month, office, reason, day, detail)).rowcount == 1
+            return (
+                db.execute(
+                    "INSERT OR IGNORE INTO escalations VALUES (?,?,?,?,?)",
+                    (month, office, reason, day, detail),
+                ).rowcount
+                == 1
+            )
 
     def escalations(self, month: str | None = None) -> list[sqlite3.Row]:
         sql, args = "SELECT * FROM escalations", ()
@@ -335,7 +437,10 @@ class Ledger:
 
     def schedule_day_done(self, day: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO schedule_days VALUES (?, ?)", (day, datetime.now().isoformat(timespec="seconds")))
+            db.execute(
+                "INSERT OR REPLACE INTO schedule_days VALUES (?, ?)",
+                (day, datetime.now().isoformat(timespec="seconds")),
+            )
 
     def count(self, month: str | None = None) -> int:
         if month is None:
@@ -349,8 +454,10 @@ def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:
     if not path.exists():
         _create(path)
     elif path.is_file() and path.stat().st_size == 0:
-        raise YuebaoError(f"台账文件是空的（0字节），其中的记录已丢失：{path}。{_restore_or_start(path)}",
-                          f"ledger is empty (0 bytes): {path}")
+        raise YuebaoError(
+            f"台账文件是空的（0字节），其中的记录已丢失：{path}。{_restore_or_start(path)}",
+            f"ledger is empty (0 bytes): {path}",
+        )
     try:
         db = sqlite3.connect(path, timeout=BUSY_SECONDS)
     except sqlite3.Error as exc:
@@ -360,8 +467,10 @@ def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:
             problem = verify(db)
             if problem:
                 hint = "" if problem.startswith(NEWER) else RESTORE_HINT
-                raise YuebaoError(f"{problem}：{path}。{hint}",
-                                  f"ledger unusable (damaged or not a ledger): {path}")
+                raise YuebaoError(
+                    f"{problem}：{path}。{hint}",
+                    f"ledger unusable (damaged or not a ledger): {path}",
+                )
             _verified.add(path.resolve())
         if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:  # an older yuebao's
             with db:
@@ -390,7 +499,9 @@ def verify(db: sqlite3.Connection) -> str | None:
             raise
         return f"台账文件已损坏（{exc}）"
     if problems != ["ok"]:
-        return f"台账文件已损坏（{' '.join(problems[0].split())}）"  # the first problem, on one line
+        return (
+            f"台账文件已损坏（{' '.join(problems[0].split())}）"  # the first problem, on one line
+        )
     if app == APPLICATION_ID and version > SCHEMA_VERSION:
         return f"{NEWER}（格式{version}），请升级yuebao后再运行"
     if app != APPLICATION_ID and not (app == 0 and {"returns", "findings"} <= tables):
@@ -417,9 +528,11 @@ def ledger_error(path: Path, exc: sqlite3.Error) -> YuebaoError:
 def _create(path: Path) -> None:
     """A new, empty ledger, put in place only if still no file is there (another may race us)."""
     if backup_folder(path).is_dir() and any(backup_folder(path).glob("*.sqlite3")):
-        raise YuebaoError(f"台账文件不见了，但有它的备份：{path}。{RESTORE_HINT}；"
-                          f"如确实要从空台账重新开始，请先把备份文件夹{backup_folder(path).name}改名",
-                          f"ledger missing but backups exist: {path}")
+        raise YuebaoError(
+            f"台账文件不见了，但有它的备份：{path}。{RESTORE_HINT}；"
+            f"如确实要从空台账重新开始，请先把备份文件夹{backup_folder(path).name}改名",
+            f"ledger missing but backups exist: {path}",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
@@ -435,13 +548,15 @@ def _create(path: Path) -> None:
             os.link(fresh, path)  # fails if a file appeared meanwhile: never over an existing one
         except FileExistsError:
             pass
-        except OSError:                 # no hard links here (FAT, some network drives)
+        except OSError:  # no hard links here (FAT, some network drives)
             if not path.exists():
                 os.rename(fresh, path)
         fresh.unlink(missing_ok=True)
     except (OSError, sqlite3.Error) as exc:
-        raise YuebaoError(f"无法在此处新建台账：{path}（请检查文件夹是否存在且可写）",
-                          f"cannot create ledger {path}: {exc}") from exc
+        raise YuebaoError(
+            f"无法在此处新建台账：{path}（请检查文件夹是否存在且可写）",
+            f"cannot create ledger {path}: {exc}",
+        ) from exc
 
 
 def backup_folder(path: Path) -> Path:

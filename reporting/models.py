@@ -3,12 +3,13 @@
 Everything here is plain data.  Reading (tasklist, returns), checking (validate) and
 writing (fill, merge) live in their own modules and pass these objects around.
 """
+
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 
@@ -19,7 +20,7 @@ class Status(str, enum.Enum):
     ON_TRACK = "按计划推进"
     BEHIND = "滞后"
     NOT_STARTED = "未启动"
-    EXTENSION = "申请延期"    # with the requested date in 完成日期 and the reason in the task's 备注
+    EXTENSION = "申请延期"  # with the requested date in 完成日期 and the reason in the task's 备注
 
     @classmethod
     def choices(cls) -> list[str]:
@@ -29,10 +30,10 @@ class Status(str, enum.Enum):
 class Light(str, enum.Enum):
     """How a milestone looks in the summary as of a given day."""
 
-    DONE = "已完成"          # green
-    OVERDUE = "逾期"          # red: due date passed, not done
-    DUE_SOON = "临期"         # amber: due within the amber window, not done
-    NOT_DUE = "未到期"        # no colour
+    DONE = "已完成"  # green
+    OVERDUE = "逾期"  # red: due date passed, not done
+    DUE_SOON = "临期"  # amber: due within the amber window, not done
+    NOT_DUE = "未到期"  # no colour
     UNDATED = "无法识别日期"  # grey: the plan's date could not be read
 
 
@@ -42,7 +43,7 @@ class OfficeState(str, enum.Enum):
     ON_TIME = "按时报送"
     LATE = "逾期报送"
     NOT_RETURNED = "未报送"
-    REJECTED = "报表有误"    # a return with errors: counts as not returned until a corrected one
+    REJECTED = "报表有误"  # a return with errors: counts as not returned until a corrected one
 
     def __str__(self) -> str:
         return self.value
@@ -68,7 +69,7 @@ class ChangeKind(str, enum.Enum):
 
 
 class Severity(str, enum.Enum):
-    ERROR = "错误"    # the return cannot be accepted as it is
+    ERROR = "错误"  # the return cannot be accepted as it is
     WARNING = "警告"  # accepted, but someone should look
 
 
@@ -77,10 +78,10 @@ class Milestone:
     """One key milestone (关键时间节点) of a task, with its due date when readable."""
 
     task_key: str
-    seq: int                      # 1-based order inside the task
-    text: str                     # the original phrase, kept verbatim
-    due: date | None              # None when the date could not be read
-    date_note: str = ""           # how the date was read ("3月底前" -> 3-31), or why not
+    seq: int  # 1-based order inside the task
+    text: str  # the original phrase, kept verbatim
+    due: date | None  # None when the date could not be read
+    date_note: str = ""  # how the date was read ("3月底前" -> 3-31), or why not
     extended_from: date | None = None  # the planned date before an approved extension (延期)
 
     @property
@@ -92,17 +93,17 @@ class Milestone:
 class Task:
     """One numbered task of the task list (重点工作任务一览表)."""
 
-    key: str                      # stable id, e.g. "T01"; survives re-sorting
-    no: str                       # 序号 as printed
-    name: str                     # 任务名称
-    content: str                  # 主要内容和关键时间节点计划, as written
-    overview: str                 # the content without the milestone lines
-    offices: tuple[str, ...]      # 责任股室, lead first
-    lead: str                     # 牵头股室: the office that reports
-    remarks: str = ""             # 备注
+    key: str  # stable id, e.g. "T01"; survives re-sorting
+    no: str  # 序号 as printed
+    name: str  # 任务名称
+    content: str  # 主要内容和关键时间节点计划, as written
+    overview: str  # the content without the milestone lines
+    offices: tuple[str, ...]  # 责任股室, lead first
+    lead: str  # 牵头股室: the office that reports
+    remarks: str = ""  # 备注
     milestones: tuple[Milestone, ...] = ()
     source_row: int | None = None  # row in the task list workbook, for messages
-    parent: str = ""              # 上级任务: the key of the upper level's task this one serves (roll-ups)
+    parent: str = ""  # 上级任务: the key of the upper level's task this one serves (roll-ups)
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,10 @@ class TaskList:
     @cached_property
     def most_rows(self) -> int:
         """Task and milestone rows of the office that reports the most (its form is the longest)."""
-        return max((sum(1 + len(t.milestones) for t in tasks) for tasks in self._by_lead.values()),
-                   default=0)
+        return max(
+            (sum(1 + len(t.milestones) for t in tasks) for tasks in self._by_lead.values()),
+            default=0,
+        )
 
     def milestones(self) -> list[Milestone]:
         return [m for t in self.tasks for m in t.milestones]
@@ -162,7 +165,7 @@ class MilestoneReport:
     """What a return says about one milestone."""
 
     milestone_key: str
-    status: str = ""              # as typed, normalised to a Status value when possible
+    status: str = ""  # as typed, normalised to a Status value when possible
     completed_on: date | None = None
     row: int | None = None
     definition: dict[str, str] = field(default_factory=dict)  # locked columns as found
@@ -173,9 +176,9 @@ class TaskReport:
     """What a return says about one task."""
 
     task_key: str
-    progress: str = ""            # 进展情况
-    problems: str = ""            # 存在问题和下一步工作计划
-    remarks: str = ""             # 备注
+    progress: str = ""  # 进展情况
+    problems: str = ""  # 存在问题和下一步工作计划
+    remarks: str = ""  # 备注
     row: int | None = None
     definition: dict[str, str] = field(default_factory=dict)  # locked columns as found
     milestones: dict[str, MilestoneReport] = field(default_factory=dict)
@@ -185,18 +188,18 @@ class TaskReport:
 class Return:
     """One returned progress workbook, as received and as read."""
 
-    file_name: str                # name as found in the inbox
+    file_name: str  # name as found in the inbox
     sha256: str
     received_at: datetime
     archived_path: Path | None = None
-    office: str = ""              # office the workbook says it is from (its hidden mark, else 填报股室)
-    office_shown: str = ""        # the 填报股室 printed on the sheet
-    month: str = ""               # "YYYY-MM" the workbook says it reports
-    filled_by: str = ""           # 填报人
+    office: str = ""  # office the workbook says it is from (its hidden mark, else 填报股室)
+    office_shown: str = ""  # the 填报股室 printed on the sheet
+    month: str = ""  # "YYYY-MM" the workbook says it reports
+    filled_by: str = ""  # 填报人
     filled_on: date | None = None  # 填报日期
     sheet: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # header -> column letter as found
-    formula_cells: set[str] = field(default_factory=set)   # formulas with no saved result ("F7")
+    formula_cells: set[str] = field(default_factory=set)  # formulas with no saved result ("F7")
     readable: bool = True
     tasks: dict[str, TaskReport] = field(default_factory=dict)
     accepted: bool = True
@@ -207,14 +210,14 @@ class Return:
 class Finding:
     """A problem found anywhere in the cycle, phrased for the clerk who must fix it."""
 
-    code: str                     # stable machine code, e.g. "missing_task"
-    message: str                  # Chinese: what is wrong and what to do
+    code: str  # stable machine code, e.g. "missing_task"
+    message: str  # Chinese: what is wrong and what to do
     severity: Severity = Severity.ERROR
     office: str = ""
     file: str = ""
     sheet: str = ""
     row: int | None = None
-    cell: str = ""                # Excel address, e.g. "F7"
+    cell: str = ""  # Excel address, e.g. "F7"
     task_key: str = ""
 
     @property

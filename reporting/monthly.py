@@ -3,6 +3,7 @@
 `yuebao monthly` (the timer job behind run_monthly.py) and the bundled demo run this; the month is
 held from the first step to the last, so no other command changes it in between.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from .notify.plan import reporting_month
 @dataclass
 class MonthRun:
     month: str
-    filled: FillResult | None     # None: the forms were already out
+    filled: FillResult | None  # None: the forms were already out
     collected: CollectResult
     merged: steps.CheckResult
 

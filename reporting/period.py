@@ -1,4 +1,5 @@
 """The report month: "YYYY-MM", its end, its deadline and which milestones it covers."""
+
 from __future__ import annotations
 
 import calendar
@@ -16,8 +17,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 class Period:
     year: int
     month: int
-    deadline: date            # return deadline, moved to a working day
-    start_month: int = 1      # the "1" of "（1—6月）"
+    deadline: date  # return deadline, moved to a working day
+    start_month: int = 1  # the "1" of "（1—6月）"
 
     @property
     def label(self) -> str:
@@ -39,7 +40,9 @@ class Period:
 def parse_month(text: str) -> tuple[int, int]:
     m = _MONTH.match((text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise YuebaoError(f"月份“{text}”格式不对，应写成如2022-06", f"month must look like YYYY-MM: {text!r}")
+        raise YuebaoError(
+            f"月份“{text}”格式不对，应写成如2022-06", f"month must look like YYYY-MM: {text!r}"
+        )
     return int(m.group(1)), int(m.group(2))
 
 

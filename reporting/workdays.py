@@ -4,6 +4,7 @@ chinese-calendar carries the State Council's holiday schedule, adjusted working 
 included.  For a year it does not cover yet, we warn once and fall back to Monday–Friday: better
 a deadline a holiday too early than a crash on 1 January.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -23,8 +24,10 @@ def coverage_warning(year: int) -> str | None:
         chinese_calendar.is_workday(date(year, 6, 1))
         return None
     except NotImplementedError:
-        text = (f"chinese-calendar 尚无{year}年的法定节假日安排，暂按周一至周五为工作日计算，"
-                f"请升级：pip install -U chinese-calendar (no holiday data for {year}; using Monday-Friday)")
+        text = (
+            f"chinese-calendar 尚无{year}年的法定节假日安排，暂按周一至周五为工作日计算，"
+            f"请升级：pip install -U chinese-calendar (no holiday data for {year}; using Monday-Friday)"
+        )
         log.warning(text)
         return text
 

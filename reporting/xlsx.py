@@ -10,6 +10,7 @@ A workbook is written to a temporary name and renamed into place when complete (
 the last good one); when the last one is open in Excel, which locks it on Windows, the new one is
 saved beside it with the time in its name.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,12 +23,12 @@ from pathlib import Path
 import xlsxwriter
 
 log = logging.getLogger(__name__)
-MAX_ROWS = 1_048_576          # Excel's rows per sheet: more go on in a further sheet
+MAX_ROWS = 1_048_576  # Excel's rows per sheet: more go on in a further sheet
 
 # write() then stores every str with write_string: what was typed is what is shown
 TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")   # as xlsxwriter: \r too (XML reads it as \n)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # as xlsxwriter: \r too (XML reads it as \n)
 _ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 
 
@@ -44,7 +45,7 @@ def set_cell(cell, value) -> None:
     # XML cannot hold control characters: Excel's own escape (_x0001_) keeps them, as in xlsxwriter
     escaped = _ESCAPE_LIKE.sub(r"_x005F\1", value)
     cell.value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", escaped)
-    cell.data_type = "s"   # not "f" for "=…", not "e" for "#N/A"
+    cell.data_type = "s"  # not "f" for "=…", not "e" for "#N/A"
 
 
 def write_row(ws, row: int, values) -> None:
@@ -53,8 +54,9 @@ def write_row(ws, row: int, values) -> None:
         set_cell(ws.cell(row, col), value)
 
 
-def save_atomically(path: Path, write: Callable[[xlsxwriter.Workbook], None],
-                    options: dict | None = None) -> Path:
+def save_atomically(
+    path: Path, write: Callable[[xlsxwriter.Workbook], None], options: dict | None = None
+) -> Path:
     """`write` fills a new workbook; it is saved as `path` once complete.  Returns where it went."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # two processes never share one
@@ -70,8 +72,9 @@ def save_atomically(path: Path, write: Callable[[xlsxwriter.Workbook], None],
     except PermissionError:  # the last one is open in Excel (Windows locks it): save beside it
         locked, path = path, path.with_name(f"{path.stem}（{datetime.now():%H%M%S}）{path.suffix}")
         os.replace(tmp, path)
-        log.warning("%s is locked (open in a spreadsheet program?); written as %s",
-                    locked, path.name)
+        log.warning(
+            "%s is locked (open in a spreadsheet program?); written as %s", locked, path.name
+        )
     return path
 
 

@@ -1,4 +1,5 @@
 """Returns typed as a clerk would, for schedule tests: a form answered and dropped in the inbox."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,15 @@ SAMPLE = ROOT / "workbooks" / "sample" / "progress_2022-06.yaml"
 ANSWERS = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
 
 
-def answer_form(outbox: Path, month: str, office: str, tasks, inbox: Path, when: datetime,
-                done: set[str] = frozenset()) -> Path:
+def answer_form(
+    outbox: Path,
+    month: str,
+    office: str,
+    tasks,
+    inbox: Path,
+    when: datetime,
+    done: set[str] = frozenset(),
+) -> Path:
     """Answer the office's form of `month` (June's sample texts; the milestones in `done` reported
     已完成, every other one 按计划推进) and drop it in the inbox, received at `when`."""
     wb, ws = simulate.open_form(outbox / form_file_name(month, office))
@@ -31,8 +39,11 @@ def answer_form(outbox: Path, month: str, office: str, tasks, inbox: Path, when:
                 milestones[m.seq] = {"status": "已完成", "completed_on": on}
             else:
                 milestones[m.seq] = {"status": "按计划推进"}
-        answers[task.key] = {"progress": f"{month}：{sample['progress']}",
-                             "problems": sample.get("problems"), "milestones": milestones}
+        answers[task.key] = {
+            "progress": f"{month}：{sample['progress']}",
+            "problems": sample.get("problems"),
+            "milestones": milestones,
+        }
     simulate.answer(ws, ANSWERS["offices"][office]["filled_by"], when.date(), answers)
     inbox.mkdir(parents=True, exist_ok=True)
     path = inbox / form_file_name(month, office)

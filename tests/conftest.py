@@ -1,18 +1,18 @@
 """Shared fixtures: the bundled sample, set up in a temporary folder and run through the cycle."""
+
 from __future__ import annotations
 
 import shutil
-from datetime import date
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from reporting.cycle import Cycle, fill
-
 from reporting import libreoffice
+from reporting.cycle import Cycle, fill
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -21,14 +21,20 @@ SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
 
 def yuebao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real command line, as a clerk would."""
-    return subprocess.run([sys.executable, "-m", "reporting.cli", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "reporting.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 def write_config(folder: Path, **overrides) -> Path:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["task_list"] = str(SAMPLE_TASKS)
-    data["folders"] = {"outbox": "{month}/out", "inbox": "inbox/{month}", "archive": "{month}/archive",
-                       "summary": "{month}"}
+    data["folders"] = {
+        "outbox": "{month}/out",
+        "inbox": "inbox/{month}",
+        "archive": "{month}/archive",
+        "summary": "{month}",
+    }
     data["ledger"] = "ledger.sqlite3"
     data.update(overrides)
     path = folder / "config.yaml"
@@ -70,12 +76,16 @@ def demo_copy(demo_dir, tmp_path) -> Path:
 
 
 def answers(month: str) -> dict:
-    return yaml.safe_load((ROOT / "workbooks" / "sample" / f"progress_{month}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        (ROOT / "workbooks" / "sample" / f"progress_{month}.yaml").read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture(scope="session")
 def june_answers() -> dict:
-    return yaml.safe_load((ROOT / "workbooks" / "sample" / "progress_2022-06.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        (ROOT / "workbooks" / "sample" / "progress_2022-06.yaml").read_text(encoding="utf-8")
+    )
 
 
 def soffice() -> str:

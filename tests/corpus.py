@@ -1,4 +1,5 @@
 """Returned files in every state clerks send them, generated from a real filled form."""
+
 from __future__ import annotations
 
 import csv
@@ -8,14 +9,13 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from reporting import clerks as simulate
 from reporting.forms import layout as form
+from reporting.intake.grids import load_sheets
+from reporting.intake.values import text
 from reporting.libreoffice import convert
 
-from reporting import clerks as simulate
-from reporting.intake.values import text
-from reporting.intake.grids import load_sheets
-
-OFFICE = "人事股"    # one task, six milestones: small and complete
+OFFICE = "人事股"  # one task, six milestones: small and complete
 
 
 def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | None = None) -> Path:
@@ -29,7 +29,10 @@ def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | No
     for key in rows:
         if "-M" in key:
             task, seq = key.split("-M")
-            answers[task]["milestones"][int(seq)] = {"status": "已完成", "completed_on": date(2022, 6, 1)}
+            answers[task]["milestones"][int(seq)] = {
+                "status": "已完成",
+                "completed_on": date(2022, 6, 1),
+            }
     simulate.answer(ws, "张三", date(2022, 6, 15), answers)
     for (key, header), value in (typed or {}).items():
         ws.cell(simulate.rows_by_key(ws)[key], simulate.column(header), value)
@@ -59,8 +62,9 @@ def zip_bomb(dest: Path, megabytes: int = 60) -> Path:
     return dest
 
 
-def locked_cells_changed(outbox: Path, dest: Path, changes: dict, office: str = OFFICE,
-                         typed: dict | None = None) -> Path:
+def locked_cells_changed(
+    outbox: Path, dest: Path, changes: dict, office: str = OFFICE, typed: dict | None = None
+) -> Path:
     """A clerk unprotects the sheet and types over locked cells: `changes` by (key, header)."""
     good_return(outbox, dest, office, typed)
     wb, ws = simulate.open_form(dest)
@@ -87,7 +91,8 @@ def sort_visible_columns(path: Path, header: str, reverse: bool = False) -> Path
     (A) stays where it was."""
     at = form.HEADERS.index(header) - 1
     return shuffle_visible_columns(
-        path, lambda rows: rows.sort(key=lambda values: text(values[at]), reverse=reverse))
+        path, lambda rows: rows.sort(key=lambda values: text(values[at]), reverse=reverse)
+    )
 
 
 def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:
@@ -96,8 +101,10 @@ def rows_pasted(outbox: Path, dest: Path, rows_of: str, into: str) -> Path:
     source = good_return(outbox, dest, rows_of)
     _, src = simulate.open_form(source)
     width = len(form.HEADERS)
-    rows = [[src.cell(r, c).value for c in range(1, width + 1)]
-            for r in range(form.FIRST_DATA_ROW, src.max_row + 1)]
+    rows = [
+        [src.cell(r, c).value for c in range(1, width + 1)]
+        for r in range(form.FIRST_DATA_ROW, src.max_row + 1)
+    ]
     good_return(outbox, dest, into)
     wb, ws = simulate.open_form(dest)
     ws.protection.sheet = False
@@ -148,24 +155,28 @@ def zipped(src: Path, dest: Path) -> Path:
 def cut_short(src: Path, dest: Path, keep: float = 0.6) -> Path:
     """A half-downloaded file: the first part of the bytes only."""
     data = src.read_bytes()
-    dest.write_bytes(data[:int(len(data) * keep)])
+    dest.write_bytes(data[: int(len(data) * keep)])
     return dest
 
 
 def ods_with_far_cell(src_ods: Path, dest: Path, rows: int = 1_000_000, cols: int = 1000) -> Path:
     """An .ods form with a value typed `rows` rows down and `cols` columns across, saved as
     LibreOffice does it (repeated empty rows and cells)."""
-    far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/>'
-           '</table:table-row><table:table-row>'
-           f'<table:table-cell table:number-columns-repeated="{cols}"/>'
-           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
-           '</table:table-row>')
-    filler = (rb'<table:table-row [^>]*number-rows-repeated="\d{4,}"[^>]*>'
-              rb'.*?</table:table-row>')
+    far = (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/>'
+        "</table:table-row><table:table-row>"
+        f'<table:table-cell table:number-columns-repeated="{cols}"/>'
+        '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    filler = (
+        rb'<table:table-row [^>]*number-rows-repeated="\d{4,}"[^>]*>'
+        rb".*?</table:table-row>"
+    )
     with zipfile.ZipFile(src_ods) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
-            if info.filename == "content.xml":   # LibreOffice's own empty rows to the end go
+            if info.filename == "content.xml":  # LibreOffice's own empty rows to the end go
                 data = re.sub(filler, b"", data, count=1)
                 data = data.replace(b"</table:table>", far.encode() + b"</table:table>", 1)
             packing = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED

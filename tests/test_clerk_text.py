@@ -7,6 +7,7 @@ The clerk's texts go through a whole cycle: June's return -> the summary (汇总
 Every workbook's XML is then read: yuebao's code writes no formula and no hyperlink, so there must
 be none.
 """
+
 import os
 import re
 import zipfile
@@ -17,16 +18,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from reporting.intake import values as cells
-
-from reporting.forms import layout as form
-
 from reporting import clerks as simulate
 from reporting.cycle import Cycle, collect_month, fill, merge
+from reporting.forms import layout as form
 from reporting.forms.fill import form_file_name
-from reporting.tasks.leads import write_leads_sheet
+from reporting.intake import values as cells
 from reporting.models import Task, TaskList
 from reporting.summary.rollup import rollup
+from reporting.tasks.leads import write_leads_sheet
 from reporting.tasks.tasklist import SHEET as TASK_SHEET
 from reporting.tasks.tasklist import write_task_list
 from reporting.xlsx import set_cell
@@ -34,17 +33,61 @@ from reporting.xlsx import set_cell
 from .conftest import SAMPLE_TASKS, write_config
 from .test_render import pdf_text, to_pdf
 
-FORMULA_LIKE = ["=1+1", '=HYPERLINK("http://example.com/x","点我")', "=A1*2为测算公式，详见附件",
-                "{=SUM(A1:A2)}", "+86 0750-5555555", "-2%", "@SUM(A1)", "#N/A", "#REF!", "TRUE",
-                "0012", "1e3", "http://example.com/报告", "https://jm.gov.cn/a?b=1",
-                "mailto:jyj@example.com", "ftp://f.example", "file:///C:/报表.xlsx", "external:C:\\a.xlsx", "internal:汇总!A1",
-                "_x0041_ 不是A", "含\x01控制字符", "=第一行\r第二行"]
-PREFIXES = ["=", "+", "-", "@", "{=", "#", "http://", "https://", "ftp://", "mailto:", "file://",
-            "external:", "internal:", "_x0000_"]
-clerk_text = st.one_of(st.sampled_from(FORMULA_LIKE), st.builds(
-    lambda prefix, rest: prefix + rest, st.sampled_from(PREFIXES),
-    st.text(st.characters(blacklist_categories=("Cs", "Cn")), max_size=24)))
-FILE_NAMES = ["=1+1人事股.xlsx", "=HYPERLINK(\"x\")人事股.xlsx", "@人事股.xlsx", "#N#A人事股.xlsx", "人事股.xlsx"]
+FORMULA_LIKE = [
+    "=1+1",
+    '=HYPERLINK("http://example.com/x","点我")',
+    "=A1*2为测算公式，详见附件",
+    "{=SUM(A1:A2)}",
+    "+86 0750-5555555",
+    "-2%",
+    "@SUM(A1)",
+    "#N/A",
+    "#REF!",
+    "TRUE",
+    "0012",
+    "1e3",
+    "http://example.com/报告",
+    "https://jm.gov.cn/a?b=1",
+    "mailto:jyj@example.com",
+    "ftp://f.example",
+    "file:///C:/报表.xlsx",
+    "external:C:\\a.xlsx",
+    "internal:汇总!A1",
+    "_x0041_ 不是A",
+    "含\x01控制字符",
+    "=第一行\r第二行",
+]
+PREFIXES = [
+    "=",
+    "+",
+    "-",
+    "@",
+    "{=",
+    "#",
+    "http://",
+    "https://",
+    "ftp://",
+    "mailto:",
+    "file://",
+    "external:",
+    "internal:",
+    "_x0000_",
+]
+clerk_text = st.one_of(
+    st.sampled_from(FORMULA_LIKE),
+    st.builds(
+        lambda prefix, rest: prefix + rest,
+        st.sampled_from(PREFIXES),
+        st.text(st.characters(blacklist_categories=("Cs", "Cn")), max_size=24),
+    ),
+)
+FILE_NAMES = [
+    "=1+1人事股.xlsx",
+    '=HYPERLINK("x")人事股.xlsx',
+    "@人事股.xlsx",
+    "#N#A人事股.xlsx",
+    "人事股.xlsx",
+]
 
 # where each typed text goes
 PROGRESS, PROBLEMS, REMARKS, FILLED_BY, STATUS, DONE_RAW = range(6)
@@ -68,8 +111,10 @@ def made_by_code(path) -> list[str]:
 def values(path) -> dict[str, set]:
     """Every cell value of every sheet, as yuebao reads workbooks."""
     wb = CalamineWorkbook.from_path(str(path))
-    return {name: {v for row in wb.get_sheet_by_name(name).to_python() for v in row}
-            for name in wb.sheet_names}
+    return {
+        name: {v for row in wb.get_sheet_by_name(name).to_python() for v in row}
+        for name in wb.sheet_names
+    }
 
 
 def clerk_return(src, dest, texts):
@@ -80,15 +125,21 @@ def clerk_return(src, dest, texts):
 
     def put(key, header, value):
         set_cell(ws.cell(rows[key], simulate.column(header)), value)
+
     set_cell(ws[form.FILLED_BY_CELL], texts[FILLED_BY])
     ws[form.FILLED_ON_CELL] = date(2022, 6, 15)
     put("T04", form.PROGRESS, texts[PROGRESS])
     put("T04", form.PROBLEMS, texts[PROBLEMS])
     put("T04", form.REMARKS, texts[REMARKS])
-    for key, status in (("T04-M1", "已完成"), ("T04-M2", texts[STATUS]), ("T04-M3", "滞后"),
-                        ("T04-M4", "已完成"), ("T04-M5", "申请延期")):
+    for key, status in (
+        ("T04-M1", "已完成"),
+        ("T04-M2", texts[STATUS]),
+        ("T04-M3", "滞后"),
+        ("T04-M4", "已完成"),
+        ("T04-M5", "申请延期"),
+    ):
         put(key, form.STATUS, status)
-    put("T04-M1", form.DONE_ON, texts[DONE_RAW])       # 已完成 with an unreadable date
+    put("T04-M1", form.DONE_ON, texts[DONE_RAW])  # 已完成 with an unreadable date
     put("T04-M4", form.DONE_ON, datetime(2022, 6, 10))
     put("T04-M5", form.DONE_ON, datetime(2022, 11, 30))  # the date asked for
     wb.save(dest)
@@ -102,38 +153,88 @@ def drop(inbox, path, when):
     os.utime(target, (when.timestamp(), when.timestamp()))
 
 
-@settings(max_examples=4, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(texts=st.lists(clerk_text, min_size=6, max_size=6), file_name=st.sampled_from(FILE_NAMES))
-@example(texts=['=HYPERLINK("http://evil.example/x","点我")', "=1+1", "http://example.com/报告",
-                "=A1*2为测算公式", "=1+1", "含\x01控制字符"], file_name="=1+1人事股.xlsx")
-@example(texts=["#N/A", "mailto:jyj@example.com", "_x0041_ 不是A", "@SUM(A1)", "{=SUM(A1:A2)}",
-                "+86 0750"], file_name="人事股.xlsx")
-def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, outbox, texts,
-                                                        file_name):
+@example(
+    texts=[
+        '=HYPERLINK("http://evil.example/x","点我")',
+        "=1+1",
+        "http://example.com/报告",
+        "=A1*2为测算公式",
+        "=1+1",
+        "含\x01控制字符",
+    ],
+    file_name="=1+1人事股.xlsx",
+)
+@example(
+    texts=[
+        "#N/A",
+        "mailto:jyj@example.com",
+        "_x0041_ 不是A",
+        "@SUM(A1)",
+        "{=SUM(A1:A2)}",
+        "+86 0750",
+    ],
+    file_name="人事股.xlsx",
+)
+def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, outbox, texts, file_name):
     folder = tmp_path_factory.mktemp("cycle")
-    typed = [cells.text(t) for t in texts]   # as read back: surrounding blanks trimmed
+    typed = [cells.text(t) for t in texts]  # as read back: surrounding blanks trimmed
     june, july, july_form, forms, city_summary = whole_cycle(folder, outbox, texts, file_name)
-    imported = [Task("T01", "1", typed[PROGRESS] or "任务", typed[PROBLEMS], "", ("办公室",), "办公室",
-                     typed[REMARKS])]
-    task_list = write_task_list(TaskList("某县教育局2022年重点工作任务一览表", 2022, imported),
-                                folder / "tasks.xlsx")
-    leads = write_leads_sheet(imported, folder / "对照表.xlsx", known=[typed[FILLED_BY] or "办公室"])
+    imported = [
+        Task(
+            "T01",
+            "1",
+            typed[PROGRESS] or "任务",
+            typed[PROBLEMS],
+            "",
+            ("办公室",),
+            "办公室",
+            typed[REMARKS],
+        )
+    ]
+    task_list = write_task_list(
+        TaskList("某县教育局2022年重点工作任务一览表", 2022, imported), folder / "tasks.xlsx"
+    )
+    leads = write_leads_sheet(
+        imported, folder / "对照表.xlsx", known=[typed[FILLED_BY] or "办公室"]
+    )
 
-    written = [june.summary_path, june.findings_path, july.summary_path, july.findings_path,
-               city_summary, task_list, leads, *forms]
+    written = [
+        june.summary_path,
+        june.findings_path,
+        july.summary_path,
+        july.findings_path,
+        city_summary,
+        task_list,
+        leads,
+        *forms,
+    ]
     for path in written:
         assert made_by_code(path) == [], path.name
 
     def holds(path, sheet, text):
         return not text or text in values(path)[sheet]
+
     progress, problems, remarks = typed[PROGRESS], typed[PROBLEMS], typed[REMARKS]
     filled_by = typed[FILLED_BY]
     status = cells.visible(typed[STATUS])
     s = june.summary_path
-    assert holds(s, "汇总", progress) and holds(s, "汇总", problems) and holds(s, "逾期事项", progress)
-    assert holds(s, "数据", progress) and holds(s, "数据", problems) and holds(s, "报送情况", filled_by)
-    assert holds(s, "延期申请", remarks) and holds(s, "报送情况", file_name) and holds(s, "校验问题", file_name)
+    assert (
+        holds(s, "汇总", progress) and holds(s, "汇总", problems) and holds(s, "逾期事项", progress)
+    )
+    assert (
+        holds(s, "数据", progress)
+        and holds(s, "数据", problems)
+        and holds(s, "报送情况", filled_by)
+    )
+    assert (
+        holds(s, "延期申请", remarks)
+        and holds(s, "报送情况", file_name)
+        and holds(s, "校验问题", file_name)
+    )
     assert not status or cells.status(typed[STATUS])[1] or holds(s, "汇总", status)
     assert holds(june.findings_path, "校验问题", file_name)
     assert holds(july_form, form.SHEET, progress) and holds(july_form, form.SHEET, problems)
@@ -173,11 +274,19 @@ def whole_cycle(folder, outbox, texts, file_name):
     # the city rolls June up; a task list written by `tasks import`
     city = folder / "city"
     city.mkdir()
-    (city / "config.yaml").write_text(yaml.safe_dump({
-        "bureau": "江门市教育局", "task_list": str(SAMPLE_TASKS), "ledger": "ledger.sqlite3",
-        "folders": {"summary": "{month}", "archive": "{month}/archive"},
-        "rollup": {"inbox": "rollup/{month}"}},
-        allow_unicode=True), encoding="utf-8")
+    (city / "config.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "bureau": "江门市教育局",
+                "task_list": str(SAMPLE_TASKS),
+                "ledger": "ledger.sqlite3",
+                "folders": {"summary": "{month}", "archive": "{month}/archive"},
+                "rollup": {"inbox": "rollup/{month}"},
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     drop(city / "rollup" / "2022-06", june.summary_path, datetime(2022, 6, 26, 9, 0))
     city_summary = rollup(Cycle.load(city / "config.yaml", date(2022, 6, 30)), "2022-06").path
     return june, july, july_form, forms, city_summary

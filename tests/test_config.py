@@ -1,4 +1,5 @@
 """config.yaml: unknown keys, missing keys and wrong types stop the command with a clear message."""
+
 import pytest
 import yaml
 
@@ -17,11 +18,14 @@ def test_sample_config_loads_with_defaults(workdir):
     assert cfg.office("不在配置中的股室").email == ""
 
 
-@pytest.mark.parametrize("patch, named", [
-    ({"deadlin_day": 20}, "deadlin_day"),
-    ({"reporting": {"amber_dayz": 3}}, "reporting.amber_dayz"),
-    ({"offices": {"基财股": {"mail": "x@example.org"}}}, "offices.基财股.mail"),
-])
+@pytest.mark.parametrize(
+    "patch, named",
+    [
+        ({"deadlin_day": 20}, "deadlin_day"),
+        ({"reporting": {"amber_dayz": 3}}, "reporting.amber_dayz"),
+        ({"offices": {"基财股": {"mail": "x@example.org"}}}, "offices.基财股.mail"),
+    ],
+)
 def test_unknown_key_is_an_error_naming_it(tmp_path, patch, named):
     path = write_config(tmp_path, **patch)
     with pytest.raises(YuebaoError) as err:
@@ -34,17 +38,29 @@ def test_wrong_type_and_missing_key(tmp_path):
         load_config(write_config(tmp_path, reporting={"deadline_day": "二十"}))
     data = yaml.safe_load((write_config(tmp_path)).read_text(encoding="utf-8"))
     del data["bureau"]
-    (tmp_path / "config.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     with pytest.raises(YuebaoError, match="bureau"):
         load_config(tmp_path / "config.yaml")
 
 
 def test_cli_exits_non_zero_with_one_line_for_broken_setups(tmp_path):
     missing = yuebao("fill", "--config", str(tmp_path / "nope.yaml"), "--month", "2022-06")
-    assert missing.returncode == 2 and "找不到配置文件" in missing.stderr and "config file not found" in missing.stderr
+    assert (
+        missing.returncode == 2
+        and "找不到配置文件" in missing.stderr
+        and "config file not found" in missing.stderr
+    )
     assert len(missing.stderr.strip().splitlines()) == 1
 
-    no_list = yuebao("fill", "--config", str(write_config(tmp_path, task_list="no-such.xlsx")), "--month", "2022-06")
+    no_list = yuebao(
+        "fill",
+        "--config",
+        str(write_config(tmp_path, task_list="no-such.xlsx")),
+        "--month",
+        "2022-06",
+    )
     assert no_list.returncode == 2 and "找不到任务清单" in no_list.stderr
 
     blocker = tmp_path / "a-file"

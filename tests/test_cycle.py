@@ -1,4 +1,5 @@
 """The monthly cycle end to end on the bundled sample: what the bureau office and the chiefs see."""
+
 import importlib.util
 import sqlite3
 from collections import Counter
@@ -14,7 +15,9 @@ from reporting.tasks.tasklist import read_task_list
 from .conftest import ROOT, SAMPLE_TASKS, yuebao
 
 AS_OF = date(2022, 6, 25)
-_spec = importlib.util.spec_from_file_location("make_sample_returns", ROOT / "tools" / "make_sample_returns.py")
+_spec = importlib.util.spec_from_file_location(
+    "make_sample_returns", ROOT / "tools" / "make_sample_returns.py"
+)
 _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)
 FAULTS = _module.FAULTS["2022-06"]  # what the sample clerks did wrong, as the sample was built
@@ -27,8 +30,11 @@ def summary(demo_dir):
 
 def rows_of(ws, header_row=None):
     """The table under the sheet's header row (found, not assumed), as dicts header -> cell."""
-    header_row = header_row or next(r for r in range(1, 8) if ws.cell(r, 1).fill.fgColor.rgb.endswith("D9E1F2")
-                                    and ws.cell(r, 2).value)
+    header_row = header_row or next(
+        r
+        for r in range(1, 8)
+        if ws.cell(r, 1).fill.fgColor.rgb.endswith("D9E1F2") and ws.cell(r, 2).value
+    )
     headers = [c.value for c in ws[header_row]]
     for row in ws.iter_rows(min_row=header_row + 1):
         yield {h: c for h, c in zip(headers, row) if h}
@@ -40,13 +46,18 @@ def test_demo_prints_where_the_summary_is_and_what_it_found(demo_dir):
     assert "发现问题" in out and "逾期" in out
     assert "卫健所" in out and "未报送" in out
     june, july = out.split("== 2022-07")
-    assert "已预填" not in june and "（已预填2022-06报送的内容）" in july  # July's forms start from June's answers
+    assert (
+        "已预填" not in june and "（已预填2022-06报送的内容）" in july
+    )  # July's forms start from June's answers
 
 
 def test_summary_has_the_chiefs_sheets(summary):
     visible = [ws.title for ws in summary.worksheets if ws.sheet_state == "visible"]
     assert visible == ["概览", "汇总", "逾期事项", "变化", "延期申请", "报送情况", "校验问题"]
-    assert {ws.title for ws in summary.worksheets if ws.sheet_state == "hidden"} == {"数据", "yuebao"}  # for roll-ups
+    assert {ws.title for ws in summary.worksheets if ws.sheet_state == "hidden"} == {
+        "数据",
+        "yuebao",
+    }  # for roll-ups
 
 
 def test_every_injected_fault_reported_once(summary):
@@ -67,7 +78,9 @@ def test_every_injected_fault_reported_once(summary):
     for key, n in expected.items():
         assert found[key] == n, (key, found)
     errors = {k: n for k, n in found.items() if k[2] == "错误"}
-    assert errors == {k: n for k, n in expected.items() if k[2] == "错误"}, "no error the clerks did not cause"
+    assert errors == {k: n for k, n in expected.items() if k[2] == "错误"}, (
+        "no error the clerks did not cause"
+    )
 
 
 def test_messages_name_file_sheet_row_and_cell(summary):
@@ -85,11 +98,22 @@ def test_submission_status_per_office(summary):
     assert set(state) == set(tasks.lead_offices())
     for office, row in state.items():
         fault = FAULTS.get(office, {})
-        errors = "delete_task" in fault or "overwrite" in fault   # the return cannot be accepted as it is
-        want = ("未报送" if fault.get("missing") else "报表有误" if errors
-                else "逾期报送" if "received" in fault else "按时报送")
+        errors = (
+            "delete_task" in fault or "overwrite" in fault
+        )  # the return cannot be accepted as it is
+        want = (
+            "未报送"
+            if fault.get("missing")
+            else "报表有误"
+            if errors
+            else "逾期报送"
+            if "received" in fault
+            else "按时报送"
+        )
         assert row["报送情况"].value == want, office
-    assert state["人事股"]["文件"].value == FAULTS["人事股"]["rename"]  # found by content, not by name
+    assert (
+        state["人事股"]["文件"].value == FAULTS["人事股"]["rename"]
+    )  # found by content, not by name
 
 
 def expected_light(m, answer):
@@ -152,10 +176,23 @@ def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_copy):
     archived = list((demo_dir / "2022-06" / "存档").iterdir())
     assert len(archived) == len(originals)
     db = demo_dir / "台账.sqlite3"
-    count = lambda: sqlite3.connect(db).execute(  # noqa: E731
-        "SELECT COUNT(*) FROM returns WHERE month='2022-06'").fetchone()[0]
+    count = lambda: (
+        sqlite3.connect(db)
+        .execute(  # noqa: E731
+            "SELECT COUNT(*) FROM returns WHERE month='2022-06'"
+        )
+        .fetchone()[0]
+    )
     assert count() == len(originals)
-    again = yuebao("run", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06", "--as-of", "2022-06-25")
+    again = yuebao(
+        "run",
+        "--config",
+        str(demo_dir / "config.yaml"),
+        "--month",
+        "2022-06",
+        "--as-of",
+        "2022-06-25",
+    )
     assert again.returncode == 0, again.stderr
     assert "新收到 0 个文件" in again.stdout
     assert count() == len(originals)
@@ -166,11 +203,20 @@ def test_as_of_moves_the_colours(demo_copy):
     demo_dir = demo_copy
     """The same returns judged a month later: June's amber milestones have turned red."""
     later = AS_OF + timedelta(days=30)
-    result = yuebao("merge", "--config", str(demo_dir / "config.yaml"), "--month", "2022-06",
-                    "--as-of", later.isoformat())
+    result = yuebao(
+        "merge",
+        "--config",
+        str(demo_dir / "config.yaml"),
+        "--month",
+        "2022-06",
+        "--as-of",
+        later.isoformat(),
+    )
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
-    overdue_due = [r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"]) if r["关键节点"].value]
+    overdue_due = [
+        r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"]) if r["关键节点"].value
+    ]
     assert overdue_due and max(overdue_due) > AS_OF  # something due after 25 June is now overdue
 
 
@@ -178,23 +224,34 @@ def test_run_monthly_entry_point(demo_copy):
     """What cron or the Windows Task Scheduler runs: this month's cycle with the given config."""
     import subprocess
     import sys
+
     script = str(ROOT / "run_monthly.py")
     config = str(demo_copy / "config.yaml")
-    july = subprocess.run([sys.executable, script, "--config", config, "--as-of", "2022-07-26"],
-                          capture_output=True, text=True)
+    july = subprocess.run(
+        [sys.executable, script, "--config", config, "--as-of", "2022-07-26"],
+        capture_output=True,
+        text=True,
+    )
     assert july.returncode == 0, july.stderr
     assert f"汇总表：{demo_copy / '2022-07' / '重点工作进展汇总_2022-07.xlsx'}" in july.stdout
-    march = subprocess.run([sys.executable, script, "--config", config, "--as-of", "2022-03-26"],
-                           capture_output=True, text=True)
+    march = subprocess.run(
+        [sys.executable, script, "--config", config, "--as-of", "2022-03-26"],
+        capture_output=True,
+        text=True,
+    )
     assert march.returncode == 0 and "从6月起报送" in march.stdout
-    broken = subprocess.run([sys.executable, script, "--config", str(demo_copy / "nope.yaml")], capture_output=True,
-                            text=True)
+    broken = subprocess.run(
+        [sys.executable, script, "--config", str(demo_copy / "nope.yaml")],
+        capture_output=True,
+        text=True,
+    )
     assert broken.returncode == 2 and "找不到配置文件" in broken.stderr
 
 
 def test_many_offices_print_counts_and_those_needing_attention(demo_copy, capsys):
     """A city's 300 offices would scroll off the screen: counts, then only the offices to act on."""
     from reporting.console import print_offices as _print_offices
+
     c = steps.Cycle.load(demo_copy / "config.yaml", date(2022, 6, 25))
     period, check = steps.check_month(c, "2022-06")
     ledger = c.ledger()
@@ -203,19 +260,23 @@ def test_many_offices_print_counts_and_those_needing_attention(demo_copy, capsys
     _print_offices(summary, limit=3)
     out = capsys.readouterr().out
     states = Counter(o.state for o in summary.offices)
-    assert out.startswith(f"{len(summary.offices)}个股室：") and f"按时报送 {states['按时报送']}" in out
+    assert (
+        out.startswith(f"{len(summary.offices)}个股室：")
+        and f"按时报送 {states['按时报送']}" in out
+    )
     attention = [o.office.name for o in summary.offices if o.state != "按时报送" or o.errors]
     listed = [line.split()[0] for line in out.splitlines()[3:]]
-    assert listed == attention[:3] and len(attention) > 3   # June: missing, two with errors, late
+    assert listed == attention[:3] and len(attention) > 3  # June: missing, two with errors, late
     assert f"（前3个，共{len(attention)}个" in out
 
 
 def test_progress_is_one_line_per_file_until_there_are_hundreds(capsys):
     from reporting.cli import progress_printer
+
     for n in (11, 3000):
         show = progress_printer("收取")
         for i in range(1, n + 1):
             show(i, n, f"文件{i}.xlsx")
         lines = capsys.readouterr().err.splitlines()
-        assert lines[-1] == f"  [{n}/{n}] 收取 文件{n}.xlsx"   # the end is always shown
+        assert lines[-1] == f"  [{n}/{n}] 收取 文件{n}.xlsx"  # the end is always shown
         assert len(lines) == (11 if n == 11 else 50)

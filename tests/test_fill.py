@@ -1,4 +1,5 @@
 """fill: what a clerk sees when opening the office workbook."""
+
 from dataclasses import replace
 from datetime import date
 
@@ -6,8 +7,8 @@ import openpyxl
 import pytest
 import yaml
 
-from reporting.forms import layout as form
 from reporting.cycle import Cycle, fill
+from reporting.forms import layout as form
 from reporting.forms.fill import form_file_name
 from reporting.models import Status
 
@@ -28,9 +29,13 @@ def col(header):
 def test_one_workbook_per_lead_office_with_its_tasks(june):
     cycle, result = june
     leads = cycle.tasks.lead_offices()
-    assert sorted(p.name for p in result.paths) == sorted(form_file_name("2022-06", o) for o in leads)
+    assert sorted(p.name for p in result.paths) == sorted(
+        form_file_name("2022-06", o) for o in leads
+    )
     ws = openpyxl.load_workbook(result.folder / form_file_name("2022-06", "基财股"))[form.SHEET]
-    keys = [ws[f"A{r}"].value for r in range(form.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value]
+    keys = [
+        ws[f"A{r}"].value for r in range(form.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value
+    ]
     expected = []
     for t in cycle.tasks.tasks_of("基财股"):
         expected += [t.key] + [m.key for m in t.milestones]
@@ -65,7 +70,10 @@ def test_definition_locked_answers_open_and_shaded(june):
         assert not cell.protection.locked and cell.fill.fgColor.rgb.endswith("FFF2CC")
     # a status cell on a task row is not an answer cell
     assert ws[f"{col(form.STATUS)}{task_row}"].protection.locked
-    assert not ws[form.FILLED_BY_CELL].protection.locked and not ws[form.FILLED_ON_CELL].protection.locked
+    assert (
+        not ws[form.FILLED_BY_CELL].protection.locked
+        and not ws[form.FILLED_ON_CELL].protection.locked
+    )
 
 
 def test_status_drop_down_on_every_milestone_row(june):
@@ -109,6 +117,7 @@ def test_fill_command_prints_where_the_files_are(workdir):
 
 def _cells(rng):
     from openpyxl.utils import get_column_letter
+
     for r in range(rng.min_row, rng.max_row + 1):
         for c in range(rng.min_col, rng.max_col + 1):
             yield f"{get_column_letter(c)}{r}"
@@ -127,13 +136,21 @@ def test_next_month_form_carries_last_months_answers(demo_copy):
     assert result.returncode == 0, result.stderr
     assert "已预填2022-07报送的内容" in result.stdout
     later = yuebao("fill", "--config", str(config), "--month", "2022-10", "--as-of", "2022-10-01")
-    assert "未预填：2022-09尚未汇总" in later.stdout  # says why, rather than quietly sending blank forms
+    assert (
+        "未预填：2022-09尚未汇总" in later.stdout
+    )  # says why, rather than quietly sending blank forms
     cycle = Cycle.load(config, date(2022, 8, 1))
     july = _july_as_merged(demo_copy)
     checked_text = checked_done = checked_open = 0
     for office in cycle.tasks.lead_offices():
-        ws = openpyxl.load_workbook(cycle.folder("outbox", "2022-08") / form_file_name("2022-08", office))[form.SHEET]
-        rows = {ws[f"A{r}"].value: r for r in range(form.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value}
+        ws = openpyxl.load_workbook(
+            cycle.folder("outbox", "2022-08") / form_file_name("2022-08", office)
+        )[form.SHEET]
+        rows = {
+            ws[f"A{r}"].value: r
+            for r in range(form.FIRST_DATA_ROW, ws.max_row + 1)
+            if ws[f"A{r}"].value
+        }
         mine = [r for r in july if r["牵头股室"] == office]
         returned = any(r["填报状态"] not in ("未报送", "表中缺失") for r in mine)
         assert ("已预填7月报送的进展情况" in ws[form.NOTE_CELL].value) or not returned
@@ -166,11 +183,15 @@ def test_prefill_can_be_switched_off_and_a_new_year_starts_blank(demo_copy):
     result = fill(cycle, "2022-08")
     for path in result.paths:
         ws = openpyxl.load_workbook(path)[form.SHEET]
-        answers = [ws[f"{col(h)}{r}"].value for r in range(form.FIRST_DATA_ROW, ws.max_row + 1)
-                   for h in (form.PROGRESS, form.STATUS)]
+        answers = [
+            ws[f"{col(h)}{r}"].value
+            for r in range(form.FIRST_DATA_ROW, ws.max_row + 1)
+            for h in (form.PROGRESS, form.STATUS)
+        ]
         assert not any(answers)
         assert "已预填" not in ws[form.NOTE_CELL].value
     from reporting.forms.prefill import last_answers
+
     ledger = cycle.ledger()
     try:  # January opens a new 1—N period: December's answers are not carried into it
         assert last_answers(ledger, cycle.period("2022-08")) is not None
@@ -183,9 +204,20 @@ def test_a_form_that_cannot_be_written_does_not_stop_the_others(workdir):
     """Last run's form still open in Excel (Windows locks it): the others are written, the clerk is told which."""
     blocked = workdir / "2022-06" / "out" / form_file_name("2022-06", "人事股")
     blocked.mkdir(parents=True)  # in the way of the file, as a locked one would be
-    result = yuebao("fill", "--config", str(workdir / "config.yaml"), "--month", "2022-06", "--as-of", "2022-06-01")
+    result = yuebao(
+        "fill",
+        "--config",
+        str(workdir / "config.yaml"),
+        "--month",
+        "2022-06",
+        "--as-of",
+        "2022-06-01",
+    )
     assert result.returncode == 1
-    assert f"[未生成] {blocked.name}：无法写入" in result.stderr and "请关闭后重新运行 yuebao fill" in result.stderr
+    assert (
+        f"[未生成] {blocked.name}：无法写入" in result.stderr
+        and "请关闭后重新运行 yuebao fill" in result.stderr
+    )
     leads = Cycle.load(workdir / "config.yaml", date(2022, 6, 1)).tasks.lead_offices()
     written = sorted(p.name for p in blocked.parent.glob("*.xlsx") if p.is_file())
     assert written == sorted(form_file_name("2022-06", o) for o in leads if o != "人事股")

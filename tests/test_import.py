@@ -1,4 +1,5 @@
 """`yuebao tasks import`: the three real layouts, as xlsx built here from the seed text, and as pasted text."""
+
 import re
 from datetime import date
 from pathlib import Path
@@ -31,8 +32,27 @@ def paragraphs(cell: str, sep="\n") -> str:
 
 # -- Taishan ---------------------------------------------------------------------------------------
 # Milestones counted by hand in attachment 1 of the Taishan notice (一是/二是/… per task):
-TAISHAN_COUNTS = {1: 3, 2: 3, 3: 2, 4: 6, 5: 2, 6: 2, 7: 3, 8: 4, 9: 4, 10: 4, 11: 3, 12: 3, 13: 3, 14: 3, 15: 3,
-                  16: 3, 17: 4, 18: 5, 19: 2}
+TAISHAN_COUNTS = {
+    1: 3,
+    2: 3,
+    3: 2,
+    4: 6,
+    5: 2,
+    6: 2,
+    7: 3,
+    8: 4,
+    9: 4,
+    10: 4,
+    11: 3,
+    12: 3,
+    13: 3,
+    14: 3,
+    15: 3,
+    16: 3,
+    17: 4,
+    18: 5,
+    19: 2,
+}
 
 
 def taishan_xlsx(tmp_path: Path) -> Path:
@@ -58,8 +78,15 @@ def taishan_xlsx(tmp_path: Path) -> Path:
             if i:
                 rich.append("\n")
             rich.append(run)
-        ws.append([int(cells[0]), cells[1].strip(), paragraphs(cells[2]), rich,
-                   paragraphs(cells[4]) if len(cells) > 4 else ""])
+        ws.append(
+            [
+                int(cells[0]),
+                cells[1].strip(),
+                paragraphs(cells[2]),
+                rich,
+                paragraphs(cells[4]) if len(cells) > 4 else "",
+            ]
+        )
     for row in ws.iter_rows(min_row=3):
         for c in row:
             c.alignment = Alignment(wrap_text=True)
@@ -75,11 +102,20 @@ def test_taishan_layout(tmp_path, source):
     assert tasks.year == 2022
     assert {int(t.no): len(t.milestones) for t in tasks.tasks} == TAISHAN_COUNTS
     by_no = {int(t.no): t for t in tasks.tasks}
-    assert [m.due for m in by_no[1].milestones] == [date(2022, 3, 31), date(2022, 6, 30), date(2022, 10, 31)]
+    assert [m.due for m in by_no[1].milestones] == [
+        date(2022, 3, 31),
+        date(2022, 6, 30),
+        date(2022, 10, 31),
+    ]
     assert by_no[4].milestones[-1].due == date(2022, 12, 31)
-    assert by_no[18].lead == "教育装备中心" and by_no[18].offices == ("教育装备中心", "招考股")  # underlined
+    assert by_no[18].lead == "教育装备中心" and by_no[18].offices == (
+        "教育装备中心",
+        "招考股",
+    )  # underlined
     assert by_no[19].lead == "教师发展中心"
-    assert by_no[13].lead == "督导室" and len(by_no[13].offices) == 11   # no underline: the first listed
+    assert (
+        by_no[13].lead == "督导室" and len(by_no[13].offices) == 11
+    )  # no underline: the first listed
     assert all(m.due for t in tasks.tasks for m in t.milestones)
 
 
@@ -87,7 +123,7 @@ def test_taishan_layout(tmp_path, source):
 def pengjiang_rows():
     """The 工作清单 rows from the seed, page-split cells joined back (as the xlsx original has them)."""
     text = seed("pengjiang_14th_plan.txt").read_text(encoding="utf-8")
-    text = text[text.index("工作清单\n\n任务"):]
+    text = text[text.index("工作清单\n\n任务") :]
     rows = []
     for line in text.splitlines():
         cells = line.split("\t")
@@ -129,14 +165,25 @@ def pengjiang_xlsx(tmp_path: Path) -> Path:
 def test_pengjiang_layout(tmp_path, source):
     path = pengjiang_xlsx(tmp_path) if source == "xlsx" else seed("pengjiang_14th_plan.txt")
     tasks = import_task_list(path)
-    assert len(tasks.tasks) == 41   # 序号 1–41 in the seed
+    assert len(tasks.tasks) == 41  # 序号 1–41 in the seed
     by_no = {int(t.no): t for t in tasks.tasks}
     # Counted by hand: task 40 has 2 items in 2021, one each in 2022 and 2023; task 41 has 3 + 3 + 4;
     # task 38 has 1 + 3 + 3 (its 2022 and 2023 cells continue on the next page).
-    assert len(by_no[40].milestones) == 4 and len(by_no[41].milestones) == 10 and len(by_no[38].milestones) == 7
-    assert [m.due for m in by_no[40].milestones] == [date(2021, 12, 31)] * 2 + [date(2022, 12, 31), date(2023, 12, 31)]
+    assert (
+        len(by_no[40].milestones) == 4
+        and len(by_no[41].milestones) == 10
+        and len(by_no[38].milestones) == 7
+    )
+    assert [m.due for m in by_no[40].milestones] == [date(2021, 12, 31)] * 2 + [
+        date(2022, 12, 31),
+        date(2023, 12, 31),
+    ]
     assert "职称评审工作" in by_no[38].milestones[3].text  # the page-split cell joined back
-    assert by_no[41].lead == "区教育局" and by_no[41].offices == ("区教育局", "区财政局", "各镇（街）")
+    assert by_no[41].lead == "区教育局" and by_no[41].offices == (
+        "区教育局",
+        "区财政局",
+        "各镇（街）",
+    )
     assert by_no[41].remarks.startswith("九、")  # the merged section heading kept
     assert by_no[1].remarks.startswith("一、")
 
@@ -149,7 +196,13 @@ def city_xlsx(tmp_path: Path) -> Path:
     ws.append(["江门市教育局2023年重点工作任务节点计划表"])
     ws.append(["序号", "工作任务", "节点计划", "完成时间", "牵头单位"])
     rows = [
-        (1, "深化基础教育综合改革", "（1）制定县域义务教育优质均衡发展实施方案", "3月31日", "基础教育科"),
+        (
+            1,
+            "深化基础教育综合改革",
+            "（1）制定县域义务教育优质均衡发展实施方案",
+            "3月31日",
+            "基础教育科",
+        ),
         (None, None, "（2）完成首批优质均衡发展县申报", "6月30日", None),
         (None, None, "（3）组织省级督导评估迎检", "12月底前", None),
         (2, "推进职业教育提质培优", "(1) 完成五邑大学新校区规划调整", "２０２３年６月", "职成科"),
@@ -163,7 +216,12 @@ def city_xlsx(tmp_path: Path) -> Path:
     ws.append(["民生实事", "序号", "工作事项", "节点计划", "完成时间", "牵头单位"])
     ws.append(["民生实事", 1, "新增公办学位", "(1) 完成新建学校主体工程", "8月31日", "规划建设科"])
     ws.append([None, None, None, "(2) 秋季学期投入使用，新增学位3000个", "9月1日", None])
-    ws.merge_cells("A10:A11"), ws.merge_cells("B10:B11"), ws.merge_cells("C10:C11"), ws.merge_cells("F10:F11")
+    (
+        ws.merge_cells("A10:A11"),
+        ws.merge_cells("B10:B11"),
+        ws.merge_cells("C10:C11"),
+        ws.merge_cells("F10:F11"),
+    )
     path = tmp_path / "市局节点计划表.xlsx"
     wb.save(path)
     return path
@@ -173,11 +231,18 @@ def test_city_layout(tmp_path):
     tasks = import_task_list(city_xlsx(tmp_path))
     assert tasks.year == 2023
     assert [(t.name, len(t.milestones)) for t in tasks.tasks] == [
-        ("深化基础教育综合改革", 3), ("推进职业教育提质培优", 2), ("新增公办学位", 2)]
+        ("深化基础教育综合改革", 3),
+        ("推进职业教育提质培优", 2),
+        ("新增公办学位", 2),
+    ]
     first, second, third = tasks.tasks
-    assert [m.due for m in first.milestones] == [date(2023, 3, 31), date(2023, 6, 30), date(2023, 12, 31)]
-    assert second.milestones[0].due == date(2023, 6, 30)          # full-width digits
-    assert second.milestones[1].due is None                        # no date anywhere: kept, flagged
+    assert [m.due for m in first.milestones] == [
+        date(2023, 3, 31),
+        date(2023, 6, 30),
+        date(2023, 12, 31),
+    ]
+    assert second.milestones[0].due == date(2023, 6, 30)  # full-width digits
+    assert second.milestones[1].due is None  # no date anywhere: kept, flagged
     assert [f.code for f in tasks.findings] == ["undated_milestone"]
     assert third.lead == "规划建设科" and third.remarks == "民生实事" and third.no == "民生实事1"
 
@@ -191,8 +256,9 @@ def test_import_command_then_fill(tmp_path, builder):
     assert result.returncode == 0, result.stderr
     assert f"已写出yuebao格式的任务清单：{out}" in result.stdout
     imported, again = import_task_list(src), read_task_list(out)
-    assert [(t.key, t.lead, [m.due for m in t.milestones]) for t in again.tasks] == \
-           [(t.key, t.lead, [m.due for m in t.milestones]) for t in imported.tasks]
+    assert [(t.key, t.lead, [m.due for m in t.milestones]) for t in again.tasks] == [
+        (t.key, t.lead, [m.due for m in t.milestones]) for t in imported.tasks
+    ]
     undated = [m for m in imported.milestones() if m.due is None]
     assert f"未识别 {len(undated)} 个" in result.stdout
     for m in undated:
@@ -215,4 +281,6 @@ def test_unknown_layout_is_a_clear_error(tmp_path):
 
 def test_tasks_check_reports_the_configured_list(workdir):
     result = yuebao("tasks", "check", "--config", str(workdir / "config.yaml"))
-    assert result.returncode == 0 and "任务 19 项" in result.stdout and "未识别 0 个" in result.stdout
+    assert (
+        result.returncode == 0 and "任务 19 项" in result.stdout and "未识别 0 个" in result.stdout
+    )

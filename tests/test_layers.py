@@ -1,4 +1,5 @@
 """The package's layers (setup.cfg, [importlinter]): nothing imports from a layer above it."""
+
 import configparser
 import pkgutil
 import subprocess
@@ -12,8 +13,9 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 
 def lint(config: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT), "--no-cache", str(config)], cwd=ROOT, capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [str(LINT), "--no-cache", str(config)], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def test_no_module_imports_from_a_layer_above_its_own():

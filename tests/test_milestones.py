@@ -1,4 +1,5 @@
 """Milestone dates read from free text: every phrase of the seeds, generated phrases, and the undated."""
+
 import calendar
 from datetime import date
 
@@ -8,7 +9,20 @@ from hypothesis import strategies as st
 from reporting.tasks.milestones import parse_milestones, read_due
 
 FULL = str.maketrans("0123456789", "０１２３４５６７８９")
-CN = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
+CN = {
+    1: "一",
+    2: "二",
+    3: "三",
+    4: "四",
+    5: "五",
+    6: "六",
+    7: "七",
+    8: "八",
+    9: "九",
+    10: "十",
+    11: "十一",
+    12: "十二",
+}
 NUMBERING = ["一是", "二是", "(1)", "（2）", "3.", "4、", "①", ""]
 FILLER = st.text(alphabet="完成开展推进工作方案建设培训学校验收", min_size=0, max_size=12)
 
@@ -42,14 +56,27 @@ def test_text_without_dates_is_never_given_one(text):
 
 def test_phrases_listed_in_the_seeds():
     cases = {
-        "一是3月底前完成招标文件编制": date(2022, 3, 31), "(1) 完成方案 3月31日": date(2022, 3, 31),
-        "6月底前": date(2022, 6, 30), "10月底前": date(2022, 10, 31), "12月底前": date(2022, 12, 31),
-        "上半年完成": date(2022, 6, 30), "下半年": date(2022, 12, 31), "年内完成": date(2022, 12, 31),
-        "年底前完成": date(2022, 12, 31), "2023年秋季学期投入使用": date(2023, 9, 1),
-        "12月施工进度完成30%": date(2022, 12, 31), "第一季度完成": date(2022, 3, 31), "第三季度": date(2022, 9, 30),
-        "2025年前建成": date(2024, 12, 31), "到2023年，15所学校": date(2023, 12, 31), "６月３０日": date(2022, 6, 30),
-        "12月10日前": date(2022, 12, 10), "2022.6.15完成": date(2022, 6, 15), "6月中旬": date(2022, 6, 20),
-        "6月上旬": date(2022, 6, 10), "十二月底前": date(2022, 12, 31),
+        "一是3月底前完成招标文件编制": date(2022, 3, 31),
+        "(1) 完成方案 3月31日": date(2022, 3, 31),
+        "6月底前": date(2022, 6, 30),
+        "10月底前": date(2022, 10, 31),
+        "12月底前": date(2022, 12, 31),
+        "上半年完成": date(2022, 6, 30),
+        "下半年": date(2022, 12, 31),
+        "年内完成": date(2022, 12, 31),
+        "年底前完成": date(2022, 12, 31),
+        "2023年秋季学期投入使用": date(2023, 9, 1),
+        "12月施工进度完成30%": date(2022, 12, 31),
+        "第一季度完成": date(2022, 3, 31),
+        "第三季度": date(2022, 9, 30),
+        "2025年前建成": date(2024, 12, 31),
+        "到2023年，15所学校": date(2023, 12, 31),
+        "６月３０日": date(2022, 6, 30),
+        "12月10日前": date(2022, 12, 10),
+        "2022.6.15完成": date(2022, 6, 15),
+        "6月中旬": date(2022, 6, 20),
+        "6月上旬": date(2022, 6, 10),
+        "十二月底前": date(2022, 12, 31),
         "一是5月底前制定《工作计划(2012-2025)》": date(2022, 5, 31),
     }
     for text, expected in cases.items():
@@ -59,25 +86,41 @@ def test_phrases_listed_in_the_seeds():
 def test_recurring_phrase_is_one_milestone_a_month():
     _, milestones = parse_milestones("T01", "关键节点：\n一是每月20日前报送进展。", 2022)
     assert [m.due for m in milestones] == [date(2022, mon, 20) for mon in range(1, 13)]
-    assert len({m.key for m in milestones}) == 12 and {m.text for m in milestones} == {"一是每月20日前报送进展。"}
+    assert len({m.key for m in milestones}) == 12 and {m.text for m in milestones} == {
+        "一是每月20日前报送进展。"
+    }
 
 
 def test_undated_milestone_is_kept_with_a_reason():
-    overview, milestones = parse_milestones("T02", "概述。\n关键节点：\n一是加强统筹协调。\n二是6月底前完成验收。", 2022)
+    overview, milestones = parse_milestones(
+        "T02", "概述。\n关键节点：\n一是加强统筹协调。\n二是6月底前完成验收。", 2022
+    )
     assert overview == "概述。"
-    assert [(m.text, m.due) for m in milestones] == [("一是加强统筹协调。", None), ("二是6月底前完成验收。", date(2022, 6, 30))]
+    assert [(m.text, m.due) for m in milestones] == [
+        ("一是加强统筹协调。", None),
+        ("二是6月底前完成验收。", date(2022, 6, 30)),
+    ]
     assert "未能识别" in milestones[0].date_note
 
 
 def test_continuation_lines_stay_with_their_milestone():
-    _, milestones = parse_milestones("T03", "一是3月底前完成方案。\n完成设计。\n二是6月底前施工。", 2022)
-    assert [m.text for m in milestones] == ["一是3月底前完成方案。\n完成设计。", "二是6月底前施工。"]
+    _, milestones = parse_milestones(
+        "T03", "一是3月底前完成方案。\n完成设计。\n二是6月底前施工。", 2022
+    )
+    assert [m.text for m in milestones] == [
+        "一是3月底前完成方案。\n完成设计。",
+        "二是6月底前施工。",
+    ]
 
 
 def test_a_range_is_due_at_its_end():
-    cases = {"10月至12月完成主体工程": date(2022, 12, 31), "二是3—6月底前完成": date(2022, 6, 30),
-             "9月1日至10月15日开展评估": date(2022, 10, 15), "2022年10月至2023年6月": date(2023, 6, 30),
-             "6月7-10日举办": date(2022, 6, 10)}
+    cases = {
+        "10月至12月完成主体工程": date(2022, 12, 31),
+        "二是3—6月底前完成": date(2022, 6, 30),
+        "9月1日至10月15日开展评估": date(2022, 10, 15),
+        "2022年10月至2023年6月": date(2023, 6, 30),
+        "6月7-10日举办": date(2022, 6, 10),
+    }
     for text, expected in cases.items():
         assert [d for d, _ in read_due(text, 2022)] == [expected], text
 
@@ -93,7 +136,18 @@ def test_a_school_year_ends_in_august():
 def test_task_list_and_returns_read_a_date_alike():
     """One reader: what a clerk types in a return and what a plan says in 完成时间 mean the same day."""
     from reporting.intake.values import to_date
-    for typed in ("6.30", "6/30", "30/6", "6月30日", "2022.6.30", "2022-06-30", "2022年6月30日", "20220630", "６.３０"):
+
+    for typed in (
+        "6.30",
+        "6/30",
+        "30/6",
+        "6月30日",
+        "2022.6.30",
+        "2022-06-30",
+        "2022年6月30日",
+        "20220630",
+        "６.３０",
+    ):
         assert to_date(typed, 2022) == date(2022, 6, 30), typed
         assert [d for d, _ in read_due(typed, 2022)] == [date(2022, 6, 30)], typed
     assert read_due("一是6.30前完成验收", 2022)[0][0] == date(2022, 6, 30)
@@ -101,5 +155,7 @@ def test_task_list_and_returns_read_a_date_alike():
 
 
 def test_item_glued_to_a_month_is_its_own_milestone():
-    _, milestones = parse_milestones("T17", "3.坚持师德第一标准。\n4.9月组织开展师德建设主题教育月活动。", 2021)
+    _, milestones = parse_milestones(
+        "T17", "3.坚持师德第一标准。\n4.9月组织开展师德建设主题教育月活动。", 2021
+    )
     assert [(m.seq, m.due) for m in milestones] == [(1, None), (2, date(2021, 9, 30))]

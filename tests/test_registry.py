@@ -1,4 +1,5 @@
 """The finding codes: one registry, README's findings table, and `rules:` in config.yaml."""
+
 import re
 from datetime import date
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_readme_lists_exactly_the_registered_codes_with_their_severity():
     table = findings_table()
     assert sorted(table) == sorted(REGISTRY)
     for code, severity in table.items():
-        if "/" not in severity:                       # a row of one severity says it for each code
+        if "/" not in severity:  # a row of one severity says it for each code
             assert REGISTRY[code].severity.value == severity, code
 
 

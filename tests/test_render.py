@@ -1,7 +1,7 @@
 """Open what we write in a real spreadsheet program (LibreOffice headless) and render it to pages."""
+
 import subprocess
 from pathlib import Path
-
 
 from reporting.forms.fill import form_file_name
 from reporting.libreoffice import convert
@@ -10,13 +10,15 @@ from .conftest import soffice
 
 
 def to_pdf(xlsx: Path, out: Path) -> Path:
-    soffice()   # skips without LibreOffice
+    soffice()  # skips without LibreOffice
     return convert(xlsx, "pdf", out, timeout=180)
 
 
 def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     """(width, height) in points of every page, read by poppler."""
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     sizes = []
     for line in info.splitlines():
         if line.startswith("Page") and "size:" in line:
@@ -26,7 +28,9 @@ def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_summary_opens_and_prints_landscape_a4(demo_dir, tmp_path):

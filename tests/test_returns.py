@@ -1,17 +1,17 @@
 """Reading returns back whatever the clerk did to them: rows re-sorted, sheet renamed, statuses typed."""
+
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from reporting.forms import layout as form
-
 from reporting import clerks as simulate
-from reporting.cycle import Cycle, fill
-from reporting.intake.reading import read_one
-from reporting.forms.fill import form_file_name
-from reporting.models import Return
 from reporting.checks.validate import validate_month
+from reporting.cycle import Cycle, fill
+from reporting.forms import layout as form
+from reporting.forms.fill import form_file_name
+from reporting.intake.reading import read_one
+from reporting.models import Return
 
 
 @pytest.fixture
@@ -25,13 +25,22 @@ def answered(c: Cycle, office: str, tmp: Path, status="已完成", **changes) ->
     """A complete, correct return from `office`, then `changes` applied like a clerk would."""
     src = c.config.folder("outbox", "2022-06") / form_file_name("2022-06", office)
     wb, ws = simulate.open_form(src)
-    tasks = {t.key: {"progress": f"{t.name}：已按计划推进。", "problems": "无",
-                     "milestones": {m.seq: {"status": status, "completed_on": date(2022, 6, 1)} for m in t.milestones}}
-             for t in c.tasks.tasks_of(office)}
+    tasks = {
+        t.key: {
+            "progress": f"{t.name}：已按计划推进。",
+            "problems": "无",
+            "milestones": {
+                m.seq: {"status": status, "completed_on": date(2022, 6, 1)} for m in t.milestones
+            },
+        }
+        for t in c.tasks.tasks_of(office)
+    }
     simulate.answer(ws, "张三", date(2022, 6, 15), tasks)
     for action, arg in changes.items():
         if action == "reverse_rows":  # a clerk sorts the rows the other way round
-            rows = [[cell.value for cell in row] for row in ws.iter_rows(min_row=form.FIRST_DATA_ROW)]
+            rows = [
+                [cell.value for cell in row] for row in ws.iter_rows(min_row=form.FIRST_DATA_ROW)
+            ]
             for rng in list(ws.merged_cells.ranges):
                 ws.unmerge_cells(str(rng))
             for i, values in enumerate(reversed(rows)):
@@ -48,7 +57,9 @@ def answered(c: Cycle, office: str, tmp: Path, status="已完成", **changes) ->
 
 
 def check(c, path: Path):
-    ret = Return(file_name=path.name, sha256="x", received_at=datetime(2022, 6, 18, 9, 0), archived_path=path)
+    ret = Return(
+        file_name=path.name, sha256="x", received_at=datetime(2022, 6, 18, 9, 0), archived_path=path
+    )
     findings = read_one(ret, c.tasks)
     result = validate_month(c.tasks, c.period("2022-06"), [ret], findings, date(2022, 6, 25))
     mine = [f for f in result.findings if f.file == path.name]
@@ -77,8 +88,9 @@ def test_status_typed_with_full_width_space_is_accepted_but_nonsense_is_not(cycl
     _, ok = check(cycle, answered(cycle, "人事股", tmp_path, status="已完成\u3000"))
     assert ok == []
     _, bad = check(cycle, answered(cycle, "人事股", tmp_path, retype=("T04-M2", "快好了")))
-    assert [(f.code, f.cell) for f in bad] == [("bad_status", f"{form.column_letter(form.STATUS)}"
-                                                             f"{bad[0].row}")]
+    assert [(f.code, f.cell) for f in bad] == [
+        ("bad_status", f"{form.column_letter(form.STATUS)}{bad[0].row}")
+    ]
     assert "快好了" in bad[0].message
 
 

@@ -1,4 +1,5 @@
 """Scale: the benchmark runs (county size), parallel reading changes nothing, Excel's limits hold."""
+
 import subprocess
 import sys
 from datetime import date
@@ -7,30 +8,47 @@ import openpyxl
 
 from reporting import cycle as steps
 from reporting import xlsx
+from reporting.checks.validate import validate_month
 from reporting.intake import reading
 from reporting.summary import workbook as merge
-from reporting.checks.validate import validate_month
 
 from .conftest import ROOT
 
 
 def test_benchmark_county_runs_and_reports(tmp_path):
     out = tmp_path / "bench"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--size", "county", "--out", str(out)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--size", "county", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     print(result.stdout)  # the figures, in the CI log
     assert "40 returns, 0 findings" in result.stdout
     table = {line[:36].strip(): line[36:].split() for line in result.stdout.splitlines()}
-    for step in ("collect", "read + validate", "summarise + write summary", "baseline: openpyxl + pandas read",
-                 "end to end: yuebao fill + yuebao run"):
-        seconds, peak_mb = map(float, table[step])  # each step timed, and its memory measured in its own process
+    for step in (
+        "collect",
+        "read + validate",
+        "summarise + write summary",
+        "baseline: openpyxl + pandas read",
+        "end to end: yuebao fill + yuebao run",
+    ):
+        seconds, peak_mb = map(
+            float, table[step]
+        )  # each step timed, and its memory measured in its own process
         assert seconds > 0 and 20 < peak_mb < 2000
     assert float(table["fill"][0]) > 0
-    assert (out / "2022-06" / merge.summary_file_name("2022-06")).exists()  # the real commands ran the month
+    assert (
+        out / "2022-06" / merge.summary_file_name("2022-06")
+    ).exists()  # the real commands ran the month
     # measuring again without generating: same month, same answer
-    again = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--reuse", str(out), "--no-baseline"],
-                           capture_output=True, text=True, timeout=600)
+    again = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--reuse", str(out), "--no-baseline"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert again.returncode == 0, again.stderr
     assert "county: 40 offices" in again.stdout and "40 returns, 0 findings" in again.stdout
     # the same month read on every core and read one by one gives the same answer
@@ -38,16 +56,25 @@ def test_benchmark_county_runs_and_reports(tmp_path):
     parallel = steps.check_month(cycle, "2022-06")[1]
     old = reading.PARALLEL_FROM
     try:
-        reading.PARALLEL_FROM = 10 ** 9
+        reading.PARALLEL_FROM = 10**9
         serial = steps.check_month(cycle, "2022-06")[1]
     finally:
         reading.PARALLEL_FROM = old
     assert len(parallel.returns) == 40
     assert sorted(parallel.chosen) == sorted(serial.chosen)
-    assert {k: {t: [(m.status, m.completed_on) for m in r.milestones.values()] for t, r in v.tasks.items()}
-            for k, v in parallel.chosen.items()} == \
-           {k: {t: [(m.status, m.completed_on) for m in r.milestones.values()] for t, r in v.tasks.items()}
-            for k, v in serial.chosen.items()}
+    assert {
+        k: {
+            t: [(m.status, m.completed_on) for m in r.milestones.values()]
+            for t, r in v.tasks.items()
+        }
+        for k, v in parallel.chosen.items()
+    } == {
+        k: {
+            t: [(m.status, m.completed_on) for m in r.milestones.values()]
+            for t, r in v.tasks.items()
+        }
+        for k, v in serial.chosen.items()
+    }
 
 
 def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):

@@ -1,4 +1,5 @@
 """The schedule over a simulated June 2022, with a real SMTP server on loopback."""
+
 import email
 import email.policy
 import os
@@ -17,7 +18,14 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.demo import RETURNS, stage_returns
-from reporting.notify.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, actions_for
+from reporting.notify.plan import (
+    ESCALATE,
+    FILL_AND_SEND,
+    REMIND_MILESTONES,
+    REMIND_MISSING,
+    RUN_AND_REPORT,
+    actions_for,
+)
 from reporting.notify.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
@@ -36,14 +44,20 @@ class Inbox:
         self.stall_at, self.stalled = stall_at, threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.stall_at is not None and len(self.messages) == self.stall_at and not self.stalled.is_set():
+        if (
+            self.stall_at is not None
+            and len(self.messages) == self.stall_at
+            and not self.stalled.is_set()
+        ):
             self.stalled.set()
             time.sleep(3)  # hold the sender here (before DATA) so the test can kill it mid-run
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
         return "250 OK"
 
     def to(self, address):
@@ -66,8 +80,11 @@ def smtp():
 
 
 def configure(tmp_path, port, **smtp):
-    return write_config(tmp_path, smtp={"host": "127.0.0.1", "port": port, "retries": 2, "backoff_seconds": 0, **smtp},
-                        schedule={"chiefs": ["juzhang@taishan-edu.example.org"], "log": "yuebao.log"})
+    return write_config(
+        tmp_path,
+        smtp={"host": "127.0.0.1", "port": port, "retries": 2, "backoff_seconds": 0, **smtp},
+        schedule={"chiefs": ["juzhang@taishan-edu.example.org"], "log": "yuebao.log"},
+    )
 
 
 def stage_until(tmp_path, day):
@@ -85,6 +102,7 @@ def stage_until(tmp_path, day):
 def offices_returned_before(day):
     """Offices whose June return had arrived, and could be accepted, before the morning of `day`."""
     from .test_cycle import FAULTS
+
     received = yaml.safe_load((RETURNS / "2022-06" / "received.yaml").read_text(encoding="utf-8"))
     tasks = read_task_list(SAMPLE_TASKS)
     with_errors = {o for o, f in FAULTS.items() if "overwrite" in f or "delete_task" in f}
@@ -97,15 +115,15 @@ def offices_returned_before(day):
 
 def test_plan_for_june_2022_follows_the_working_calendar():
     plan = {d: [a.kind for a in actions_for(d, 2022, 6, 20, 15)] for d in JUNE}
-    assert plan[date(2022, 6, 1)] == [FILL_AND_SEND]                         # the month's first working day
-    assert plan[date(2022, 6, 3)] == []                                      # Dragon Boat festival
+    assert plan[date(2022, 6, 1)] == [FILL_AND_SEND]  # the month's first working day
+    assert plan[date(2022, 6, 3)] == []  # Dragon Boat festival
     assert plan[date(2022, 6, 15)] == [REMIND_MISSING]
-    assert plan[date(2022, 6, 17)] == [REMIND_MISSING]                       # the working day before the deadline
-    assert plan[date(2022, 6, 21)] == [RUN_AND_REPORT, ESCALATE]             # first working day after it
+    assert plan[date(2022, 6, 17)] == [REMIND_MISSING]  # the working day before the deadline
+    assert plan[date(2022, 6, 21)] == [RUN_AND_REPORT, ESCALATE]  # first working day after it
     mondays = [d for d in JUNE if REMIND_MILESTONES in plan[d]]
     assert mondays == [date(2022, 6, 6), date(2022, 6, 13), date(2022, 6, 20), date(2022, 6, 27)]
     assert all(plan[d] == [] for d in JUNE if d.weekday() >= 5)
-    assert actions_for(date(2022, 5, 5), 2022, 6, 20, 15) == []              # before reporting starts
+    assert actions_for(date(2022, 5, 5), 2022, 6, 20, 15) == []  # before reporting starts
 
 
 def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, smtp):
@@ -134,11 +152,16 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
     # 21 June: the chiefs get the summary
     summary = [m for m in log[date(2022, 6, 21)] if "汇总" in m["Subject"]]
     assert len(summary) == 1 and summary[0]["To"] == "juzhang@taishan-edu.example.org"
-    assert [p.get_filename() for p in summary[0].iter_attachments()] == ["重点工作进展汇总_2022-06.xlsx"]
+    assert [p.get_filename() for p in summary[0].iter_attachments()] == [
+        "重点工作进展汇总_2022-06.xlsx"
+    ]
     # Mondays: milestone reminders name milestones and dates
     monday = [m for m in log[date(2022, 6, 27)] if "节点提醒" in m["Subject"]]
-    assert monday and all("计划完成时间" in m.get_payload(decode=True).decode("utf-8") for m in monday
-                          if not m.is_multipart())
+    assert monday and all(
+        "计划完成时间" in m.get_payload(decode=True).decode("utf-8")
+        for m in monday
+        if not m.is_multipart()
+    )
     # every notice once: running the whole month again sends nothing
     total = len(inbox.messages)
     for day in JUNE:
@@ -149,8 +172,13 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
     run_once(config, date(2022, 7, 1))
     july = [m for m in inbox.messages[total:] if "请填报" in m["Subject"]]
     assert len(july) == len(tasks.lead_offices())
-    assert all("表中已预填6月报送的进展情况" in m.get_body(preferencelist=("plain",)).get_content() for m in july)
-    assert not any("已预填" in m.get_body(preferencelist=("plain",)).get_content() for m in forms)  # June: nothing yet
+    assert all(
+        "表中已预填6月报送的进展情况" in m.get_body(preferencelist=("plain",)).get_content()
+        for m in july
+    )
+    assert not any(
+        "已预填" in m.get_body(preferencelist=("plain",)).get_content() for m in forms
+    )  # June: nothing yet
 
 
 def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
@@ -159,8 +187,17 @@ def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
     controller.start()
     try:
         config = configure(tmp_path, controller.port)
-        cmd = [sys.executable, "-m", "reporting.cli", "schedule", "--once", "--as-of", "2022-06-01",
-               "--config", str(config)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "reporting.cli",
+            "schedule",
+            "--once",
+            "--as-of",
+            "2022-06-01",
+            "--config",
+            str(config),
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert inbox.stalled.wait(60), "the run reached the fourth message"
         os.kill(proc.pid, signal.SIGKILL)
@@ -173,7 +210,7 @@ def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
         controller.stop()
     forms = Counter(m["To"] for m in inbox.messages if "请填报" in m["Subject"])
     leads = read_task_list(SAMPLE_TASKS).lead_offices()
-    assert forms == Counter({EMAIL_OF[o]: 1 for o in leads})   # none lost, none twice
+    assert forms == Counter({EMAIL_OF[o]: 1 for o in leads})  # none lost, none twice
 
 
 def test_smtp_down_is_retried_logged_and_does_not_stop_the_others(tmp_path):
@@ -189,9 +226,24 @@ def test_smtp_down_is_retried_logged_and_does_not_stop_the_others(tmp_path):
     log = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
     assert log.count("发送失败（已重试2次）") == 1
     assert log.count("未发送（邮件服务器不可用，下次运行重发）") == len(leads) - 1
-    cli = subprocess.run([sys.executable, "-m", "reporting.cli", "remind", "--month", "2022-06", "--as-of", "2022-06-15",
-                          "--config", str(config)], capture_output=True, text=True, timeout=120)
-    assert cli.returncode == 1 and "未能发出" in cli.stderr, cli.stderr   # systemd sees it
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reporting.cli",
+            "remind",
+            "--month",
+            "2022-06",
+            "--as-of",
+            "2022-06-15",
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 1 and "未能发出" in cli.stderr, cli.stderr  # systemd sees it
     text = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
     assert "发送失败（第1次，共2次）" in text and "发送失败（已重试2次）" in text
 
@@ -210,7 +262,7 @@ def test_office_without_email_is_reported_not_skipped(tmp_path, smtp):
 def test_catch_up_after_days_off_runs_missed_days_once(tmp_path, smtp):
     inbox, port = smtp
     config = configure(tmp_path, port)
-    run_once(config, date(2022, 6, 10))            # last run before the machine was off
+    run_once(config, date(2022, 6, 10))  # last run before the machine was off
     stage_until(tmp_path, date(2022, 6, 16))
     reports = catch_up(config, date(2022, 6, 16))  # back on the 16th: the 13th and 15th were missed
     assert [r.day for r in reports] == [date(2022, 6, 13), date(2022, 6, 15)]
@@ -221,10 +273,27 @@ def test_remind_dry_run_prints_without_sending(tmp_path, smtp):
     inbox, port = smtp
     config = configure(tmp_path, port)
     stage_until(tmp_path, date(2022, 6, 15))
-    result = subprocess.run([sys.executable, "-m", "reporting.cli", "remind", "--month", "2022-06", "--as-of",
-                             "2022-06-15", "--dry-run", "--config", str(config)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reporting.cli",
+            "remind",
+            "--month",
+            "2022-06",
+            "--as-of",
+            "2022-06-15",
+            "--dry-run",
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
-    missing = set(read_task_list(SAMPLE_TASKS).lead_offices()) - offices_returned_before(date(2022, 6, 15))
+    missing = set(read_task_list(SAMPLE_TASKS).lead_offices()) - offices_returned_before(
+        date(2022, 6, 15)
+    )
     for office in missing:
         assert f"致 {office}" in result.stdout
     assert inbox.messages == []
@@ -240,4 +309,6 @@ def test_a_form_that_could_not_be_written_is_not_mailed_empty(tmp_path, smtp):
     lead = read_task_list(SAMPLE_TASKS).lead_offices()
     assert sorted(m["To"] for m in forms) == sorted(EMAIL_OF[o] for o in lead if o != "人事股")
     assert all(len(list(m.iter_attachments())) == 1 for m in forms)
-    assert "form for 人事股 not written, so not sent" in (tmp_path / "yuebao.log").read_text(encoding="utf-8")
+    assert "form for 人事股 not written, so not sent" in (tmp_path / "yuebao.log").read_text(
+        encoding="utf-8"
+    )

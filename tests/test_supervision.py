@@ -1,4 +1,5 @@
 """Supervision: configurable severities, rejected returns, traffic lights, escalation, extensions."""
+
 from collections import Counter
 from datetime import date
 
@@ -13,12 +14,18 @@ from .conftest import yuebao
 from .test_cycle import rows_of
 
 
-@pytest.mark.parametrize("state, overdue, due, light", [
-    ("未报送", 0, 4, RED), ("报表有误", 0, 4, RED),       # no usable return
-    ("按时报送", 1, 4, RED),                              # 25% overdue >= 20%
-    ("按时报送", 1, 10, YELLOW),                          # 10%: some overdue
-    ("逾期报送", 0, 4, YELLOW), ("按时报送", 0, 4, GREEN), ("按时报送", 0, 0, GREEN),
-])
+@pytest.mark.parametrize(
+    "state, overdue, due, light",
+    [
+        ("未报送", 0, 4, RED),
+        ("报表有误", 0, 4, RED),  # no usable return
+        ("按时报送", 1, 4, RED),  # 25% overdue >= 20%
+        ("按时报送", 1, 10, YELLOW),  # 10%: some overdue
+        ("逾期报送", 0, 4, YELLOW),
+        ("按时报送", 0, 4, GREEN),
+        ("按时报送", 0, 0, GREEN),
+    ],
+)
 def test_office_light_rule(state, overdue, due, light):
     assert office_light(state, Counter({Light.OVERDUE: overdue}), due, 0.2)[0] == light
 
@@ -37,8 +44,12 @@ def test_severity_per_rule_in_config_and_errors_count_as_not_returned(demo_copy)
     wb = openpyxl.load_workbook(demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
     late = [r for r in rows_of(wb["校验问题"]) if r["类别"].value == "late"]
     assert late and all(r["严重程度"].value == "错误" for r in late)
-    states = {r["牵头股室"].value: r["报送情况"].value for r in rows_of(wb["报送情况"]) if r["牵头股室"].value}
-    assert states["基财股"] == "报表有误"          # late is now an error: counts as not returned
+    states = {
+        r["牵头股室"].value: r["报送情况"].value
+        for r in rows_of(wb["报送情况"])
+        if r["牵头股室"].value
+    }
+    assert states["基财股"] == "报表有误"  # late is now an error: counts as not returned
     assert "报表有误视为未报送" in wb["概览"].cell(3, 1).value
     set_config(config, rules={"lat": "错误"})
     bad = yuebao("merge", "--config", str(config), "--month", "2022-06")
@@ -47,7 +58,11 @@ def test_severity_per_rule_in_config_and_errors_count_as_not_returned(demo_copy)
 
 def test_feedback_lists_cell_addresses_in_sheet_order(demo_dir):
     text = (demo_dir / "2022-06" / "反馈" / "反馈_职终股.txt").read_text(encoding="utf-8")
-    cells = [line.split("进展情况表!")[1].split("：")[0] for line in text.splitlines() if "进展情况表!" in line]
+    cells = [
+        line.split("进展情况表!")[1].split("：")[0]
+        for line in text.splitlines()
+        if "进展情况表!" in line
+    ]
     assert cells, text
     rows = [int("".join(ch for ch in c if ch.isdigit())) for c in cells]
     assert rows == sorted(rows)
@@ -55,17 +70,22 @@ def test_feedback_lists_cell_addresses_in_sheet_order(demo_dir):
 
 def escalations(folder):
     import sqlite3
-    return sqlite3.connect(folder / "台账.sqlite3").execute(
-        "SELECT day, office, reason FROM escalations ORDER BY day, office, reason").fetchall()
+
+    return (
+        sqlite3.connect(folder / "台账.sqlite3")
+        .execute("SELECT day, office, reason FROM escalations ORDER BY day, office, reason")
+        .fetchall()
+    )
 
 
 def test_escalation_paths_over_a_simulated_month(demo_copy):
     """Each working day from 21 to 30 June: the offices still missing (or rejected) three working days after
     the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
+    from reporting import cycle as steps
     from reporting.notify.escalation import decide
     from reporting.notify.scheduler import run_once
-    from reporting import cycle as steps
     from reporting.workdays import is_workday
+
     config = demo_copy / "config.yaml"
     expected = {}
     day = date(2022, 6, 21)
@@ -82,16 +102,22 @@ def test_escalation_paths_over_a_simulated_month(demo_copy):
         day = date.fromordinal(day.toordinal() + 1)
     got = {(office, reason): d for d, office, reason in escalations(demo_copy)}
     assert got == expected
-    assert ("卫健所", "missing") in got and got[("卫健所", "missing")] == "2022-06-23"  # 3 working days after 20 June
-    assert ("职终股", "missing") in got            # its return has errors: counts as not returned
-    assert ("督导室", "overdue") in got            # 第10项 due 31 May, still 滞后
-    letter = (demo_copy / "2022-06" / "待发送" / "提醒" / "提醒_escalate_卫健所（逾期未报送）.txt").read_text(encoding="utf-8")
+    assert ("卫健所", "missing") in got and got[
+        ("卫健所", "missing")
+    ] == "2022-06-23"  # 3 working days after 20 June
+    assert ("职终股", "missing") in got  # its return has errors: counts as not returned
+    assert ("督导室", "overdue") in got  # 第10项 due 31 May, still 滞后
+    letter = (
+        demo_copy / "2022-06" / "待发送" / "提醒" / "提醒_escalate_卫健所（逾期未报送）.txt"
+    ).read_text(encoding="utf-8")
     assert "李明辉" in letter and "截止日期后3个工作日仍未报送" in letter
 
 
 def test_escalate_command_dry_run_then_once(demo_copy):
     config = str(demo_copy / "config.yaml")
-    dry = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28", "--dry-run")
+    dry = yuebao(
+        "escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28", "--dry-run"
+    )
     assert dry.returncode == 0 and "督办 卫健所（逾期未报送） → liminghui@" in dry.stdout
     assert escalations(demo_copy) == []
     first = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28")
@@ -106,31 +132,47 @@ def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
 
     def verdict():
         wb = openpyxl.load_workbook(summary)
-        row = next(r for r in rows_of(wb["汇总"]) if str(r["关键节点"].value or "").startswith("一是5月底前制定"))
+        row = next(
+            r
+            for r in rows_of(wb["汇总"])
+            if str(r["关键节点"].value or "").startswith("一是5月底前制定")
+        )
         return row["判定"].value, str(row["计划完成时间"].value)
 
     assert verdict()[0] == "逾期"
-    result = yuebao("extend", "T10", "1", "2022-06-30", "--reason", "等待江门市实施细则", "--config", config)
+    result = yuebao(
+        "extend", "T10", "1", "2022-06-30", "--reason", "等待江门市实施细则", "--config", config
+    )
     assert result.returncode == 0 and "已批准延期" in result.stdout
     yuebao("merge", "--config", config, "--month", "2022-06", "--as-of", "2022-06-25")
     state, due = verdict()
     assert state == "临期"
-    assert "2022-05-31" in due and "延期至2022-06-30" in due   # both dates stay visible
+    assert "2022-05-31" in due and "延期至2022-06-30" in due  # both dates stay visible
     wrong = yuebao("extend", "T99", "1", "2022-06-30", "--reason", "x", "--config", config)
     assert wrong.returncode == 2 and "T99" in wrong.stderr
 
 
 def test_extension_requests_are_listed_for_approval(tmp_path):
+    import os
+
     from reporting import clerks as simulate
     from reporting.cycle import Cycle, collect_month, fill, merge
+
     from .conftest import write_config
-    import os
+
     write_config(tmp_path)
     c = Cycle.load(tmp_path / "config.yaml", date(2022, 6, 25))
     fill(c, "2022-06")
     wb, ws = simulate.open_form(tmp_path / "2022-06" / "out" / "进展情况表_2022-06_人事股.xlsx")
-    answers = {"T04": {"progress": "推进中", "remarks": "受疫情影响，培训推迟", "milestones": {
-        i: {"status": "已完成", "completed_on": date(2022, 6, 1)} for i in range(1, 7)}}}
+    answers = {
+        "T04": {
+            "progress": "推进中",
+            "remarks": "受疫情影响，培训推迟",
+            "milestones": {
+                i: {"status": "已完成", "completed_on": date(2022, 6, 1)} for i in range(1, 7)
+            },
+        }
+    }
     answers["T04"]["milestones"][4] = {"status": "申请延期", "completed_on": date(2022, 7, 31)}
     simulate.answer(ws, "陈慧敏", date(2022, 6, 15), answers)
     inbox = tmp_path / "inbox" / "2022-06"
@@ -139,7 +181,14 @@ def test_extension_requests_are_listed_for_approval(tmp_path):
     os.utime(inbox / "人事股.xlsx", (1655340000, 1655340000))
     collect_month(c, "2022-06")
     result = merge(c, "2022-06")
-    rows = [r for r in rows_of(openpyxl.load_workbook(result.summary_path)["延期申请"]) if r["序号"].value]
+    rows = [
+        r
+        for r in rows_of(openpyxl.load_workbook(result.summary_path)["延期申请"])
+        if r["序号"].value
+    ]
     assert len(rows) == 1
-    assert rows[0]["申请延期至"].value.date() == date(2022, 7, 31) and "疫情" in rows[0]["理由（备注）"].value
+    assert (
+        rows[0]["申请延期至"].value.date() == date(2022, 7, 31)
+        and "疫情" in rows[0]["理由（备注）"].value
+    )
     assert rows[0]["审批"].value.startswith("待审批：yuebao extend T04 4")

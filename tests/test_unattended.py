@@ -1,4 +1,5 @@
 """The schedule left alone: outages, kills, catch-up, false escalations, exit status and the log."""
+
 import os
 import re
 import signal
@@ -55,8 +56,12 @@ def server():
 
 
 def cli(config, *args):
-    return subprocess.run([sys.executable, "-m", "reporting.cli", *args, "--config", str(config)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "reporting.cli", *args, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def edit(config, fn):
@@ -75,16 +80,17 @@ def ledger_rows(folder, sql, name="ledger.sqlite3"):
 
 # -- 1: a notice that failed is sent by a later run -----------------------------------------------
 
+
 def test_an_outage_on_the_first_working_day_loses_no_form_and_no_summary(tmp_path, server):
     config = configure(tmp_path, server.port)
-    run_once(config, date(2022, 6, 1))                 # the server is down all day
+    run_once(config, date(2022, 6, 1))  # the server is down all day
     server.up()
-    run_once(config, date(2022, 6, 2))                 # back: the next run delivers what is owed
+    run_once(config, date(2022, 6, 2))  # back: the next run delivers what is owed
     forms = Counter(m["To"] for m in server.subjects("请填报"))
     assert forms == Counter({EMAIL_OF[o]: 1 for o in LEADS})
     server.down()
     stage_until(tmp_path, date(2022, 6, 21))
-    run_once(config, date(2022, 6, 21))                # the summary day, server down again
+    run_once(config, date(2022, 6, 21))  # the summary day, server down again
     server.up()
     run_once(config, date(2022, 6, 22))
     summary = server.subjects("汇总")
@@ -95,37 +101,45 @@ def test_an_outage_on_the_first_working_day_loses_no_form_and_no_summary(tmp_pat
 
 # -- 2: a 督办 letter counts as made only when the server accepted it --------------------------------
 
+
 def smtp_into_demo(demo, port, retries=1):
     config = demo / "config.yaml"
-    smtp = {"host": "127.0.0.1", "port": port, "retries": retries, "backoff_seconds": 0,
-            "timeout": 5}
+    smtp = {
+        "host": "127.0.0.1",
+        "port": port,
+        "retries": retries,
+        "backoff_seconds": 0,
+        "timeout": 5,
+    }
     schedule = {"log": "yuebao.log", "chiefs": ["juzhang@example.org"]}
     edit(config, lambda d: (d.__setitem__("smtp", smtp), d.__setitem__("schedule", schedule)))
     return config
 
 
 def escalations(folder):
-    return ledger_rows(folder, "SELECT office, reason FROM escalations ORDER BY office, reason",
-                       "台账.sqlite3")
+    return ledger_rows(
+        folder, "SELECT office, reason FROM escalations ORDER BY office, reason", "台账.sqlite3"
+    )
 
 
 def test_escalation_letters_lost_to_an_outage_go_out_the_next_working_day(demo_copy, server):
     config = smtp_into_demo(demo_copy, server.port)
-    run_once(config, date(2022, 6, 23))                # 督办 day for 卫健所; the server is down
-    assert escalations(demo_copy) == []                # nothing counts as made
+    run_once(config, date(2022, 6, 23))  # 督办 day for 卫健所; the server is down
+    assert escalations(demo_copy) == []  # nothing counts as made
     server.up()
     run_once(config, date(2022, 6, 24))
     letters = server.subjects("【督办】")
     made = escalations(demo_copy)
     assert ("卫健所", "missing") in made
     assert any("卫健所逾期未报送" in m["Subject"] and "liminghui@" in m["To"] for m in letters)
-    assert Counter((o, r) for o, r in made) == Counter(set(made))   # each once
+    assert Counter((o, r) for o, r in made) == Counter(set(made))  # each once
     assert len(letters) == len(made)
     run_once(config, date(2022, 6, 27))
-    assert len(server.subjects("【督办】")) == len(letters)         # none twice
+    assert len(server.subjects("【督办】")) == len(letters)  # none twice
 
 
 # -- 3: schedule --once catches up the days the PC was off -----------------------------------
+
 
 def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server):
     server.up()
@@ -143,6 +157,7 @@ def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server)
 
 # -- 5: a notice stuck in "sending" is taken over when its lease expires ----------------------
 
+
 @pytest.mark.parametrize("owner", ["reused-pid", "renamed-host"])
 def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, owner):
     inbox = Inbox(stall_at=2)
@@ -150,41 +165,61 @@ def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, ow
     server.up()
     try:
         config = configure(tmp_path, server.port, retries=1, timeout=1)
-        cmd = [sys.executable, "-m", "reporting.cli", "schedule", "--once", "--as-of", "2022-06-01",
-               "--config", str(config)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "reporting.cli",
+            "schedule",
+            "--once",
+            "--as-of",
+            "2022-06-01",
+            "--config",
+            str(config),
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert inbox.stalled.wait(60)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         time.sleep(3)
         # the holder's PID now belongs to a live process (this one), or the host was renamed
-        holder = (f"{socket.gethostname()}:{os.getpid()}" if owner == "reused-pid"
-                  else "old-host-name:4242")
+        holder = (
+            f"{socket.gethostname()}:{os.getpid()}"
+            if owner == "reused-pid"
+            else "old-host-name:4242"
+        )
         db = sqlite3.connect(tmp_path / "ledger.sqlite3")
         with db:
             stuck = db.execute("UPDATE notices SET owner=? WHERE status='sending'", (holder,))
             assert stuck.rowcount == 1
         db.close()
-        time.sleep(1.5)                         # the lease (3 x 1 s timeout) has now expired
+        time.sleep(1.5)  # the lease (3 x 1 s timeout) has now expired
         again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stderr
     finally:
         server.down()
     forms = Counter(m["To"] for m in inbox.messages if "请填报" in m["Subject"])
-    assert set(forms) == {EMAIL_OF[o] for o in LEADS}   # none lost (the one cut off may come twice)
+    assert set(forms) == {EMAIL_OF[o] for o in LEADS}  # none lost (the one cut off may come twice)
     assert sum(forms.values()) <= len(LEADS) + 1
 
 
 # -- 6: a return that reached the inbox before the escalation day is seen -------------------------
 
+
 def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_copy):
     config = demo_copy / "config.yaml"
     c = Cycle.load(config, date(2022, 6, 23))
     inbox = demo_copy / "收件箱" / "2022-06"
-    answer_form(demo_copy / "2022-06" / "待发送", "2022-06", "卫健所", c.tasks, inbox,
-                datetime(2022, 6, 22, 15, 0))
-    result = yuebao("escalate", "--config", str(config), "--month", "2022-06",
-                    "--as-of", "2022-06-23")
+    answer_form(
+        demo_copy / "2022-06" / "待发送",
+        "2022-06",
+        "卫健所",
+        c.tasks,
+        inbox,
+        datetime(2022, 6, 22, 15, 0),
+    )
+    result = yuebao(
+        "escalate", "--config", str(config), "--month", "2022-06", "--as-of", "2022-06-23"
+    )
     assert result.returncode == 0, result.stderr
     assert "卫健所（逾期未报送）" not in result.stdout
     assert ("卫健所", "missing") not in escalations(demo_copy)
@@ -192,41 +227,59 @@ def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_c
 
 # -- 7: a milestone reported 已完成 in an earlier month is not overdue --------------------------------
 
+
 @pytest.mark.parametrize("june_return", ["before the merge", "after June's last run"])
-def test_a_milestone_done_earlier_is_not_overdue_when_an_office_skips_a_month(tmp_path,
-                                                                              june_return):
+def test_a_milestone_done_earlier_is_not_overdue_when_an_office_skips_a_month(
+    tmp_path, june_return
+):
     from .conftest import write_config
+
     config = write_config(tmp_path)
     june = Cycle.load(config, date(2022, 6, 25))
     fill(june, "2022-06")
     inbox = tmp_path / "inbox" / "2022-06"
-    done = {m.key for t in june.tasks.tasks_of("人事股") for m in t.milestones
-            if m.due <= date(2022, 6, 30)}
+    done = {
+        m.key
+        for t in june.tasks.tasks_of("人事股")
+        for m in t.milestones
+        if m.due <= date(2022, 6, 30)
+    }
     late = june_return != "before the merge"
-    if late:   # June merged without it; it arrives in July, when no June step runs any more
+    if late:  # June merged without it; it arrives in July, when no June step runs any more
         merge(june, "2022-06")
-    answer_form(tmp_path / "2022-06" / "out", "2022-06", "人事股", june.tasks, inbox,
-                datetime(2022, 7, 5, 9, 0) if late else datetime(2022, 6, 15, 9, 0), done=done)
+    answer_form(
+        tmp_path / "2022-06" / "out",
+        "2022-06",
+        "人事股",
+        june.tasks,
+        inbox,
+        datetime(2022, 7, 5, 9, 0) if late else datetime(2022, 6, 15, 9, 0),
+        done=done,
+    )
     if not late:
         collect_month(june, "2022-06")
         merge(june, "2022-06")
     # July: 人事股 does not return at all
-    result = yuebao("escalate", "--config", str(config), "--month", "2022-07",
-                    "--as-of", "2022-07-29")
+    result = yuebao(
+        "escalate", "--config", str(config), "--month", "2022-07", "--as-of", "2022-07-29"
+    )
     assert result.returncode == 0, result.stderr
     made = ledger_rows(tmp_path, "SELECT office, reason, detail FROM escalations")
-    assert ("人事股", "missing") in [(o, r) for o, r, _ in made]        # not returned: escalated
-    assert ("人事股", "overdue") not in [(o, r) for o, r, _ in made]    # but done is done
-    assert ("卫健所", "overdue") in [(o, r) for o, r, _ in made]        # never reported: overdue
+    assert ("人事股", "missing") in [(o, r) for o, r, _ in made]  # not returned: escalated
+    assert ("人事股", "overdue") not in [(o, r) for o, r, _ in made]  # but done is done
+    assert ("卫健所", "overdue") in [(o, r) for o, r, _ in made]  # never reported: overdue
 
 
 # -- 10 (the schedule's part): a folder or an address that fails stops nothing else ----------
+
 
 def test_a_reminder_folder_that_cannot_be_written_does_not_stop_the_day(tmp_path, server):
     server.up()
     config = configure(tmp_path, server.port)
     (tmp_path / "2022-06" / "out").mkdir(parents=True)
-    (tmp_path / "2022-06" / "out" / "提醒").write_text("in the way", encoding="utf-8")  # not a folder
+    (tmp_path / "2022-06" / "out" / "提醒").write_text(
+        "in the way", encoding="utf-8"
+    )  # not a folder
     report = run_once(config, date(2022, 6, 1))
     forms = Counter(m["To"] for m in server.subjects("请填报"))
     assert forms == Counter({EMAIL_OF[o]: 1 for o in LEADS})
@@ -250,14 +303,19 @@ def test_an_address_with_a_line_break_fails_only_its_own_notice(tmp_path, server
     with it) fails alone, once, and blocks nothing later."""
     from reporting.notify.delivery import plan_notices
     from reporting.notify.senders import Notice
+
     server.up()
     config = configure(tmp_path, server.port)
-    bad = Notice("run_and_report", "2022-06", "", ["juzhang@example.org\r\nBcc: x@y.z"], "汇总", "…")
+    bad = Notice(
+        "run_and_report", "2022-06", "", ["juzhang@example.org\r\nBcc: x@y.z"], "汇总", "…"
+    )
     plan_notices(Cycle.load(config, date(2022, 6, 1)), [bad], date(2022, 6, 1))
     first = run_once(config, date(2022, 6, 1))
-    assert Counter(m["To"] for m in server.subjects("请填报")) == Counter(EMAIL_OF[o] for o in LEADS)
+    assert Counter(m["To"] for m in server.subjects("请填报")) == Counter(
+        EMAIL_OF[o] for o in LEADS
+    )
     assert first.failed == 1 and any("bad_address" in p for p in first.problems)
-    later = run_once(config, date(2022, 6, 15))              # later days go on, and it is not retried
+    later = run_once(config, date(2022, 6, 15))  # later days go on, and it is not retried
     assert later.failed == 0 and len(server.subjects("催报")) == len(LEADS)
     status = ledger_rows(tmp_path, "SELECT status FROM notices WHERE action='run_and_report'")
     assert status == [("bad_address",)]
@@ -280,11 +338,14 @@ def test_an_address_the_server_refuses_fails_only_its_own_notice(tmp_path):
         report = run_once(config, date(2022, 6, 1))
     finally:
         server.down()
-    assert {m["To"] for m in server.subjects("请填报")} == {EMAIL_OF[o] for o in LEADS if o != "基财股"}
+    assert {m["To"] for m in server.subjects("请填报")} == {
+        EMAIL_OF[o] for o in LEADS if o != "基财股"
+    }
     assert report.failed == 1 and any(p.startswith("基财股") for p in report.problems)
 
 
 # -- 11: exit status, circuit breaker, no stale flood, warnings, console, dry run, README ----
+
 
 def test_schedule_once_exits_non_zero_when_mail_failed(tmp_path):
     config = configure(tmp_path, free_port())
@@ -322,7 +383,7 @@ def test_a_hanging_server_is_given_up_after_the_first_message(tmp_path):
         report = run_once(config, date(2022, 6, 1))
     finally:
         hanging.sock.close()
-    assert hanging.accepted == 2                  # two tries for the first form, none for the rest
+    assert hanging.accepted == 2  # two tries for the first form, none for the rest
     assert report.failed == len(LEADS)
     rows = ledger_rows(tmp_path, "SELECT status, tries FROM notices ORDER BY id")
     assert rows == [("failed", 2)] + [("failed", 0)] * (len(LEADS) - 1)
@@ -333,9 +394,9 @@ def test_a_catch_up_sends_no_stale_reminders(tmp_path, server):
     config = configure(tmp_path, server.port)
     run_once(config, date(2022, 6, 10))
     stage_until(tmp_path, date(2022, 6, 21))
-    catch_up(config, date(2022, 6, 21))                  # off from the 11th to the 20th
+    catch_up(config, date(2022, 6, 21))  # off from the 11th to the 20th
     run_once(config, date(2022, 6, 21))
-    assert server.subjects("催报") == []                 # the deadline has passed: 督办 takes over
+    assert server.subjects("催报") == []  # the deadline has passed: 督办 takes over
     milestones = Counter(m["To"] for m in server.subjects("节点提醒"))
     assert milestones and max(milestones.values()) == 1  # only the latest weekly one per office
     assert len(server.subjects("汇总")) == 1
@@ -360,7 +421,11 @@ def test_every_log_line_is_printed_once_on_the_console(tmp_path):
     result = cli(config, "schedule", "--once", "--as-of", "2022-06-01")
     shown = result.stdout + result.stderr
     log = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
-    for text in ("邮件发送失败（第1次，共2次）", "发送失败（已重试2次）", "不可用，本次运行不再尝试"):
+    for text in (
+        "邮件发送失败（第1次，共2次）",
+        "发送失败（已重试2次）",
+        "不可用，本次运行不再尝试",
+    ):
         assert shown.count(text) == log.count(text) == 1, text
 
 
@@ -375,8 +440,9 @@ def test_escalate_dry_run_promises_exactly_what_the_real_run_sends(demo_copy, se
         assert real.returncode == 0, real.stderr
         assert f"已督办 {promised} 项" in real.stdout, (day, dry.stdout, real.stdout)
         assert len(server.inbox.messages) - before == int(promised)
-        assert sorted(l for l in dry.stdout.splitlines() if l.startswith("—— 督办")) == \
-            sorted(l for l in real.stdout.splitlines() if l.startswith("—— 督办"))
+        assert sorted(l for l in dry.stdout.splitlines() if l.startswith("—— 督办")) == sorted(
+            l for l in real.stdout.splitlines() if l.startswith("—— 督办")
+        )
 
 
 def test_readme_keeps_the_smtp_password_out_of_the_unit_file():
@@ -388,11 +454,17 @@ def test_readme_keeps_the_smtp_password_out_of_the_unit_file():
 
 # -- 12: the log answers "why did office X get no reminder?" ---------------------------------------
 
+
 def test_the_log_says_why_an_office_was_not_reminded(tmp_path, server):
     config = configure(tmp_path, free_port())
-    edit(config, lambda d: (d["offices"].__setitem__("办公室", {"email": "bgs@example.org"}),
-                            d["offices"]["卫健所"].__setitem__("email", "")))
-    run_once(config, date(2022, 6, 1))                  # the server is down: every form fails
+    edit(
+        config,
+        lambda d: (
+            d["offices"].__setitem__("办公室", {"email": "bgs@example.org"}),
+            d["offices"]["卫健所"].__setitem__("email", ""),
+        ),
+    )
+    run_once(config, date(2022, 6, 1))  # the server is down: every form fails
     edit(config, lambda d: d["smtp"].__setitem__("port", server.port))
     server.up()
     run_once(config, date(2022, 6, 6))
@@ -405,16 +477,18 @@ def test_the_log_says_why_an_office_was_not_reminded(tmp_path, server):
     assert "无法邮件通知卫健所：config.yaml 中没有它的邮箱" in log
     assert "收到招考股的报表：进展情况表_2022-06_招考股.xlsx" in log
     assert "已处理过" not in log
-    assert len(server.subjects("请填报")) == len(LEADS) - 1   # the failed forms went out later
+    assert len(server.subjects("请填报")) == len(LEADS) - 1  # the failed forms went out later
 
 
 def test_a_ledger_from_before_notice_states_keeps_its_history(tmp_path, server):
     """What an older ledger recorded as sent stays sent; its unsent notices (no text kept) are not
     guessed at; the schedule goes on from there."""
     import sqlite3 as sql
+
     db = sql.connect(tmp_path / "ledger.sqlite3")
     from reporting.ledger import SCHEMA
-    db.executescript(SCHEMA + "DROP TABLE notices;")     # an older yuebao's ledger: its notices
+
+    db.executescript(SCHEMA + "DROP TABLE notices;")  # an older yuebao's ledger: its notices
     db.executescript("""CREATE TABLE notices (action TEXT NOT NULL, month TEXT NOT NULL,
         office TEXT NOT NULL,
         day TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
@@ -428,6 +502,6 @@ def test_a_ledger_from_before_notice_states_keeps_its_history(tmp_path, server):
     config = configure(tmp_path, server.port)
     run_once(config, date(2022, 6, 1))
     forms = {m["To"] for m in server.subjects("请填报")}
-    assert forms == {EMAIL_OF[o] for o in LEADS if o != "基财股"}   # sent before: not again
+    assert forms == {EMAIL_OF[o] for o in LEADS if o != "基财股"}  # sent before: not again
     rows = ledger_rows(tmp_path, "SELECT status, COUNT(*) FROM notices GROUP BY status")
     assert rows == [("sent", len(LEADS))]

@@ -6,6 +6,7 @@ one day two instances run at once; the offices' returns reach the inbox at rando
 some never.  What must hold: every notice due is delivered exactly once, at most one working day
 after the server is back; no 催报 or 督办 names an office that had a usable return, and no 督办
 calls a milestone overdue that the office last reported 已完成."""
+
 import email
 import email.policy
 import os
@@ -29,8 +30,13 @@ from reporting.notify.escalation import REASONS_ZH
 from reporting.notify.plan import REMIND_MISSING, actions_for
 from reporting.notify.scheduler import run_once
 from reporting.tasks.tasklist import read_task_list
-from reporting.workdays import (add_workdays, first_workday, is_workday, return_deadline,
-                                workdays_between)
+from reporting.workdays import (
+    add_workdays,
+    first_workday,
+    is_workday,
+    return_deadline,
+    workdays_between,
+)
 
 from .clerks import answer_form
 from .conftest import SAMPLE_TASKS
@@ -41,15 +47,22 @@ TASKS = read_task_list(SAMPLE_TASKS)
 LEADS = TASKS.lead_offices()
 MONTHS = [f"2022-{m:02d}" for m in range(6, 13)]
 FIRST, LAST = date(2022, 6, 1), date(2022, 12, 30)
-DOWN = {date(2022, 6, 1), date(2022, 6, 2),            # the first days: forms after Dragon Boat
-        date(2022, 6, 21),                               # the summary day
-        date(2022, 7, 14), date(2022, 7, 15),            # a 催报 day
-        date(2022, 8, 25), date(2022, 8, 26),            # escalation days
-        date(2022, 9, 23), date(2022, 9, 26), date(2022, 9, 27),
-        date(2022, 10, 8),                               # the 调休 Saturday that opens October
-        date(2022, 11, 21)}                              # the summary day again
-KILLED = {date(2022, 8, 1): 3, date(2022, 11, 1): 6}     # killed sending the run's n-th message
-TWINS = date(2022, 9, 15)                                # two instances at once
+DOWN = {
+    date(2022, 6, 1),
+    date(2022, 6, 2),  # the first days: forms after Dragon Boat
+    date(2022, 6, 21),  # the summary day
+    date(2022, 7, 14),
+    date(2022, 7, 15),  # a 催报 day
+    date(2022, 8, 25),
+    date(2022, 8, 26),  # escalation days
+    date(2022, 9, 23),
+    date(2022, 9, 26),
+    date(2022, 9, 27),
+    date(2022, 10, 8),  # the 调休 Saturday that opens October
+    date(2022, 11, 21),
+}  # the summary day again
+KILLED = {date(2022, 8, 1): 3, date(2022, 11, 1): 6}  # killed sending the run's n-th message
+TWINS = date(2022, 9, 15)  # two instances at once
 SEED = 2022
 
 
@@ -148,10 +161,18 @@ def test_a_simulated_year(folder):
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["schedule"]["chiefs"] = ["juzhang@taishan-edu.example.org"]
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    cmd = [sys.executable, "-m", "reporting.cli", "schedule", "--once", "--config", str(config),
-           "--as-of"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "reporting.cli",
+        "schedule",
+        "--once",
+        "--config",
+        str(config),
+        "--as-of",
+    ]
     staged = set()
-    returned_before: dict[date, dict] = {}   # day -> (month, office) -> what its return calls done
+    returned_before: dict[date, dict] = {}  # day -> (month, office) -> what its return calls done
     for day in working_days():
         morning = datetime.combine(day, datetime.min.time()) + timedelta(hours=8, minutes=30)
         for (month, office), ret in returns.items():
@@ -170,15 +191,23 @@ def test_a_simulated_year(folder):
             if day in KILLED:
                 recorder.stall_at = len(recorder.mail) + KILLED[day] - 1
                 recorder.stalled.clear()
-                proc = subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                proc = subprocess.Popen(
+                    cmd + [day.isoformat()], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
                 assert recorder.stalled.wait(60), day
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
                 time.sleep(1.5)
             elif day == TWINS:
-                twins = [subprocess.Popen(cmd + [day.isoformat()], stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True) for _ in range(2)]
+                twins = [
+                    subprocess.Popen(
+                        cmd + [day.isoformat()],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                    for _ in range(2)
+                ]
                 for p in twins:
                     out, err = p.communicate(timeout=300)
                     assert p.returncode == 0 and "Traceback" not in err, err
@@ -217,7 +246,7 @@ def test_a_simulated_year(folder):
         assert (month, office) not in returned_before[d], (d, office)
         reminders[month, office, d] += 1
     assert set(reminders.values()) == {1}
-    for day in working_days():   # on a remind day the server was up: every office without a return
+    for day in working_days():  # on a remind day the server was up: every office without a return
         for a in actions_for(day, 2022, 6, 20, 15):
             if a.kind == REMIND_MISSING and day not in DOWN and day not in KILLED:
                 missing = {o for o in LEADS if (a.month, o) not in returned_before[day]}
@@ -235,18 +264,25 @@ def test_a_simulated_year(folder):
         if reason == "missing":
             assert (month, office) not in returned_before[d], (d, office)
         else:
-            known = set()   # what the office last reported, late returns of earlier months too
+            known = set()  # what the office last reported, late returns of earlier months too
             for mo in MONTHS:
                 if mo <= month:
                     known = returned_before[d].get((mo, office), known)
-            listed = [ms.key for t in TASKS.tasks_of(office) for ms in t.milestones
-                      if ms.due and f"：{ms.text}（{ms.due:%Y-%m-%d}到期" in body(m)]
+            listed = [
+                ms.key
+                for t in TASKS.tasks_of(office)
+                for ms in t.milestones
+                if ms.due and f"：{ms.text}（{ms.due:%Y-%m-%d}到期" in body(m)
+            ]
             assert listed and not set(listed) & known, (d, office, set(listed) & known)
     assert set(letters.values()) == {1}
     for month in MONTHS:
         deadline = return_deadline(month, 20)
-        due = [d for d in working_days()
-               if d.strftime("%Y-%m") == month and workdays_between(deadline, d) >= 3]
+        due = [
+            d
+            for d in working_days()
+            if d.strftime("%Y-%m") == month and workdays_between(deadline, d) >= 3
+        ]
         for office in LEADS:
             first = next((d for d in due if (month, office) not in returned_before[d]), None)
             if first is None:
@@ -254,14 +290,21 @@ def test_a_simulated_year(folder):
             back = back_by(first)
             if (month, office) not in returned_before.get(back, returned_before[first]):
                 assert letters[month, office, "missing"] == 1, (month, office)
-                day = next(d for d, m in sent("【督办】") if office_in(m["Subject"]) == office
-                           and month_of(m["Subject"]) == month and "逾期未报送" in m["Subject"])
+                day = next(
+                    d
+                    for d, m in sent("【督办】")
+                    if office_in(m["Subject"]) == office
+                    and month_of(m["Subject"]) == month
+                    and "逾期未报送" in m["Subject"]
+                )
                 assert day <= back, (month, office, day)
     # nothing left half-done, and every return the clerks sent was usable
     db = sqlite3.connect(tmp_path / "ledger.sqlite3")
-    left = db.execute("SELECT status, COUNT(*) FROM notices "
-                      "WHERE status NOT IN ('sent', 'dropped') "
-                      "GROUP BY status").fetchall()
+    left = db.execute(
+        "SELECT status, COUNT(*) FROM notices "
+        "WHERE status NOT IN ('sent', 'dropped') "
+        "GROUP BY status"
+    ).fetchall()
     rejected = db.execute("SELECT COUNT(*) FROM returns WHERE accepted=0").fetchone()[0]
     dropped = db.execute("SELECT DISTINCT action FROM notices WHERE status='dropped'").fetchall()
     db.close()

@@ -5,6 +5,7 @@ The xlsx in templates/ is the source of truth afterwards: a clerk may restyle it
 
     python tools/build_templates.py
 """
+
 from pathlib import Path
 
 import openpyxl
@@ -13,11 +14,22 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from reporting.forms import layout as form
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "progress_form.xlsx"
-WIDTHS = {form.KEY: 9, form.NO: 5, form.NAME: 16, form.CONTENT: 46, form.OFFICES: 10, form.DUE: 11,
-          form.STATUS: 11, form.DONE_ON: 11, form.PROGRESS: 36, form.PROBLEMS: 30, form.REMARKS: 12}
+WIDTHS = {
+    form.KEY: 9,
+    form.NO: 5,
+    form.NAME: 16,
+    form.CONTENT: 46,
+    form.OFFICES: 10,
+    form.DUE: 11,
+    form.STATUS: 11,
+    form.DONE_ON: 11,
+    form.PROGRESS: 36,
+    form.PROBLEMS: 30,
+    form.REMARKS: 12,
+}
 FONT = "宋体"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")      # pale yellow: type here
-DUE_FILL = PatternFill("solid", fgColor="FCE4D6")        # pale orange: due by this report
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+DUE_FILL = PatternFill("solid", fgColor="FCE4D6")  # pale orange: due by this report
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 thin = Side(style="thin", color="808080")
 BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -37,8 +49,12 @@ def build() -> Path:
     ws[form.TITLE_CELL].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
 
-    labels = {form.OFFICE_LABEL: "填报股室：", form.FILLED_BY_LABEL: "填报人：",
-              form.FILLED_ON_LABEL: "填报日期：", form.DEADLINE_LABEL: "报送截止："}
+    labels = {
+        form.OFFICE_LABEL: "填报股室：",
+        form.FILLED_BY_LABEL: "填报人：",
+        form.FILLED_ON_LABEL: "填报日期：",
+        form.DEADLINE_LABEL: "报送截止：",
+    }
     for ref, text in labels.items():
         ws[ref] = text
         ws[ref].font = Font(name=FONT, size=11, bold=True)
@@ -70,15 +86,25 @@ def build() -> Path:
     ws.row_dimensions[form.HEADER_ROW].height = 30
 
     # Prototype rows: fill copies these styles per column.
-    for row, kind in ((form.PROTO_TASK, "task"), (form.PROTO_MILESTONE, "milestone"),
-                      (form.PROTO_MILESTONE_DUE, "due")):
+    for row, kind in (
+        (form.PROTO_TASK, "task"),
+        (form.PROTO_MILESTONE, "milestone"),
+        (form.PROTO_MILESTONE_DUE, "due"),
+    ):
         for i, h in enumerate(form.HEADERS, start=1):
             c = ws.cell(row, i)
             c.border = BORDER
             c.font = Font(name=FONT, size=10, bold=(kind == "task" and h in (form.NO, form.NAME)))
-            c.alignment = Alignment(wrap_text=True, vertical="top",
-                                    horizontal="center" if h in (form.NO, form.DUE, form.STATUS, form.DONE_ON) else None)
-            open_cell = (kind == "task" and h in form.TASK_INPUTS) or (kind != "task" and h in form.MILESTONE_INPUTS)
+            c.alignment = Alignment(
+                wrap_text=True,
+                vertical="top",
+                horizontal="center"
+                if h in (form.NO, form.DUE, form.STATUS, form.DONE_ON)
+                else None,
+            )
+            open_cell = (kind == "task" and h in form.TASK_INPUTS) or (
+                kind != "task" and h in form.MILESTONE_INPUTS
+            )
             if open_cell:
                 c.fill = INPUT_FILL
                 c.protection = Protection(locked=False)

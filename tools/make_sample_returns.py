@@ -6,6 +6,7 @@ what clerks do (listed in FAULTS), writing received.yaml with the time each file
 
     python tools/make_sample_returns.py 2022-06
 """
+
 import sys
 import tempfile
 from pathlib import Path
@@ -20,23 +21,35 @@ from reporting.forms.fill import form_file_name
 # month -> office -> what happens to that office's return
 FAULTS = {
     "2022-06": {
-        "基财股": {"received": "2022-06-23 10:12"},                       # returned late
-        "卫健所": {"missing": True},                                     # never returned
-        "督导室": {"delete_task": "T14"},                                # deleted a task's rows
-        "职终股": {"overwrite": [("T08", "项目名称", "开展产业人才定向培养工作"),  # typed in locked cells
-                                 ("T08-M2", "主要内容和关键时间节点计划", "二是7月底前完成企业校园招聘和毕业生就业推荐工作。")]},
-        "人事股": {"rename": "人事股6月份重点工作进展（定稿）.xlsx"},          # saved under its own name
+        "基财股": {"received": "2022-06-23 10:12"},  # returned late
+        "卫健所": {"missing": True},  # never returned
+        "督导室": {"delete_task": "T14"},  # deleted a task's rows
+        "职终股": {
+            "overwrite": [
+                ("T08", "项目名称", "开展产业人才定向培养工作"),  # typed in locked cells
+                (
+                    "T08-M2",
+                    "主要内容和关键时间节点计划",
+                    "二是7月底前完成企业校园招聘和毕业生就业推荐工作。",
+                ),
+            ]
+        },
+        "人事股": {"rename": "人事股6月份重点工作进展（定稿）.xlsx"},  # saved under its own name
     },
     "2022-07": {
-        "督导组": {"received": "2022-07-22 09:40"},                       # returned late
-        "机关党委": {"resend": "2022-07-18 11:05"},   # first sent without progress for a task, then corrected
+        "督导组": {"received": "2022-07-22 09:40"},  # returned late
+        "机关党委": {
+            "resend": "2022-07-18 11:05"
+        },  # first sent without progress for a task, then corrected
         "基安股": {"rename": "基安股7月进展.xlsx"},
     },
 }
 
 
 def main(month: str) -> None:
-    answers = yaml.safe_load((ROOT / "workbooks" / "sample" / f"progress_{month}.yaml").read_text(encoding="utf-8"))
+    answers = yaml.safe_load(
+        (ROOT / "workbooks" / "sample" / f"progress_{month}.yaml").read_text(encoding="utf-8")
+    )
     faults = FAULTS.get(month, {})
     out = RETURNS / month
     out.mkdir(parents=True, exist_ok=True)
@@ -76,10 +89,14 @@ def main(month: str) -> None:
                 ws.cell(row, simulate.column("进展情况"), kept)
             wb.save(out / name)
             filled_on = who["filled_on"]
-            received[name] = fault.get("received") or f"{filled_on:%Y-%m-%d} 16:{len(received) * 3 + 5:02d}"
+            received[name] = (
+                fault.get("received") or f"{filled_on:%Y-%m-%d} 16:{len(received) * 3 + 5:02d}"
+            )
         (out / "received.yaml").write_text(
             "# file -> when it arrived in the bureau office's inbox (the demo stamps the copies with it)\n"
-            + yaml.safe_dump(received, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            + yaml.safe_dump(received, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         print(f"{len(received)} returns in {out}")
 
 

@@ -3,6 +3,7 @@
 Severities can be changed per finding code in config.yaml (`rules:`; the codes: codes.py).  The
 office traffic light these severities feed is in summary/verdicts.py, beside the milestone's.
 """
+
 from __future__ import annotations
 
 from ..codes import FINDING_CODES, REGISTRY, SEVERITY_WORDS, Code

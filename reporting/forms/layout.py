@@ -5,9 +5,10 @@ milestone (key "T01-M1") holding its status and completion date.  Column A carri
 is hidden, so a return can be matched row by row even after a clerk re-sorts or deletes rows.
 Columns are found by their header text when reading, so moved columns are still understood.
 """
+
 SHEET = "进展情况表"
-META_SHEET = "yuebao"           # hidden sheet: office, month, task list fingerprint
-HEADER_ROW = 4                  # in the template; readers search for it instead
+META_SHEET = "yuebao"  # hidden sheet: office, month, task list fingerprint
+HEADER_ROW = 4  # in the template; readers search for it instead
 FIRST_DATA_ROW = 5
 
 KEY = "任务键"
@@ -23,10 +24,10 @@ PROBLEMS = "存在问题和下一步工作计划"
 REMARKS = "备注"
 
 HEADERS = [KEY, NO, NAME, CONTENT, OFFICES, DUE, STATUS, DONE_ON, PROGRESS, PROBLEMS, REMARKS]
-DEFINITION = (NO, NAME, CONTENT, OFFICES, DUE)   # locked: copied from the task list
-TASK_INPUTS = (PROGRESS, PROBLEMS, REMARKS)      # open on task rows
-MILESTONE_INPUTS = (STATUS, DONE_ON)             # open on milestone rows
-UNDATED = "未识别"                                # 计划完成时间 of a milestone whose date could not be read
+DEFINITION = (NO, NAME, CONTENT, OFFICES, DUE)  # locked: copied from the task list
+TASK_INPUTS = (PROGRESS, PROBLEMS, REMARKS)  # open on task rows
+MILESTONE_INPUTS = (STATUS, DONE_ON)  # open on milestone rows
+UNDATED = "未识别"  # 计划完成时间 of a milestone whose date could not be read
 # every other column of a row is locked: the task list's text, or blank
 TASK_LOCKED = tuple(h for h in HEADERS[1:] if h not in TASK_INPUTS)
 MILESTONE_LOCKED = tuple(h for h in HEADERS[1:] if h not in MILESTONE_INPUTS)

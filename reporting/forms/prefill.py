@@ -6,6 +6,7 @@ saves retyping and copy-paste from the wrong file.  Carried: each task's 进展�
 office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and the
 progress_unchanged finding, as before.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ from ..summary.month import MISSING_ROW, MISSING_TASK, NOT_RETURNED
 
 @dataclass(frozen=True)
 class Carried:
-    month: str                                                    # the month the answers come from
-    tasks: dict[str, tuple[str, str]] = field(default_factory=dict)   # task key -> (progress, problems)
-    done: dict[str, date | None] = field(default_factory=dict)        # milestone key -> completed on
+    month: str  # the month the answers come from
+    tasks: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # task key -> (progress, problems)
+    done: dict[str, date | None] = field(default_factory=dict)  # milestone key -> completed on
 
     @property
     def month_of_year(self) -> int:

@@ -8,6 +8,7 @@ No inbox file is ever left out: one that cannot be copied (or even read) is stil
 ledger, without an archive copy, so that validate lists it in 校验问题; the next collect tries again.
 Archive names fit every file system: a long name is shortened there, the ledger keeps the original.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,8 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.rglob("*") if p.is_file())
 
 
-MAX_NAME_BYTES = 200   # file systems allow 255 bytes a name (UTF-8); some encrypted ones fewer
-_NOT_PORTABLE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')   # not allowed in Windows names
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes a name (UTF-8); some encrypted ones fewer
+_NOT_PORTABLE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # not allowed in Windows names
 
 
 def readable(name: str) -> str:
@@ -70,10 +71,10 @@ def archive_name(received: datetime, digest: str, name: str) -> str:
     name = _NOT_PORTABLE.sub("_", name).rstrip(" .") or "_"
     prefix = f"{received:%Y%m%d-%H%M%S}_{digest[:8]}_"
     suffix = Path(name).suffix if len(Path(name).suffix) <= 8 else ""
-    stem = name[:len(name) - len(suffix)]
+    stem = name[: len(name) - len(suffix)]
     room = MAX_NAME_BYTES - len(prefix.encode()) - len(suffix.encode())
     if len(stem.encode()) > room:
-        stem = stem.encode()[:room - 3].decode("utf-8", "ignore") + "…"
+        stem = stem.encode()[: room - 3].decode("utf-8", "ignore") + "…"
     return prefix + stem + suffix
 
 
@@ -99,11 +100,17 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
             log.info("collected %s (%s) received %s", name, digest[:12], received)
         except OSError as exc:  # unreadable, locked, disk full: recorded without a copy, never lost
             log.warning("could not collect %s: %s", name, exc)
-            if target is not None:   # no half copy left behind
+            if target is not None:  # no half copy left behind
                 target.unlink(missing_ok=True)
-            result.findings.append(Finding(
-                "collect_failed", f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），未能存档；已记入台账，"
-                "校验问题中会列出。请确认文件未被占用、磁盘有空间后重新运行收取", Severity.ERROR, file=name))
+            result.findings.append(
+                Finding(
+                    "collect_failed",
+                    f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），未能存档；已记入台账，"
+                    "校验问题中会列出。请确认文件未被占用、磁盘有空间后重新运行收取",
+                    Severity.ERROR,
+                    file=name,
+                )
+            )
             _record_uncollected(ledger, month, path, name, digest)
         if progress:
             progress(i, len(files), name)

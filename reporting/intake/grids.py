@@ -12,6 +12,7 @@ ask for hundreds of GiB.  An xlsx sheet reaching past the bounds is read through
 streaming reader instead, cut at the bounds; how far it reached is reported, for a finding.
 Anything unreadable raises Unreadable with a Chinese message saying what to do.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,14 +30,14 @@ from xml.etree import ElementTree
 import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # .xls, and encrypted xlsx (an OLE container)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted xlsx (an OLE container)
 ZIP_MAGIC = b"PK\x03\x04"
-ZIP_END = b"PK\x05\x06"                            # end of central directory: gone when cut short
+ZIP_END = b"PK\x05\x06"  # end of central directory: gone when cut short
 ARCHIVES = {b"Rar!\x1a\x07": "rar", b"7z\xbc\xaf\x27\x1c": "7z"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv")
-MAX_FILE_BYTES = 20 * 1024 * 1024                  # a progress form is well under 1 MB
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a progress form is well under 1 MB
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200                                    # real xlsx compress ~5-20x; bombs 1000x+
+MAX_RATIO = 200  # real xlsx compress ~5-20x; bombs 1000x+
 RESAVE = "请在Excel或WPS中打开该文件，另存为“Excel工作簿(*.xlsx)”后重新报送"
 RESEND = "文件不完整（可能未下载完或发送时中断），请重新发送原文件"
 
@@ -62,13 +63,14 @@ class Book:
 
     sheets: dict[str, list[list]]
     hidden: list[str]
-    kind: str                                                # by content: xlsx, xls, ods, xlsb, csv
-    beyond: dict[str, str] = field(default_factory=dict)     # sheet -> farthest cell past bounds
-    formulas: bool = False                                   # an xlsx sheet holds formulas
+    kind: str  # by content: xlsx, xls, ods, xlsb, csv
+    beyond: dict[str, str] = field(default_factory=dict)  # sheet -> farthest cell past bounds
+    formulas: bool = False  # an xlsx sheet holds formulas
 
 
-def load_sheets(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, list[list]],
-                                                                       list[str]]:
+def load_sheets(
+    path: Path, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[dict[str, list[list]], list[str]]:
     """(sheets, hidden sheet names), unbounded.  Raises Unreadable."""
     book = open_book(path, max_bytes)
     return book.sheets, book.hidden
@@ -89,13 +91,23 @@ def open_book(path: Path, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None
                     extents, formulas = _xlsx_extents(zf, bounds)
                 elif kind == "ods" and bounds:
                     _refuse_far_ods(zf, bounds)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError,
-                ElementTree.ParseError) as exc:
-            if ZIP_END not in data[-65_557:]:   # the end record sits in the last 64 KiB
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            KeyError,
+            ValueError,
+            ElementTree.ParseError,
+        ) as exc:
+            if ZIP_END not in data[-65_557:]:  # the end record sits in the last 64 KiB
                 raise Unreadable("truncated", RESEND) from exc
             raise _damaged(exc) from exc
-    beyond = {name: _cell(rows, cols) for name, (rows, cols) in extents.items()
-              if bounds and (rows > bounds.rows or cols > bounds.cols)}
+    beyond = {
+        name: _cell(rows, cols)
+        for name, (rows, cols) in extents.items()
+        if bounds and (rows > bounds.rows or cols > bounds.cols)
+    }
     book = _read_bounded_xlsx(data, bounds) if beyond else _read_calamine(data, kind, bounds)
     book.beyond.update(beyond)
     book.formulas = formulas
@@ -107,9 +119,12 @@ def _take(path: Path, max_bytes: int) -> bytes:
     if size == 0:
         raise Unreadable("empty_file", "文件是空的（0字节），可能保存或发送时出错。" + RESAVE)
     if size > max_bytes:
-        raise Unreadable("too_large", f"文件过大（{size / 1048576:.0f} MB，"
-                         f"上限{max_bytes / 1048576:.0f} MB），未打开。"
-                         "进展情况表通常不足1 MB，请删除表中插入的图片等内容后重新报送")
+        raise Unreadable(
+            "too_large",
+            f"文件过大（{size / 1048576:.0f} MB，"
+            f"上限{max_bytes / 1048576:.0f} MB），未打开。"
+            "进展情况表通常不足1 MB，请删除表中插入的图片等内容后重新报送",
+        )
     return path.read_bytes()
 
 
@@ -118,24 +133,34 @@ def _kind(data: bytes, suffix: str) -> str:
     if data.startswith(ZIP_MAGIC):
         return "zip"
     if data.startswith(OLE_MAGIC):
-        head = data[:4 * 1024 * 1024]   # OLE holding an EncryptedPackage: a password-protected xlsx
+        head = data[: 4 * 1024 * 1024]  # OLE holding an EncryptedPackage: a password-protected xlsx
         if any(s.encode("utf-16-le") in head for s in ("EncryptedPackage", "EncryptionInfo")):
-            raise Unreadable("encrypted", "文件设置了打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿→"
-                             "用密码进行加密，清空密码）后重新报送")
+            raise Unreadable(
+                "encrypted",
+                "文件设置了打开密码，无法读取。请在Excel中取消密码（文件→信息→保护工作簿→"
+                "用密码进行加密，清空密码）后重新报送",
+            )
         return "xls"
     for magic, name in ARCHIVES.items():
         if data.startswith(magic):
-            raise Unreadable("zipped", f"这是一个{name}压缩包，不是Excel工作簿：请解压后把其中的xlsx文件直接发来")
+            raise Unreadable(
+                "zipped", f"这是一个{name}压缩包，不是Excel工作簿：请解压后把其中的xlsx文件直接发来"
+            )
     text = decode(data) if b"\x00" not in data[:4096] else None
-    if text is not None:   # text under any name: a table exported by another system, or not a table
+    if text is not None:  # text under any name: a table exported by another system, or not a table
         head = text.lstrip("\ufeff \r\n\t")[:200].lower()
         if head.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
-            raise Unreadable("not_a_workbook", "该文件是网页或XML格式的表格（多为从网站或其他系统导出），"
-                             "不是Excel工作簿。" + RESAVE)
+            raise Unreadable(
+                "not_a_workbook",
+                "该文件是网页或XML格式的表格（多为从网站或其他系统导出），"
+                "不是Excel工作簿。" + RESAVE,
+            )
         first = text.lstrip("\ufeff").split("\n", 1)[0]
         if suffix in (".csv", ".txt") or "," in first or "\t" in first:
             return "csv"
-    raise Unreadable("not_a_workbook", f"该文件不是Excel工作簿（扩展名{suffix or '无'}）。" + RESAVE)
+    raise Unreadable(
+        "not_a_workbook", f"该文件不是Excel工作簿（扩展名{suffix or '无'}）。" + RESAVE
+    )
 
 
 def _zip_kind(zf: zipfile.ZipFile) -> str:
@@ -144,8 +169,11 @@ def _zip_kind(zf: zipfile.ZipFile) -> str:
     inflated = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if inflated > MAX_INFLATED_BYTES or inflated / packed > MAX_RATIO:
-        raise Unreadable("zip_bomb", f"文件解压后异常巨大（{inflated / 1048576:.0f} MB），为保护系统未打开。"
-                         "请确认文件来源，使用下发的表格重新填写后报送")
+        raise Unreadable(
+            "zip_bomb",
+            f"文件解压后异常巨大（{inflated / 1048576:.0f} MB），为保护系统未打开。"
+            "请确认文件来源，使用下发的表格重新填写后报送",
+        )
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -156,7 +184,9 @@ def _zip_kind(zf: zipfile.ZipFile) -> str:
     inside = [PurePosixPath(n).name for n in sorted(names) if n.lower().endswith(WORKBOOK_SUFFIXES)]
     if inside:
         shown = "、".join(f"“{n}”" for n in inside[:3]) + ("等" if len(inside) > 3 else "")
-        raise Unreadable("zipped", f"这是一个压缩包，其中有{shown}：请把其中的xlsx文件直接发来（不要压缩）")
+        raise Unreadable(
+            "zipped", f"这是一个压缩包，其中有{shown}：请把其中的xlsx文件直接发来（不要压缩）"
+        )
     raise Unreadable("not_a_workbook", "该文件是压缩包或其他文档，不是Excel工作簿。" + RESAVE)
 
 
@@ -180,7 +210,7 @@ def _xlsx_extents(zf: zipfile.ZipFile, bounds: Bounds | None) -> tuple[dict[str,
         rows, cols, odd, formulas = _stream(zf, part, _quick, formulas)
         if odd or (bounds and (rows > bounds.rows or cols > bounds.cols)):
             rows, cols, positional, _ = _stream(zf, part, _exact, formulas)
-            if positional:   # cells without an address (rare writers): assume the worst
+            if positional:  # cells without an address (rare writers): assume the worst
                 rows, cols = max(rows, 1 << 20), max(cols, 1 << 14)
         extents[name] = (rows, cols)
     return extents, formulas
@@ -193,7 +223,7 @@ def _stream(zf: zipfile.ZipFile, part: str, scan, formulas: bool):
         carry = b""
         for block in iter(lambda: fh.read(_CHUNK), b""):
             data = carry + block
-            cut = data.rfind(b"<")      # tags are whole up to the last "<"
+            cut = data.rfind(b"<")  # tags are whole up to the last "<"
             data, carry = data[:cut], data[cut:]
             rows, cols, flag, formulas = scan(data, rows, cols, flag, formulas)
         return scan(carry, rows, cols, flag, formulas)
@@ -228,8 +258,13 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     except KeyError:
         rels = ""
-    targets = {m.group("id"): m.group("target") for m in re.finditer(
-        r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")(?=[^>]*\bTarget="(?P<target>[^"]+)")', rels)}
+    targets = {
+        m.group("id"): m.group("target")
+        for m in re.finditer(
+            r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")(?=[^>]*\bTarget="(?P<target>[^"]+)")',
+            rels,
+        )
+    }
     parts = {}
     sheet = r'<(?:\w+:)?sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")'
     for m in re.finditer(sheet, workbook):
@@ -238,14 +273,16 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         if part in zf.NameToInfo:
             parts[html.unescape(m.group("name"))] = part
     listed = set(parts.values())
-    for name in zf.namelist():   # a sheet the workbook does not list is still counted
+    for name in zf.namelist():  # a sheet the workbook does not list is still counted
         if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in listed:
             parts[name] = name
     return parts
 
 
 def _damaged(exc: Exception) -> Unreadable:
-    return Unreadable("unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。" + RESAVE)
+    return Unreadable(
+        "unreadable", f"文件已损坏，无法作为Excel工作簿打开（{type(exc).__name__}）。" + RESAVE
+    )
 
 
 def _cell(rows: int, cols: int) -> str:
@@ -277,15 +314,18 @@ def _refuse_far_ods(zf: zipfile.ZipFile, bounds: Bounds) -> None:
                     last_row, last_col = row + repeat_rows, col + repeat
                     if last_row > bounds.rows or last_col > bounds.cols:
                         far = _cell(last_row, last_col)
-                        raise Unreadable("sheet_too_large", f"工作表“{table}”直到{far}单元格还有内容，"
-                                         "远超进展情况表的范围，为保护系统未打开。多为误在很远处输入了内容："
-                                         "请删除多余内容后另存为“Excel工作簿(*.xlsx)”重新报送")
+                        raise Unreadable(
+                            "sheet_too_large",
+                            f"工作表“{table}”直到{far}单元格还有内容，"
+                            "远超进展情况表的范围，为保护系统未打开。多为误在很远处输入了内容："
+                            "请删除多余内容后另存为“Excel工作簿(*.xlsx)”重新报送",
+                        )
                 col += repeat
 
 
 # -- reading -----------------------------------------------------------------------------------
 def _read_calamine(data: bytes, kind: str, bounds: Bounds | None) -> Book:
-    try:   # from the bytes, so by content: calamine tries each format on what it is given
+    try:  # from the bytes, so by content: calamine tries each format on what it is given
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets, beyond = {}, {}
         for name in wb.sheet_names:
@@ -298,13 +338,13 @@ def _read_calamine(data: bytes, kind: str, bounds: Bounds | None) -> Book:
             if rows > bounds.rows or cols > bounds.cols:
                 beyond[name] = _cell(rows, cols)
             grid = sheet.to_python(skip_empty_area=False, nrows=bounds.rows)
-            sheets[name] = [r[:bounds.cols] for r in grid]
+            sheets[name] = [r[: bounds.cols] for r in grid]
         visible = python_calamine.SheetVisibleEnum.Visible
         hidden = [m.name for m in wb.sheets_metadata if m.visible != visible]
     except python_calamine.PasswordError as exc:
         raise Unreadable("encrypted", "文件设置了密码，无法读取。请取消密码后重新报送") from exc
     except Exception as exc:  # calamine raises several kinds for damaged files
-        if kind == "xls" and len(data) % 512:   # an OLE file is whole sectors of 512 bytes
+        if kind == "xls" and len(data) % 512:  # an OLE file is whole sectors of 512 bytes
             raise Unreadable("truncated", RESEND) from exc
         raise _damaged(exc) from exc
     return Book(sheets, hidden, kind, beyond)
@@ -313,14 +353,17 @@ def _read_calamine(data: bytes, kind: str, bounds: Bounds | None) -> Book:
 def _read_bounded_xlsx(data: bytes, bounds: Bounds) -> Book:
     """openpyxl's streaming reader, stopped at the bounds: constant memory however far sheets go."""
     import openpyxl
-    try:   # bytes, not a name: openpyxl would refuse a name ending in .xls
+
+    try:  # bytes, not a name: openpyxl would refuse a name ending in .xls
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged packages
         raise _damaged(exc) from exc
     try:
         area = dict(max_row=bounds.rows, max_col=bounds.cols, values_only=True)
-        sheets = {ws.title: [["" if v is None else v for v in row] for row in ws.iter_rows(**area)]
-                  for ws in wb.worksheets}
+        sheets = {
+            ws.title: [["" if v is None else v for v in row] for row in ws.iter_rows(**area)]
+            for ws in wb.worksheets
+        }
         hidden = [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
     finally:
         wb.close()
@@ -341,16 +384,16 @@ def _read_csv(data: bytes, name: str, bounds: Bounds | None) -> Book:
     text = decode(data)
     if text is None:
         raise Unreadable("unreadable", "无法识别该CSV文件的文字编码。" + RESAVE)
-    first = text.split("\n", 1)[0]   # commas, or tabs as many systems export "xls"
+    first = text.split("\n", 1)[0]  # commas, or tabs as many systems export "xls"
     dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     if bounds is None:
         return Book({name: list(reader)}, [], "csv")
     raw = list(itertools.islice(reader, bounds.rows))
-    width = max((len(r) for r in raw if any(r[bounds.cols:])), default=0)
-    rows = [r[:bounds.cols] for r in raw]
+    width = max((len(r) for r in raw if any(r[bounds.cols :])), default=0)
+    rows = [r[: bounds.cols] for r in raw]
     last = 0
-    for n, row in enumerate(reader, start=bounds.rows + 1):   # past the bounds: only measured
+    for n, row in enumerate(reader, start=bounds.rows + 1):  # past the bounds: only measured
         if any(row):
             last, width = n, max(width, len(row))
     beyond = {name: _cell(max(last, len(rows)), width)} if last or width > bounds.cols else {}

@@ -7,6 +7,7 @@ replaced by pebble; the file it was on gets a Failure as its result and every ot
 as usual.  Files go to the workers in chunks, which is fast; a chunk that fails is read again file
 by file, so the failure lands on the file that caused it.
 """
+
 from __future__ import annotations
 
 import faulthandler
@@ -21,8 +22,8 @@ from pebble import ProcessExpired, ProcessPool
 
 log = logging.getLogger(__name__)
 
-MEMORY_LIMIT_MB = 256     # what a worker may allocate beyond its start; a form needs a few MB
-SECONDS_PER_FILE = 60     # a form reads in milliseconds; a 20 MB file in a few seconds
+MEMORY_LIMIT_MB = 256  # what a worker may allocate beyond its start; a form needs a few MB
+SECONDS_PER_FILE = 60  # a form reads in milliseconds; a 20 MB file in a few seconds
 CHUNK = 16
 
 
@@ -34,16 +35,25 @@ class Failure:
     detail: str = ""
 
 
-def run_isolated(func: Callable, items: Sequence, initializer: Callable | None = None,
-                 initargs: tuple = (), workers: int = 1, progress: Callable | None = None) -> list:
+def run_isolated(
+    func: Callable,
+    items: Sequence,
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+    workers: int = 1,
+    progress: Callable | None = None,
+) -> list:
     """[func(item) or Failure] for every item, in order; func and initializer run in the workers."""
     if not items:
         return []
     results: list = [None] * len(items)
     chunks = [range(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
     done = 0
-    with ProcessPool(max_workers=max(1, workers), initializer=_start_worker,
-                     initargs=(MEMORY_LIMIT_MB, initializer, initargs)) as pool:
+    with ProcessPool(
+        max_workers=max(1, workers),
+        initializer=_start_worker,
+        initargs=(MEMORY_LIMIT_MB, initializer, initargs),
+    ) as pool:
 
         def schedule(chunk):
             jobs = [items[i] for i in chunk]
@@ -52,7 +62,7 @@ def run_isolated(func: Callable, items: Sequence, initializer: Callable | None =
         pending = [(chunk, schedule(chunk)) for chunk in chunks]
         for chunk, future in pending:
             outcome = _outcome(future)
-            if isinstance(outcome, Failure) and len(chunk) > 1:   # find the file that caused it
+            if isinstance(outcome, Failure) and len(chunk) > 1:  # find the file that caused it
                 log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
                 singles = [_outcome(f) for f in [schedule([i]) for i in chunk]]
                 outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
@@ -72,7 +82,7 @@ def _outcome(future):
     except Overrun:
         return Failure("timeout", f"over {SECONDS_PER_FILE} s")
     except ProcessExpired as exc:
-        killed = exc.exitcode in (-6, -9) and _limited()   # a failed allocation aborts; OOM kills
+        killed = exc.exitcode in (-6, -9) and _limited()  # a failed allocation aborts; OOM kills
         return Failure("memory" if killed else "crash", f"exit {exc.exitcode}")
     except MemoryError:
         return Failure("memory", "MemoryError")
@@ -85,7 +95,7 @@ def _run_chunk(func: Callable, chunk: list) -> list:
 
 
 def _start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
-    faulthandler.disable()   # a native crash becomes a Failure; a stack dump would only clutter
+    faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
     limit_memory(limit_mb)
     if initializer:
         initializer(*initargs)
@@ -100,6 +110,7 @@ def limit_memory(limit_mb: int) -> None:
     """Let this process take at most `limit_mb` more address space (Linux); elsewhere log, go on."""
     try:
         import resource
+
         with open("/proc/self/statm") as fh:
             in_use = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = in_use + limit_mb * 1024 * 1024

@@ -4,6 +4,7 @@ Rows are matched by the hidden task key, columns by their header text, so re-sor
 columns and moved header rows are all understood.  What cannot be understood becomes a finding;
 nothing a clerk wrote is dropped without one.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,14 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from . import values as cells
 from ..forms import layout as form
 from ..models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
+from . import values as cells
 from .grids import MAX_FILE_BYTES, Bounds, Unreadable, open_book
 
-_TITLE_MONTH = re.compile(r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]")
+_TITLE_MONTH = re.compile(
+    r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]"
+)
 _KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")
 
 
@@ -31,8 +34,13 @@ def reading_bounds(tasks: TaskList) -> Bounds:
     return Bounds(rows=2 * (form.FIRST_DATA_ROW + tasks.most_rows) + 200, cols=64)
 
 
-def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_FILE_BYTES,
-                bounds: Bounds | None = None) -> list[Finding]:
+def read_return(
+    ret: Return,
+    path: Path,
+    tasks: TaskList,
+    max_bytes: int = MAX_FILE_BYTES,
+    bounds: Bounds | None = None,
+) -> list[Finding]:
     """Fill `ret` from the workbook at `path`; return the findings about its shape."""
     bounds = bounds or reading_bounds(tasks)
     try:
@@ -44,16 +52,30 @@ def read_return(ret: Return, path: Path, tasks: TaskList, max_bytes: int = MAX_F
     suffix = Path(ret.file_name).suffix.lower()
     if book.kind in ("xls", "csv", "ods"):
         named = f"（文件扩展名为{suffix or '无'}）" if suffix.lstrip(".") != book.kind else ""
-        findings.append(Finding("old_format", f"收到的是.{book.kind}格式的文件{named}，已尽量读取；"
-                                "下次请使用下发的.xlsx表格报送", Severity.WARNING, file=ret.file_name))
+        findings.append(
+            Finding(
+                "old_format",
+                f"收到的是.{book.kind}格式的文件{named}，已尽量读取；下次请使用下发的.xlsx表格报送",
+                Severity.WARNING,
+                file=ret.file_name,
+            )
+        )
     findings += _read(book.sheets, book.hidden, ret, tasks)
     for sheet, cell in book.beyond.items():
-        findings.append(Finding("cells_outside_form", f"工作表“{sheet}”直到{cell}单元格还有内容，远超进展情况表的范围"
-                                f"（{bounds.rows}行、{get_column_letter(bounds.cols)}列以内），超出部分未读取。"
-                                "多为误在很远处输入了内容：请按Ctrl+End找到并删除后重新保存；"
-                                "如确有需要汇总的内容，请填写到表格中对应任务的行内",
-                                Severity.WARNING, office=ret.office, file=ret.file_name,
-                                sheet=sheet, cell=cell))
+        findings.append(
+            Finding(
+                "cells_outside_form",
+                f"工作表“{sheet}”直到{cell}单元格还有内容，远超进展情况表的范围"
+                f"（{bounds.rows}行、{get_column_letter(bounds.cols)}列以内），超出部分未读取。"
+                "多为误在很远处输入了内容：请按Ctrl+End找到并删除后重新保存；"
+                "如确有需要汇总的内容，请填写到表格中对应任务的行内",
+                Severity.WARNING,
+                office=ret.office,
+                file=ret.file_name,
+                sheet=sheet,
+                cell=cell,
+            )
+        )
     if book.formulas:
         ret.formula_cells = _formulas_without_values(path, ret.sheet, bounds)
     return findings
@@ -87,37 +109,77 @@ def _formulas_without_values(path: Path, sheet: str, bounds: Bounds) -> set[str]
     return found
 
 
-def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList) -> list[Finding]:
+def _read(
+    sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList
+) -> list[Finding]:
     findings: list[Finding] = []
     meta = {}
     if form.META_SHEET in sheets:
-        meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[form.META_SHEET] if r and len(r) > 1}
+        meta = {
+            cells.text(r[0]): cells.text(r[1]) for r in sheets[form.META_SHEET] if r and len(r) > 1
+        }
     sheet, grid, header_at = _find_form_sheet(sheets)
     if sheet is None:
         sheet, grid = _sheet_with_keys(sheets, tasks)
-        if sheet is not None:  # the header rows were deleted: the hidden keys still say which row is which
+        if (
+            sheet is not None
+        ):  # the header rows were deleted: the hidden keys still say which row is which
             ret.sheet = sheet
-            findings.append(Finding("header_missing", "表头行被删除，已按隐藏的任务键和下发表格的列顺序读取，请核对；"
-                                    "下次请勿删除表头", Severity.WARNING, file=ret.file_name, sheet=sheet))
+            findings.append(
+                Finding(
+                    "header_missing",
+                    "表头行被删除，已按隐藏的任务键和下发表格的列顺序读取，请核对；"
+                    "下次请勿删除表头",
+                    Severity.WARNING,
+                    file=ret.file_name,
+                    sheet=sheet,
+                )
+            )
             ret.office, ret.month = meta.get("office", ""), meta.get("month", "")
             columns = {h: i for i, h in enumerate(form.HEADERS)}
             ret.columns = {h: get_column_letter(i + 1) for h, i in columns.items()}
             keys = tasks.by_key()
-            first = next(i for i, r in enumerate(grid) if r and cells.text(r[0]).split("-M")[0] in keys)
+            first = next(
+                i for i, r in enumerate(grid) if r and cells.text(r[0]).split("-M")[0] in keys
+            )
             _read_rows(grid, first - 1, columns, ret, tasks, findings, sheet)
             return findings
     if sheet is None:
         ret.readable = False
-        return [Finding("no_form_sheet", "文件中找不到进展情况表（没有含“项目名称”“进展情况”表头的工作表）。"
-                        "请使用局办公室下发的表格填写后重新报送", file=ret.file_name)]
+        return [
+            Finding(
+                "no_form_sheet",
+                "文件中找不到进展情况表（没有含“项目名称”“进展情况”表头的工作表）。"
+                "请使用局办公室下发的表格填写后重新报送",
+                file=ret.file_name,
+            )
+        ]
     ret.sheet = sheet
     if sheet != form.SHEET and len(sheets) > 1:
-        findings.append(Finding("sheet_renamed", f"工作表名称被改为“{sheet}”（原为“{form.SHEET}”），已按内容识别，下次请勿改名",
-                                Severity.WARNING, file=ret.file_name, sheet=sheet))
-    extra = [n for n in sheets if n not in (sheet, form.META_SHEET) and n not in hidden and any(map(any, sheets[n]))]
+        findings.append(
+            Finding(
+                "sheet_renamed",
+                f"工作表名称被改为“{sheet}”（原为“{form.SHEET}”），已按内容识别，下次请勿改名",
+                Severity.WARNING,
+                file=ret.file_name,
+                sheet=sheet,
+            )
+        )
+    extra = [
+        n
+        for n in sheets
+        if n not in (sheet, form.META_SHEET) and n not in hidden and any(map(any, sheets[n]))
+    ]
     if extra:
-        findings.append(Finding("extra_sheets", f"文件中另有工作表“{'、'.join(extra)}”，其内容未计入汇总；"
-                                "如有需要汇总的内容，请填写到“进展情况表”中", Severity.WARNING, file=ret.file_name))
+        findings.append(
+            Finding(
+                "extra_sheets",
+                f"文件中另有工作表“{'、'.join(extra)}”，其内容未计入汇总；"
+                "如有需要汇总的内容，请填写到“进展情况表”中",
+                Severity.WARNING,
+                file=ret.file_name,
+            )
+        )
     head = grid[:header_at]
     ret.office_shown = _label_value(head, "填报股室")
     ret.office = meta.get("office") or ret.office_shown
@@ -134,11 +196,25 @@ def _read(sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: 
     ret.columns = {h: get_column_letter(i + 1) for h, i in columns.items()}
     missing = [h for h in form.HEADERS if h not in columns and h != form.KEY]
     if missing:
-        findings.append(Finding("column_missing", f"表头缺少列：{'、'.join(missing)}。这些列的内容无法读取，请使用下发的表格重新填写",
-                                file=ret.file_name, sheet=sheet, row=header_at + 1))
+        findings.append(
+            Finding(
+                "column_missing",
+                f"表头缺少列：{'、'.join(missing)}。这些列的内容无法读取，请使用下发的表格重新填写",
+                file=ret.file_name,
+                sheet=sheet,
+                row=header_at + 1,
+            )
+        )
     if form.KEY not in columns:
-        findings.append(Finding("key_column_missing", "隐藏的“任务键”列被删除，已按编号和节点文字匹配各行，请核对汇总结果；下次请勿删除列",
-                                Severity.WARNING, file=ret.file_name, sheet=sheet))
+        findings.append(
+            Finding(
+                "key_column_missing",
+                "隐藏的“任务键”列被删除，已按编号和节点文字匹配各行，请核对汇总结果；下次请勿删除列",
+                Severity.WARNING,
+                file=ret.file_name,
+                sheet=sheet,
+            )
+        )
     _read_rows(grid, header_at, columns, ret, tasks, findings, sheet)
     return findings
 
@@ -169,7 +245,7 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
     by_key = tasks.by_key()
     seen: dict[str, int] = {}
     current_task = None
-    rows = grid[header_at + 1:]
+    rows = grid[header_at + 1 :]
     shown = _ShownText(rows, columns, by_key)
     # the key column is hidden: sorting only the visible columns moves the text, not the keys; then
     # every row is matched by its text, and a row whose text fits several milestones is refused
@@ -185,31 +261,63 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
         if not key:
             values = [cells.visible(v) for v in row if cells.text(v)]
             if values:
-                findings.append(Finding("row_without_key", "第%d行不是下发表格中的行，内容未计入汇总：“%s”。"
-                                        "请把内容填写到对应任务的行内" % (r, "｜".join(values)[:80]),
-                                        Severity.WARNING, file=ret.file_name, sheet=sheet, row=r))
+                findings.append(
+                    Finding(
+                        "row_without_key",
+                        "第%d行不是下发表格中的行，内容未计入汇总：“%s”。"
+                        "请把内容填写到对应任务的行内" % (r, "｜".join(values)[:80]),
+                        Severity.WARNING,
+                        file=ret.file_name,
+                        sheet=sheet,
+                        row=r,
+                    )
+                )
             continue
         if not _KEY.match(key):
-            findings.append(Finding("bad_key", f"第{r}行的任务键“{cells.visible(key)[:40]}”无法识别，"
-                                    "该行未计入汇总。请勿修改隐藏列", row=r, **where))
+            findings.append(
+                Finding(
+                    "bad_key",
+                    f"第{r}行的任务键“{cells.visible(key)[:40]}”无法识别，"
+                    "该行未计入汇总。请勿修改隐藏列",
+                    row=r,
+                    **where,
+                )
+            )
             continue
         if out_of_step:
             found = shown.key_of(row)
             if found is AMBIGUOUS or not found:
-                why = ("对应多个节点，无法确定是哪一个" if found else
-                       "与任务清单中的任务和节点都不一致，无法确定是哪一行")
+                why = (
+                    "对应多个节点，无法确定是哪一个"
+                    if found
+                    else "与任务清单中的任务和节点都不一致，无法确定是哪一行"
+                )
                 content = cells.visible(get(row, form.CONTENT))[:30]
-                findings.append(Finding("row_unmatched", "本表隐藏的任务键与显示的内容已错位（可能排序时未选中"
-                                        f"整张表），第{r}行的内容“{content}”{why}，该行未计入汇总。"
-                                        "请使用下发的表格按原顺序填写后重新报送", row=r, **where))
+                findings.append(
+                    Finding(
+                        "row_unmatched",
+                        "本表隐藏的任务键与显示的内容已错位（可能排序时未选中"
+                        f"整张表），第{r}行的内容“{content}”{why}，该行未计入汇总。"
+                        "请使用下发的表格按原顺序填写后重新报送",
+                        row=r,
+                        **where,
+                    )
+                )
                 continue
             if found != key:
                 moved.append(r)
                 key = found
         if key in seen:
-            findings.append(Finding("duplicate_row", f"第{r}行与第{seen[key]}行是同一{'节点' if '-M' in key else '任务'}"
-                                    f"（{key}），已采用第{seen[key]}行，第{r}行内容未计入汇总。请删除重复的行",
-                                    file=ret.file_name, sheet=sheet, row=r))
+            findings.append(
+                Finding(
+                    "duplicate_row",
+                    f"第{r}行与第{seen[key]}行是同一{'节点' if '-M' in key else '任务'}"
+                    f"（{key}），已采用第{seen[key]}行，第{r}行内容未计入汇总。请删除重复的行",
+                    file=ret.file_name,
+                    sheet=sheet,
+                    row=r,
+                )
+            )
             continue
         seen[key] = r
         task_key = key.split("-M")[0]
@@ -219,8 +327,12 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
             definition = {h: cells.text(get(row, h)) for h in form.MILESTONE_LOCKED}
             definition["_done_raw"] = cells.text(get(row, form.DONE_ON))
             report.milestones[key] = MilestoneReport(
-                milestone_key=key, status=cells.text(status_raw), row=r, definition=definition,
-                completed_on=cells.to_date(get(row, form.DONE_ON), tasks.year))
+                milestone_key=key,
+                status=cells.text(status_raw),
+                row=r,
+                definition=definition,
+                completed_on=cells.to_date(get(row, form.DONE_ON), tasks.year),
+            )
         else:
             current_task = task_key
             report.row = r
@@ -230,9 +342,17 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
             report.definition = {h: cells.text(get(row, h)) for h in form.TASK_LOCKED}
     if moved:
         rows_zh = "、".join(map(str, moved[:20])) + ("等" if len(moved) > 20 else "")
-        findings.append(Finding("key_mismatch", f"第{rows_zh}行显示的内容与隐藏的任务键不一致（可能排序时"
-                                "未选中整张表），已按各行显示的任务名称和节点内容对应，请核对汇总结果；"
-                                "下次排序请先全选整张表", Severity.WARNING, row=moved[0], **where))
+        findings.append(
+            Finding(
+                "key_mismatch",
+                f"第{rows_zh}行显示的内容与隐藏的任务键不一致（可能排序时"
+                "未选中整张表），已按各行显示的任务名称和节点内容对应，请核对汇总结果；"
+                "下次排序请先全选整张表",
+                Severity.WARNING,
+                row=moved[0],
+                **where,
+            )
+        )
 
 
 AMBIGUOUS = object()
@@ -335,10 +455,12 @@ def _label_raw(head, label):
     for row in head:
         for i, v in enumerate(row):
             if cells.squash(v).rstrip(":：") == label:
-                return next((x for x in row[i + 1:] if cells.text(x)), None)
+                return next((x for x in row[i + 1 :] if cells.text(x)), None)
             text = cells.text(v)
-            if text.startswith(label) and len(text) > len(label) + 1:  # "填报股室：基财股" in one cell
-                return text[len(label):].lstrip(":： ")
+            if (
+                text.startswith(label) and len(text) > len(label) + 1
+            ):  # "填报股室：基财股" in one cell
+                return text[len(label) :].lstrip(":： ")
     return None
 
 
@@ -353,4 +475,3 @@ def _month_from_title(head) -> str:
             if m:
                 return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
     return ""
-

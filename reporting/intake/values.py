@@ -3,23 +3,36 @@
 Clerks type "6月15日", "2022.6.15", "15/6", full-width digits and trailing spaces; Excel may hand
 us datetimes or serial numbers.  Everything is reduced here, once, for every reader.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from ..tasks.dates import read_date
 from ..models import Status
+from ..tasks.dates import read_date
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SYNONYMS = {
-    "完成": Status.DONE, "已经完成": Status.DONE, "全部完成": Status.DONE,
-    "正常推进": Status.ON_TRACK, "推进中": Status.ON_TRACK, "进行中": Status.ON_TRACK, "按计划进行": Status.ON_TRACK,
-    "按进度推进": Status.ON_TRACK, "正在推进": Status.ON_TRACK,
-    "延迟": Status.BEHIND, "滞后推进": Status.BEHIND, "进度滞后": Status.BEHIND, "未完成": Status.BEHIND,
-    "延期": Status.EXTENSION, "申请延期完成": Status.EXTENSION,
-    "未开始": Status.NOT_STARTED, "尚未启动": Status.NOT_STARTED, "未开展": Status.NOT_STARTED,
+    "完成": Status.DONE,
+    "已经完成": Status.DONE,
+    "全部完成": Status.DONE,
+    "正常推进": Status.ON_TRACK,
+    "推进中": Status.ON_TRACK,
+    "进行中": Status.ON_TRACK,
+    "按计划进行": Status.ON_TRACK,
+    "按进度推进": Status.ON_TRACK,
+    "正在推进": Status.ON_TRACK,
+    "延迟": Status.BEHIND,
+    "滞后推进": Status.BEHIND,
+    "进度滞后": Status.BEHIND,
+    "未完成": Status.BEHIND,
+    "延期": Status.EXTENSION,
+    "申请延期完成": Status.EXTENSION,
+    "未开始": Status.NOT_STARTED,
+    "尚未启动": Status.NOT_STARTED,
+    "未开展": Status.NOT_STARTED,
 }
 
 
@@ -67,10 +80,17 @@ def to_date(value, year: int | None = None) -> date | None:
     return read_date(str(value), year)  # one reader for returns and the task list
 
 
-EXCEL_CELL_CHARS = 32_767    # Excel's limit per cell; longer text makes a file Excel calls corrupt
-_INVISIBLE = {"\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
-              "\u2060": "零宽不换行符", "\ufeff": "零宽不换行空格", "\u00ad": "软连字符",
-              "\u200e": "从左至右标记", "\u200f": "从右至左标记"}
+EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell; longer text makes a file Excel calls corrupt
+_INVISIBLE = {
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "零宽不换行符",
+    "\ufeff": "零宽不换行空格",
+    "\u00ad": "软连字符",
+    "\u200e": "从左至右标记",
+    "\u200f": "从右至左标记",
+}
 
 
 def is_invisible(char: str) -> bool:

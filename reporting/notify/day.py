@@ -5,6 +5,7 @@ The notices are then planned in the ledger and delivered by reporting.notify.del
 whatever is due and unsent, whatever day it is: a restart, a second run on the same day or a second
 instance never sends one twice, and nothing lost in an outage stays lost.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,15 +16,23 @@ from .. import cycle as steps
 from ..errors import YuebaoError
 from ..forms.fill import form_file_name
 from ..models import OfficeState, Status
-from .delivery import deliver_due, plan_notices
-from .escalation import OVERDUE, REASONS_ZH, decide
-from .senders import Mailer, Notice
-from .plan import (ESCALATE, FILL_AND_SEND, NAMES_ZH, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT, Action,
-                   actions_for)
 from ..summary.month import MISSING_ROW, MonthSummary
 from ..summary.workbook import summary_text
 from ..wording import render
 from ..workdays import add_workdays
+from .delivery import deliver_due, plan_notices
+from .escalation import OVERDUE, REASONS_ZH, decide
+from .plan import (
+    ESCALATE,
+    FILL_AND_SEND,
+    NAMES_ZH,
+    REMIND_MILESTONES,
+    REMIND_MISSING,
+    RUN_AND_REPORT,
+    Action,
+    actions_for,
+)
+from .senders import Mailer, Notice
 
 log = logging.getLogger("reporting.schedule")
 
@@ -33,38 +42,65 @@ class DayReport:
     day: date
     actions: list[Action]
     sent: list[Notice] = field(default_factory=list)
-    skipped: int = 0                                    # planned or sent by an earlier run
+    skipped: int = 0  # planned or sent by an earlier run
     problems: list[str] = field(default_factory=list)
-    failed: int = 0                                     # not delivered this run (failed, bad address)
-    dropped: list[str] = field(default_factory=list)    # no longer true, or replaced by a newer one
-    complete: bool = True                               # every action of the day was carried out
+    failed: int = 0  # not delivered this run (failed, bad address)
+    dropped: list[str] = field(default_factory=list)  # no longer true, or replaced by a newer one
+    complete: bool = True  # every action of the day was carried out
 
 
 def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
     rep = cycle.config.reporting
-    return actions_for(day, cycle.tasks.year, rep["first_month"], rep["deadline_day"],
-                       cycle.config.data["schedule"]["remind_day"])
+    return actions_for(
+        day,
+        cycle.tasks.year,
+        rep["first_month"],
+        rep["deadline_day"],
+        cycle.config.data["schedule"]["remind_day"],
+    )
 
 
 def warn_other_year(cycle: steps.Cycle, month: str) -> None:
     """A task list of last year used in a new year would send last year's tasks: say so."""
     if int(month[:4]) != cycle.tasks.year:
-        log.warning("警告：任务清单是%d年的（%s），而报告月份是%s：请在 config.yaml 的 task_list 中换上今年的任务清单",
-                    cycle.tasks.year, cycle.config.task_list_path.name, month)
+        log.warning(
+            "警告：任务清单是%d年的（%s），而报告月份是%s：请在 config.yaml 的 task_list 中换上今年的任务清单",
+            cycle.tasks.year,
+            cycle.config.task_list_path.name,
+            month,
+        )
 
 
-def run_day(cycle: steps.Cycle, day: date, dry_run: bool = False, mailer: Mailer | None = None,
-            deliver: bool = True) -> DayReport:
+def run_day(
+    cycle: steps.Cycle,
+    day: date,
+    dry_run: bool = False,
+    mailer: Mailer | None = None,
+    deliver: bool = True,
+) -> DayReport:
     """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier
     runs still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only
     (catch-up of a missed day, delivered by the run of today)."""
-    return run_actions(cycle, plan_for(cycle, day), day, dry_run, mailer,
-                       deliver="all" if deliver else "none", schedule=True)
+    return run_actions(
+        cycle,
+        plan_for(cycle, day),
+        day,
+        dry_run,
+        mailer,
+        deliver="all" if deliver else "none",
+        schedule=True,
+    )
 
 
-def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: bool = False,
-                mailer: Mailer | None = None, deliver: str = "all",
-                schedule: bool = False) -> DayReport:
+def run_actions(
+    cycle: steps.Cycle,
+    actions: list[Action],
+    day: date,
+    dry_run: bool = False,
+    mailer: Mailer | None = None,
+    deliver: str = "all",
+    schedule: bool = False,
+) -> DayReport:
     """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
     notices of these actions and months ("these": the remind and escalate commands), or nothing
     ("none")."""
@@ -74,7 +110,7 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
     if deliver != "none":
         mailer.warn_plain_auth()
     if deliver == "all" and not dry_run and schedule:
-        deliver_due(cycle, day, mailer, report, facts)   # what earlier runs still owe comes first
+        deliver_due(cycle, day, mailer, report, facts)  # what earlier runs still owe comes first
     for month in sorted({a.month for a in actions}):
         warn_other_year(cycle, month)
     notices = []
@@ -84,16 +120,30 @@ def run_actions(cycle: steps.Cycle, actions: list[Action], day: date, dry_run: b
             notices += build_notices(cycle, action, day, dry_run, facts)
         except (YuebaoError, OSError) as exc:  # one action failing never stops the others
             zh = getattr(exc, "zh", "") or str(exc)
-            log.error("%s %s（%s月）未能完成：%s（%s）", day, NAMES_ZH[action.kind], action.month, zh,
-                      getattr(exc, "en", exc))
+            log.error(
+                "%s %s（%s月）未能完成：%s（%s）",
+                day,
+                NAMES_ZH[action.kind],
+                action.month,
+                zh,
+                getattr(exc, "en", exc),
+            )
             report.problems.append(f"{NAMES_ZH[action.kind]}（{action.month}）未能完成：{zh}")
             report.complete = False
     new = plan_notices(cycle, notices, day, dry_run)
     report.skipped = len(notices) - len(new)
     if deliver != "none":
         scope = None if deliver == "all" else {(a.kind, a.month) for a in actions}
-        deliver_due(cycle, day, mailer, report, facts, scope=scope, dry_run=dry_run,
-                    extra=new if dry_run else ())
+        deliver_due(
+            cycle,
+            day,
+            mailer,
+            report,
+            facts,
+            scope=scope,
+            dry_run=dry_run,
+            extra=new if dry_run else (),
+        )
     if schedule and not dry_run and report.complete:
         with cycle.ledger() as ledger:
             ledger.schedule_day_done(day.isoformat())
@@ -123,8 +173,14 @@ class Facts:
             rules = self.cycle.config.data["supervision"]
 
             def decided(done):
-                return decide(self.summary(month), self.cycle.as_of, rules["missing_days"],
-                              rules["overdue_days"], done)
+                return decide(
+                    self.summary(month),
+                    self.cycle.as_of,
+                    rules["missing_days"],
+                    rules["overdue_days"],
+                    done,
+                )
+
             found = decided(self.done_before(month))
             if any(e.reason == OVERDUE for e in found):  # read the returns merged months missed
                 found = decided(self.done_before(month, refresh=True))
@@ -165,11 +221,17 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
     office_of = {r.file_name: r.office for r in check.returns}
     for ret in collected.new:
         if ret.received_at.date() > cycle.as_of:
-            log.info("收到文件：%s（%s收到，晚于所补做的%s，该日的判断不计入）", ret.file_name,
-                     f"{ret.received_at:%m-%d %H:%M}", cycle.as_of)
+            log.info(
+                "收到文件：%s（%s收到，晚于所补做的%s，该日的判断不计入）",
+                ret.file_name,
+                f"{ret.received_at:%m-%d %H:%M}",
+                cycle.as_of,
+            )
             continue
         office = office_of.get(ret.file_name) or "（未能识别股室）"
-        log.info("收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}")
+        log.info(
+            "收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}"
+        )
     for f in collected.findings:
         log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
     with cycle.ledger() as ledger:
@@ -182,13 +244,20 @@ def _not_leading(cycle: steps.Cycle, what: str) -> None:
         log.info("%s：%s 不是任何任务的牵头股室，不发", what, "、".join(others))
 
 
-def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool = False,
-                  facts: Facts | None = None) -> list[Notice]:
+def build_notices(
+    cycle: steps.Cycle, action: Action, day: date, dry_run: bool = False, facts: Facts | None = None
+) -> list[Notice]:
     """The notices an action makes on `day` (a dry run fills and merges nothing)."""
     config, month = cycle.config, action.month
     facts = facts or Facts(cycle)
     period = cycle.period(month)
-    common = dict(bureau=config.bureau, month=period.month, year=period.year, deadline=period.deadline, day=day)
+    common = dict(
+        bureau=config.bureau,
+        month=period.month,
+        year=period.year,
+        deadline=period.deadline,
+        day=day,
+    )
     notices = []
     if action.kind == FILL_AND_SEND:
         _not_leading(cycle, "表格")
@@ -201,13 +270,30 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
             info = config.office(office)
             name = form_file_name(month, office)
             attachment = paths.get(name)
-            if not dry_run and attachment is None:  # its form could not be written: no mail without it
-                log.error("form for %s not written, so not sent: %s", office, failed.get(name, "not filled"))
+            if (
+                not dry_run and attachment is None
+            ):  # its form could not be written: no mail without it
+                log.error(
+                    "form for %s not written, so not sent: %s",
+                    office,
+                    failed.get(name, "not filled"),
+                )
                 continue
-            notices.append(_notice(action, office, [info.email], "remind_form.j2", common, info=info,
-                                   tasks=cycle.tasks.tasks_of(office), file=name,
-                                   attachments=[attachment] if attachment else [], outbox=outbox,
-                                   carried=carried))
+            notices.append(
+                _notice(
+                    action,
+                    office,
+                    [info.email],
+                    "remind_form.j2",
+                    common,
+                    info=info,
+                    tasks=cycle.tasks.tasks_of(office),
+                    file=name,
+                    attachments=[attachment] if attachment else [],
+                    outbox=outbox,
+                    carried=carried,
+                )
+            )
     elif action.kind == REMIND_MISSING:
         _not_leading(cycle, "催报")
         states = {o.office.name: o for o in facts.summary(month).offices}
@@ -217,10 +303,20 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
                 log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
                 continue
             info = config.office(office)
-            notices.append(_notice(action, office, [info.email], "remind_missing.j2", common, info=info,
-                                   tasks=cycle.tasks.tasks_of(office),
-                                   rejected=row.state is OfficeState.REJECTED,
-                                   file=row.file, errors=row.errors))
+            notices.append(
+                _notice(
+                    action,
+                    office,
+                    [info.email],
+                    "remind_missing.j2",
+                    common,
+                    info=info,
+                    tasks=cycle.tasks.tasks_of(office),
+                    rejected=row.state is OfficeState.REJECTED,
+                    file=row.file,
+                    errors=row.errors,
+                )
+            )
     elif action.kind == REMIND_MILESTONES:
         window = config.data["schedule"]["milestone_window_days"]
         done = facts.done_before(month)
@@ -240,8 +336,18 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
         for office in cycle.tasks.lead_offices():
             if office in due_of:
                 info = config.office(office)
-                notices.append(_notice(action, office, [info.email], "remind_milestones.j2", common, info=info,
-                                       due=due_of[office], window=window))
+                notices.append(
+                    _notice(
+                        action,
+                        office,
+                        [info.email],
+                        "remind_milestones.j2",
+                        common,
+                        info=info,
+                        due=due_of[office],
+                        window=window,
+                    )
+                )
     elif action.kind == ESCALATE:
         for e in facts.escalations(month).values():
             notices.append(escalation_notice(cycle, month, e, day))
@@ -252,32 +358,68 @@ def build_notices(cycle: steps.Cycle, action: Action, day: date, dry_run: bool =
             result = steps.merge(cycle, month)
         chiefs = list(config.data["schedule"]["chiefs"])
         text = "" if result is None else _overview(result)
-        notices.append(_notice(action, "", chiefs, "report_summary.j2", common, overview=text,
-                               attachments=[result.summary_path] if result else []))
+        notices.append(
+            _notice(
+                action,
+                "",
+                chiefs,
+                "report_summary.j2",
+                common,
+                overview=text,
+                attachments=[result.summary_path] if result else [],
+            )
+        )
     return notices
 
 
 def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     """The 督办 letter for one escalation, as of `day`."""
     period = cycle.period(month)
-    common = dict(bureau=cycle.config.bureau, month=period.month, year=period.year,
-                  deadline=period.deadline, day=day)
+    common = dict(
+        bureau=cycle.config.bureau,
+        month=period.month,
+        year=period.year,
+        deadline=period.deadline,
+        day=day,
+    )
     info = cycle.config.office(e.office)
     to = [info.leader_email, cycle.config.data["supervision"]["bureau_office_email"]]
-    notice = _notice(Action(ESCALATE, month), e.office, to, "escalation.j2", common, info=info,
-                     reason_zh=REASONS_ZH[e.reason], detail=e.detail, fix_by=add_workdays(day, 2))
+    notice = _notice(
+        Action(ESCALATE, month),
+        e.office,
+        to,
+        "escalation.j2",
+        common,
+        info=info,
+        reason_zh=REASONS_ZH[e.reason],
+        detail=e.detail,
+        fix_by=add_workdays(day, 2),
+    )
     notice.reason, notice.reason_zh = e.reason, REASONS_ZH[e.reason]
     return notice
 
 
-def _notice(action: Action, office: str, to: list[str], template: str, common: dict, attachments=(), **context):
+def _notice(
+    action: Action,
+    office: str,
+    to: list[str],
+    template: str,
+    common: dict,
+    attachments=(),
+    **context,
+):
     text = render(template, office=office, **common, **context)
     subject, _, body = text.partition("\n")
-    return Notice(action=action.kind, month=action.month, office=office, to=[t for t in to if t],
-                  subject=subject.strip(), body=body.strip(), attachments=list(attachments))
+    return Notice(
+        action=action.kind,
+        month=action.month,
+        office=office,
+        to=[t for t in to if t],
+        subject=subject.strip(),
+        body=body.strip(),
+        attachments=list(attachments),
+    )
 
 
 def _overview(result) -> str:
     return summary_text(result.summary, 7)
-
-

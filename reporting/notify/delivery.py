@@ -14,6 +14,7 @@ milestone reminders only the latest per office; a 督办 letter only if that mor
 call for it, written from them, and it counts as made (the escalations table) only once the server
 has accepted it.  Forms and the chiefs' summary always go, late rather than never.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,11 @@ from pathlib import Path
 from .. import cycle as steps
 from .escalation import REASONS_ZH
 from .lease import expiry, gone, holder, stamp
-from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
+from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 
 log = logging.getLogger("reporting.schedule")
-RETRY_AFTER = timedelta(minutes=30)   # a failed notice: again by any run from then or any later day
+RETRY_AFTER = timedelta(minutes=30)  # a failed notice: again by any run from then or any later day
 
 
 def key_of(notice: Notice, day: date) -> str:
@@ -38,8 +39,9 @@ def key_of(notice: Notice, day: date) -> str:
     return f"{notice.action}|{notice.month}|{notice.office}|{day.isoformat()}"
 
 
-def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date,
-                 dry_run: bool = False) -> list[Notice]:
+def plan_notices(
+    cycle: steps.Cycle, notices: list[Notice], day: date, dry_run: bool = False
+) -> list[Notice]:
     """Record the notices in the ledger; returns those new (a dry run records nothing)."""
     with cycle.ledger() as ledger:
         if dry_run:
@@ -51,28 +53,54 @@ def plan_notices(cycle: steps.Cycle, notices: list[Notice], day: date,
 
 def _fields(n: Notice, day: date) -> dict:
     attachments = json.dumps([str(p) for p in n.attachments], ensure_ascii=False)
-    return dict(action=n.action, month=n.month, office=n.office, reason=n.reason,
-                day=day.isoformat(), recipients=",".join(n.to), subject=n.subject, body=n.body,
-                attachments=attachments)
+    return dict(
+        action=n.action,
+        month=n.month,
+        office=n.office,
+        reason=n.reason,
+        day=day.isoformat(),
+        recipients=",".join(n.to),
+        subject=n.subject,
+        body=n.body,
+        attachments=attachments,
+    )
 
 
 def notice_of(row) -> Notice:
-    return Notice(action=row["action"], month=row["month"], office=row["office"],
-                  to=[a for a in row["recipients"].split(",") if a], subject=row["subject"],
-                  body=row["body"], attachments=[Path(p) for p in json.loads(row["attachments"])],
-                  reason=row["reason"], reason_zh=REASONS_ZH.get(row["reason"], ""))
+    return Notice(
+        action=row["action"],
+        month=row["month"],
+        office=row["office"],
+        to=[a for a in row["recipients"].split(",") if a],
+        subject=row["subject"],
+        body=row["body"],
+        attachments=[Path(p) for p in json.loads(row["attachments"])],
+        reason=row["reason"],
+        reason_zh=REASONS_ZH.get(row["reason"], ""),
+    )
 
 
-def deliver_due(cycle: steps.Cycle, day: date, mailer: Mailer, report, facts, scope=None,
-                dry_run=False, extra=()) -> None:
+def deliver_due(
+    cycle: steps.Cycle,
+    day: date,
+    mailer: Mailer,
+    report,
+    facts,
+    scope=None,
+    dry_run=False,
+    extra=(),
+) -> None:
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
     nothing and lists in report.sent exactly what would be sent, `extra` (not yet planned) too."""
-    with cycle.ledger() as ledger:   # one connection for the pass
+    with cycle.ledger() as ledger:  # one connection for the pass
         now = stamp(datetime.now())
-        rows = [r for r in ledger.due_notices(day.isoformat(), now)
-                if (scope is None or (r["action"], r["month"]) in scope)
-                and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))]
+        rows = [
+            r
+            for r in ledger.due_notices(day.isoformat(), now)
+            if (scope is None or (r["action"], r["month"]) in scope)
+            and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))
+        ]
         candidates = [(r, notice_of(r)) for r in rows] + [(None, n) for n in extra]
         if candidates:
             log.info("%s 待发送 %d 条通知", day, len(candidates))
@@ -110,14 +138,18 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         if row is not None and ledger.newer_notice(row, same_month=False):
             return "已有更新的节点提醒", notice
     elif notice.action == ESCALATE:
-        made = [e for e in ledger.escalations(month)
-                if (e["office"], e["reason"]) == (notice.office, notice.reason)]
+        made = [
+            e
+            for e in ledger.escalations(month)
+            if (e["office"], e["reason"]) == (notice.office, notice.reason)
+        ]
         if made:
             return f"已于{made[0]['day']}督办过", notice
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
-        from .day import escalation_notice   # here: day imports this module
+        from .day import escalation_notice  # here: day imports this module
+
         notice = escalation_notice(cycle, month, decision, day)  # today's facts, today's letter
     return "", notice
 
@@ -132,17 +164,22 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
     if not ledger.claim_notice(fresh, holder(), expiry(mailer.cfg, now), stamp(now), taken_over):
         return "skipped"  # another instance has it, or its holder's lease runs on
     if fresh["status"] == "sending":
-        log.warning("接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）", notice.label,
-                    notice.subject)
+        log.warning(
+            "接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）",
+            notice.label,
+            notice.subject,
+        )
     if fresh["tries"] == 0 and fresh["status"] == "planned":
         _side_channels(cycle, notice)
     status, tries, detail, next_try = _mail(cycle, notice, mailer)
-    if not ledger.finish_notice(row["id"], status, holder(), tries, detail, next_try,
-                                day.isoformat()):
+    if not ledger.finish_notice(
+        row["id"], status, holder(), tries, detail, next_try, day.isoformat()
+    ):
         log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
     elif status in ("sent", "written") and notice.action == ESCALATE:
-        ledger.log_escalation(notice.month, notice.office, notice.reason, day.isoformat(),
-                              notice.body)
+        ledger.log_escalation(
+            notice.month, notice.office, notice.reason, day.isoformat(), notice.body
+        )
         log.warning("督办：%s %s：%s", notice.office, REASONS_ZH[notice.reason], notice.subject)
     return status
 
@@ -150,8 +187,11 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
 def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | None]:
     """(status, tries made, detail, next try) of one message."""
     if not notice.to:
-        log.warning("无法邮件通知%s：config.yaml 中没有它的邮箱（%s）", notice.label,
-                    f"offices.{notice.office}.email" if notice.office else "schedule.chiefs")
+        log.warning(
+            "无法邮件通知%s：config.yaml 中没有它的邮箱（%s）",
+            notice.label,
+            f"offices.{notice.office}.email" if notice.office else "schedule.chiefs",
+        )
         return "no_address", 0, "未配置邮箱", None
     if not mailer.enabled:
         return "written", 0, "", None
@@ -163,8 +203,12 @@ def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | N
     try:
         tries = mailer.send(notice)
     except BadAddress as exc:
-        log.error("邮箱地址有误，未发送（请改正 config.yaml 中%s的邮箱）：%s：%s", notice.label,
-                  notice.subject, exc)
+        log.error(
+            "邮箱地址有误，未发送（请改正 config.yaml 中%s的邮箱）：%s：%s",
+            notice.label,
+            notice.subject,
+            exc,
+        )
         return "bad_address", 0, str(exc), None
     except SendFailed as exc:
         to = ",".join(notice.to)
@@ -174,8 +218,13 @@ def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | N
             log.error("未发送（邮件服务器不可用，下次运行重发）：%s -> %s", notice.subject, to)
         return "failed", exc.tries, str(exc), stamp(datetime.now() + RETRY_AFTER)
     attached = "、".join(p.name for p in notice.attachments)
-    log.info("已发送：%s -> %s（%s）%s", notice.subject, ",".join(notice.to), notice.label,
-             f"，附件 {attached}" if attached else "")
+    log.info(
+        "已发送：%s -> %s（%s）%s",
+        notice.subject,
+        ",".join(notice.to),
+        notice.label,
+        f"，附件 {attached}" if attached else "",
+    )
     return "sent", tries, "", None
 
 
@@ -192,4 +241,3 @@ def _side_channels(cycle, notice: Notice) -> None:
             post_webhook(schedule["webhook"], notice, schedule["webhook_timeout"])
         except (OSError, ValueError) as exc:
             log.warning("webhook 发送失败：%s %s", notice.subject, exc)
-

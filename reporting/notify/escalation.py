@@ -6,6 +6,7 @@ than `supervision.overdue_days` working days, is escalated to its supervising le
 with a copy to the bureau office.  Each (month, office, reason) is escalated once, and logged in
 the ledger.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,12 +23,17 @@ REASONS_ZH = {MISSING: "逾期未报送", OVERDUE: "节点逾期"}
 @dataclass(frozen=True)
 class Escalation:
     office: str
-    reason: str          # MISSING or OVERDUE
-    detail: str          # Chinese, for the notice and the log
+    reason: str  # MISSING or OVERDUE
+    detail: str  # Chinese, for the notice and the log
 
 
-def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: int,
-           done_before: frozenset[str] = frozenset()) -> list[Escalation]:
+def decide(
+    summary: MonthSummary,
+    day: date,
+    missing_days: int,
+    overdue_days: int,
+    done_before: frozenset[str] = frozenset(),
+) -> list[Escalation]:
     """Who must be escalated on `day`, by the rules above (before de-duplication).
 
     `summary` must be of the inbox as collected that day.  An office without a return this month
@@ -38,7 +44,13 @@ def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: in
     for o in summary.offices:
         if o.state in (NOT_RETURNED, REJECTED) and late_by >= missing_days:
             what = "未报送" if o.state == NOT_RETURNED else "报送的报表有误、未改正"
-            out.append(Escalation(o.office.name, MISSING, f"截止日期后{late_by}个工作日仍{what}{summary.period.span_zh}进展情况表"))
+            out.append(
+                Escalation(
+                    o.office.name,
+                    MISSING,
+                    f"截止日期后{late_by}个工作日仍{what}{summary.period.span_zh}进展情况表",
+                )
+            )
     overdue: dict[str, list] = {}
     for r in summary.rows:
         if r.status in (NOT_RETURNED, MISSING_ROW) and r.milestone.key in done_before:
@@ -46,7 +58,12 @@ def decide(summary: MonthSummary, day: date, missing_days: int, overdue_days: in
         if r.light is Light.OVERDUE and workdays_between(r.milestone.due, day) > overdue_days:
             overdue.setdefault(r.task.lead, []).append(r)
     for office, rows in overdue.items():
-        items = "；".join(f"第{r.task.no}项“{r.task.name}”：{r.milestone.text}（{r.milestone.due:%Y-%m-%d}到期，"
-                         f"逾期{workdays_between(r.milestone.due, day)}个工作日）" for r in rows)
-        out.append(Escalation(office, OVERDUE, f"{len(rows)}个节点逾期超过{overdue_days}个工作日：{items}"))
+        items = "；".join(
+            f"第{r.task.no}项“{r.task.name}”：{r.milestone.text}（{r.milestone.due:%Y-%m-%d}到期，"
+            f"逾期{workdays_between(r.milestone.due, day)}个工作日）"
+            for r in rows
+        )
+        out.append(
+            Escalation(office, OVERDUE, f"{len(rows)}个节点逾期超过{overdue_days}个工作日：{items}")
+        )
     return out

@@ -7,6 +7,7 @@ trusted to say a holder is alive.  One shortcut, on Linux only: a holder on this
 PID namespace whose process is gone (or is another process with the same PID, told by its start
 time) has certainly stopped, so its notice is taken over at once.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ from functools import lru_cache
 def lease_seconds(smtp: dict) -> int:
     """Long enough for every try of one message and the waits between them, with a try to spare."""
     tries = max(1, smtp["retries"])
-    waits = sum(smtp["backoff_seconds"] * 2 ** i for i in range(tries - 1))
+    waits = sum(smtp["backoff_seconds"] * 2**i for i in range(tries - 1))
     return int((2 * tries + 1) * max(1, smtp["timeout"]) + waits)
 
 

@@ -5,6 +5,7 @@ the schedule already sent is skipped.  Only the notices of the month asked for a
 `c` is the command's cycle (reporting.cycle.Cycle), passed in rather than imported: the
 schedule's rooms sit below the pipeline.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

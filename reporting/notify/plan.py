@@ -12,6 +12,7 @@ For each reporting month (from `reporting.first_month` of the task list's year o
 - ESCALATE         every working day after the deadline: escalate (督办) to supervising leaders
                    what the rules in reporting.notify.escalation say (each once).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +25,19 @@ REMIND_MISSING = "remind_missing"
 RUN_AND_REPORT = "run_and_report"
 REMIND_MILESTONES = "remind_milestones"
 ESCALATE = "escalate"
-NAMES_ZH = {FILL_AND_SEND: "下发表格", REMIND_MISSING: "催报", RUN_AND_REPORT: "汇总并报送",
-            REMIND_MILESTONES: "节点到期提醒", ESCALATE: "督办"}
+NAMES_ZH = {
+    FILL_AND_SEND: "下发表格",
+    REMIND_MISSING: "催报",
+    RUN_AND_REPORT: "汇总并报送",
+    REMIND_MILESTONES: "节点到期提醒",
+    ESCALATE: "督办",
+}
 
 
 @dataclass(frozen=True)
 class Action:
     kind: str
-    month: str        # the reporting month it concerns, "YYYY-MM"
+    month: str  # the reporting month it concerns, "YYYY-MM"
 
 
 def reporting_month(day: date, year: int, first_month: int) -> str | None:
@@ -41,7 +47,9 @@ def reporting_month(day: date, year: int, first_month: int) -> str | None:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def actions_for(day: date, year: int, first_month: int, deadline_day: int, remind_day: int) -> list[Action]:
+def actions_for(
+    day: date, year: int, first_month: int, deadline_day: int, remind_day: int
+) -> list[Action]:
     month = reporting_month(day, year, first_month)
     if month is None or not is_workday(day):
         return []

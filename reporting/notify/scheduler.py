@@ -5,12 +5,13 @@ any plan day missed since the schedule first ran (up to a month back), once, lat
 the log, and then delivers every notice due and unsent (see reporting.notify.delivery).  Every notice is
 a row of the ledger, so catching up never repeats what was already sent.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from logging.handlers import RotatingFileHandler
 from datetime import date, datetime, timedelta
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import schedule as timer
@@ -52,13 +53,21 @@ def setup_log(config, console: bool = False) -> Path:
 
 
 def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
-    cycle = steps.Cycle.load(config_path, day)  # reloaded each day: the task list or config may change
+    cycle = steps.Cycle.load(
+        config_path, day
+    )  # reloaded each day: the task list or config may change
     setup_log(cycle.config)
     with cycle.writing(*[a.month for a in plan_for(cycle, day)]):  # backs the ledger up first
         report = run_day(cycle, day, deliver=deliver)
-    log.info("%s 完成：%d 项计划，发送 %d 条，此前已计划或已发 %d 条，不再发送 %d 条，问题 %d 条", day,
-             len(report.actions), len(report.sent), report.skipped, len(report.dropped),
-             len(report.problems))
+    log.info(
+        "%s 完成：%d 项计划，发送 %d 条，此前已计划或已发 %d 条，不再发送 %d 条，问题 %d 条",
+        day,
+        len(report.actions),
+        len(report.sent),
+        report.skipped,
+        len(report.dropped),
+        len(report.problems),
+    )
     return report
 
 

@@ -6,6 +6,7 @@ never stops the other notices.  Once the server itself has failed (refused, hung
 the mailer stops trying for the rest of the run: the remaining notices fail at once, to be tried
 again by the next run, instead of each waiting out every try.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,12 +34,12 @@ class Notice:
 
     action: str
     month: str
-    office: str                 # "" for the chiefs
+    office: str  # "" for the chiefs
     to: list[str]
     subject: str
     body: str
     attachments: list[Path] = field(default_factory=list)
-    reason: str = ""            # 督办: why (escalation.MISSING or OVERDUE)
+    reason: str = ""  # 督办: why (escalation.MISSING or OVERDUE)
     reason_zh: str = ""
 
     @property
@@ -62,8 +63,13 @@ class BadAddress(SendFailed):
 
 ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
 # the server itself failed, rather than refusing this one message
-SERVER_DOWN = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
-               smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)
+SERVER_DOWN = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+)
 
 
 def server_down(exc: Exception) -> bool:
@@ -81,7 +87,7 @@ class Mailer:
     def __init__(self, smtp: dict, sleep=time.sleep):
         self.cfg = smtp
         self.sleep = sleep
-        self.down = ""          # why the server was given up on for this run ("" while it works)
+        self.down = ""  # why the server was given up on for this run ("" while it works)
 
     @property
     def enabled(self) -> bool:
@@ -94,7 +100,9 @@ class Mailer:
         if wrong:
             raise BadAddress("邮箱地址无效：" + "、".join(repr(a) for a in wrong))
         if self.down:
-            raise SendFailed(f"邮件服务器本次运行中已不可用，未再尝试（{self.down}）", 0, server_down=True)
+            raise SendFailed(
+                f"邮件服务器本次运行中已不可用，未再尝试（{self.down}）", 0, server_down=True
+            )
         try:
             message = self._message(notice)
         except (ValueError, TypeError) as exc:  # a header that cannot be written
@@ -105,14 +113,23 @@ class Mailer:
                 self._deliver(message)
                 return attempt
             except (OSError, smtplib.SMTPException) as exc:
-                log.warning("邮件发送失败（第%d次，共%d次）%s -> %s: %s", attempt, tries, notice.subject,
-                            ",".join(notice.to), exc)
+                log.warning(
+                    "邮件发送失败（第%d次，共%d次）%s -> %s: %s",
+                    attempt,
+                    tries,
+                    notice.subject,
+                    ",".join(notice.to),
+                    exc,
+                )
                 if attempt == tries:
                     down = server_down(exc)
                     if down:
                         self.down = f"{type(exc).__name__}: {exc}"
-                        log.error("邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",
-                                  self.cfg["host"], self.cfg["port"])
+                        log.error(
+                            "邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",
+                            self.cfg["host"],
+                            self.cfg["port"],
+                        )
                     why = f"{type(exc).__name__}: {exc}"
                     raise SendFailed(why, tries, server_down=down) from exc
                 self.sleep(self.cfg["backoff_seconds"] * 2 ** (attempt - 1))
@@ -121,8 +138,12 @@ class Mailer:
     def warn_plain_auth(self) -> None:
         """A password sent over an unencrypted connection can be read on the way: say so."""
         if self.enabled and self.cfg["user"] and self.cfg["security"] == "none":
-            log.warning("警告：smtp.security 为 none 而配置了 smtp.user：密码将以明文发给 %s:%s，"
-                        "请改用 starttls 或 ssl", self.cfg["host"], self.cfg["port"])
+            log.warning(
+                "警告：smtp.security 为 none 而配置了 smtp.user：密码将以明文发给 %s:%s，"
+                "请改用 starttls 或 ssl",
+                self.cfg["host"],
+                self.cfg["port"],
+            )
 
     def _message(self, notice: Notice) -> EmailMessage:
         msg = EmailMessage()
@@ -135,13 +156,17 @@ class Mailer:
         for path in notice.attachments:
             kind, _ = mimetypes.guess_type(path.name)
             maintype, subtype = (kind or "application/octet-stream").split("/", 1)
-            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+            msg.add_attachment(
+                path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+            )
         return msg
 
     def _deliver(self, msg: EmailMessage) -> None:
         host, port, timeout = self.cfg["host"], self.cfg["port"], self.cfg["timeout"]
         if self.cfg["security"] == "ssl":
-            server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            server = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             server = smtplib.SMTP(host, port, timeout=timeout)
         with server:
@@ -161,9 +186,22 @@ def write_text_file(folder: Path, notice: Notice) -> Path:
 
 
 def post_webhook(url: str, notice: Notice, timeout: int) -> None:
-    payload = json.dumps({"action": notice.action, "month": notice.month, "office": notice.office,
-                          "to": notice.to, "subject": notice.subject, "text": notice.body}, ensure_ascii=False)
-    request = urllib.request.Request(url, data=payload.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    payload = json.dumps(
+        {
+            "action": notice.action,
+            "month": notice.month,
+            "office": notice.office,
+            "to": notice.to,
+            "subject": notice.subject,
+            "text": notice.body,
+        },
+        ensure_ascii=False,
+    )
+    request = urllib.request.Request(
+        url,
+        data=payload.encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the bureau's own URL
         response.read()

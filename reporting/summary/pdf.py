@@ -1,4 +1,5 @@
 """The summary as PDF for the chiefs (`merge --pdf`), through LibreOffice when it is installed."""
+
 from __future__ import annotations
 
 from pathlib import Path

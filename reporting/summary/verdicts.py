@@ -10,6 +10,7 @@ An office's light:
 - 黄灯: returned late, or any milestone overdue;
 - 绿灯: otherwise.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,8 +18,10 @@ from datetime import date
 from ..models import Light, Milestone, MilestoneReport, Status
 
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
-LIGHT_RULE = ("红灯：未报送、报表有误（视为未报送），或逾期节点占截至本月应完成节点的{share:.0%}及以上；"
-              "黄灯：逾期报送，或有逾期节点；绿灯：按时报送且无逾期节点。按红、黄、绿及逾期占比排序。")
+LIGHT_RULE = (
+    "红灯：未报送、报表有误（视为未报送），或逾期节点占截至本月应完成节点的{share:.0%}及以上；"
+    "黄灯：逾期报送，或有逾期节点；绿灯：按时报送且无逾期节点。按红、黄、绿及逾期占比排序。"
+)
 
 
 def light(m: Milestone, report: MilestoneReport | None, as_of: date, amber_days: int) -> Light:

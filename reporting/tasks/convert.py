@@ -4,6 +4,7 @@ read for checking (`yuebao tasks check`).
 An earlier converted list (perhaps with offices chosen in it) and a half-filled lead sheet are
 never overwritten; a list that is prose only gets a blank task list to fill in by hand.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,10 +13,10 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import YuebaoError
+from ..models import TaskList
 from .doubts import all_doubts
 from .importers import ProseOnly, blank_task_list, import_task_list, in_yuebao_layout
 from .leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
-from ..models import TaskList
 from .tasklist import read_task_list, write_task_list
 
 
@@ -24,11 +25,11 @@ class Converted:
     listed: TaskList
     doubts: list
     out: Path
-    kept: Path | None                # an earlier list at `out`, renamed
-    known: list[str]                 # the offices of config.yaml (the lead column's choices)
-    todo: list = field(default_factory=list)   # tasks still without a lead office
+    kept: Path | None  # an earlier list at `out`, renamed
+    known: list[str]  # the offices of config.yaml (the lead column's choices)
+    todo: list = field(default_factory=list)  # tasks still without a lead office
     leads_path: str | None = None
-    sheet: Path | None = None        # the lead sheet to fill in for `todo`
+    sheet: Path | None = None  # the lead sheet to fill in for `todo`
     sheet_existed: bool = False
 
 
@@ -42,10 +43,12 @@ def convert(src, year: int | None, out_path=None, leads_path=None, config_path=N
         blank = _unless_there(out.with_name(out.stem + "_待填写.xlsx"))
         template = blank_task_list(prose.year or date.today().year, bureau)
         _write(lambda: write_task_list(template, blank), blank)
-        raise YuebaoError(f"{prose.zh}。已生成空白任务清单（含一行示例）：{blank}，"
-                          "请对照方案中的措施逐项手工填写任务名称、关键节点（如“一是6月底前……”）"
-                          "和牵头股室，删除示例行，再用 yuebao tasks check 检查",
-                          f"{prose.en}; blank task list written to {blank}") from prose
+        raise YuebaoError(
+            f"{prose.zh}。已生成空白任务清单（含一行示例）：{blank}，"
+            "请对照方案中的措施逐项手工填写任务名称、关键节点（如“一是6月底前……”）"
+            "和牵头股室，删除示例行，再用 yuebao tasks check 检查",
+            f"{prose.en}; blank task list written to {blank}",
+        ) from prose
     assigned = []
     if leads_path:
         imported, assigned = apply_leads(imported, read_leads(Path(leads_path)), known, bureau)
@@ -108,5 +111,7 @@ def _write(action, path: Path):
     try:
         return action()
     except OSError as exc:
-        raise YuebaoError(f"无法写入{path}（文件可能正在Excel或WPS中打开，或文件夹不可写），请关闭后重试",
-                          f"cannot write {path}: {exc}") from exc
+        raise YuebaoError(
+            f"无法写入{path}（文件可能正在Excel或WPS中打开，或文件夹不可写），请关闭后重试",
+            f"cannot write {path}: {exc}",
+        ) from exc

@@ -4,6 +4,7 @@
 all the same day (with the year given for the short forms).  In "6/15" or "15/6" the number over
 12 is the day; otherwise the month comes first, as in 6月15日.  Full-width digits are folded.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ headings, prose), a table contributes its rows.  A cell holds its paragraphs as 
 underlined runs as `<u>…</u>` (Taishan marks the lead office by underlining it); a merged cell
 repeats its text in every row and column it covers, as merged cells of a workbook are read.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -25,8 +26,10 @@ def read_docx(path: Path) -> tuple[list[list[str]], int]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for damaged files
-        raise YuebaoError(f"Word文件无法打开：{path.name}，请在Word或WPS中另存为.docx后重试",
-                          f"unreadable docx: {exc}") from exc
+        raise YuebaoError(
+            f"Word文件无法打开：{path.name}，请在Word或WPS中另存为.docx后重试",
+            f"unreadable docx: {exc}",
+        ) from exc
     grid: list[list[str]] = []
     tables = 0
     for block in document.iter_inner_content():
@@ -67,8 +70,12 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             inflated = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise YuebaoError(f"Word文件已损坏或不是.docx：{path.name}，请在Word或WPS中另存为.docx后重试",
-                          f"not a docx: {exc}") from exc
+        raise YuebaoError(
+            f"Word文件已损坏或不是.docx：{path.name}，请在Word或WPS中另存为.docx后重试",
+            f"not a docx: {exc}",
+        ) from exc
     if inflated > MAX_INFLATED_BYTES:
-        raise YuebaoError(f"Word文件解压后异常巨大（{inflated / 1048576:.0f} MB），为保护系统未打开：{path.name}",
-                          "docx inflates too much")
+        raise YuebaoError(
+            f"Word文件解压后异常巨大（{inflated / 1048576:.0f} MB），为保护系统未打开：{path.name}",
+            "docx inflates too much",
+        )

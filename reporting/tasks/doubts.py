@@ -11,18 +11,21 @@ Each doubt is a Finding (a warning: the list still works) naming the task:
 
 Undated milestones and assumed leads are found by the reader itself (tasklist, importers).
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from .milestones import normalise, read_due
 from ..models import Finding, Milestone, Severity, TaskList
+from .milestones import normalise, read_due
 
 EXAMPLE_MARK = "（示例）"
 _BUREAU = re.compile(r"教育(?:和体育|与体育|体育)?局$|^教体局$|^(?:局本级|本局|局机关)$")
-_LEADING = re.compile(r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})是|[(（]\s*(?P<p>\d{1,2})\s*[)）]|"
-                      r"(?P<d>\d{1,2})\s*[.、．](?:(?!\d)|(?=\d{1,2}月))|(?P<c>[①-⑳]))")
+_LEADING = re.compile(
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})是|[(（]\s*(?P<p>\d{1,2})\s*[)）]|"
+    r"(?P<d>\d{1,2})\s*[.、．](?:(?!\d)|(?=\d{1,2}月))|(?P<c>[①-⑳]))"
+)
 _CN = "一二三四五六七八九"
 
 
@@ -44,7 +47,7 @@ def looks_like_date(text: str) -> bool:
 
 
 def numbering_problem(numbers: list[int]) -> str:
-    """"" when 1, 2, 3 …; else what is wrong, in words for the clerk."""
+    """ "" when 1, 2, 3 …; else what is wrong, in words for the clerk."""
     if len(numbers) < 2 or numbers == list(range(1, len(numbers) + 1)):
         return ""
     missing = [n for n in range(1, max(numbers) + 1) if n not in numbers]
@@ -79,29 +82,56 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
     seen_text: dict[tuple[str, str], str] = {}
 
     def add(code: str, message: str, task) -> None:
-        found.append(Finding(code, message, Severity.WARNING, file=file, row=task.source_row,
-                             task_key=task.key))
+        found.append(
+            Finding(
+                code, message, Severity.WARNING, file=file, row=task.source_row, task_key=task.key
+            )
+        )
 
     for t in tasks.tasks:
         if not t.lead or t.lead == "（未指定）" or is_bureau(t.lead, bureau):
-            what = f"的牵头单位是“{t.lead}”，不是局内股室" if t.lead and t.lead != "（未指定）" else "没有牵头单位"
-            add("lead_unassigned", f"{task_ref(t.no)}任务“{t.name}”{what}：请指定由哪个股室牵头报送"
-                "（在“牵头股室”列选择，或用 --leads 对照表一次填好）", t)
+            what = (
+                f"的牵头单位是“{t.lead}”，不是局内股室"
+                if t.lead and t.lead != "（未指定）"
+                else "没有牵头单位"
+            )
+            add(
+                "lead_unassigned",
+                f"{task_ref(t.no)}任务“{t.name}”{what}：请指定由哪个股室牵头报送"
+                "（在“牵头股室”列选择，或用 --leads 对照表一次填好）",
+                t,
+            )
         for office in dict.fromkeys((t.lead, *t.offices)):
             if office and looks_like_date(office):
-                add("date_in_office", f"{task_ref(t.no)}任务的责任单位中有“{office}”，这是日期而不是单位，请核对列是否错位", t)
+                add(
+                    "date_in_office",
+                    f"{task_ref(t.no)}任务的责任单位中有“{office}”，这是日期而不是单位，请核对列是否错位",
+                    t,
+                )
         problem = numbering_problem(_numbers(t.milestones))
         if problem:
             count = len(_distinct(t.milestones))
-            add("numbering_gap", f"{task_ref(t.no)}任务的节点{problem}，与节点条数（{count}条）不符，"
-                "请核对原文是否漏了一条或两条连在了一起", t)
+            add(
+                "numbering_gap",
+                f"{task_ref(t.no)}任务的节点{problem}，与节点条数（{count}条）不符，"
+                "请核对原文是否漏了一条或两条连在了一起",
+                t,
+            )
         if t.no and t.no in seen_no:
-            add("duplicate_no", f"序号{t.no}出现了不止一次（另见{seen_no[t.no]}），请核对是否重复录入", t)
+            add(
+                "duplicate_no",
+                f"序号{t.no}出现了不止一次（另见{seen_no[t.no]}），请核对是否重复录入",
+                t,
+            )
         seen_no.setdefault(t.no, t.key)
         signature = (normalise(t.name), normalise(t.content))
         if signature in seen_text:
-            add("duplicate_task", f"{task_ref(t.no)}任务（{t.key}）与{seen_text[signature]}的名称和内容完全相同，"
-                "请删除重复的一项", t)
+            add(
+                "duplicate_task",
+                f"{task_ref(t.no)}任务（{t.key}）与{seen_text[signature]}的名称和内容完全相同，"
+                "请删除重复的一项",
+                t,
+            )
         seen_text.setdefault(signature, f"{task_ref(t.no)}（{t.key}）")
         if t.name.startswith(EXAMPLE_MARK):
             add("example_row", f"{task_ref(t.no)}是模板中的示例行，请改为本局的任务或删除", t)
@@ -112,8 +142,11 @@ def all_doubts(tasks: TaskList, bureau: str = "", extra: Iterable[Finding] = ())
     """The reader's findings, `extra` ones and the doubts above; an assumed lead said once."""
     more = doubts(tasks, bureau)
     unassigned_rows = {f.row for f in more if f.code == "lead_unassigned" and f.row}
-    kept = [f for f in (*tasks.findings, *extra)
-            if not (f.code == "lead_assumed" and f.row in unassigned_rows)]
+    kept = [
+        f
+        for f in (*tasks.findings, *extra)
+        if not (f.code == "lead_assumed" and f.row in unassigned_rows)
+    ]
     known = {(k.code, k.task_key) for k in kept}
     return kept + [f for f in more if (f.code, f.task_key) not in known]
 

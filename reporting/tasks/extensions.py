@@ -3,6 +3,7 @@
 The task list is never edited: every month's judgement reads the approved date from the ledger
 (cycle.apply_extensions), and the original date stays on record beside it.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,9 @@ def approve(c, task: str, milestone: str, new_date: date, reason: str):
     original = m.extended_from or m.due
     # no month held (it changes every month's judgement), but the ledger backed up first
     with c.writing(), c.ledger() as ledger:
-        ledger.approve_extension(m.key, original.isoformat() if original else "",
-                                 new_date.isoformat(), reason)
+        ledger.approve_extension(
+            m.key, original.isoformat() if original else "", new_date.isoformat(), reason
+        )
     return t, m, original
 
 
@@ -30,6 +32,8 @@ def find_milestone(tasks: list[Task], task: str, milestone: str) -> tuple[Task, 
         raise YuebaoError(f"任务清单中没有任务“{task}”", f"no task {task}")
     m = next((x for x in t.milestones if milestone in (str(x.seq), x.key)), None)
     if m is None:
-        raise YuebaoError(f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）",
-                          f"no milestone {milestone}")
+        raise YuebaoError(
+            f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）",
+            f"no milestone {milestone}",
+        )
     return t, m

@@ -22,6 +22,7 @@ The result is written with each milestone's date spelled out at its start ("(1) 
 so the normal task-list reader finds exactly the dates the importer found.  Undated milestones are
 kept and listed, never guessed; every doubt is a finding (see tasks/doubts.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,19 +34,21 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText
 
-from ..intake import values as cells
-from .docx_tables import read_docx
 from ..errors import YuebaoError
-from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
-from ..models import Finding, Severity, Task, TaskList
+from ..intake import values as cells
 from ..intake.grids import OLE_MAGIC, ZIP_MAGIC, Unreadable, decode, load_sheets
+from ..models import Finding, Severity, Task, TaskList
+from .docx_tables import read_docx
 from .doubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
+from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")
 _ITEM = re.compile(r"(?:^|(?<=[\s。；;]))(\d{1,2})[.、．]")
 _YEAR_HEAD = re.compile(r"^(20\d\d)年?$")
-_MEASURE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
+_MEASURE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d))"
+)
 _HEADERS = {  # the column's name here -> the header texts bureaus give it
     "序号": ("序号", "编号"),
     "任务名称": ("任务名称", "工作任务", "工作事项", "项目名称", "重点任务"),
@@ -66,8 +69,10 @@ class ProseOnly(YuebaoError):
 
     def __init__(self, src: Path, measures: int, year: int | None):
         self.src, self.measures, self.year = src, measures, year
-        super().__init__(f"“{src.name}”是文字叙述的方案（没有表格，有{measures}条编号的条目），无法自动转换为任务清单",
-                         f"{src.name} has no table (prose plan)")
+        super().__init__(
+            f"“{src.name}”是文字叙述的方案（没有表格，有{measures}条编号的条目），无法自动转换为任务清单",
+            f"{src.name} has no table (prose plan)",
+        )
 
 
 @dataclass
@@ -103,9 +108,11 @@ def import_task_list(src: str | Path, year: int | None = None) -> TaskList:
     if not tables:
         lines = [_plain(c) for grid in grids for row in grid for c in row[:1]]
         raise ProseOnly(src, sum(bool(_MEASURE.match(x)) for x in lines), year or _year_in(lines))
-    raise YuebaoError(f"无法识别“{src.name}”的表格格式：找不到台山式（任务名称/主要内容和关键时间节点计划）、蓬江式"
-                      "（重点工作内容/年度任务/牵头单位）或市局式（工作任务/节点计划/完成时间）表头",
-                      f"unknown task list layout: {src.name}")
+    raise YuebaoError(
+        f"无法识别“{src.name}”的表格格式：找不到台山式（任务名称/主要内容和关键时间节点计划）、蓬江式"
+        "（重点工作内容/年度任务/牵头单位）或市局式（工作任务/节点计划/完成时间）表头",
+        f"unknown task list layout: {src.name}",
+    )
 
 
 def in_yuebao_layout(path: Path) -> bool:
@@ -122,11 +129,17 @@ def in_yuebao_layout(path: Path) -> bool:
 
 def blank_task_list(year: int, bureau: str = "") -> TaskList:
     """A task list to fill by hand: yuebao's layout with one example row, marked as such."""
-    example = Task(key="T01", no="1", name=f"{EXAMPLE_MARK}新建城区第二小学",
-                   content="新建24个班，新增学位1080个。\n关键节点：\n一是3月底前完成施工招标。"
-                           "\n二是6月30日前主体封顶。\n三是年底前完成验收并投入使用。",
-                   overview="", offices=("基财股", "基安股"), lead="基财股",
-                   remarks="示例行：请按本行的写法填写，填完后删除本行")
+    example = Task(
+        key="T01",
+        no="1",
+        name=f"{EXAMPLE_MARK}新建城区第二小学",
+        content="新建24个班，新增学位1080个。\n关键节点：\n一是3月底前完成施工招标。"
+        "\n二是6月30日前主体封顶。\n三是年底前完成验收并投入使用。",
+        overview="",
+        offices=("基财股", "基安股"),
+        lead="基财股",
+        remarks="示例行：请按本行的写法填写，填完后删除本行",
+    )
     return TaskList(title=f"{bureau}{year}年重点工作任务一览表", year=year, tasks=[example])
 
 
@@ -138,8 +151,10 @@ def _grids(src: Path) -> tuple[list[list[list[str]]], int]:
         grid, tables = read_docx(src)
         return [grid], tables
     if suffix in (".doc", ".wps"):
-        raise YuebaoError(f"旧版Word文件无法直接读取：{src.name}，请在Word或WPS中另存为.docx后重试",
-                          "old .doc format: save as .docx")
+        raise YuebaoError(
+            f"旧版Word文件无法直接读取：{src.name}，请在Word或WPS中另存为.docx后重试",
+            "old .doc format: save as .docx",
+        )
     if suffix in (".xlsx", ".xlsm"):
         try:
             grids = _xlsx_grids(src)
@@ -173,7 +188,9 @@ def _calamine_grids(path: Path) -> list[list[list[str]]]:
     try:
         sheets, _ = load_sheets(path)
     except Unreadable as exc:
-        raise YuebaoError(f"任务清单无法打开：{path.name}。{exc.message}", f"unreadable: {exc.code}") from exc
+        raise YuebaoError(
+            f"任务清单无法打开：{path.name}。{exc.message}", f"unreadable: {exc.code}"
+        ) from exc
     return [[[cells.text(v) for v in row] for row in rows] for rows in sheets.values()]
 
 
@@ -255,7 +272,7 @@ def _taishan(grid, header_at, src, year) -> TaskList:
     title = _title(grid[:header_at]) or src.stem
     year = year or _year_of(title, src)
     drafts, findings = _Drafts(src), []
-    for row in grid[header_at + 1:]:
+    for row in grid[header_at + 1 :]:
         if _is_header_again(row) or _is_title(row, col["主要内容"]):
             continue
         no = _plain(_get(row, col, "序号"))
@@ -278,35 +295,62 @@ def _taishan(grid, header_at, src, year) -> TaskList:
     for d in drafts.all:
         lead = d.lead or (d.offices or [""])[0]
         if not d.lead and len(d.offices) > 1:  # no underline (or an .xls, which keeps none)
-            findings.append(Finding("lead_assumed", f"{task_ref(d.no)}任务的责任股室中没有标出牵头股室（下划线），"
-                                    f"按第一个“{lead}”作为牵头股室，请核对", Severity.WARNING,
-                                    file=src.name, task_key=d.key))
+            findings.append(
+                Finding(
+                    "lead_assumed",
+                    f"{task_ref(d.no)}任务的责任股室中没有标出牵头股室（下划线），"
+                    f"按第一个“{lead}”作为牵头股室，请核对",
+                    Severity.WARNING,
+                    file=src.name,
+                    task_key=d.key,
+                )
+            )
         offices = tuple(dict.fromkeys(o for o in (lead, *d.offices) if o))  # the lead first
-        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=d.content, overview="",
-                          offices=offices, lead=lead, remarks=d.remarks))
+        tasks.append(
+            Task(
+                key=d.key,
+                no=d.no,
+                name=d.name,
+                content=d.content,
+                overview="",
+                offices=offices,
+                lead=lead,
+                remarks=d.remarks,
+            )
+        )
     return _finish(title, year, tasks, src, findings)
 
 
 def _pengjiang(grid, header_at, src, year) -> TaskList:
     col = _columns(grid[header_at])
     years_row = grid[header_at + 1] if header_at + 1 < len(grid) else []
-    year_cols = {int(m.group(1)): i for i, c in enumerate(years_row)
-                 if (m := _YEAR_HEAD.match(_plain(c)))}
+    year_cols = {
+        int(m.group(1)): i for i, c in enumerate(years_row) if (m := _YEAR_HEAD.match(_plain(c)))
+    }
     title = _title(grid[:header_at]) or src.stem
     findings: list[Finding] = []
     if year and year_cols and year not in year_cols:
         listed = "、".join(map(str, sorted(year_cols)))
-        raise YuebaoError(f"“{src.name}”中没有{year}年度的任务（有：{listed}年），请检查 --year",
-                          f"no column for {year} (has {listed})")
+        raise YuebaoError(
+            f"“{src.name}”中没有{year}年度的任务（有：{listed}年），请检查 --year",
+            f"no column for {year} (has {listed})",
+        )
     kept = [year] if year and year_cols else sorted(year_cols)
     if not year and len(year_cols) > 1:
-        findings.append(Finding("multi_year", f"清单含{'、'.join(map(str, kept))}年共{len(kept)}个年度的任务，"
-                                "已全部导入，每张进展表都会列出各年度的节点；按年度报送请加 --year"
-                                f"（如 --year {kept[1]}）只导入当年", Severity.WARNING, file=src.name))
+        findings.append(
+            Finding(
+                "multi_year",
+                f"清单含{'、'.join(map(str, kept))}年共{len(kept)}个年度的任务，"
+                "已全部导入，每张进展表都会列出各年度的节点；按年度报送请加 --year"
+                f"（如 --year {kept[1]}）只导入当年",
+                Severity.WARNING,
+                file=src.name,
+            )
+        )
     year = year or (min(year_cols) if year_cols else _year_of(title, src))
     drafts = _Drafts(src)
     content_from = min([*year_cols.values(), col["重点工作内容"]])
-    for row in grid[header_at + 1:]:
+    for row in grid[header_at + 1 :]:
         plain = [_plain(c) for c in row]
         if _is_header_again(row) or any(_YEAR_HEAD.match(h) for h in plain if h):
             continue
@@ -315,7 +359,9 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
         no = _plain(_get(row, col, "序号"))
         texts = {y: _paragraphs(_get(row, {"y": i}, "y")) for y, i in year_cols.items()}
         if _NUMBER.match(no):
-            d = drafts.take(no, _paragraphs(_get(row, col, "重点工作内容")).split("\n")[0][:60], findings)
+            d = drafts.take(
+                no, _paragraphs(_get(row, col, "重点工作内容")).split("\n")[0][:60], findings
+            )
             if not d.content:
                 d.content = _paragraphs(_get(row, col, "重点工作内容"))
                 d.section = _plain(_get(row, col, "任务")) or drafts.previous_section()
@@ -334,16 +380,32 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
             items = _items(d.years.get(y, ""))
             problem = numbering_problem([n for n, _ in items if n is not None])
             if problem:
-                findings.append(Finding("numbering_gap", f"{task_ref(d.no)}任务{y}年度任务的{problem}，与条数"
-                                        f"（{len(items)}条）不符，请核对原文是否漏了一条或两条连在了一起",
-                                        Severity.WARNING, file=src.name, task_key=d.key))
+                findings.append(
+                    Finding(
+                        "numbering_gap",
+                        f"{task_ref(d.no)}任务{y}年度任务的{problem}，与条数"
+                        f"（{len(items)}条）不符，请核对原文是否漏了一条或两条连在了一起",
+                        Severity.WARNING,
+                        file=src.name,
+                        task_key=d.key,
+                    )
+                )
             for _, item in items:
                 dues = read_due(item, y)
-                due, note = (dues[0] if dues else (date(y, 12, 31), f"{y}年度任务→{y}年12月31日"))
+                due, note = dues[0] if dues else (date(y, 12, 31), f"{y}年度任务→{y}年12月31日")
                 d.items.append((item, due, note))
-        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.content, d.items),
-                          overview=d.content, offices=tuple(d.offices), lead=d.lead,
-                          remarks=d.section))
+        tasks.append(
+            Task(
+                key=d.key,
+                no=d.no,
+                name=d.name,
+                content=_render(d.content, d.items),
+                overview=d.content,
+                offices=tuple(d.offices),
+                lead=d.lead,
+                remarks=d.section,
+            )
+        )
     return _finish(title, year, tasks, src, findings)
 
 
@@ -381,9 +443,9 @@ def _city(grid, header_at, src, year) -> TaskList:
             d = drafts.last
         if d is None or not node:
             continue
-        if (m := re.match(r"^[（(](\d+)[)）]\s*", node)):
+        if m := re.match(r"^[（(](\d+)[)）]\s*", node):
             numbered.setdefault(d.key, []).append(int(m.group(1)))
-            node = node[m.end():]
+            node = node[m.end() :]
         if any(node == text for text, _, _ in d.items):
             continue  # the same node row again (merged cells of a pasted table)
         dues = read_due(when, year) or read_due(node, year)
@@ -393,11 +455,27 @@ def _city(grid, header_at, src, year) -> TaskList:
     for d in drafts.all:
         problem = numbering_problem(numbered.get(d.key, []))
         if problem:
-            findings.append(Finding("numbering_gap", f"{task_ref(d.no)}任务的节点{problem}，请核对原文",
-                                    Severity.WARNING, file=src.name, task_key=d.key))
-        tasks.append(Task(key=d.key, no=d.no, name=d.name, content=_render(d.name, d.items),
-                          overview=d.name, offices=tuple(d.offices), lead=d.lead,
-                          remarks=d.section))
+            findings.append(
+                Finding(
+                    "numbering_gap",
+                    f"{task_ref(d.no)}任务的节点{problem}，请核对原文",
+                    Severity.WARNING,
+                    file=src.name,
+                    task_key=d.key,
+                )
+            )
+        tasks.append(
+            Task(
+                key=d.key,
+                no=d.no,
+                name=d.name,
+                content=_render(d.name, d.items),
+                overview=d.name,
+                offices=tuple(d.offices),
+                lead=d.lead,
+                remarks=d.section,
+            )
+        )
     return _finish(title, year, tasks, src, findings)
 
 
@@ -422,9 +500,16 @@ class _Drafts:
                 break
             key = f"{key.split('-')[0]}-{n}"
         if same:
-            findings.append(Finding("duplicate_no", f"序号{no}出现了两次，任务名称不同（“{same.name}”和“{name}”），"
-                                    f"已分别导入（任务编码{same.key}、{key}），请核对序号", Severity.WARNING,
-                                    file=self.src.name, task_key=key))
+            findings.append(
+                Finding(
+                    "duplicate_no",
+                    f"序号{no}出现了两次，任务名称不同（“{same.name}”和“{name}”），"
+                    f"已分别导入（任务编码{same.key}、{key}），请核对序号",
+                    Severity.WARNING,
+                    file=self.src.name,
+                    task_key=key,
+                )
+            )
         d = _Draft(no=no, key=key, name=name)
         self.all.append(d)
         self.by_no.setdefault(no, d)
@@ -448,9 +533,16 @@ def _add_offices(d: _Draft, cell: str, findings: list[Finding], src: Path) -> No
     """Offices of a cell, in order, once each; a date there is a finding, never an office."""
     for office in split_offices(_offices_text(cell)):
         if looks_like_date(office):
-            findings.append(Finding("date_in_office", f"{task_ref(d.no)}任务的单位列中是“{office}”，"
-                                    "这是日期而不是单位，未作为责任单位，请核对该表的列", Severity.WARNING, file=src.name,
-                                    task_key=d.key))
+            findings.append(
+                Finding(
+                    "date_in_office",
+                    f"{task_ref(d.no)}任务的单位列中是“{office}”，"
+                    "这是日期而不是单位，未作为责任单位，请核对该表的列",
+                    Severity.WARNING,
+                    file=src.name,
+                    task_key=d.key,
+                )
+            )
         elif office not in d.offices:
             d.offices.append(office)
 
@@ -464,15 +556,15 @@ def _items(text: str) -> list[tuple[int | None, str]]:
     flat = text.replace("\n", " ").strip()
     starts, expected = [], 1
     for m in _ITEM.finditer(flat):
-        n, after = int(m.group(1)), flat[m.end():]
+        n, after = int(m.group(1)), flat[m.end() :]
         if not after[:1].isdigit() or (n == expected and re.match(r"\d{1,2}月", after)):
             starts.append((m.start(), m.end(), n))
             expected = n + 1
     if not starts:
         return [(None, flat)] if flat else []
-    items = [(None, flat[:starts[0][0]].strip())] if flat[:starts[0][0]].strip() else []
+    items = [(None, flat[: starts[0][0]].strip())] if flat[: starts[0][0]].strip() else []
     for (_, body, n), nxt in zip(starts, starts[1:] + [(len(flat), 0, 0)]):
-        items.append((n, flat[body:nxt[0]].strip()))
+        items.append((n, flat[body : nxt[0]].strip()))
     return items
 
 
@@ -480,7 +572,9 @@ def _render(overview: str, items: list[tuple[str, date | None, str]]) -> str:
     """Content in yuebao's layout: overview, then "(n) <date>前：<item>" (read back the same)."""
     lines = [overview, "关键节点："] if overview else ["关键节点："]
     for i, (text, due, _) in enumerate(items, start=1):
-        lines.append(f"({i}) {due.year}年{due.month}月{due.day}日前：{text}" if due else f"({i}) {text}")
+        lines.append(
+            f"({i}) {due.year}年{due.month}月{due.day}日前：{text}" if due else f"({i}) {text}"
+        )
     return "\n".join(lines)
 
 
@@ -494,7 +588,9 @@ def _title(rows) -> str:
     for row in reversed(rows):
         for c in row:
             text = _unspace(_plain(c))
-            if len(text) > 6 and ("清单" in text or "一览表" in text or "任务" in text or "计划" in text):
+            if len(text) > 6 and (
+                "清单" in text or "一览表" in text or "任务" in text or "计划" in text
+            ):
                 return text
     return ""
 
@@ -508,23 +604,38 @@ def _year_in(lines: list[str]) -> int | None:
 def _year_of(title: str, src: Path) -> int:
     found = re.search(r"(20\d\d)\s*年", normalise(title)) or re.search(r"(20\d\d)", src.stem)
     if not found:
-        raise YuebaoError(f"无法从“{title or src.name}”读出年份，请用 --year 指定",
-                          "cannot tell the year; pass --year")
+        raise YuebaoError(
+            f"无法从“{title or src.name}”读出年份，请用 --year 指定",
+            "cannot tell the year; pass --year",
+        )
     return int(found.group(1))
 
 
-def _finish(title: str, year: int, tasks: list[Task], src: Path,
-            findings: list[Finding]) -> TaskList:
+def _finish(
+    title: str, year: int, tasks: list[Task], src: Path, findings: list[Finding]
+) -> TaskList:
     """Attach milestones as the normal reader will see them, and list what could not be dated."""
     done = []
     for t in tasks:
         overview, milestones = parse_milestones(t.key, t.content, year)
-        done.append(Task(**{**t.__dict__, "overview": overview or t.overview,
-                            "milestones": tuple(milestones)}))
+        done.append(
+            Task(
+                **{
+                    **t.__dict__,
+                    "overview": overview or t.overview,
+                    "milestones": tuple(milestones),
+                }
+            )
+        )
         for m in milestones:
             if m.due is None:
-                findings.append(Finding("undated_milestone",
-                                        f"{task_ref(t.no)}任务的节点“{m.text}”读不出完成时间，"
-                                        "已保留，请补写时间", Severity.WARNING, file=src.name,
-                                        task_key=t.key))
+                findings.append(
+                    Finding(
+                        "undated_milestone",
+                        f"{task_ref(t.no)}任务的节点“{m.text}”读不出完成时间，已保留，请补写时间",
+                        Severity.WARNING,
+                        file=src.name,
+                        task_key=t.key,
+                    )
+                )
     return TaskList(title=title, year=year, tasks=done, path=src, findings=findings)

@@ -31,6 +31,7 @@ phrase of a milestone is its deadline (the one it opens with: "一是3月底前�
 
 Anything else has no date: the milestone is kept with due=None and a note saying why.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -38,13 +39,28 @@ import re
 import unicodedata
 from datetime import date
 
-from .dates import read_date
 from ..models import Milestone
+from .dates import read_date
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
-_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|"
-                       r"[\d０-９]{1,2}\s*[.、．](?:(?![\d０-９])|(?=[\d０-９]{1,2}\s*月))|[①-⑳])")
+_NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|"
+    r"[\d０-９]{1,2}\s*[.、．](?:(?![\d０-９])|(?=[\d０-９]{1,2}\s*月))|[①-⑳])"
+)
 _HEADING = re.compile(r"关键(时间)?节点.*[:：]\s*$")
 _TAGS = re.compile(r"</?p>|<br\s*/?>", re.I)
 
@@ -55,7 +71,9 @@ def _cn_to_int(text: str) -> int:
     """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十五 -> 25."""
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
     return _CN_DIGITS.get(text, 0)
 
 
@@ -64,7 +82,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"\s+", "", text)
     text = re.sub(rf"({_CN_NUM})月", lambda m: f"{_cn_to_int(m.group(1))}月", text)
-    text = re.sub(rf"(\d月)({_CN_NUM})日", lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text)
+    text = re.sub(
+        rf"(\d月)({_CN_NUM})日", lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text
+    )
     return text
 
 
@@ -88,7 +108,9 @@ def _month_end_of(m, year):
 
 def _ten_days(m, year):
     y, mon = _y(m, "y", year), int(m.group("m"))
-    return [date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), calendar.monthrange(y, mon)[1]))]
+    return [
+        date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), calendar.monthrange(y, mon)[1]))
+    ]
 
 
 def _quarter(m, year):
@@ -102,23 +124,36 @@ def _season(m, year):
 
 
 def _monthly(m, year):
-    return [date(year, mon, min(int(m.group("d")), calendar.monthrange(year, mon)[1])) for mon in range(1, 13)]
+    return [
+        date(year, mon, min(int(m.group("d")), calendar.monthrange(year, mon)[1]))
+        for mon in range(1, 13)
+    ]
 
 
 _Y = r"(?:(?P<y>20\d\d)年)?"
 PATTERNS = [
     (re.compile(r"每月(?P<d>\d{1,2})[日号]"), _monthly, "每月{d}日"),
-    (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d0>\d{1,2})[日号]?[-—~～至到](?P<d>\d{1,2})[日号]"), _exact, "{m}月{d}日"),
+    (
+        re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d0>\d{1,2})[日号]?[-—~～至到](?P<d>\d{1,2})[日号]"),
+        _exact,
+        "{m}月{d}日",
+    ),
     (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), _exact, "{m}月{d}日"),
     (re.compile(r"(?P<y>20\d\d)[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})"), _exact, "{y}.{m}.{d}"),
     (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<part>上旬|中旬|下旬)"), _ten_days, "{m}月{part}"),
-    (re.compile(_Y + r"(?P<m>\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?"), _month_end_of, "{m}月底"),
+    (
+        re.compile(_Y + r"(?P<m>\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?"),
+        _month_end_of,
+        "{m}月底",
+    ),
     (re.compile(_Y + r"第?(?P<q>[一二三四1-4])季度"), _quarter, "第{q}季度"),
     (re.compile(r"(?P<y>20\d\d)年(?:的)?(?P<s>[春夏秋冬])季?"), _season, "{y}年{s}季"),
 ]
 _HALF = re.compile(r"(?:(?P<y>20\d\d)年)?(?<!学)(?P<h>上半年|下半年|年底|年末|年内|全年)")
-_SCHOOL_YEAR = re.compile(r"(?:(?P<y0>20\d\d)[-—－~至](?P<y>20\d\d)|本|该|当)学年(?:度)?(?:内|末|底|结束)?"
-                          r"|学年(?:内|末|底|结束)")
+_SCHOOL_YEAR = re.compile(
+    r"(?:(?P<y0>20\d\d)[-—－~至](?P<y>20\d\d)|本|该|当)学年(?:度)?(?:内|末|底|结束)?"
+    r"|学年(?:内|末|底|结束)"
+)
 _MONTH_DAY = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=前|之前|以前|日|号|完成)")
 _RANGE = re.compile(r"[至到\-—－~～]+")
 _BEFORE_YEAR = re.compile(r"(?P<y>20\d\d)年(?:以)?前")
@@ -127,7 +162,9 @@ _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     """The due date(s) of one milestone phrase; [] when none can be read (see the module docstring)."""
-    text = normalise(_NUMBERED.sub("", phrase, count=1))  # "①1月底前": the ① is not part of the date
+    text = normalise(
+        _NUMBERED.sub("", phrase, count=1)
+    )  # "①1月底前": the ① is not part of the date
     alone = read_date(re.sub(r"(?:之|以)?前$", "", text), year)
     if alone:
         return [(alone, f"“{text}”→{alone.year}年{alone.month}月{alone.day}日")]
@@ -142,17 +179,32 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
                 found.append((m.start(), -(m.end() - m.start()), dates, m.group(0)))
     for m in _HALF.finditer(text):
         y = _y(m, "y", year)
-        found.append((m.start(), -(m.end() - m.start()), [date(y, 6, 30) if m.group("h") == "上半年" else date(y, 12, 31)],
-                      m.group(0)))
+        found.append(
+            (
+                m.start(),
+                -(m.end() - m.start()),
+                [date(y, 6, 30) if m.group("h") == "上半年" else date(y, 12, 31)],
+                m.group(0),
+            )
+        )
     for m in _BEFORE_YEAR.finditer(text):
-        found.append((m.start(), -(m.end() - m.start()) - 1, [date(int(m.group("y")) - 1, 12, 31)], m.group(0)))
+        found.append(
+            (
+                m.start(),
+                -(m.end() - m.start()) - 1,
+                [date(int(m.group("y")) - 1, 12, 31)],
+                m.group(0),
+            )
+        )
     for m in _BY_YEAR.finditer(text):
-        found.append((m.start(), -(m.end() - m.start()), [date(int(m.group("y")), 12, 31)], m.group(0)))
+        found.append(
+            (m.start(), -(m.end() - m.start()), [date(int(m.group("y")), 12, 31)], m.group(0))
+        )
     for m in _SCHOOL_YEAR.finditer(text):
         end_of_school_year = date(_y(m, "y", year), 8, 31)
         found.append((m.start(), -(m.end() - m.start()), [end_of_school_year], m.group(0)))
     for m in _MONTH_DAY.finditer(text):
-        if (when := read_date(f"{m.group('m')}.{m.group('d')}", year)):
+        if when := read_date(f"{m.group('m')}.{m.group('d')}", year):
             found.append((m.start(), -(m.end() - m.start()), [when], m.group(0)))
     if not found:
         return []
@@ -160,7 +212,7 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     start, length, dates, source = found[0]
     end = start - length
     for later in found[1:]:  # "10月至12月": a range is due at its end
-        gap = _RANGE.fullmatch(text[end:later[0]])
+        gap = _RANGE.fullmatch(text[end : later[0]])
         single = len(later[2]) == 1 and len(dates) == 1
         if later[0] > end and gap and single and later[2][0] >= dates[0]:
             dates, end = later[2], later[0] - later[1]

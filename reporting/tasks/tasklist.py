@@ -11,6 +11,7 @@ task (its 任务编码) that this task serves, for `yuebao rollup`.
 Other layouts (Taishan's underlined lead office, Pengjiang, city lists) are converted into this one
 by `yuebao tasks import`.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,9 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import YuebaoError
 from ..filenames import safe_name
-from .milestones import parse_milestones
 from ..models import Finding, Severity, Task, TaskList
 from ..xlsx import write_row
+from .milestones import parse_milestones
 
 COLUMNS = {  # header text -> Task attribute
     "序号": "no",
@@ -62,30 +63,43 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
         sheet = SHEET if SHEET in wb.sheet_names else wb.sheet_names[0]
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for damaged files
-        raise YuebaoError(f"任务清单无法打开，请用Excel另存为.xlsx后重试：{path.name}",
-                          f"task list unreadable: {exc}") from exc
-    header_at = next((i for i, r in enumerate(rows[:15]) if "任务名称" in [_text(c) for c in r]), None)
+        raise YuebaoError(
+            f"任务清单无法打开，请用Excel另存为.xlsx后重试：{path.name}",
+            f"task list unreadable: {exc}",
+        ) from exc
+    header_at = next(
+        (i for i, r in enumerate(rows[:15]) if "任务名称" in [_text(c) for c in r]), None
+    )
     if header_at is None:
-        raise YuebaoError(f"任务清单“{path.name}”中找不到表头（需要：{'、'.join(REQUIRED_COLUMNS)}）",
-                          f"no header row in task list {path.name}")
+        raise YuebaoError(
+            f"任务清单“{path.name}”中找不到表头（需要：{'、'.join(REQUIRED_COLUMNS)}）",
+            f"no header row in task list {path.name}",
+        )
     cols = {_text(c): i for i, c in enumerate(rows[header_at]) if _text(c) in COLUMNS}
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
-        raise YuebaoError(f"任务清单“{path.name}”缺少列：{'、'.join(missing)}",
-                          f"task list lacks columns: {', '.join(missing)}")
+        raise YuebaoError(
+            f"任务清单“{path.name}”缺少列：{'、'.join(missing)}",
+            f"task list lacks columns: {', '.join(missing)}",
+        )
     title = next((_text(c) for r in rows[:header_at] for c in r if _text(c)), path.stem)
     if year is None:
         found = _YEAR.search(title)
         if not found:
-            raise YuebaoError(f"无法从任务清单标题“{title}”读出年份，请在config.yaml中设置year",
-                              "cannot read the year from the task list title; set `year` in config.yaml")
+            raise YuebaoError(
+                f"无法从任务清单标题“{title}”读出年份，请在config.yaml中设置year",
+                "cannot read the year from the task list title; set `year` in config.yaml",
+            )
         year = int(found.group(1))
 
     tasks: list[Task] = []
     findings: list[Finding] = []
-    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        get = {attr: _text(row[idx]) if idx < len(row) else "" for name, idx in cols.items()
-               for attr in [COLUMNS[name]]}
+    for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        get = {
+            attr: _text(row[idx]) if idx < len(row) else ""
+            for name, idx in cols.items()
+            for attr in [COLUMNS[name]]
+        }
         if not (get.get("name") or get.get("content")):
             continue  # blank or note line ("说明：…")
         offices = split_offices(get.get("offices", ""))
@@ -94,11 +108,23 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
         if not lead and offices:
             lead = offices[0]
             if "lead" in {COLUMNS[c] for c in cols}:
-                findings.append(Finding("lead_assumed", f"第{get.get('no')}项任务未填牵头股室，按责任股室第一个“{lead}”作为牵头股室",
-                                        Severity.WARNING, **where))
+                findings.append(
+                    Finding(
+                        "lead_assumed",
+                        f"第{get.get('no')}项任务未填牵头股室，按责任股室第一个“{lead}”作为牵头股室",
+                        Severity.WARNING,
+                        **where,
+                    )
+                )
         if not lead:
-            findings.append(Finding("no_office", f"第{get.get('no')}项任务没有填写责任股室，无法确定由谁报送，请补充",
-                                    Severity.ERROR, **where))
+            findings.append(
+                Finding(
+                    "no_office",
+                    f"第{get.get('no')}项任务没有填写责任股室，无法确定由谁报送，请补充",
+                    Severity.ERROR,
+                    **where,
+                )
+            )
             lead = "（未指定）"
         if lead not in offices:
             offices.insert(0, lead)
@@ -110,18 +136,39 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
         content_col = get_column_letter(cols["主要内容和关键时间节点计划"] + 1)
         for m in milestones:
             if m.due is None:
-                findings.append(Finding("undated_milestone",
-                                        f"第{get.get('no')}项任务的节点“{m.text}”读不出完成时间（{m.date_note}），"
-                                        "该节点已保留但不会判断逾期，请在任务清单中写明时间",
-                                        Severity.WARNING, cell=f"{content_col}{i}", task_key=key, **where))
-        tasks.append(Task(key=key, no=get.get("no", ""), name=get.get("name", ""), content=get.get("content", ""),
-                          overview=overview, offices=tuple(offices), lead=lead, remarks=get.get("remarks", ""),
-                          milestones=tuple(milestones), source_row=i, parent=get.get("parent", "")))
+                findings.append(
+                    Finding(
+                        "undated_milestone",
+                        f"第{get.get('no')}项任务的节点“{m.text}”读不出完成时间（{m.date_note}），"
+                        "该节点已保留但不会判断逾期，请在任务清单中写明时间",
+                        Severity.WARNING,
+                        cell=f"{content_col}{i}",
+                        task_key=key,
+                        **where,
+                    )
+                )
+        tasks.append(
+            Task(
+                key=key,
+                no=get.get("no", ""),
+                name=get.get("name", ""),
+                content=get.get("content", ""),
+                overview=overview,
+                offices=tuple(offices),
+                lead=lead,
+                remarks=get.get("remarks", ""),
+                milestones=tuple(milestones),
+                source_row=i,
+                parent=get.get("parent", ""),
+            )
+        )
     findings += office_name_findings(tasks, path.name, sheet)
     dup = {key for key, n in Counter(t.key for t in tasks).items() if n > 1}
     if dup:
-        raise YuebaoError(f"任务清单中任务编号重复：{'、'.join(sorted(dup))}，每项任务的序号或任务编码必须唯一",
-                          f"duplicate task keys: {', '.join(sorted(dup))}")
+        raise YuebaoError(
+            f"任务清单中任务编号重复：{'、'.join(sorted(dup))}，每项任务的序号或任务编码必须唯一",
+            f"duplicate task keys: {', '.join(sorted(dup))}",
+        )
     return TaskList(title=title, year=year, tasks=tasks, path=path, findings=findings)
 
 
@@ -137,16 +184,26 @@ def office_name_findings(tasks: list[Task], file: str, sheet: str) -> list[Findi
         safe = safe_name(office)
         by_file.setdefault(safe.casefold(), []).append(office)  # Windows does not tell case apart
         if safe != office:
-            text = (f"牵头股室“{office}”含有不能用于文件名的字符（如 / \\ : * ? \" < > |）或为系统保留名，"
-                    f"其表格、反馈和提醒的文件名中写作“{safe}”，表格内仍用原名。建议在任务清单中改名")
-            findings.append(Finding("office_file_name", text, Severity.WARNING, file=file,
-                                    sheet=sheet, row=row))  # about the list, not an office's return
+            text = (
+                f'牵头股室“{office}”含有不能用于文件名的字符（如 / \\ : * ? " < > |）或为系统保留名，'
+                f"其表格、反馈和提醒的文件名中写作“{safe}”，表格内仍用原名。建议在任务清单中改名"
+            )
+            findings.append(
+                Finding("office_file_name", text, Severity.WARNING, file=file, sheet=sheet, row=row)
+            )  # about the list, not an office's return
     for names in by_file.values():
         if len(names) > 1:
-            findings.append(Finding("office_name_clash", f"牵头股室“{'”“'.join(names)}”的文件名相同"
-                                    f"（{safe_name(names[0])}），不会为它们生成表格，请在任务清单中改名使之可区分",
-                                    Severity.ERROR, file=file, sheet=sheet,
-                                    row=first_row[names[0]]))
+            findings.append(
+                Finding(
+                    "office_name_clash",
+                    f"牵头股室“{'”“'.join(names)}”的文件名相同"
+                    f"（{safe_name(names[0])}），不会为它们生成表格，请在任务清单中改名使之可区分",
+                    Severity.ERROR,
+                    file=file,
+                    sheet=sheet,
+                    row=first_row[names[0]],
+                )
+            )
     return findings
 
 
@@ -156,9 +213,20 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET
-    headers = ["序号", "任务名称", "主要内容和关键时间节点计划", "责任股室", "牵头股室", "备注", "任务编码", "上级任务"]
+    headers = [
+        "序号",
+        "任务名称",
+        "主要内容和关键时间节点计划",
+        "责任股室",
+        "牵头股室",
+        "备注",
+        "任务编码",
+        "上级任务",
+    ]
     widths = [6, 22, 70, 16, 12, 28, 10, 10]
-    title = tasks.title if _YEAR.search(tasks.title) else f"{tasks.title}（{tasks.year}年）"  # the reader needs the year
+    title = (
+        tasks.title if _YEAR.search(tasks.title) else f"{tasks.title}（{tasks.year}年）"
+    )  # the reader needs the year
     write_row(ws, 1, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
@@ -168,8 +236,11 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for row, t in enumerate(tasks.tasks, start=3):
-        write_row(ws, row, [t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key,
-                            t.parent])
+        write_row(
+            ws,
+            row,
+            [t.no, t.name, t.content, "\n".join(t.offices), t.lead, t.remarks, t.key, t.parent],
+        )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.border = border
