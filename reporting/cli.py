@@ -12,23 +12,22 @@ import functools
 import logging
 import sqlite3
 import sys
-from pathlib import Path
 
 import click
 
 from . import console
 from . import cycle as steps
 from . import demo as sample
-from .backup import inspect, restore_when_idle
-from .config import load_config
+from .commands.extend import extend
+from .commands.ledger import ledger_group
+from .commands.options import as_of_option, config_option, month_option
+from .commands.tasks import tasks
 from .console import echo, progress_printer
 from .errors import YuebaoError
 from .monthly import monthly as run_monthly
 from .notify import on_demand
 from .notify.scheduler import run_forever, run_once, setup_log
 from .summary.rollup import rollup as roll_up
-from .tasks import extensions
-from .tasks.convert import convert, read_for_check
 
 
 class Yuebao(click.Group):
@@ -48,24 +47,6 @@ class Yuebao(click.Group):
                 err=True,
             )
         sys.exit(2)
-
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    default="config.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="配置文件 config file",
-)
-as_of_option = click.option(
-    "--as-of",
-    type=console.Day(),
-    help="以哪一天为“今天”判断逾期（默认今天） the day taken as today",
-)
-month_option = click.option(
-    "--month", type=console.Month(), help="报告月份，如2022-06（默认本月） report month"
-)
 
 
 def month_command(fn):
@@ -207,88 +188,9 @@ def rollup(c, month):
         console.print_rollup(roll_up(c, month), list(c.config.rollup.units))
 
 
-@main.command()
-@click.argument("task")
-@click.argument("milestone")
-@click.argument("new_date", metavar="DATE", type=console.Day())
-@click.option("--reason", required=True, help="批准延期的理由 why")
-@config_option
-def extend(task, milestone, new_date, reason, config_path):
-    """批准延期：TASK（任务编码或序号）的第MILESTONE个节点改为DATE（如2022-07-31）到期。"""
-    c = steps.Cycle.load(config_path)
-    approved = extensions.approve(c, task, milestone, new_date, reason)
-    console.print_extension(*approved, new_date, reason, c.config.ledger_path)
-
-
-@main.group("ledger")
-def ledger_group():
-    """台账：检查完整性、从备份恢复。"""
-
-
-@ledger_group.command("check")
-@config_option
-def ledger_check(config_path):
-    """检查台账是否完好，列出其中的记录数和最近的备份。"""
-    report = inspect(load_config(config_path).ledger_path)
-    console.print_ledger(report)
-    if report.problem and not report.not_yet:
-        raise report.error()
-
-
-@ledger_group.command("restore")
-@click.argument("backup", required=False, type=click.Path(dir_okay=False))
-@config_option
-def ledger_restore(backup, config_path):
-    """从备份恢复台账（默认用最近的完好备份）；被替换的台账改名保留在旁边，不删除。"""
-    path = load_config(config_path).ledger_path
-    used, kept = restore_when_idle(path, Path(backup) if backup else None)
-    console.print_restored(used, kept, path)
-
-
-@main.group()
-def tasks():
-    """任务清单：导入各地格式、检查。"""
-
-
-@tasks.command("import")
-@click.argument("src", type=click.Path(dir_okay=False))
-@click.option(
-    "--year",
-    type=int,
-    help="任务清单所属年份；多年度清单只导入该年 the year (of a multi-year list: the one kept)",
-)
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    help="输出文件（默认：原文件名_yuebao.xlsx）",
-)
-@click.option(
-    "--leads",
-    "leads_path",
-    type=click.Path(dir_okay=False),
-    help="牵头股室对照表（序号 | 牵头股室 | 配合股室） lead offices by task number",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） config for the office list",
-)
-def tasks_import(src, year, out_path, leads_path, config_path):
-    """把各地的任务清单（xlsx/xls、Word的docx表格、粘贴的文本）转换为yuebao格式。"""
-    done = convert(src, year, out_path, leads_path, config_path)
-    console.print_import(done, src, year, config_path)
-
-
-@tasks.command("check")
-@click.argument("path", required=False, type=click.Path(dir_okay=False))
-@click.option("--year", type=int, help="任务清单所属年份（默认从标题读取） the list's year")
-@config_option
-def tasks_check(path, year, config_path):
-    """检查任务清单（默认为config.yaml中的task_list，也可以是未转换的各地清单），逐项列出节点、日期和疑点。"""
-    listed, doubts = read_for_check(path, year, config_path)
-    console.print_task_list(listed, doubts, detail=True)
+main.add_command(extend)
+main.add_command(ledger_group)
+main.add_command(tasks)
 
 
 if __name__ == "__main__":
