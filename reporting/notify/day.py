@@ -64,7 +64,8 @@ def warn_other_year(cycle: steps.Cycle, month: str) -> None:
     """A task list of last year used in a new year would send last year's tasks: say so."""
     if int(month[:4]) != cycle.tasks.year:
         log.warning(
-            "警告：任务清单是%d年的（%s），而报告月份是%s：请在 config.yaml 的 task_list 中换上今年的任务清单",
+            "警告：任务清单是%d年的（%s），而报告月份是%s："
+            "请在 config.yaml 的 task_list 中换上今年的任务清单",
             cycle.tasks.year,
             cycle.config.task_list_path.name,
             month,
