@@ -108,8 +108,8 @@ def naive_read(paths: list[Path]) -> int:
 
 
 def generate(size: str, work: Path) -> tuple[dict, int]:
-    """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not timed)
-    ."""
+    """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not
+    timed)."""
     offices, per_office, milestones = SIZES[size]
     rng = random.Random(20220620)
     write_task_list(task_list(offices, per_office, milestones, rng), work / "tasks.xlsx")

@@ -81,7 +81,7 @@ def print_fill(c, month: str, result) -> None:
             f"已预填{result.carried.month}报送的内容：{len(result.carried.tasks)}项任务的进展和问题、"
             f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新"
         )
-    elif c.config.reporting["prefill"] and carries_into(period):
+    elif c.config.reporting.prefill and carries_into(period):
         echo(f"未预填：{period.previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     print_task_list_findings(c)
 
@@ -405,7 +405,7 @@ def print_monthly(c, done) -> None:
     """`yuebao monthly`: the month's run, or None before the first reporting month."""
     if done is None:
         echo(
-            f"{c.tasks.year}年从{c.config.reporting['first_month']}月起报送，"
+            f"{c.tasks.year}年从{c.config.reporting.first_month}月起报送，"
             f"本月（{c.as_of:%Y-%m}）无需处理。"
         )
     else:

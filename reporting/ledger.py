@@ -46,8 +46,7 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS findings_month ON findings (month);
 CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month, for 变化 and trends
     month TEXT NOT NULL,
-    item TEXT NOT NULL,                       -- milestone key, or task key for a task without
-    milestones
+    item TEXT NOT NULL,                       -- milestone key (task key: task without milestones)
     task_key TEXT NOT NULL,
     office TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -86,8 +85,8 @@ CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone co
     reason TEXT NOT NULL,
     approved_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS escalations (    -- 督办 to a supervising leader, once per month, office
-and reason
+-- 督办 to a supervising leader, once per month, office and reason
+CREATE TABLE IF NOT EXISTS escalations (
     month TEXT NOT NULL,
     office TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -305,8 +304,8 @@ class Ledger:
 
     def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
         """Notices of plan days up to `day` still to send: planned; failed and due for another try
-        (its time has come, or this is a later plan day); 'sending' (the caller checks its lease)
-        ."""
+        (its time has come, or this is a later plan day); 'sending' (the caller checks its
+        lease)."""
         return self.db.execute(
             "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
             "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",

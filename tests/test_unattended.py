@@ -99,8 +99,7 @@ def test_an_outage_on_the_first_working_day_loses_no_form_and_no_summary(tmp_pat
     assert "已处理过" not in log and "跳过（已发过）" not in log
 
 
-# -- 2: a 督办 letter counts as made only when the server accepted it
-# --------------------------------
+# -- 2: a 督办 letter counts as made only when the server accepted it -----------------
 
 
 def smtp_into_demo(demo, port, retries=1):
@@ -226,8 +225,7 @@ def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_c
     assert ("卫健所", "missing") not in escalations(demo_copy)
 
 
-# -- 7: a milestone reported 已完成 in an earlier month is not overdue
-# --------------------------------
+# -- 7: a milestone reported 已完成 in an earlier month is not overdue -----------------
 
 
 @pytest.mark.parametrize("june_return", ["before the merge", "after June's last run"])

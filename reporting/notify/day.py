@@ -56,7 +56,7 @@ def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
         cycle.tasks.year,
         rep["first_month"],
         rep["deadline_day"],
-        cycle.config.data["schedule"]["remind_day"],
+        cycle.config.schedule.remind_day,
     )
 
 
@@ -171,14 +171,14 @@ class Facts:
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
         if month not in self._escalations:
-            rules = self.cycle.config.data["supervision"]
+            rules = self.cycle.config.supervision
 
             def decided(done):
                 return decide(
                     self.summary(month),
                     self.cycle.as_of,
-                    rules["missing_days"],
-                    rules["overdue_days"],
+                    rules.missing_days,
+                    rules.overdue_days,
                     done,
                 )
 
@@ -211,7 +211,7 @@ class Facts:
 def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
     """The reporting months of the year before `month`."""
     year, number = int(month[:4]), int(month[5:])
-    first = cycle.config.reporting["first_month"] if year == cycle.tasks.year else 1
+    first = cycle.config.reporting.first_month if year == cycle.tasks.year else 1
     return [f"{year:04d}-{m:02d}" for m in range(first, number)]
 
 
@@ -240,7 +240,7 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
 
 
 def _not_leading(cycle: steps.Cycle, what: str) -> None:
-    others = sorted(set(cycle.config.data["offices"]) - set(cycle.tasks.lead_offices()))
+    others = sorted(set(cycle.config.office_names) - set(cycle.tasks.lead_offices()))
     if others:
         log.info("%s：%s 不是任何任务的牵头股室，不发", what, "、".join(others))
 
@@ -319,7 +319,7 @@ def build_notices(
                 )
             )
     elif action.kind == REMIND_MILESTONES:
-        window = config.data["schedule"]["milestone_window_days"]
+        window = config.schedule.milestone_window_days
         done = facts.done_before(month)
         due_of: dict[str, list] = {}
         for r in facts.summary(month).rows:
@@ -357,7 +357,7 @@ def build_notices(
         if not dry_run:
             facts.summary(month)  # collected, and the new returns named in the log
             result = steps.merge(cycle, month)
-        chiefs = list(config.data["schedule"]["chiefs"])
+        chiefs = list(config.schedule.chiefs)
         text = "" if result is None else _overview(result)
         notices.append(
             _notice(
@@ -384,7 +384,7 @@ def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
         day=day,
     )
     info = cycle.config.office(e.office)
-    to = [info.leader_email, cycle.config.data["supervision"]["bureau_office_email"]]
+    to = [info.leader_email, cycle.config.supervision.bureau_office_email]
     notice = _notice(
         Action(ESCALATE, month),
         e.office,

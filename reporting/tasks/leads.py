@@ -1,8 +1,7 @@
 """Lead offices for an imported list: a plan names the bureau (区教育局), a bureau reports by 股室.
 
-- `read_leads` reads a 对照表 (序号 | 牵头股室 | 配合股室, in .xlsx/.xls/.csv), `apply_leads` puts
-it
-  into the list in one step (`yuebao tasks import … --leads 对照表.xlsx`);
+- `read_leads` reads a 对照表 (序号 | 牵头股室 | 配合股室, in .xlsx/.xls/.csv), `apply_leads`
+  puts it into the list in one step (`yuebao tasks import … --leads 对照表.xlsx`);
 - `write_leads_sheet` writes that 对照表 for the tasks still to assign, ready to fill in;
 - `mark_unassigned` leaves their 牵头股室 cell empty and yellow in the converted list, with a
   drop-down of the offices in config.yaml, so they can also be chosen there.

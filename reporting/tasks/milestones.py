@@ -162,8 +162,8 @@ _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 
 
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
-    """The due date(s) of one milestone phrase; [] when none can be read (see the module docstring)
-    ."""
+    """The due date(s) of one milestone phrase; [] when none can be read (see the module
+    docstring)."""
     text = normalise(
         _NUMBERED.sub("", phrase, count=1)
     )  # "①1月底前": the ① is not part of the date

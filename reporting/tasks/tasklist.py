@@ -3,13 +3,13 @@
 Layout (one sheet; the title in the first row, then a header row, then one row per task):
 
     序号 | 任务名称 | 主要内容和关键时间节点计划 | 责任股室 | 牵头股室 | 备注 | 任务编码 | 上级任务
-    (both optional)
+
+(the last two optional)
 
 责任股室 lists every responsible office (separated by line breaks, spaces or 、); 牵头股室 names
 the one that reports.  When 牵头股室 is empty the first office of 责任股室 leads, with a warning.
-任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).  上级任务 names the upper
-level's
-task (its 任务编码) that this task serves, for `yuebao rollup`.
+任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).  上级任务 names the
+upper level's task (its 任务编码) that this task serves, for `yuebao rollup`.
 Other layouts (Taishan's underlined lead office, Pengjiang, city lists) are converted into this one
 by `yuebao tasks import`.
 """
