@@ -17,12 +17,13 @@ _HEADERS).  Three layouts are recognised:
   完成时间).
 
 Rows whose 序号 is empty continue the task above (tables split across pages); a row repeating the
-序号 and name of a task (a Word table pasted into Excel: one row per paragraph, task cells merged) is
-the same task.  A row holding one text only (a table's title between two tables) is never a
-milestone.  Joint leads ("区教育局、区人力资源社会保障局") are split: the first leads, the others
-join.  The result is written with each milestone's date spelled out at its start
-("(1) 2021年12月31日前：…"), so the normal task-list reader finds exactly the dates the importer found.  Undated
-milestones are kept and listed, never guessed; every doubt is a finding (see tasks/doubts.py).
+序号 and name of a task (a Word table pasted into Excel: one row per paragraph, task cells
+merged) is the same task.  A row holding one text only (a table's title between two tables) is
+never a milestone.  Joint leads ("区教育局、区人力资源社会保障局") are split: the first leads, the
+others join.  The result is written with each milestone's date spelled out at its start
+("(1) 2021年12月31日前：…"), so the normal task-list reader finds exactly the dates the
+importer found.  Undated milestones are kept and listed, never guessed; every doubt is a
+finding (see tasks/doubts.py).
 """
 
 from __future__ import annotations
