@@ -13,7 +13,6 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -21,13 +20,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
 from ..filenames import safe_name
 from ..models import Office, Status, TaskList
 from ..period import Period
-from ..wording import TEMPLATES, render, row_height
+from ..wording import TEMPLATES
 from ..xlsx import set_cell, write_row
 from . import layout as form
+from .content import PROTOTYPE_ROWS, FormContent, form_content
+from .content import form_title as form_title  # noqa: F401 - where summary/outputs.py looks
 from .prefill import Carried
 
 log = logging.getLogger(__name__)
@@ -37,16 +37,6 @@ STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
 
 def form_file_name(month: str, office: str) -> str:
     return f"进展情况表_{month}_{safe_name(office)}.xlsx"
-
-
-def form_title(bureau: str, period: Period) -> str:
-    return render(
-        "form_title.j2",
-        bureau=bureau,
-        year=period.year,
-        period_start=period.start_month,
-        month=period.month,
-    )
 
 
 @dataclass
@@ -162,30 +152,35 @@ def fill_office(
     fingerprint: str | None = None,
     carried: Carried | None = None,
 ) -> Path:
+    """One office's form written by openpyxl: the reference the template copy is checked against."""
     wb = openpyxl.load_workbook(TEMPLATE)
+    fingerprint = fingerprint or task_list_fingerprint(tasks)
+    widths = template_widths(wb[form.SHEET])
+    write_form(wb, form_content(tasks, office, period, bureau, fingerprint, carried, widths))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def template_widths(ws) -> dict[str, float]:
+    """Column widths as the template sets them, by header."""
+    return {
+        h: ws.column_dimensions[get_column_letter(i)].width or 10
+        for i, h in enumerate(form.HEADERS, start=1)
+    }
+
+
+def write_form(wb, content: FormContent) -> dict:
+    """The template workbook `wb` turned into the form `content` describes; returns what the
+    template copy needs to know: each style class's cell styles and the drop-downs by column."""
     ws = wb[form.SHEET]
     protos = {
         kind: [copy(ws.cell(row, col)._style) for col in range(1, len(form.HEADERS) + 1)]
-        for kind, row in (
-            ("task", form.PROTO_TASK),
-            ("milestone", form.PROTO_MILESTONE),
-            ("due", form.PROTO_MILESTONE_DUE),
-        )
+        for kind, row in PROTOTYPE_ROWS.items()
     }
-    ws.delete_rows(form.PROTO_TASK, 3)
-
-    set_cell(ws[form.TITLE_CELL], form_title(bureau, period))
-    note = render(
-        "form_note.j2",
-        month=period.month,
-        statuses=Status.choices(),
-        deadline=period.deadline,
-        carried_from=carried and carried.month_of_year,
-        period_start=period.start_month,
-    )
-    set_cell(ws[form.NOTE_CELL], note)
-    set_cell(ws[form.OFFICE_CELL], office.name)
-    set_cell(ws[form.DEADLINE_CELL], period.deadline)
+    ws.delete_rows(min(PROTOTYPE_ROWS.values()), len(PROTOTYPE_ROWS))
+    for coordinate, value in content.cells.items():
+        set_cell(ws[coordinate], value)
 
     status_dv = DataValidation(
         type="list",
@@ -212,100 +207,38 @@ def fill_office(
     filled_on_dv.add(form.FILLED_ON_CELL)
     for dv in (status_dv, date_dv, filled_on_dv):
         ws.add_data_validation(dv)
+    dropdowns = {form.STATUS: status_dv, form.DONE_ON: date_dv}
+    for header, dv in dropdowns.items():
+        for coordinate in content.dropdown_cells(header):
+            dv.add(coordinate)
 
+    for r, row in content.numbered():
+        for i, header in enumerate(form.HEADERS, start=1):
+            put_cell(ws.cell(r, i), protos[row.kind][i - 1], row.values.get(header))
+        ws.row_dimensions[r].height = row.height
     col = {h: i for i, h in enumerate(form.HEADERS, start=1)}
-
-    def width(
-        header: str,
-    ) -> float:  # as the template sets it, so a restyled template still fits its text
-        return ws.column_dimensions[get_column_letter(col[header])].width or 10
-
-    row = form.FIRST_DATA_ROW
-    for task in tasks.tasks_of(office.name):
-        start = row
-        _put(
-            ws,
-            row,
-            protos["task"],
-            {
-                form.KEY: task.key,
-                form.NO: task.no,
-                form.NAME: task.name,
-                form.CONTENT: task.overview or task.content,
-                form.OFFICES: "、".join(task.offices),
-            },
+    for header, first, last in content.merges:
+        # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the fill
+        # time), and the prototype rows already give every covered cell its borders
+        ws.merged_cells.add(
+            CellRange(min_col=col[header], min_row=first, max_col=col[header], max_row=last)
         )
-        height = row_height(task.overview or task.content, 46, minimum=2)
-        if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
-            progress, problems = carried.tasks[task.key]
-            set_cell(ws.cell(row, col[form.PROGRESS]), progress)
-            set_cell(ws.cell(row, col[form.PROBLEMS]), problems)
-            height = max(
-                height,
-                row_height(progress, width(form.PROGRESS)),
-                row_height(problems, width(form.PROBLEMS)),
-            )
-        ws.row_dimensions[row].height = height
-        for m in task.milestones:
-            row += 1
-            due_now = m.due is not None and m.due <= period.end
-            _put(
-                ws,
-                row,
-                protos["due" if due_now else "milestone"],
-                {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or form.UNDATED},
-            )
-            if (
-                carried and m.key in carried.done
-            ):  # done stays done; other statuses are judged afresh
-                set_cell(ws.cell(row, col[form.STATUS]), Status.DONE.value)
-                set_cell(ws.cell(row, col[form.DONE_ON]), carried.done[m.key])
-            status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
-            date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
-            ws.row_dimensions[row].height = row_height(m.text, 46)
-        for header in (form.NO, form.NAME, form.OFFICES):  # one task, one visual block
-            if row > start:
-                # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the
-                # fill
-                # time), and the prototype rows already give every covered cell its borders
-                ws.merged_cells.add(
-                    CellRange(min_col=col[header], min_row=start, max_col=col[header], max_row=row)
-                )
-        row += 1
 
-    last = max(row - 1, form.FIRST_DATA_ROW)
     ws.print_title_rows = f"{form.HEADER_ROW}:{form.HEADER_ROW}"
-    ws.print_area = f"B1:{get_column_letter(len(form.HEADERS))}{last}"
+    ws.print_area = content.print_area
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # allowed: widen a column, resize a row
     ws.protection.formatRows = False
-    _write_meta(wb, office.name, period, tasks.title, fingerprint or task_list_fingerprint(tasks))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def _put(ws, row: int, styles: list, values: dict) -> None:
-    for i, header in enumerate(form.HEADERS, start=1):
-        cell = ws.cell(row, i)
-        cell._style = copy(styles[i - 1])
-        if header in values:
-            set_cell(cell, values[header])
-
-
-def _write_meta(wb, office: str, period: Period, title: str, fingerprint: str) -> None:
     meta = wb.create_sheet(form.META_SHEET)
-    for row, pair in enumerate(
-        (
-            ("office", office),
-            ("month", period.label),
-            ("task_list", title),
-            ("task_list_fingerprint", fingerprint),
-            ("generated_at", datetime.now().isoformat(timespec="seconds")),
-            ("generator", f"yuebao {__version__}"),
-        ),
-        start=1,
-    ):
-        write_row(meta, row, pair)
+    for r, pair in enumerate(content.meta, start=1):
+        write_row(meta, r, pair)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
+    return {"styles": protos, "dropdowns": dropdowns}
+
+
+def put_cell(cell, style, value) -> None:
+    """A form cell: its style class's style, and its value (blank when None)."""
+    cell._style = copy(style)
+    if value is not None:
+        set_cell(cell, value)
