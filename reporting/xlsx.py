@@ -42,10 +42,15 @@ def set_cell(cell, value) -> None:
     if not isinstance(value, str):
         cell.value = value
         return
+    cell.value = stored_text(value)
+    cell.data_type = "s"  # not "f" for "=…", not "e" for "#N/A"
+
+
+def stored_text(value: str) -> str:
+    """A str as a cell's XML holds it (before XML escaping)."""
     # XML cannot hold control characters: Excel's own escape (_x0001_) keeps them, as in xlsxwriter
     escaped = _ESCAPE_LIKE.sub(r"_x005F\1", value)
-    cell.value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", escaped)
-    cell.data_type = "s"  # not "f" for "=…", not "e" for "#N/A"
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", escaped)
 
 
 def write_row(ws, row: int, values) -> None:
