@@ -28,9 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import xlsxwriter
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +42,16 @@ sys.path.insert(0, str(ROOT))
 from reporting import clerks as simulate
 from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
 from reporting.libreoffice import soffice
-from reporting.models import Task, TaskList
-from reporting.summary.workbook import write_summary
+from reporting.models import Light, Task, TaskList
+from reporting.summary.workbook import CELL, write_summary
 from reporting.tasks.tasklist import write_task_list
 
-SIZES = {"county": (40, 20, 3), "city": (300, 30, 3), "province": (3000, 10, 3)}
+SIZES = {
+    "county": (40, 20, 3),
+    "city": (300, 30, 3),
+    "province": (3000, 10, 3),
+    "10k": (10000, 5, 3),  # a large province: growth in offices must stay linear
+}
 VERBS = ["完成", "开展", "推进", "组织", "落实", "启动", "验收"]
 THINGS = [
     "校舍安全排查",
@@ -64,6 +71,7 @@ MONTH, AS_OF = "2022-06", date(2022, 6, 25)
 BASELINE = "baseline: openpyxl + pandas read"
 END_TO_END = "end to end: yuebao fill + yuebao run"
 SUMMARY = "summarise + write summary"
+FLOOR = "xlsxwriter floor: 汇总 + 数据"
 
 
 def task_list(offices: int, per_office: int, milestones: int, rng: random.Random) -> TaskList:
@@ -107,6 +115,49 @@ def naive_read(paths: list[Path]) -> int:
     return len(pd.concat(frames))
 
 
+def writer_floor(summary, path: Path) -> None:
+    """The least xlsxwriter needs for 汇总 and 数据: the same cells (one format per kind of
+    column, a height per row), typed writes, constant memory, nothing else."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    cell, date_cell = wb.add_format(CELL), wb.add_format({**CELL, "num_format": "yyyy-mm-dd"})
+    light = {lt: wb.add_format({**CELL, "bg_color": "#FFC7CE"}) for lt in Light}
+    ws = wb.add_worksheet("汇总")
+    for r, row in enumerate(summary.rows, start=4):
+        m, fmt = row.milestone, light.get(row.light, cell)
+        for c, value in enumerate((row.task.no, row.task.name, row.task.lead)):
+            ws.write_string(r, c, value, cell)
+        ws.write_string(r, 3, m.text if m else "", fmt)
+        _floor_value(ws, r, 4, m.due if m else None, date_cell)
+        ws.write_string(r, 5, row.status, cell)
+        _floor_value(ws, r, 6, row.completed_on, date_cell)
+        ws.write_string(r, 7, row.light.value if row.light else "", fmt)
+        ws.write_number(r, 8, row.days_overdue, cell)
+        ws.write_string(r, 9, row.progress, cell)
+        ws.write_string(r, 10, row.problems, cell)
+        ws.set_row(r, 30)
+    ws = wb.add_worksheet("数据")
+    for r, row in enumerate(summary.rows, start=1):
+        m, t = row.milestone, row.task
+        values = (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "")
+        for c, value in enumerate(values + (m.text if m else "",)):
+            if value:
+                ws.write_string(r, c, value)
+        _floor_value(ws, r, 8, m.due if m else None, date_cell)
+        ws.write_string(r, 9, row.status)
+        _floor_value(ws, r, 10, row.completed_on, date_cell)
+        for c, value in ((11, row.light.value if row.light else ""), (12, row.progress)):
+            if value:
+                ws.write_string(r, c, value)
+        if row.problems:
+            ws.write_string(r, 13, row.problems)
+    wb.close()
+
+
+def _floor_value(ws, r: int, c: int, value, fmt) -> None:
+    if hasattr(value, "isoformat"):
+        ws.write_datetime(r, c, value, fmt)
+
+
 def generate(size: str, work: Path) -> tuple[dict, int]:
     """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not
     timed)."""
@@ -141,24 +192,30 @@ def generate(size: str, work: Path) -> tuple[dict, int]:
 
     inbox = work / "inbox" / MONTH
     inbox.mkdir(parents=True, exist_ok=True)
-    statuses = ["已完成", "已完成", "按计划推进", "滞后"]
-    for path in filled.paths:  # the clerks' part: not timed
-        wb, ws = simulate.open_form(path)
-        answers = {}
-        for key in simulate.rows_by_key(ws):
-            if "-M" in key:
-                t, seq = key.split("-M")
-                answers.setdefault(
-                    t, {"progress": "按计划推进，完成阶段性任务。", "milestones": {}}
-                )
-                answers[t]["milestones"][int(seq)] = {
-                    "status": rng.choice(statuses),
-                    "completed_on": date(2022, 6, 1),
-                }
-        simulate.answer(ws, "张三", date(2022, 6, 15), answers)
-        wb.save(inbox / path.name)
-        os.utime(inbox / path.name, (RECEIVED, RECEIVED))
+    jobs = [(path, inbox, seed) for seed, path in enumerate(filled.paths)]
+    with ProcessPoolExecutor(os.cpu_count()) as pool:  # the clerks' part: not timed
+        list(pool.map(answer_form, jobs, chunksize=32))
     return timings, len(filled.paths)
+
+
+def answer_form(job: tuple[Path, Path, int]) -> None:
+    """One clerk's return: every milestone answered, saved in the inbox as received."""
+    path, inbox, seed = job
+    rng = random.Random(seed)
+    statuses = ["已完成", "已完成", "按计划推进", "滞后"]
+    wb, ws = simulate.open_form(path)
+    answers = {}
+    for key in simulate.rows_by_key(ws):
+        if "-M" in key:
+            t, seq = key.split("-M")
+            answers.setdefault(t, {"progress": "按计划推进，完成阶段性任务。", "milestones": {}})
+            answers[t]["milestones"][int(seq)] = {
+                "status": rng.choice(statuses),
+                "completed_on": date(2022, 6, 1),
+            }
+    simulate.answer(ws, "张三", date(2022, 6, 15), answers)
+    wb.save(inbox / path.name)
+    os.utime(inbox / path.name, (RECEIVED, RECEIVED))
 
 
 HOSTILE = [
@@ -225,16 +282,25 @@ def run_step(step: str, work: Path) -> dict:
         check_month(cycle, MONTH)
     elif step == SUMMARY:  # what `yuebao merge` does after reading and validating
         period, check = check_month(cycle, MONTH)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         ledger = cycle.ledger()
         summary = summarise(cycle, period, check, ledger)
         ledger.close()
         write_summary(summary, work / MONTH / "summary.xlsx", cycle.amber_days)
         return {
             step: time.perf_counter() - start,
+            "cpu": time.process_time() - cpu,
             "rows": sum(1 for r in summary.rows if r.milestone),
             "findings": len(summary.findings),
         }
+    elif step == FLOOR:  # the same month's two long sheets, written by xlsxwriter alone
+        period, check = check_month(cycle, MONTH)
+        ledger = cycle.ledger()
+        summary = summarise(cycle, period, check, ledger)
+        ledger.close()
+        start, cpu = time.perf_counter(), time.process_time()
+        writer_floor(summary, work / MONTH / "floor.xlsx")
+        return {step: time.perf_counter() - start, "cpu": time.process_time() - cpu}
     else:  # the naive baseline, reading the same inbox
         naive_read(sorted((work / "inbox" / MONTH).iterdir()))
     return {step: time.perf_counter() - start}
@@ -341,12 +407,64 @@ def main(argv=None) -> None:
         "--hostile", action="store_true", help="put returns built to hurt the reader in the inbox"
     )
     parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="county, city, province and 10k one after another: time and peak memory per step",
+    )
+    parser.add_argument(
         "--step", help=argparse.SUPPRESS
     )  # internal: run one measured step, print its figures
     args = parser.parse_args(argv)
     if args.step:
         print(json.dumps(run_step(args.step, Path(args.reuse))))
         return
+    if args.scaling:
+        scaling(args)
+        return
+    load = os.getloadavg()
+    timings, memory, counts, work, hostile = measure(args)
+    offices, per_office, milestones = SIZES[args.size]
+    print(
+        f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × "
+        f"{milestones} milestones, "
+        f"{counts['rows']} milestone rows, {counts['returns']} returns, "
+        f"{counts['findings']} findings"
+    )
+    if hostile:
+        print(f"hostile returns in the inbox: {hostile}")
+    print(f"{'step':<36}{'seconds':>10}{'peak MB':>10}")
+    for step, seconds in timings.items():
+        peak = f"{memory[step]:>10.0f}" if step in memory else f"{'':>10}"
+        print(f"{step:<36}{seconds:>10.2f}{peak}")
+    if BASELINE in timings:
+        print(
+            f"{'reading vs baseline':<36}"
+            f"{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
+        )
+    cpu = counts[f"cpu {SUMMARY}"], counts[f"cpu {FLOOR}"]
+    print(
+        f"{'summary vs xlsxwriter floor':<36}"
+        f"{timings[SUMMARY] / max(timings[FLOOR], 1e-9):>9.2f}x the floor "
+        f"(CPU: {cpu[0]:.2f} s vs {cpu[1]:.2f} s, {cpu[0] / max(cpu[1], 1e-9):.2f}x)"
+    )
+    print(
+        "peak MB: total proportional memory of the step's process and its workers, "
+        "sampled every 50 ms;"
+        " each step runs in a new interpreter and loads the task list itself, as its command would."
+        " End to end: wall clock of the two commands, interpreter start included."
+    )
+    print(
+        f"machine: {os.cpu_count()} cores; load average before {load[0]:.1f}, "
+        f"after {os.getloadavg()[0]:.1f} (other work running here slows every step)"
+    )
+    print(f"summary: {work / MONTH / 'summary.xlsx'}")
+    if not args.out and not args.reuse:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args) -> tuple[dict, dict, dict, Path, str]:
+    """Generate (or reuse) a month and time every step: (seconds, peak MB, counts, folder,
+    hostile files)."""
     if args.reuse:
         work = Path(args.reuse)
         if not (work / "config.yaml").exists():
@@ -369,41 +487,47 @@ def main(argv=None) -> None:
     hostile = (work / "hostile").read_text() if (work / "hostile").exists() else ""
     args.no_baseline = args.no_baseline or bool(hostile)  # the naive way cannot read such files
     memory: dict[str, float] = {}
-    counts: dict = {}
-    steps = ["collect", "read + validate", SUMMARY] + ([] if args.no_baseline else [BASELINE])
+    counts: dict = {"returns": returns}
+    steps = ["collect", "read + validate", SUMMARY, FLOOR] + (
+        [] if args.no_baseline else [BASELINE]
+    )
     for step in steps:
         result, memory[step] = measured(step, work)
         counts.update({k: result.pop(k) for k in ("rows", "findings") if k in result})
+        if "cpu" in result:
+            counts[f"cpu {step}"] = result.pop("cpu")
         timings.update(result)
     seconds, peak = end_to_end(work)
     timings[END_TO_END], memory[END_TO_END] = seconds, peak
+    return timings, memory, counts, work, hostile
 
-    offices, per_office, milestones = SIZES[args.size]
-    print(
-        f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × "
-        f"{milestones} milestones, "
-        f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings"
-    )
-    if hostile:
-        print(f"hostile returns in the inbox: {hostile}")
-    print(f"{'step':<36}{'seconds':>10}{'peak MB':>10}")
-    for step, seconds in timings.items():
-        peak = f"{memory[step]:>10.0f}" if step in memory else f"{'':>10}"
-        print(f"{step:<36}{seconds:>10.2f}{peak}")
-    if BASELINE in timings:
-        print(
-            f"{'reading vs baseline':<36}"
-            f"{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
-        )
-    print(
-        "peak MB: total proportional memory of the step's process and its workers, "
-        "sampled every 50 ms;"
-        " each step runs in a new interpreter and loads the task list itself, as its command would."
-        " End to end: wall clock of the two commands, interpreter start included."
-    )
-    print(f"summary: {work / MONTH / 'summary.xlsx'}")
-    if not args.out and not args.reuse:
+
+def scaling(args) -> None:
+    """Each size in turn, in its own temporary folder; one table: seconds / peak MB per step."""
+    columns = {}
+    for size in SIZES:
+        run = argparse.Namespace(**{**vars(args), "size": size, "out": None, "reuse": None})
+        run.no_baseline = args.no_baseline or size != "province"  # the baseline once is enough
+        load = os.getloadavg()[0]
+        timings, memory, counts, work, _ = measure(run)
         shutil.rmtree(work, ignore_errors=True)
+        columns[f"{size} ({counts['rows']:,} rows)"] = (timings, memory, load)
+        print(f"{size}: done", file=sys.stderr)
+    steps = list(next(iter(columns.values()))[0])
+    for timings, _, _ in columns.values():
+        steps += [s for s in timings if s not in steps]
+    print(f"yuebao scaling · seconds / peak MB per step, {os.cpu_count()} cores")
+    print(f"{'step':<36}" + "".join(f"{c:>22}" for c in columns))
+    for step in steps:
+        cells = []
+        for timings, memory, _ in columns.values():
+            if step not in timings:
+                cells.append(f"{'—':>22}")
+                continue
+            peak = f" / {memory[step]:.0f}" if step in memory else ""
+            cells.append(f"{timings[step]:>12.2f}{peak:>10}")
+        print(f"{step:<36}" + "".join(cells))
+    print(f"{'load average at start':<36}" + "".join(f"{v[2]:>22.1f}" for v in columns.values()))
 
 
 if __name__ == "__main__":

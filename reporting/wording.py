@@ -106,5 +106,8 @@ def row_height(text: str, width: float, minimum: int = 1) -> float:
     Excel does not grow rows on open, so we size them: a CJK character is two widths wide.
     """
     per_line = max(1, int((width - 2) / 2 * 1.05))
-    lines = sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n"))
+    text = text or ""
+    if "\n" not in text:  # most texts: one paragraph (a province month sizes 170,000 rows)
+        return 13.5 * max(-(-len(text) // per_line), 1, minimum) + 4
+    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
     return 13.5 * max(lines, minimum) + 4

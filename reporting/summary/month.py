@@ -107,10 +107,9 @@ class MonthSummary:
 
     @property
     def due_by_month(self) -> int:
+        end = self.period.end  # computed once, not per row
         return sum(
-            1
-            for r in self.rows
-            if r.milestone and r.milestone.due and r.milestone.due <= self.period.end
+            1 for r in self.rows if r.milestone and r.milestone.due and r.milestone.due <= end
         )
 
 
@@ -342,6 +341,7 @@ def office_rows(
     """Each lead office's return status, counts and light, worst first.  A return with errors
     counts as not returned."""
     findings_of = findings_by_office(findings)
+    end = period.end
     rows_of: dict[str, list[MilestoneRow]] = defaultdict(list)
     for r in rows:
         if r.milestone:
@@ -367,9 +367,7 @@ def office_rows(
             else:
                 late = ret.received_at.date() > period.deadline
                 row.state = OfficeState.LATE if late else OfficeState.ON_TIME
-        due = sum(
-            1 for r in rows_of.get(name, []) if r.milestone.due and r.milestone.due <= period.end
-        )
+        due = sum(1 for r in rows_of.get(name, []) if r.milestone.due and r.milestone.due <= end)
         row.light, row.overdue_share = office_light(row.state, row.lights, due, red_share)
         offices.append(row)
     rank = {RED: 0, YELLOW: 1, GREEN: 2}
