@@ -32,8 +32,20 @@ class Day(click.ParamType):
     def convert(self, value, param, ctx):
         try:
             return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError:
-            self.fail(f"日期应写成如2022-06-25（date must be YYYY-MM-DD）: {value}", param, ctx)
+        except ValueError:  # one line and exit 2 (the group prints it), not click's usage text
+            raise YuebaoError(
+                f"{_named(param)}日期“{value}”应写成如2022-06-25",
+                f"{param.human_readable_name if param else 'date'} must be YYYY-MM-DD: {value}",
+            ) from None
+
+
+def _named(param) -> str:
+    """“--as-of的” / “DATE的”: which value on the command line was wrong."""
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return f"{param.opts[0]}的"
+    return f"{param.metavar or param.name.upper()}的"
 
 
 class Month(click.ParamType):
