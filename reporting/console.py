@@ -188,7 +188,7 @@ def print_result(result) -> None:
         kinds = Counter(ch.kind for ch in result.summary.changes)
         echo("与上月相比：" + ("，".join(f"{k} {n}" for k, n in kinds.items()) or "无变化"))
     if result.summary_path:
-        wanted = summary_file_name(s.period.label)
+        wanted = summary_file_name(s.period.label, s.unit)
         echo(f"汇总表：{result.summary_path}" + saved_as(result.summary_path, wanted))
     if getattr(result, "pdf_path", None):
         echo(f"PDF：{result.pdf_path}")
@@ -223,6 +223,7 @@ def print_rollup(result, units: list) -> None:
         f"下级汇总：收到 {len(result.units)} 个单位"
         + (f"（应报 {len(units)} 个）" if units else "")
         + f"，节点 {len(result.rows)} 行，问题 {len(result.findings)} 条"
+        + (f"（判定截至{result.as_of:%Y-%m-%d}）" if result.as_of else "")
     )
     for f in result.findings[:12]:
         echo(f"  [{f.severity.value}] {f.office or f.file or '—'}：{f.message}")
