@@ -2,9 +2,10 @@
 
 Each county's summary workbook carries a hidden 数据 sheet, one row per milestone with the county
 task's 上级任务 (the city task it serves).  The roll-up collects those workbooks like returns
-(archived, in the ledger), checks them against the city's task list, and writes the city summary,
-keeping for every row the county and office it came from.  The city summary carries the same
-hidden sheet, so it rolls up to the province in turn.
+(archived, in the ledger; one left out when received after --as-of, as merge does), checks them
+against the city's task list, and writes the city summary, keeping for every row the units and
+tasks it came through (chain.py).  The city summary carries the same hidden sheet, so it rolls up
+to the province in turn, and the province sees province task ← city task ← county task.
 """
 
 from __future__ import annotations
