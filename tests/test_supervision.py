@@ -42,7 +42,9 @@ def test_severity_per_rule_in_config_and_errors_count_as_not_returned(demo_copy)
     set_config(config, rules={"late": "错误"})
     result = yuebao("merge", "--config", str(config), "--month", "2022-06", "--as-of", "2022-06-25")
     assert result.returncode == 0, result.stderr
-    wb = openpyxl.load_workbook(demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+    wb = openpyxl.load_workbook(
+        demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
+    )
     late = [r for r in rows_of(wb["校验问题"]) if r["类别"].value == "late"]
     assert late and all(r["严重程度"].value == "错误" for r in late)
     states = {
@@ -130,7 +132,7 @@ def test_escalate_command_dry_run_then_once(demo_copy):
 
 def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
     config = str(demo_copy / "config.yaml")
-    summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+    summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
 
     def verdict():
         wb = openpyxl.load_workbook(summary)
