@@ -38,7 +38,7 @@ class Cycle:
 
     def period(self, month: str) -> Period:
         rep = self.config.reporting
-        return make_period(month, rep["deadline_day"], rep["period_start_month"])
+        return make_period(month, rep.deadline_day, rep.period_start_month)
 
     def ledger(self) -> Ledger:
         return Ledger(self.config.ledger_path)

@@ -54,8 +54,8 @@ def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
     return actions_for(
         day,
         cycle.tasks.year,
-        rep["first_month"],
-        rep["deadline_day"],
+        rep.first_month,
+        rep.deadline_day,
         cycle.config.schedule.remind_day,
     )
 
