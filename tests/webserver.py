@@ -34,9 +34,7 @@ def set_up(folder: Path, offices: int | None = None, **overrides) -> tuple[Path,
     """config.yaml for next month (the sample's task list taken as that year's), its forms
     filled, the clerk's password set and every link made."""
     month = next_month()
-    config = write_config(
-        folder, year=int(month[:4]), web={"state": "web.sqlite3"}, **overrides
-    )
+    config = write_config(folder, year=int(month[:4]), web={"state": "web.sqlite3"}, **overrides)
     c = Cycle.load(config)
     fill(c, month)
     state = WebState(folder / "web.sqlite3")
@@ -62,14 +60,18 @@ def answered(c: Cycle, month: str, office: str, out: Path, status: str = "已完
         t.key: {
             "progress": f"{t.name}：已按计划推进。",
             "problems": "无",
-            "milestones": {m.seq: {"status": "已完成", "completed_on": done_on} for m in t.milestones},
+            "milestones": {
+                m.seq: {"status": "已完成", "completed_on": done_on} for m in t.milestones
+            },
         }
         for t in c.tasks.tasks_of(office)
     }
     simulate.answer(ws, "张三", date.today(), tasks)
     if status != "已完成":  # the first milestone's status typed wrong
         first = c.tasks.tasks_of(office)[0]
-        ws.cell(simulate.rows_by_key(ws)[first.milestones[0].key], simulate.column(form.STATUS), status)
+        ws.cell(
+            simulate.rows_by_key(ws)[first.milestones[0].key], simulate.column(form.STATUS), status
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
@@ -84,7 +86,13 @@ def serving(config: Path, month: str, threads: int = 8):
 
     app = create_app(config, month)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
+    def run():
+        try:
+            server.run()
+        except OSError:  # the socket closed under the loop when the test is done
+            pass
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
@@ -144,3 +152,56 @@ class Browser:
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         return self.request("POST", path, body, headers)
+
+
+def synthetic(folder: Path, offices: int) -> tuple[Path, str, Cycle, dict[str, Path]]:
+    """A bureau of `offices` lead offices (two tasks each, two milestones a task) for next
+    month, set up like set_up, with each office's correct return answered: office -> file."""
+    from reporting.models import Task, TaskList
+    from reporting.tasks.tasklist import write_task_list
+
+    month = next_month()
+    year = int(month[:4])
+    tasks = []
+    for o in range(offices):
+        for t in range(2):
+            n = len(tasks) + 1
+            content = f"第{n}项工作：按计划推进。\n关键节点：\n一是6月底前完成方案。\n二是11月底前完成验收。"
+            tasks.append(
+                Task(
+                    key=f"T{n:04d}",
+                    no=str(n),
+                    name=f"重点工作{n}",
+                    content=content,
+                    overview="",
+                    offices=(f"第{o + 1:02d}股室",),
+                    lead=f"第{o + 1:02d}股室",
+                )
+            )
+    write_task_list(
+        TaskList(title=f"测试市教育系统{year}年重点工作任务一览表", year=year, tasks=tasks),
+        folder / "tasks.xlsx",
+    )
+    config = write_config(
+        folder, task_list=str(folder / "tasks.xlsx"), web={"state": "web.sqlite3"}, offices={}
+    )
+    c = Cycle.load(config)
+    fill(c, month)
+    state = WebState(folder / "web.sqlite3")
+    state.set_password(PASSWORD)
+    state.ensure_links(c.tasks.lead_offices())
+    returns = {
+        office: answered(c, month, office, folder / "pcs" / office / "进展情况表.xlsx")
+        for office in c.tasks.lead_offices()
+    }
+    return config, month, c, returns
+
+
+def upload(base: str, token: str, path: Path, name: str = "进展情况表.xlsx"):
+    """One office's upload as its browser sends it (page, then the form): (status, page)."""
+    b = Browser(base)
+    csrf = b.csrf(f"/o/{token}")
+    status, headers, page = b.post(
+        f"/o/{token}/upload", {"csrf_token": csrf}, {"file": (name, path.read_bytes())}
+    )
+    return status, headers, b
