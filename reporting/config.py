@@ -99,7 +99,7 @@ SCHEMA: dict[str, Any] = {
         "port": (int, 8080),
         "url": (str, ""),  # the address offices type, for the links; default http://host:port
         "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
-        "threads": (int, 8),  # requests served at once
+        "threads": (int, 16),  # requests served at once
         "login_attempts": (int, 5),  # wrong passwords allowed from one address ...
         "lockout_minutes": (int, 15),  # ... within this many minutes, then refused this long
     },

@@ -68,7 +68,8 @@ def browser(tmp_path):
         options.add_argument(arg)
     options.add_argument("--window-size=1280,1000")
     options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
     )
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.downloads = downloads

@@ -78,14 +78,15 @@ def answered(c: Cycle, month: str, office: str, out: Path, status: str = "已完
 
 
 @contextmanager
-def serving(config: Path, month: str, threads: int = 8):
+def serving(config: Path, month: str, threads: int = 16):
     """The application served by waitress on a free loopback port: its base URL."""
     import waitress
 
-    from reporting.web.app import create_app
+    from reporting.web.app import close, create_app
 
     app = create_app(config, month)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+
     def run():
         try:
             server.run()
@@ -99,6 +100,7 @@ def serving(config: Path, month: str, threads: int = 8):
     finally:
         server.close()
         thread.join(timeout=5)
+        close(app)
 
 
 def free_port() -> int:
@@ -166,7 +168,10 @@ def synthetic(folder: Path, offices: int) -> tuple[Path, str, Cycle, dict[str, P
     for o in range(offices):
         for t in range(2):
             n = len(tasks) + 1
-            content = f"第{n}项工作：按计划推进。\n关键节点：\n一是6月底前完成方案。\n二是11月底前完成验收。"
+            content = (
+                f"第{n}项工作：按计划推进。\n关键节点：\n一是6月底前完成方案。\n"
+                "二是11月底前完成验收。"
+            )
             tasks.append(
                 Task(
                     key=f"T{n:04d}",

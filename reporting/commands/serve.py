@@ -24,7 +24,7 @@ MIN_PASSWORD = 8
 @click.option("--set-password", is_flag=True, help="设置局办公室登录密码后退出")
 def serve(config_path, host, port, month, links, new_link, revoke_link, set_password):
     """启动内网网页：股室上传报表即时检查，局办公室按钮操作，领导查看进展。"""
-    from ..web.app import create_app, state_of  # Flask is loaded only for this command
+    from ..web.app import close, create_app, state_of  # Flask is loaded only for this command
 
     c = Cycle.load(config_path)
     state = state_of(c)
@@ -56,7 +56,10 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
     console.print_serving(url, host, port, state.has_password(), state.path)
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=web.threads, ident="yuebao")
+    try:
+        waitress.serve(app, host=host, port=port, threads=web.threads, ident="yuebao")
+    finally:
+        close(app)
 
 
 def _role(c: Cycle, name: str) -> tuple[str, str]:

@@ -62,6 +62,7 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
     first = served.cycle()
     state = state_of(first)
     intake = Intake(state, state.path.parent / "上传暂存")
+    intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
     live = LiveMonth()
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
     last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
@@ -267,7 +268,12 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
         return _message(text, status=exc.code or 500)
 
     app.jinja_env.globals.update(ERROR=Severity.ERROR)
+    app.extensions["yuebao.intake"] = intake  # its reading workers: closed when serving ends
     return app
+
+
+def close(app: Flask) -> None:
+    app.extensions["yuebao.intake"].close()
 
 
 def _message(text: str, back: str = "", status: int = 400):

@@ -24,9 +24,9 @@ from ..context import Cycle
 from ..filenames import safe_name
 from ..intake.collect import collect
 from ..intake.grids import WORKBOOK_SUFFIXES
-from ..intake.reading import read_month
 from ..intake.values import squash
 from ..models import Finding, Return, Severity
+from .reader import Reader
 from .store import Upload, WebState
 
 WEB_FOLDER = "网页上传"  # inside the month's inbox: the uploads kept as received
@@ -81,6 +81,7 @@ class Intake:
     def __init__(self, state: WebState, staging: Path):
         self.state = state
         self.staging = staging
+        self.reader = Reader()
         self._collecting = threading.Lock()
 
     def receive(
@@ -106,14 +107,17 @@ class Intake:
             month, office, shown_name, saved_name, staged.sha256, received, True, findings
         )
 
+    def close(self) -> None:
+        self.reader.close()
+
     def _check(self, cycle, month, staged, saved_name, received, max_bytes):
         """Read and validate the upload alone, as validate will read it among the month's."""
         period = cycle.period(month)
         as_of = max(cycle.as_of, received.date())
         ret = Return(saved_name, staged.sha256, received, archived_path=staged.path)
-        read, _, found = read_month([ret], cycle.tasks, as_of, max_bytes)
-        check = validate_month(cycle.tasks, period, read, found, as_of)
-        return read[0], [f for f in check.findings if f.file == saved_name]
+        ret, found = self.reader.read(ret, cycle.tasks, max_bytes)
+        check = validate_month(cycle.tasks, period, [ret], found, as_of)
+        return ret, [f for f in check.findings if f.file == saved_name]
 
     def _collect(self, cycle, month, office, staged, saved_name, received) -> list[Finding]:
         """Into the inbox (its own folder per office) and through collect; what collect found."""
