@@ -25,7 +25,7 @@ def remind(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
 def send_forms(c, month: str) -> tuple[DayReport, Path]:
     """Fill the month's forms and mail each office its own (once: a form already mailed is not
     mailed again)."""
-    return _run(c, month, [Action(FILL_AND_SEND, month)])
+    return _run(c, month, [Action(FILL_AND_SEND, month)], dry_run=False)
 
 
 def escalate(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:

@@ -3,6 +3,7 @@ the lines the page shows of what it did and where the files are."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from ..errors import YuebaoError
 from ..models import Light, Severity
 from ..notify import on_demand
 
+log = logging.getLogger(__name__)
 STEPS = {
     "send": "下发",
     "remind": "催报",
@@ -46,6 +48,10 @@ def run_step(cycle: Cycle, step: str, month: str) -> Outcome:
         }[step](c, month)
     except YuebaoError as exc:
         outcome.ok, outcome.lines = False, [f"未能完成：{exc.zh}"]
+    except Exception as exc:  # noqa: BLE001 - the page stays up; the log has the details
+        log.exception("%s (%s) failed", step, month)
+        outcome.ok = False
+        outcome.lines = [f"未能完成：程序出错（{type(exc).__name__}: {exc}），详情见日志"]
     return outcome
 
 
