@@ -82,7 +82,7 @@ def month_files(cycle: Cycle, month: str) -> dict[str, Path]:
     label = cycle.period(month).label
     folder = cycle.config.folder("summary", month)
     files = {
-        "summary": folder / summary_file_name(label),
+        "summary": folder / summary_file_name(label, cycle.config.bureau),
         "findings": folder / findings_file_name(label),
     }
     found = {kind: path for kind, path in files.items() if path.is_file()}
