@@ -21,6 +21,7 @@ from . import demo as sample
 from .commands.extend import extend
 from .commands.ledger import ledger_group
 from .commands.options import as_of_option, config_option, month_option
+from .commands.serve import serve
 from .commands.tasks import tasks
 from .console import echo, progress_printer
 from .errors import YuebaoError
@@ -190,6 +191,7 @@ def rollup(c, month):
 
 main.add_command(extend)
 main.add_command(ledger_group)
+main.add_command(serve)
 main.add_command(tasks)
 
 

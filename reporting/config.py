@@ -94,6 +94,15 @@ SCHEMA: dict[str, Any] = {
         "timeout": (int, 30),
     },
     "offices": (dict, {}),  # office name -> contact details (OFFICE_KEYS)
+    "web": {  # `yuebao serve`: the intranet page
+        "host": (str, "127.0.0.1"),  # the address it listens on (0.0.0.0: every network card)
+        "port": (int, 8080),
+        "url": (str, ""),  # the address offices type, for the links; default http://host:port
+        "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
+        "threads": (int, 16),  # requests served at once
+        "login_attempts": (int, 5),  # wrong passwords allowed from one address ...
+        "lockout_minutes": (int, 15),  # ... within this many minutes, then refused this long
+    },
 }
 OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
 
@@ -161,6 +170,17 @@ class Smtp:
     timeout: int
 
 
+@dataclass(frozen=True)
+class Web:
+    host: str
+    port: int
+    url: str
+    state: str
+    threads: int
+    login_attempts: int
+    lockout_minutes: int
+
+
 SECTIONS = {
     "reporting": Reporting,
     "colours": Colours,
@@ -169,6 +189,7 @@ SECTIONS = {
     "collect": Collect,
     "schedule": Schedule,
     "smtp": Smtp,
+    "web": Web,
 }
 
 
@@ -261,6 +282,10 @@ class Config:
     @cached_property
     def smtp(self) -> Smtp:
         return _section(Smtp, self.data["smtp"])
+
+    @cached_property
+    def web(self) -> Web:
+        return _section(Web, self.data["web"])
 
 
 def load_config(path: str | Path) -> Config:
@@ -397,6 +422,10 @@ RANGES = {
     "smtp.timeout": (1, 600),
     "ledger_backups": (1, 1000),
     "lock_wait_seconds": (0, 86400),
+    "web.port": (1, 65535),
+    "web.threads": (1, 64),
+    "web.login_attempts": (1, 100),
+    "web.lockout_minutes": (1, 1440),
 }
 
 
@@ -470,7 +499,7 @@ PATTERN_KEYS = (
     "folders.summary",
     "rollup.inbox",
 )
-PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log")
+PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log", "web.state")
 
 
 def _check_patterns(data: dict) -> None:

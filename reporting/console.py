@@ -445,3 +445,30 @@ def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
         f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{new_date}"
         f"（理由：{reason}）。已记入台账：{ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。"
     )
+
+
+# -- the intranet page (yuebao serve) ----------------------------------------------------------
+def print_links(url: str, links: list, state_path, renewed: bool = False) -> None:
+    for link in links:
+        if link.role == "chiefs":
+            echo(f"领导（只读）：{url}/c/{link.token}")
+        else:
+            echo(f"{link.office}：{url}/o/{link.token}")
+    what = "新链接已生成，旧链接已作废" if renewed else f"共{len(links)}个链接"
+    echo(
+        f"{what}（保存在 {state_path}）。链接即凭证，请只发给本人；"
+        "作废并重发：yuebao serve --new-link 股室名"
+    )
+
+
+def print_password_set(state_path) -> None:
+    echo(f"局办公室登录密码已设置（只保存加密后的摘要）：{state_path}")
+
+
+def print_serving(url: str, host: str, port: int, has_password: bool, state_path) -> None:
+    echo(f"网页已启动：{url}/ （监听 {host}:{port}，按 Ctrl+C 停止）")
+    echo(f"局办公室：{url}/login；各股室和领导的链接：yuebao serve --links；记录：{state_path}")
+    if not has_password:
+        echo("注意：尚未设置局办公室密码，请先运行 yuebao serve --set-password", err=True)
+    if host in ("127.0.0.1", "localhost"):
+        echo("只有本机可以打开；要让局内其他电脑访问，请用 --host 0.0.0.0 启动")
