@@ -19,6 +19,7 @@ from . import console
 from . import cycle as steps
 from . import demo as sample
 from .commands.extend import extend
+from .commands.fetch import fetch
 from .commands.ledger import ledger_group
 from .commands.options import as_of_option, config_option, month_option
 from .commands.tasks import tasks
@@ -189,6 +190,7 @@ def rollup(c, month):
 
 
 main.add_command(extend)
+main.add_command(fetch)
 main.add_command(ledger_group)
 main.add_command(tasks)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import cycle as steps
 from .escalation import REASONS_ZH
 from .lease import expiry, gone, holder, stamp
-from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
+from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING, REPLY
 from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
 
 log = logging.getLogger("reporting.schedule")
@@ -36,6 +36,8 @@ def key_of(notice: Notice, day: date) -> str:
     """What makes a notice one: a 督办 is made once per month, office and reason, on any day."""
     if notice.action == ESCALATE:
         return f"{notice.action}|{notice.month}|{notice.office}|{notice.reason}"
+    if notice.action == REPLY:  # once per file received (its SHA-256 in `reason`)
+        return f"{notice.action}|{notice.month}|{notice.reason}"
     return f"{notice.action}|{notice.month}|{notice.office}|{day.isoformat()}"
 
 
