@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import sqlite3
 import subprocess
 import sys
@@ -160,3 +161,161 @@ def test_the_months_returns_arrive_by_mail_with_the_servers_time(tmp_path, mailb
     assert again.returncode == 0 and f"新邮件 0 封，此前已收取 {len(names)} 封" in again.stdout
     assert returns(tmp_path) == got
     assert mailbox.count() == len(names)  # nothing deleted
+
+
+def zipped(files) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files:
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_ten_attachments_a_forward_and_a_file_over_the_limit(tmp_path, mailbox):
+    config = configure(tmp_path, mailbox, tls=False)
+    june = sorted(n for n in RECEIVED if n.startswith("进展情况表"))
+    ten = [(f"{i:02d}_{name}", sample(name)) for i, name in enumerate(sorted(RECEIVED))]
+    ten.append(("10_说明.docx", b"not a form"))
+    mailbox.deliver(mail("督导室 <dudao@taishan-edu.example.org>", "6月进展", ten), when(june[0]))
+    in_zip = zipped([(june[1], sample(june[1])), ("图片.png", b"png")])
+    mailbox.deliver(
+        mail("jicai@taishan-edu.example.org", "转发：进展", [("6月报表.zip", in_zip)]),
+        when(june[1]),
+    )
+    forwarded = EmailMessage()
+    forwarded["From"], forwarded["Subject"] = "jian@taishan-edu.example.org", "Fw"
+    forwarded.set_content("见附件")
+    forwarded.add_attachment(_message_with(june[2]))  # message/rfc822
+    mailbox.deliver(forwarded.as_bytes(), when(june[2]))
+    big = b"x" * (30 * 2**20)
+    mailbox.deliver(
+        mail("zhaokao@taishan-edu.example.org", "6月", [("大文件.xlsx", big), (june[3], sample(june[3]))]),
+        when(june[3]),
+    )
+    result = fetch(config, "--month", "2022-06")
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = [row[0] for row in returns(tmp_path)]
+    assert len(re.findall(r"_督导室_\d+/", result.stdout)) == 10  # all ten forms of the one mail
+    assert len(names) == 10  # the same workbooks again (zipped, forwarded) are recorded once
+    assert "收取：新收到 10 个文件，已收过 3 个" in result.stdout
+    taken = re.sub(r"_(\d+)/", "_/", result.stdout)  # the UIDs differ from run to run
+    assert f"_基财股_/6月报表/{june[1]}" in taken  # the zip's form, in a folder named after it
+    assert not any(n.endswith((".zip", ".png", ".docx")) for n in names)
+    assert f"_基安股_/{june[2]}" in taken  # out of the forwarded mail
+    assert f"_招考股_/{june[3]}" in taken and not any("大文件" in n for n in names)
+    assert "“大文件.xlsx”过大（30 MB，上限20 MB" in result.stdout
+    assert "10_说明.docx不是报表" in result.stdout
+
+
+def _message_with(name: str) -> EmailMessage:
+    inner = EmailMessage()
+    inner["From"], inner["Subject"] = "jian@taishan-edu.example.org", "6月进展"
+    inner.set_content("附件")
+    inner.add_attachment(sample(name), maintype="application", subtype="octet-stream", filename=name)
+    return inner
+
+
+def test_the_same_mail_delivered_twice_is_taken_once(tmp_path, mailbox):
+    config = configure(tmp_path, mailbox)
+    name = sorted(RECEIVED)[0]
+    raw = mail("jicai@taishan-edu.example.org", "6月进展", [(name, sample(name))])
+    mailbox.deliver(raw, when(name))
+    mailbox.deliver(raw, when(name))  # the server delivered it twice (two UIDs)
+    result = fetch(config, "--month", "2022-06")
+    assert result.returncode == 0, result.stderr
+    assert len(returns(tmp_path)) == 1
+    assert "重复投递" in result.stdout
+    mailbox.deliver(raw, when(name))  # and a third time, after the first fetch
+    fetch(config, "--month", "2022-06")
+    assert len(returns(tmp_path)) == 1 and mailbox.count() == 3  # nothing deleted
+
+
+def test_a_server_that_is_down_or_refuses_the_password_says_so_in_chinese(tmp_path, mailbox):
+    config = configure(tmp_path, mailbox)
+    wrong = fetch(config, "--month", "2022-06", password="wrong")
+    assert wrong.returncode == 2 and "拒绝登录：用户名或密码不对" in wrong.stderr
+    assert "YUEBAO_IMAP_PASSWORD" in wrong.stderr
+    unset = fetch(config, "--month", "2022-06", password="")
+    assert unset.returncode == 2 and "环境变量 YUEBAO_IMAP_PASSWORD 未设置" in unset.stderr
+    down = configure(tmp_path, mailbox, port=free_port())
+    gone = fetch(down, "--month", "2022-06")
+    assert gone.returncode == 1 and "无法连接邮箱服务器" in gone.stderr and "稍后重试" in gone.stderr
+    untrusted = configure(tmp_path, mailbox, ca_file="")
+    refused = fetch(untrusted, "--month", "2022-06")
+    assert refused.returncode == 1 and "证书无法验证" in refused.stderr
+    assert "mail.ca_file" in refused.stderr
+    assert not (tmp_path / "ledger.sqlite3").exists() or returns(tmp_path) == []
+
+
+def test_month_by_the_form_else_the_subject_else_the_date(tmp_path, mailbox):
+    config = configure(tmp_path, mailbox)
+    june = sorted(n for n in RECEIVED if n.startswith("进展情况表"))[0]
+    # the June form, mailed in July under a misleading subject: the form decides
+    mailbox.deliver(
+        mail("jicai@taishan-edu.example.org", "7月进展", [("表.xlsx", sample(june))]),
+        datetime(2022, 7, 2, 9, 0),
+    )
+    csv = "项目名称,进展情况\n甲,乙\n".encode("gbk")  # no month inside: the subject decides
+    mailbox.deliver(
+        mail("renshi@taishan-edu.example.org", "人事股8月份进展", [("进展.csv", csv)]),
+        datetime(2022, 7, 30, 9, 0),
+    )
+    mailbox.deliver(  # neither: the day it arrived
+        mail("jian@taishan-edu.example.org", "进展", [("进展.csv", csv + b"\n")]),
+        datetime(2022, 9, 3, 9, 0),
+    )
+    result = fetch(config, "--month", "2022-06")
+    assert result.returncode == 0, result.stderr
+    assert "→ 2022-06" in result.stdout and "→ 2022-08" in result.stdout
+    assert "→ 2022-09" in result.stdout
+    for month in ("2022-06", "2022-08", "2022-09"):
+        assert list((tmp_path / "inbox" / month / "邮件").rglob("*.*")), month
+
+
+def test_a_stranger_is_listed_an_auto_reply_never_answered_a_file_answered_once(tmp_path, mailbox):
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        config = configure(tmp_path, mailbox, reply=True, move_to="已收取")
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        data["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "retries": 1}
+        data["offices"]["基财股"]["email"] = ["jicai@taishan-edu.example.org", "lzq@qq.example.com"]
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        june = sorted(n for n in RECEIVED if n.startswith("进展情况表"))
+        mailbox.deliver(
+            mail("李志强 <lzq@qq.example.com>", "6月进展", [(june[0], sample(june[0]))]),
+            when(june[0]),
+        )
+        mailbox.deliver(
+            mail("someone@elsewhere.example.net", "进展", [(june[1], sample(june[1]))]),
+            when(june[1]),
+        )
+        mailbox.deliver(  # an out-of-office answer that carries the form back
+            mail(
+                "dudao@taishan-edu.example.org",
+                "自动回复：6月进展",
+                [(june[2], sample(june[2]))],
+                Auto_Submitted="auto-replied",
+            ),
+            when(june[2]),
+        )
+        result = fetch(config, "--month", "2022-06")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "基财股「6月进展」" in result.stdout  # a second address of the office
+        assert "someone@elsewhere.example.net（不是股室的邮箱）" in result.stdout
+        assert len(returns(tmp_path)) == 3  # the stranger's file is taken, not dropped
+        answered = sorted(m["To"] for m in inbox.messages)
+        assert answered == ["lzq@qq.example.com", "someone@elsewhere.example.net"]
+        assert all("校验结果" in m["Subject"] for m in inbox.messages)
+        assert mailbox.count("INBOX") == 0 and mailbox.count("已收取") == 3  # moved, not deleted
+        for folder in ("INBOX", "已收取"):  # the same mails again: never a second answer
+            with mailbox.client() as client:
+                client.select_folder(folder)
+                uids = client.search("ALL")
+                if uids:
+                    client.copy(uids, "INBOX" if folder == "已收取" else "已收取")
+        fetch(config, "--month", "2022-06")
+        assert len(inbox.messages) == 2
+    finally:
+        smtp.stop()
