@@ -117,7 +117,7 @@ def print_collect(result) -> None:
         echo(f"  ！{f.file}：{f.message}")
 
 
-def print_fetch(result, month: str, limit: int = 30) -> None:
+def print_fetch(result, month: str, limit: int = 30, collects: bool = True) -> None:
     """`yuebao fetch`: each new mail (who, what it carried, where it went), then each collect."""
     echo(
         f"邮箱“{result.folder}”：新邮件 {len(result.mails)} 封，此前已收取 {result.already} 封"
@@ -133,7 +133,7 @@ def print_fetch(result, month: str, limit: int = 30) -> None:
             echo(f"      ！{p}")
     if len(result.mails) > limit:
         echo(f"  … 另有 {len(result.mails) - limit} 封，见日志")
-    for m, collected in result.collected.items():
+    for m, collected in result.collected.items() if collects else ():
         echo(f"{m} ", nl=False)
         print_collect(collected)
     if month not in result.months and result.mails:
@@ -444,6 +444,8 @@ def print_month_run(done, with_month: bool = False) -> None:
     """A whole month in one go (monthly, demo): forms sent, returns collected, the summary."""
     if done.filled is not None:
         print_sent_forms(done.filled, done.month if with_month else "")
+    if done.fetched is not None:
+        print_fetch(done.fetched, done.month, limit=12, collects=False)
     print_collect(done.collected)
     print_result(done.merged)
 

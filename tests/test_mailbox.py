@@ -319,3 +319,30 @@ def test_a_stranger_is_listed_an_auto_reply_never_answered_a_file_answered_once(
         assert len(inbox.messages) == 2
     finally:
         smtp.stop()
+
+
+def office_states(stdout: str) -> list[tuple[str, str]]:
+    """(office, 报送情况) of each month's office table."""
+    states = ("按时报送", "逾期报送", "未报送", "报表有误")
+    return [
+        tuple(line.split()[:2]) for line in stdout.splitlines() if line.split()[1:2] and line.split()[1] in states
+    ]
+
+
+def test_the_demo_runs_with_its_returns_arriving_as_mails(tmp_path, mailbox, demo_dir):
+    url = f"imaps://{USER}@127.0.0.1:{mailbox.tls_port}"
+    result = subprocess.run(
+        [sys.executable, "-m", "reporting.cli", "demo", "--out", str(tmp_path / "demo")]
+        + ["--mail", url, "--mail-ca-file", str(mailbox.cert)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"YUEBAO_IMAP_PASSWORD": PASSWORD, "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not list((tmp_path / "demo").glob("收件箱/*/*.xlsx"))  # nothing staged by hand
+    assert "新邮件 10 封" in result.stdout
+    plain = (demo_dir / "demo-stdout.txt").read_text(encoding="utf-8")
+    assert office_states(result.stdout) == office_states(plain)  # the same months, by mail
+    assert (tmp_path / "demo" / "2022-07" / "重点工作进展汇总_2022-07.xlsx").is_file()

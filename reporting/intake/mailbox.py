@@ -106,7 +106,7 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
     """Take every new mail of the folder into the inboxes; raises MailboxError if the mailbox
     cannot be read at all (server down, login refused)."""
     result = FetchResult(folder=settings.folder)
-    client = _connect(settings)
+    client = connect(settings)
     try:
         info = client.select_folder(settings.folder, readonly=not settings.move_to)
         validity = int(info[b"UIDVALIDITY"])
@@ -342,7 +342,7 @@ def _context(settings: MailSettings) -> ssl.SSLContext:
     return context
 
 
-def _connect(settings: MailSettings) -> IMAPClient:
+def connect(settings: MailSettings) -> IMAPClient:
     where = f"{settings.host}:{settings.port}"
     try:
         client = IMAPClient(
@@ -388,6 +388,14 @@ def _unreachable(settings: MailSettings, exc: Exception) -> MailboxError:
 # -- the step, on a loaded cycle ------------------------------------------------------------------
 
 
+def settings_of(config) -> MailSettings:
+    """config.yaml's mail section, its certificate file taken from config.yaml's folder."""
+    settings = config.mail
+    if settings.ca_file:
+        settings = replace(settings, ca_file=str(config.resolve(settings.ca_file)))
+    return settings
+
+
 def reporting_months(cycle: Cycle) -> set[str]:
     year, first = cycle.tasks.year, cycle.config.reporting["first_month"]
     return {f"{year:04d}-{m:02d}" for m in range(first, 13)}
@@ -405,15 +413,28 @@ def fetch_month(cycle: Cycle, month: str) -> FetchResult:
         tasks=cycle.tasks,
         year=cycle.tasks.year,
     )
-    settings = config.mail
-    if settings.ca_file:  # relative to config.yaml's folder
-        settings = replace(settings, ca_file=str(config.resolve(settings.ca_file)))
     with cycle.writing(month), cycle.ledger() as ledger:
-        result = fetch(settings, ledger, target)
+        result = fetch(settings_of(config), ledger, target)
     for m in sorted({month, *result.months}):
         with cycle.writing(m), cycle.ledger() as ledger:
             inbox, archive = config.folder("inbox", m), cycle.folder("archive", m)
             result.collected[m] = collect(inbox, archive, ledger, m)
     for f in result.findings:
         log.warning("%s", f.message)
+    return result
+
+
+def fetch_if_configured(cycle: Cycle, month: str) -> FetchResult | None:
+    """For unattended runs: fetch when a mailbox is configured; a mailbox that cannot be read is
+    logged (the day goes on with what the inbox holds), never a stop."""
+    if not cycle.config.mail.host:
+        return None
+    try:
+        result = fetch_month(cycle, month)
+    except MailboxError as exc:
+        log.error("未能从邮箱收取（%s），本次只收取收件箱中已有的文件：%s", exc.en, exc.zh)
+        return None
+    log.info(
+        "邮箱：新邮件 %d 封（%s）", len(result.mails), "、".join(result.months) or "无报表附件"
+    )
     return result

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from ..models import Severity
 from ..wording import render
-from .day import DayReport
 from .delivery import deliver_due, plan_notices
 from .plan import REPLY
 from .senders import Mailer, Notice
@@ -22,6 +21,14 @@ if TYPE_CHECKING:
     from ..context import Cycle
     from ..intake.mailbox import FetchResult
     from ..summary.month import MonthSummary
+
+
+@dataclass
+class _Delivered:  # what deliver_due reports into
+    sent: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    dropped: list = field(default_factory=list)
+    failed: int = 0
 
 
 @dataclass
@@ -82,7 +89,7 @@ def reply_with_findings(
         return replies
     day = cycle.as_of
     plan_notices(cycle, reply_notices(cycle, fetched, summaries), day)
-    report = DayReport(day, [])
+    report = _Delivered()
     scope = {(REPLY, m) for m in summaries}
     deliver_due(cycle, day, mailer, report, None, scope=scope)
     replies.sent = [f"{n.subject} → {','.join(n.to)}" for n in report.sent]
