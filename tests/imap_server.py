@@ -17,13 +17,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from ipaddress import ip_address
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from ipaddress import ip_address
 from imapclient import IMAPClient
 
 USER, PASSWORD = "jyj@taishan-edu.example.org", "s3cret-pass"
@@ -189,3 +189,16 @@ class Dovecot:
             if not client.folder_exists(folder):
                 return 0
             return client.select_folder(folder, readonly=True)[b"EXISTS"]
+
+
+if __name__ == "__main__":  # a throwaway mailbox for trying `yuebao demo --mail` by hand
+    server = Dovecot().up()
+    print(f"IMAP   imap://{USER}@127.0.0.1:{server.port}")
+    print(f"TLS    imaps://{USER}@127.0.0.1:{server.tls_port}  (certificate: {server.cert})")
+    print(f"password: {PASSWORD}   (Ctrl+C stops the server and removes {server.folder})")
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -8,15 +8,25 @@ from datetime import date
 
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
 
 from reporting.notify.scheduler import run_once
 from reporting.notify.senders import Chat, Notice, SendFailed, chat_payloads, post_chat
 
 from .chat_server import DING_SECRET, ChatServer
 from .conftest import write_config
-from .test_schedule import EMAIL_OF, smtp  # noqa: F401 - the SMTP fixture
+from .test_schedule import Inbox, free_port
 
 MOBILE_OF = {"基财股": "13800138001", "人事股": "139 2222 0002"}  # the others keep their landlines
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
 
 
 @pytest.fixture
@@ -114,7 +124,9 @@ def test_dingtalk_messages_are_signed_and_a_wrong_secret_is_refused(
 @pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
 def test_a_long_reminder_is_split_into_messages_the_robot_accepts(chat, kind):
     lines = [f"{i:03d}. 推进第{i}项重点工作的关键节点，按月报送进展情况" for i in range(400)]
-    notice = Notice("remind_milestones", "2022-06", "基财股", [], "【节点到期提醒】基财股", "\n".join(lines))
+    notice = Notice(
+        "remind_milestones", "2022-06", "基财股", [], "【节点到期提醒】基财股", "\n".join(lines)
+    )
     url = chat.wecom_url if kind == "wecom" else chat.dingtalk_url
     post_chat(Chat(url, kind, secret=DING_SECRET), notice, ["13800138001"])
     assert not chat.rejected and len(chat.received) > 1

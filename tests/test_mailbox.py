@@ -94,6 +94,7 @@ def gbk_mail(sender: str, subject: str, name: str, data: bytes, how: str) -> byt
         disposition = f'attachment; filename="{word}"'
     else:
         disposition = f"attachment; filename*=GBK''{urllib.parse.quote(gbk)}"
+
     def word(text):
         return f"=?GBK?B?{base64.b64encode(text.encode('gbk')).decode()}?="
 
@@ -154,7 +155,9 @@ def test_the_months_returns_arrive_by_mail_with_the_servers_time(tmp_path, mailb
         assert received == when(name).isoformat()  # the server's INTERNALDATE, not the fetch time
         office = name.removesuffix(".xlsx").split("_")[-1]
         assert f"_{office}_" in file_name  # the sender's office names the mail's folder
-        assert (tmp_path / archived).is_file() or archived and __import__("os").path.isfile(archived)
+        assert (
+            (tmp_path / archived).is_file() or archived and __import__("os").path.isfile(archived)
+        )
     assert f"新邮件 {len(names)} 封" in result.stdout, result.stdout
     print(result.stdout)
     again = fetch(config, "--month", "2022-06")
@@ -189,7 +192,11 @@ def test_a_zip_ten_attachments_a_forward_and_a_file_over_the_limit(tmp_path, mai
     mailbox.deliver(forwarded.as_bytes(), when(june[2]))
     big = b"x" * (30 * 2**20)
     mailbox.deliver(
-        mail("zhaokao@taishan-edu.example.org", "6月", [("大文件.xlsx", big), (june[3], sample(june[3]))]),
+        mail(
+            "zhaokao@taishan-edu.example.org",
+            "6月",
+            [("大文件.xlsx", big), (june[3], sample(june[3]))],
+        ),
         when(june[3]),
     )
     result = fetch(config, "--month", "2022-06")
@@ -211,7 +218,9 @@ def _message_with(name: str) -> EmailMessage:
     inner = EmailMessage()
     inner["From"], inner["Subject"] = "jian@taishan-edu.example.org", "6月进展"
     inner.set_content("附件")
-    inner.add_attachment(sample(name), maintype="application", subtype="octet-stream", filename=name)
+    inner.add_attachment(
+        sample(name), maintype="application", subtype="octet-stream", filename=name
+    )
     return inner
 
 
@@ -239,7 +248,9 @@ def test_a_server_that_is_down_or_refuses_the_password_says_so_in_chinese(tmp_pa
     assert unset.returncode == 2 and "环境变量 YUEBAO_IMAP_PASSWORD 未设置" in unset.stderr
     down = configure(tmp_path, mailbox, port=free_port())
     gone = fetch(down, "--month", "2022-06")
-    assert gone.returncode == 1 and "无法连接邮箱服务器" in gone.stderr and "稍后重试" in gone.stderr
+    assert (
+        gone.returncode == 1 and "无法连接邮箱服务器" in gone.stderr and "稍后重试" in gone.stderr
+    )
     untrusted = configure(tmp_path, mailbox, ca_file="")
     refused = fetch(untrusted, "--month", "2022-06")
     assert refused.returncode == 1 and "证书无法验证" in refused.stderr
@@ -325,7 +336,9 @@ def office_states(stdout: str) -> list[tuple[str, str]]:
     """(office, 报送情况) of each month's office table."""
     states = ("按时报送", "逾期报送", "未报送", "报表有误")
     return [
-        tuple(line.split()[:2]) for line in stdout.splitlines() if line.split()[1:2] and line.split()[1] in states
+        tuple(line.split()[:2])
+        for line in stdout.splitlines()
+        if line.split()[1:2] and line.split()[1] in states
     ]
 
 

@@ -292,7 +292,8 @@ def _form_month(paths: list[Path], target: Target) -> str:
 
 
 def _findings_of(fetched: FetchedMail) -> list[Finding]:
-    where = f"{fetched.sender or '（无发件人）'}于{fetched.received:%m-%d %H:%M}的邮件“{fetched.subject}”"
+    sender = fetched.sender or "（无发件人）"
+    where = f"{sender}于{fetched.received:%m-%d %H:%M}的邮件“{fetched.subject}”"
     found = [
         Finding("mail_failed", f"{where}：{p}", Severity.ERROR, office=fetched.office)
         for p in fetched.problems
@@ -381,7 +382,10 @@ def _unreachable(settings: MailSettings, exc: Exception) -> MailboxError:
     elif isinstance(exc, (socket.timeout, TimeoutError)):
         zh = f"连接邮箱服务器 {where} 超时，本次未收取邮件，请稍后重试"
     else:
-        zh = f"无法连接邮箱服务器 {where}（{exc}），本次未收取邮件，请稍后重试或核对 mail.host、mail.port"
+        zh = (
+            f"无法连接邮箱服务器 {where}（{exc}），本次未收取邮件，"
+            "请稍后重试或核对 mail.host、mail.port"
+        )
     return MailboxError(zh, f"IMAP {where}: {type(exc).__name__}: {exc}")
 
 

@@ -237,7 +237,9 @@ def chat_payloads(chat: Chat, notice: Notice, mobiles: list[str]) -> list[dict]:
                 "mobiles": mobiles,
             }
         ]
-    mention = "".join(f"@{m} " for m in mobiles) + "\n" if chat.kind == "dingtalk" and mobiles else ""
+    mention = (
+        "".join(f"@{m} " for m in mobiles) + "\n" if chat.kind == "dingtalk" and mobiles else ""
+    )
     parts = _split(notice.subject, notice.body, CHAT_LIMITS[chat.kind] - len(mention.encode()) - 40)
     payloads = []
     for i, text in enumerate(parts):
@@ -276,7 +278,8 @@ def _split(subject: str, body: str, limit: int) -> list[str]:
 
 
 def signed_url(chat: Chat, now_ms: int | None = None) -> str:
-    """钉钉 加签: timestamp (ms) and the HMAC-SHA256 of "timestamp\\nsecret", base64, URL-encoded."""
+    """钉钉 加签: timestamp (ms), and the HMAC-SHA256 of "timestamp\\nsecret" in base64,
+    URL-encoded."""
     if chat.kind != "dingtalk" or not chat.secret:
         return chat.url
     timestamp = str(now_ms if now_ms is not None else int(time.time() * 1000))
@@ -300,7 +303,11 @@ def post_chat(chat: Chat, notice: Notice, mobiles: list[str], sleep=time.sleep) 
                 break
             except (OSError, ValueError, ChatRejected) as exc:
                 log.warning(
-                    "群消息发送失败（第%d次，共%d次）%s：%s", attempt, chat.retries, notice.subject, exc
+                    "群消息发送失败（第%d次，共%d次）%s：%s",
+                    attempt,
+                    chat.retries,
+                    notice.subject,
+                    exc,
                 )
                 if attempt == chat.retries:
                     raise SendFailed(f"群机器人：{exc}", tries) from exc
