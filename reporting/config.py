@@ -118,6 +118,15 @@ WEBHOOK_KINDS = ("json", "wecom", "dingtalk")
 # The sections as typed values (read config.yaml's settings through these, not through `data`);
 # each holds exactly its SCHEMA section's keys (a test keeps them the same).
 @dataclass(frozen=True)
+class Reporting:
+    first_month: int
+    period_start_month: int
+    deadline_day: int
+    amber_days: int
+    prefill: bool
+
+
+@dataclass(frozen=True)
 class Colours:
     overdue: str
     due_soon: str
@@ -187,6 +196,7 @@ class Mail:
 
 
 SECTIONS = {
+    "reporting": Reporting,
     "colours": Colours,
     "supervision": Supervision,
     "rollup": Rollup,
@@ -230,9 +240,17 @@ class Config:
     def year(self) -> int | None:
         return self.data["year"]
 
+    @cached_property
+    def reporting(self) -> Reporting:
+        return _section(Reporting, self.data["reporting"])
+
     @property
-    def reporting(self) -> dict[str, int]:
-        return self.data["reporting"]
+    def lock_wait_seconds(self) -> int:
+        return self.data["lock_wait_seconds"]
+
+    @property
+    def ledger_backups(self) -> int:
+        return self.data["ledger_backups"]
 
     def folder(self, name: str, month: str) -> Path:
         return self.resolve(self.data["folders"][name], month)
