@@ -359,3 +359,97 @@ def test_the_demo_runs_with_its_returns_arriving_as_mails(tmp_path, mailbox, dem
     plain = (demo_dir / "demo-stdout.txt").read_text(encoding="utf-8")
     assert office_states(result.stdout) == office_states(plain)  # the same months, by mail
     assert (tmp_path / "demo" / "2022-07" / "重点工作进展汇总_2022-07.xlsx").is_file()
+
+
+# -- the schedule fetches before it collects -----------------------------------------------------
+
+
+def test_the_schedule_fetches_the_mailbox_before_it_reminds(tmp_path, mailbox, monkeypatch):
+    from reporting.notify.scheduler import run_once
+
+    from .test_schedule import offices_returned_before
+
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        config = configure(tmp_path, mailbox)
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        data["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "retries": 1}
+        data["schedule"] = {"log": "yuebao.log", "chiefs": ["juzhang@taishan-edu.example.org"]}
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        monkeypatch.setenv("YUEBAO_IMAP_PASSWORD", PASSWORD)
+        day = datetime(2022, 6, 15).date()  # remind_day: 催报 to offices without a return
+        for name in RECEIVED:
+            if when(name).date() < day:
+                office = next(o for o in sorted(EMAIL_OF, key=len, reverse=True) if o in name)
+                mailbox.deliver(
+                    mail(EMAIL_OF[office], "6月进展", [(name, sample(name))]), when(name)
+                )
+        report = run_once(config, day)
+        reminded = {m["To"] for m in inbox.messages if "催报" in m["Subject"]}
+        returned = offices_returned_before(day)
+        assert returned and report.failed == 0
+        assert not reminded & {EMAIL_OF[o] for o in returned}  # mailed returns count
+        assert reminded  # and the others are still reminded
+        log = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
+        assert "邮箱：新邮件" in log
+    finally:
+        smtp.stop()
+
+
+def test_a_mailbox_that_is_down_does_not_stop_the_schedule(tmp_path, mailbox, monkeypatch):
+    from reporting.notify.scheduler import run_once
+
+    config = configure(tmp_path, mailbox, port=free_port())
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["schedule"] = {"log": "yuebao.log"}
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("YUEBAO_IMAP_PASSWORD", PASSWORD)
+    report = run_once(config, datetime(2022, 6, 15).date())
+    assert report.complete
+    assert "未能从邮箱收取" in (tmp_path / "yuebao.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"Return-Path": "<>"},
+        {"From": "MAILER-DAEMON@mail.example.org"},
+        {"X-Autoreply": "yes"},
+    ],
+)
+def test_machine_sent_mail_is_recognised(headers):
+    from reporting.intake.mails import parse
+
+    msg = EmailMessage()
+    msg["From"] = headers.pop("From", "jicai@taishan-edu.example.org")
+    for key, value in headers.items():
+        msg[key] = value
+    msg.set_content("x")
+    assert parse(msg.as_bytes()).auto
+    person = EmailMessage()
+    person["From"], person["Auto-Submitted"] = "jicai@taishan-edu.example.org", "no"
+    person.set_content("x")
+    assert not parse(person.as_bytes()).auto
+
+
+def test_mail_settings_are_checked_when_config_yaml_is_read(tmp_path):
+    from reporting.config import load_config
+    from reporting.errors import YuebaoError
+
+    with pytest.raises(YuebaoError, match="mail.security"):
+        load_config(write_config(tmp_path, mail={"security": "tls"}))
+    config = write_config(tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["offices"]["基财股"]["email"] = ["jicai@taishan-edu.example.org", "not an address"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(YuebaoError, match=r"offices.基财股.email\[2\]"):
+        load_config(config)
+    data["offices"]["基财股"]["email"] = ["jicai@taishan-edu.example.org", "LZQ@qq.example.com"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loaded = load_config(config)
+    assert loaded.office("基财股").email == "jicai@taishan-edu.example.org"  # notices: the first
+    assert loaded.office_of_address["lzq@qq.example.com"] == "基财股"

@@ -69,6 +69,7 @@ class FetchedMail:
     auto: bool = False
     problems: list[str] = field(default_factory=list)
     message_id: str = ""
+    again: bool = False  # its files could not be written here: not recorded, taken next time
 
 
 @dataclass
@@ -123,6 +124,8 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
             fetched = _take_one(client, uid, size, received, target, seen_ids)
             result.mails.append(fetched)
             result.findings += _findings_of(fetched)
+            if fetched.again:
+                continue
             ledger.record_mail(
                 folder=settings.folder,
                 uidvalidity=validity,
@@ -187,7 +190,15 @@ def _take_one(client, uid, size, received, target: Target, seen_ids: set) -> Fet
     if mail.message_id:
         seen_ids.add(mail.message_id)
         fetched.message_id = mail.message_id
-    _deliver(mail, fetched, target)
+    try:
+        _deliver(mail, fetched, target)
+    except OSError as exc:  # the inbox, not the mailbox: a full disk, a folder not writable
+        log.error("mail %s: attachments not written: %s", uid, exc)
+        fetched.problems.append(
+            f"附件未能存入收件箱（{exc.strerror or exc}），下次收取时重试；请确认磁盘有空间、"
+            "收件箱文件夹可写"
+        )
+        fetched.again = True
     return fetched
 
 
@@ -401,7 +412,7 @@ def settings_of(config) -> MailSettings:
 
 
 def reporting_months(cycle: Cycle) -> set[str]:
-    year, first = cycle.tasks.year, cycle.config.reporting["first_month"]
+    year, first = cycle.tasks.year, cycle.config.reporting.first_month
     return {f"{year:04d}-{m:02d}" for m in range(first, 13)}
 
 
