@@ -453,3 +453,21 @@ def test_mail_settings_are_checked_when_config_yaml_is_read(tmp_path):
     loaded = load_config(config)
     assert loaded.office("基财股").email == "jicai@taishan-edu.example.org"  # notices: the first
     assert loaded.office_of_address["lzq@qq.example.com"] == "基财股"
+
+
+def test_an_inbox_that_cannot_be_written_leaves_the_mail_for_the_next_fetch(tmp_path, mailbox):
+    config = configure(tmp_path, mailbox)
+    name = sorted(RECEIVED)[0]
+    mailbox.deliver(
+        mail("jicai@taishan-edu.example.org", "6月进展", [(name, sample(name))]), when(name)
+    )
+    blocker = tmp_path / "inbox" / "2022-06" / "邮件"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a file where the mail folder should go")  # not writable as a folder
+    failed = fetch(config, "--month", "2022-06")
+    assert failed.returncode == 0 and "附件未能存入收件箱" in failed.stdout
+    assert not [r for r in returns(tmp_path) if r[0].endswith(".xlsx")]
+    blocker.unlink()
+    again = fetch(config, "--month", "2022-06")
+    assert "新邮件 1 封" in again.stdout
+    assert len([r for r in returns(tmp_path) if r[0].endswith(".xlsx")]) == 1
