@@ -254,6 +254,8 @@ def test_a_server_that_is_down_or_refuses_the_password_says_so_in_chinese(tmp_pa
     untrusted = configure(tmp_path, mailbox, ca_file="")
     refused = fetch(untrusted, "--month", "2022-06")
     assert refused.returncode == 1 and "证书无法验证" in refused.stderr
+    no_folder = fetch(configure(tmp_path, mailbox, folder="报表"), "--month", "2022-06")
+    assert no_folder.returncode == 2 and "没有文件夹“报表”" in no_folder.stderr
     assert "mail.ca_file" in refused.stderr
     assert not (tmp_path / "ledger.sqlite3").exists() or returns(tmp_path) == []
 

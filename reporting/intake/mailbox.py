@@ -50,7 +50,8 @@ MAX_ZIP_MEMBERS = 50
 
 
 class MailboxError(YuebaoError):
-    """The mailbox could not be read at all; `login` when the server refused the user."""
+    """The mailbox could not be read at all; `login` when a person must fix something (the
+    password, the folder's name), not when the server is only down."""
 
     def __init__(self, zh: str, en: str, login: bool = False):
         super().__init__(zh, en)
@@ -109,6 +110,12 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
     result = FetchResult(folder=settings.folder)
     client = connect(settings)
     try:
+        if not client.folder_exists(settings.folder):
+            raise MailboxError(
+                f"邮箱中没有文件夹“{settings.folder}”，请核对 config.yaml 中的 mail.folder",
+                f"no folder {settings.folder} in the mailbox",
+                login=True,
+            )
         info = client.select_folder(settings.folder, readonly=not settings.move_to)
         validity = int(info[b"UIDVALIDITY"])
         known = ledger.known_uids(settings.folder, validity)
