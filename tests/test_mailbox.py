@@ -360,7 +360,9 @@ def test_the_demo_runs_with_its_returns_arriving_as_mails(tmp_path, mailbox, dem
     assert "新邮件 10 封" in result.stdout
     plain = (demo_dir / "demo-stdout.txt").read_text(encoding="utf-8")
     assert office_states(result.stdout) == office_states(plain)  # the same months, by mail
-    assert (tmp_path / "demo" / "2022-07" / "重点工作进展汇总_2022-07.xlsx").is_file()
+    for month in ("2022-06", "2022-07"):  # the same workbooks written
+        written = sorted(p.name for p in (tmp_path / "demo" / month).glob("*.xlsx"))
+        assert written and written == sorted(p.name for p in (demo_dir / month).glob("*.xlsx"))
 
 
 # -- the schedule fetches before it collects -----------------------------------------------------
