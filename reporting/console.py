@@ -129,6 +129,36 @@ def print_collect(result) -> None:
         echo(f"  ！{f.file}：{f.message}")
 
 
+def print_fetch(result, month: str, limit: int = 30, collects: bool = True) -> None:
+    """`yuebao fetch`: each new mail (who, what it carried, where it went), then each collect."""
+    echo(
+        f"邮箱“{result.folder}”：新邮件 {len(result.mails)} 封，此前已收取 {result.already} 封"
+        + (f"；已移入“{result.moved_to}”" if result.moved_to else "")
+    )
+    for m in result.mails[:limit]:
+        who = m.office or f"{m.sender or '（无发件人）'}（不是股室的邮箱）"
+        auto = "（自动回复/退信）" if m.auto else ""
+        echo(f"  {m.received:%m-%d %H:%M} {who}{auto}「{m.subject}」→ {m.month}")
+        for f in m.files:
+            echo(f"      收取 {f}")
+        for p in m.problems:
+            echo(f"      ！{p}")
+    if len(result.mails) > limit:
+        echo(f"  … 另有 {len(result.mails) - limit} 封，见日志")
+    for m, collected in result.collected.items() if collects else ():
+        echo(f"{m} ", nl=False)
+        print_collect(collected)
+    if month not in result.months and result.mails:
+        echo(f"（{month}没有新收到的报表）")
+
+
+def print_replies(replies) -> None:
+    if replies.sent or replies.failed:
+        echo(f"回复：已把校验结果回复 {len(replies.sent)} 位发件人（每份文件只回复一次）")
+    for why in replies.failed:
+        echo(f"  ！{why}", err=True)
+
+
 def print_offices(summary, limit: int = 25) -> None:
     """Every office when they are few; with a city's hundreds, the counts and those needing
     attention."""
@@ -291,6 +321,7 @@ LEDGER_TABLES_ZH = {
     "escalations": "督办",
     "schedule_days": "计划运行日",
     "merges": "汇总次数",
+    "mails": "收取的邮件",
 }
 
 
@@ -429,6 +460,8 @@ def print_month_run(done, with_month: bool = False) -> None:
     """A whole month in one go (monthly, demo): forms sent, returns collected, the summary."""
     if done.filled is not None:
         print_sent_forms(done.filled, done.month if with_month else "")
+    if done.fetched is not None:
+        print_fetch(done.fetched, done.month, limit=12, collects=False)
     print_collect(done.collected)
     print_result(done.merged)
 
