@@ -108,7 +108,7 @@ def run_actions(
     notices of these actions and months ("these": the remind and escalate commands), or nothing
     ("none")."""
     report = DayReport(day, actions)
-    mailer = mailer or Mailer(cycle.config.data["smtp"])
+    mailer = mailer or Mailer(cycle.config.smtp)
     facts = Facts(cycle)
     if deliver != "none":
         mailer.warn_plain_auth()

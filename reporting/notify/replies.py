@@ -7,7 +7,6 @@ A mail sent by a machine (an auto-reply, a bounce: see intake.mails.machine_sent
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,7 +81,7 @@ def reply_with_findings(
     mailer: Mailer | None = None,
 ) -> Replies:
     replies = Replies()
-    mailer = mailer or Mailer(dataclasses.asdict(cycle.config.smtp))
+    mailer = mailer or Mailer(cycle.config.smtp)
     if not mailer.enabled:
         if any(m.files and not m.auto for m in fetched.mails):
             replies.failed.append("未配置发信服务器（smtp.host），无法回复发件人")

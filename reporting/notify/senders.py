@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from ..config import Smtp
 from ..filenames import safe_name
 
 log = logging.getLogger(__name__)
@@ -88,14 +89,14 @@ def bad_addresses(addresses: list[str]) -> list[str]:
 
 
 class Mailer:
-    def __init__(self, smtp: dict, sleep=time.sleep):
+    def __init__(self, smtp: Smtp, sleep=time.sleep):
         self.cfg = smtp
         self.sleep = sleep
         self.down = ""  # why the server was given up on for this run ("" while it works)
 
     @property
     def enabled(self) -> bool:
-        return bool(self.cfg["host"])
+        return bool(self.cfg.host)
 
     def send(self, notice: Notice) -> int:
         """Send, retrying; return the number of tries used.  Raises SendFailed (BadAddress for an
@@ -111,7 +112,7 @@ class Mailer:
             message = self._message(notice)
         except (ValueError, TypeError) as exc:  # a header that cannot be written
             raise BadAddress(f"邮件无法生成：{exc}") from exc
-        tries = max(1, self.cfg["retries"])
+        tries = max(1, self.cfg.retries)
         for attempt in range(1, tries + 1):
             try:
                 self._deliver(message)
@@ -131,27 +132,27 @@ class Mailer:
                         self.down = f"{type(exc).__name__}: {exc}"
                         log.error(
                             "邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",
-                            self.cfg["host"],
-                            self.cfg["port"],
+                            self.cfg.host,
+                            self.cfg.port,
                         )
                     why = f"{type(exc).__name__}: {exc}"
                     raise SendFailed(why, tries, server_down=down) from exc
-                self.sleep(self.cfg["backoff_seconds"] * 2 ** (attempt - 1))
+                self.sleep(self.cfg.backoff_seconds * 2 ** (attempt - 1))
         raise SendFailed("no attempt made")  # unreachable: tries >= 1
 
     def warn_plain_auth(self) -> None:
         """A password sent over an unencrypted connection can be read on the way: say so."""
-        if self.enabled and self.cfg["user"] and self.cfg["security"] == "none":
+        if self.enabled and self.cfg.user and self.cfg.security == "none":
             log.warning(
                 "警告：smtp.security 为 none 而配置了 smtp.user：密码将以明文发给 %s:%s，"
                 "请改用 starttls 或 ssl",
-                self.cfg["host"],
-                self.cfg["port"],
+                self.cfg.host,
+                self.cfg.port,
             )
 
     def _message(self, notice: Notice) -> EmailMessage:
         msg = EmailMessage()
-        msg["From"] = self.cfg["sender"] or self.cfg["user"] or "yuebao@localhost"
+        msg["From"] = self.cfg.sender or self.cfg.user or "yuebao@localhost"
         msg["To"] = ", ".join(notice.to)
         msg["Subject"] = notice.subject
         msg["Date"] = formatdate(localtime=True)
@@ -166,18 +167,18 @@ class Mailer:
         return msg
 
     def _deliver(self, msg: EmailMessage) -> None:
-        host, port, timeout = self.cfg["host"], self.cfg["port"], self.cfg["timeout"]
-        if self.cfg["security"] == "ssl":
+        host, port, timeout = self.cfg.host, self.cfg.port, self.cfg.timeout
+        if self.cfg.security == "ssl":
             server = smtplib.SMTP_SSL(
                 host, port, timeout=timeout, context=ssl.create_default_context()
             )
         else:
             server = smtplib.SMTP(host, port, timeout=timeout)
         with server:
-            if self.cfg["security"] == "starttls":
+            if self.cfg.security == "starttls":
                 server.starttls(context=ssl.create_default_context())
-            if self.cfg["user"]:
-                server.login(self.cfg["user"], os.environ.get(self.cfg["password_env"], ""))
+            if self.cfg.user:
+                server.login(self.cfg.user, os.environ.get(self.cfg.password_env, ""))
             server.send_message(msg)
 
 
