@@ -98,8 +98,7 @@ def print_sent_forms(filled, month: str = "") -> None:
 def print_fill_failures(filled) -> int:
     for path, why in filled.failed:
         echo(
-            f"  [未生成] {path.name}：无法写入（{why}）。如该文件正在Excel或WPS中打开，"
-            "请关闭后重新运行 yuebao fill；其他股室的表格已生成",
+            f"  [未生成] {path.name}：无法写入（{why}）；其他股室的表格已生成",
             err=True,
         )
     return len(filled.failed)
