@@ -8,6 +8,7 @@ Progress goes to stderr, so the summaries on stdout stay readable when redirecte
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
@@ -37,16 +38,26 @@ class Day(click.ParamType):
 
 
 class Month(click.ParamType):
-    """A report month, checked here and passed on as typed."""
+    """A report month, checked here and passed on as YYYY-MM (however it was typed)."""
 
     name = "YYYY-MM"
 
     def convert(self, value, param, ctx):
         try:
-            parse_month(value)
+            year, month = parse_month(value)
         except YuebaoError as exc:
             self.fail(f"{exc.zh} ({exc.en})", param, ctx)
-        return value
+        return f"{year:04d}-{month:02d}"  # 2022-6 is 2022-06: one month, one folder
+
+
+def never_crash_on_output() -> None:
+    """A console that cannot show a character (a GBK console and an emoji in a file name) shows
+    '?' instead: the work is done by then, and printing about it must not fail it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass  # no stream (pythonw), or not a text stream to reconfigure
 
 
 def progress_printer(verb: str):

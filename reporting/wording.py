@@ -11,7 +11,6 @@ from jinja2 import meta
 from .errors import YuebaoError
 
 
-
 def _bundled() -> Path:
     """Where templates/ and the sample (config.yaml, workbooks/) are: inside the package when
     installed from a wheel (the build copies them there, see setup.py), else the checkout's top
