@@ -20,7 +20,9 @@ from . import cycle as steps
 from . import demo as sample
 from .commands.check import check
 from .commands.extend import extend
+from .commands.init import init
 from .commands.ledger import ledger_group
+from .commands.menu import menu
 from .commands.options import as_of_option, config_option, month_option
 from .commands.tasks import tasks
 from .console import echo, progress_printer
@@ -192,6 +194,8 @@ def rollup(c, month):
 
 main.add_command(check)
 main.add_command(extend)
+main.add_command(init)
+main.add_command(menu)
 main.add_command(ledger_group)
 main.add_command(tasks)
 
