@@ -90,13 +90,17 @@ def check_setup(path: Path) -> SetupCheck:
 
 def unknown_office(task, known: list[str]) -> str:
     said = f"序号{task.no}“{task.name}”的牵头股室“{task.lead}”不在config.yaml的offices中"
-    close = difflib.get_close_matches(task.lead, known, n=1, cutoff=0.5)
-    if close:
-        return f"{said}：是否应为“{close[0]}”？请改正任务清单或config.yaml，使两处写法一致"
-    return (
-        f"{said}：请在config.yaml的offices下添加一行，如“  {task.lead}: "
+    add = (
+        f"请在config.yaml的offices下添加一行，如“  {task.lead}: "
         "{contact: 联系人, email: 邮箱}”，否则无法给该股室催报"
     )
+    close = difflib.get_close_matches(task.lead, known, n=1, cutoff=0.5)
+    if close:
+        return (
+            f"{said}：是否应为“{close[0]}”？如是，请改正任务清单或config.yaml，使两处写法一致；"
+            f"如是另一个股室，{add}"
+        )
+    return f"{said}：{add}"
 
 
 _KEY = re.compile(r"项“([^”]+)”|股室“([^”]+)”的联系方式")
