@@ -248,7 +248,8 @@ class _Book:
         header_row: int | None = None,
         above_header=None,
     ):
-        """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first data row).
+        """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first
+        data row).
 
         above_header(ws) writes what goes between the as-of line and a lower header row (rows are
         written top to bottom only)."""
@@ -345,7 +346,8 @@ class _Book:
                     else self.f["center"],
                 )
 
-        # the office table, below the paragraph and the totals; with many offices only the most urgent
+        # the office table, below the paragraph and the totals; with many offices only the most
+        # urgent
         # (the table is ranked worst first), so the page stays one readable sheet of paper
         ws, _ = self.sheet("概览", headers, widths, header_row=6, above_header=paragraph_and_totals)
         ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
@@ -421,7 +423,8 @@ class _Book:
             )
 
     def charts(self, ws, first: int, last: int, below: int, title: str) -> None:
-        """Native Excel charts: status by office (stacked), and overdue milestones month by month."""
+        """Native Excel charts: status by office (stacked), and overdue milestones month by
+        month."""
         name = "概览"
         bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         for col, lt in (
@@ -609,7 +612,8 @@ class _Book:
                 top,
                 "与上月相比没有变化。"
                 if self.s.has_previous
-                else f"没有{self.s.period.previous()}的汇总记录，无法比较；上月汇总后本表自动生成。",
+                else f"没有{self.s.period.previous()}的汇总记录，无法比较；"
+                "上月汇总后本表自动生成。",
                 len(headers),
             )
         ws.autofilter(top - 1, 0, max(top - 1 + len(self.s.changes), top), len(headers) - 1)
