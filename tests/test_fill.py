@@ -215,7 +215,7 @@ def test_a_form_that_cannot_be_written_does_not_stop_the_others(workdir):
     )
     assert result.returncode == 1
     assert f"[未生成] {blocked.name}：无法写入" in result.stderr
-    assert "Excel" not in result.stderr  # a folder in the way is no open workbook (see test_install)
+    assert "Excel" not in result.stderr  # a folder in the way: no open workbook
     leads = Cycle.load(workdir / "config.yaml", date(2022, 6, 1)).tasks.lead_offices()
     written = sorted(p.name for p in blocked.parent.glob("*.xlsx") if p.is_file())
     assert written == sorted(form_file_name("2022-06", o) for o in leads if o != "人事股")
