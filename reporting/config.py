@@ -316,18 +316,8 @@ def read_config_text(path: Path) -> dict:
             f"config line {line}: not UTF-8 (saved as ANSI/GBK?)",
         ) from exc
     for number, line in enumerate(text.splitlines(), start=1):
-        before = line.split(":", 1)[0]
-        if _FULL_WIDTH_COLON.match(line) and "：" in before:
-            raise YuebaoError(
-                f"配置文件第{number}行“{line.strip()}”：冒号是中文全角冒号“：”，"
-                "请改为英文半角冒号“:”，并在冒号后加一个空格",
-                f"config line {number}: full-width colon",
-            )
-        if _NO_SPACE_AFTER_COLON.match(line):
-            raise YuebaoError(
-                f"配置文件第{number}行“{line.strip()}”：冒号后缺少空格，请在“:”后加一个空格",
-                f"config line {number}: no space after the colon",
-            )
+        if ":" not in line and _FULL_WIDTH_COLON.match(line):  # `task_list：a.xlsx`
+            raise _slip(number, line)
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -339,10 +329,33 @@ def read_config_text(path: Path) -> dict:
     return raw
 
 
+def _slip(number: int, line: str) -> YuebaoError | None:
+    """A colon typed wrong on this line, if that is what it is."""
+    if _FULL_WIDTH_COLON.match(line) and "：" in line.split(":", 1)[0]:
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：冒号是中文全角冒号“：”，"
+            "请改为英文半角冒号“:”，并在冒号后加一个空格",
+            f"config line {number}: full-width colon",
+        )
+    if _NO_SPACE_AFTER_COLON.match(line):
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：冒号后缺少空格，请在“:”后加一个空格",
+            f"config line {number}: no space after the colon",
+        )
+    return None
+
+
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> YuebaoError:
     mark = getattr(exc, "problem_mark", None)
-    where = f"第{mark.line + 1}行" if mark else ""
+    lines = text.splitlines()
     problem = str(getattr(exc, "problem", "") or exc)
+    # a colon typed wrong is noticed on its line or the next
+    upto = min(mark.line, len(lines) - 1) if mark else -1
+    for number in range(upto, max(upto - 2, -1), -1):
+        slip = _slip(number + 1, lines[number])
+        if slip and "escape" not in problem and "\t" not in lines[upto]:
+            return slip
+    where = f"第{mark.line + 1}行" if mark else ""
     line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
     if "escape" in problem:
         zh = (
