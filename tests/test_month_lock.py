@@ -30,7 +30,7 @@ def test_two_runs_on_one_month_at_once_both_finish_cleanly(demo_copy):
             assert "Traceback" not in err, err
             assert code == 0, err
             assert "汇总表：" in out
-        summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+        summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
         assert openpyxl.load_workbook(summary, read_only=True).sheetnames[0] == "概览"
         leftovers = [p.name for p in (demo_copy / "2022-06").iterdir() if ".tmp" in p.name]
         assert leftovers == [], leftovers
@@ -49,7 +49,7 @@ with cycle.writing(sys.argv[2]):
 def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
     config = str(write_config(tmp_path, lock_wait_seconds=1))
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, config, "2022-06", "8"],
+        [sys.executable, "-c", HOLD, config, "2022-06", "300"],  # killed below
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
