@@ -97,7 +97,7 @@ def _open_summary(config_path: str, month: str) -> None:
     except YuebaoError as exc:
         echo(f"错误：{exc.zh}", err=True)
         return
-    path = config.folder("summary", month) / summary_file_name(month)
+    path = config.folder("summary", month) / summary_file_name(month, config.bureau)
     if not path.is_file():
         echo(f"{month}的汇总表还没有生成：请先选择“2 收取并汇总”。（{path}）")
         return
