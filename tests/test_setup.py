@@ -26,6 +26,7 @@ from .conftest import yuebao
 
 YEAR = date.today().year
 MONTH = f"{YEAR}-06"
+SUMMARY = f"重点工作进展汇总_{MONTH}_恩平市教育局.xlsx"
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_init_writes_a_folder_that_passes_check_and_runs_a_month(bureau):
     ran = yuebao("run", "--config", config, *as_of)
     assert ran.returncode == 0, ran.stderr
     assert "基财股        按时报送" in ran.stdout, ran.stdout
-    assert (bureau / "输出" / MONTH / f"重点工作进展汇总_{MONTH}_恩平市教育局.xlsx").is_file()
+    assert (bureau / "输出" / MONTH / SUMMARY).is_file()
 
     again = yuebao("init", str(bureau), "--bureau", "恩平市教育局")  # never overwrites
     assert "已存在、未覆盖：config.yaml" in again.stdout
@@ -157,7 +158,7 @@ def test_the_menu_runs_each_choice_and_waits_for_a_key(bureau):
         "【下发本月表格】完成",
         "收取：新收到 0 个文件",
         "【收取并汇总】完成",
-        f"汇总表：{bureau / '输出' / MONTH / f'重点工作进展汇总_{MONTH}_恩平市教育局.xlsx'}\n请用Excel",
+        f"汇总表：{bureau / '输出' / MONTH / SUMMARY}\n请用Excel",
         "没有“9”这一项",
         "已退出",
     ]
