@@ -36,6 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# ruff: noqa: E402 (imports follow the path set-up above)
 from reporting import clerks as simulate
 from reporting.cycle import Cycle, check_month, collect_month, fill, summarise
 from reporting.libreoffice import soffice
@@ -107,7 +108,8 @@ def naive_read(paths: list[Path]) -> int:
 
 
 def generate(size: str, work: Path) -> tuple[dict, int]:
-    """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not timed)."""
+    """Task list, config, the filled forms (timed) and the clerks' answers in the inbox (not
+    timed)."""
     offices, per_office, milestones = SIZES[size]
     rng = random.Random(20220620)
     write_task_list(task_list(offices, per_office, milestones, rng), work / "tasks.xlsx")
@@ -239,13 +241,15 @@ def run_step(step: str, work: Path) -> dict:
 
 
 def measured(step: str, work: Path) -> tuple[dict, float]:
-    """Run a step in a new interpreter; its peak memory is the largest total PSS of it and its workers."""
+    """Run a step in a new interpreter; its peak memory is the largest total PSS of it and its
+    workers."""
     out, peak = watch([sys.executable, __file__, "--step", step, "--reuse", str(work)], step)
     return json.loads(out.strip().splitlines()[-1]), peak
 
 
 def end_to_end(work: Path) -> tuple[float, float]:
-    """The month as a clerk runs it: `yuebao fill`, then `yuebao run` (collect, validate, merge, feedback)."""
+    """The month as a clerk runs it: `yuebao fill`, then `yuebao run` (collect, validate, merge,
+    feedback)."""
     reset(work)
     start, peak = time.perf_counter(), 0.0
     for command in (
@@ -288,7 +292,8 @@ def watch(cmd: list[str], what: str, cwd: Path | None = None) -> tuple[str, floa
 
 
 def tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and all its descendants: shared pages counted once (Linux /proc)."""
+    """Proportional set size of a process and all its descendants: shared pages counted once (Linux
+    /proc)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -375,7 +380,8 @@ def main(argv=None) -> None:
 
     offices, per_office, milestones = SIZES[args.size]
     print(
-        f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × {milestones} milestones, "
+        f"yuebao benchmark · {args.size}: {offices} offices × {per_office} tasks × "
+        f"{milestones} milestones, "
         f"{counts['rows']} milestone rows, {returns} returns, {counts['findings']} findings"
     )
     if hostile:
@@ -386,10 +392,12 @@ def main(argv=None) -> None:
         print(f"{step:<36}{seconds:>10.2f}{peak}")
     if BASELINE in timings:
         print(
-            f"{'reading vs baseline':<36}{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
+            f"{'reading vs baseline':<36}"
+            f"{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
         )
     print(
-        "peak MB: total proportional memory of the step's process and its workers, sampled every 50 ms;"
+        "peak MB: total proportional memory of the step's process and its workers, "
+        "sampled every 50 ms;"
         " each step runs in a new interpreter and loads the task list itself, as its command would."
         " End to end: wall clock of the two commands, interpreter start included."
     )

@@ -30,7 +30,8 @@ def column(header: str) -> int:
 def answer(ws, filled_by: str, filled_on: date | None, tasks: dict) -> None:
     """Type the answers into the open cells.
 
-    tasks: {task_key: {"progress", "problems", "remarks", "milestones": {seq: {"status", "completed_on"}}}}
+    tasks: {task_key: {"progress", "problems", "remarks", "milestones": {seq: {"status",
+    "completed_on"}}}}
     """
     ws[form.FILLED_BY_CELL] = filled_by
     ws[form.FILLED_ON_CELL] = filled_on

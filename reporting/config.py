@@ -101,6 +101,15 @@ OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leade
 # The sections as typed values (read config.yaml's settings through these, not through `data`);
 # each holds exactly its SCHEMA section's keys (a test keeps them the same).
 @dataclass(frozen=True)
+class Reporting:
+    first_month: int
+    period_start_month: int
+    deadline_day: int
+    amber_days: int
+    prefill: bool
+
+
+@dataclass(frozen=True)
 class Colours:
     overdue: str
     due_soon: str
@@ -153,6 +162,7 @@ class Smtp:
 
 
 SECTIONS = {
+    "reporting": Reporting,
     "colours": Colours,
     "supervision": Supervision,
     "rollup": Rollup,
@@ -195,9 +205,17 @@ class Config:
     def year(self) -> int | None:
         return self.data["year"]
 
+    @cached_property
+    def reporting(self) -> Reporting:
+        return _section(Reporting, self.data["reporting"])
+
     @property
-    def reporting(self) -> dict[str, int]:
-        return self.data["reporting"]
+    def lock_wait_seconds(self) -> int:
+        return self.data["lock_wait_seconds"]
+
+    @property
+    def ledger_backups(self) -> int:
+        return self.data["ledger_backups"]
 
     def folder(self, name: str, month: str) -> Path:
         return self.resolve(self.data["folders"][name], month)

@@ -81,7 +81,7 @@ def print_fill(c, month: str, result) -> None:
             f"已预填{result.carried.month}报送的内容：{len(result.carried.tasks)}项任务的进展和问题、"
             f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新"
         )
-    elif c.config.reporting["prefill"] and carries_into(period):
+    elif c.config.reporting.prefill and carries_into(period):
         echo(f"未预填：{period.previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     print_task_list_findings(c)
 
@@ -167,7 +167,8 @@ def print_result(result) -> None:
     print_offices(s)
     print_findings(s)
     echo(
-        f"节点：已完成 {counts[Light.DONE]}，逾期 {counts[Light.OVERDUE]}，临期 {counts[Light.DUE_SOON]}，"
+        f"节点：已完成 {counts[Light.DONE]}，逾期 {counts[Light.OVERDUE]}，"
+        f"临期 {counts[Light.DUE_SOON]}，"
         f"未到期 {counts[Light.NOT_DUE]}"
         + (f"，日期不明 {counts[Light.UNDATED]}" if counts[Light.UNDATED] else "")
     )
@@ -343,7 +344,8 @@ def print_task_list(listed, doubts: list, detail: bool) -> None:
     if detail:
         for t in listed.tasks:
             echo(
-                f"{task_ref(t.no)} {t.name}（牵头：{t.lead or '未指定'}；节点 {len(t.milestones)} 个）"
+                f"{task_ref(t.no)} {t.name}"
+                f"（牵头：{t.lead or '未指定'}；节点 {len(t.milestones)} 个）"
             )
             for m in t.milestones:
                 text = _RENDERED.sub("", " ".join(m.text.split()))  # the date is in its own column
@@ -384,7 +386,8 @@ def print_import(done, src, year, config_path) -> None:
         )
     if done.todo and done.leads_path:
         echo(
-            f"还有{len(done.todo)}项任务待指定牵头股室：请在对照表 {done.leads_path} 中补填后重新导入"
+            f"还有{len(done.todo)}项任务待指定牵头股室："
+            f"请在对照表 {done.leads_path} 中补填后重新导入"
         )
     elif done.todo:
         if done.sheet_existed:
@@ -402,7 +405,7 @@ def print_monthly(c, done) -> None:
     """`yuebao monthly`: the month's run, or None before the first reporting month."""
     if done is None:
         echo(
-            f"{c.tasks.year}年从{c.config.reporting['first_month']}月起报送，"
+            f"{c.tasks.year}年从{c.config.reporting.first_month}月起报送，"
             f"本月（{c.as_of:%Y-%m}）无需处理。"
         )
     else:

@@ -38,7 +38,7 @@ class Cycle:
 
     def period(self, month: str) -> Period:
         rep = self.config.reporting
-        return make_period(month, rep["deadline_day"], rep["period_start_month"])
+        return make_period(month, rep.deadline_day, rep.period_start_month)
 
     def ledger(self) -> Ledger:
         return Ledger(self.config.ledger_path)
@@ -47,16 +47,16 @@ class Cycle:
     def writing(self, *months: str, backup: bool = True):
         """Hold the months (a second command on one waits, then stops) and, before the first change,
         check the ledger and back it up (once per Cycle: per command, per day of the schedule)."""
-        data = self.config.data
-        with hold_months(self.config.ledger_path, list(months), data["lock_wait_seconds"]):
+        config = self.config
+        with hold_months(config.ledger_path, list(months), config.lock_wait_seconds):
             if backup and not self.backed_up:
-                back_up(self.config.ledger_path, data["ledger_backups"])
+                back_up(config.ledger_path, config.ledger_backups)
                 self.backed_up = True
             yield
 
     @property
     def amber_days(self) -> int:
-        return self.config.reporting["amber_days"]
+        return self.config.reporting.amber_days
 
     @property
     def fills(self) -> dict[Light, str]:

@@ -26,7 +26,7 @@ def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
     period = cycle.period(month)
     offices = [cycle.config.office(name) for name in cycle.tasks.lead_offices()]
     carried = None
-    if cycle.config.data["reporting"]["prefill"]:
+    if cycle.config.reporting.prefill:
         with cycle.ledger() as ledger:
             carried = last_answers(ledger, period)
     with cycle.writing(month, backup=False):  # forms only: the ledger is read, not changed

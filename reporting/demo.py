@@ -27,7 +27,8 @@ LATER = DEMO_AS_OF[DEMO_MONTHS[-1]] + timedelta(days=14)  # the day suggested to
 
 
 def prepare(out_dir: str | Path) -> Path:
-    """Write out_dir/config.yaml (folders inside out_dir) and fill each month's inbox; return the config path."""
+    """Write out_dir/config.yaml (folders inside out_dir) and fill each month's inbox; return the
+    config path."""
     out = Path(out_dir).resolve()
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS findings_month ON findings (month);
 CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month, for 变化 and trends
     month TEXT NOT NULL,
-    item TEXT NOT NULL,                       -- milestone key, or task key for a task without milestones
+    item TEXT NOT NULL,                       -- milestone key (task key: task without milestones)
     task_key TEXT NOT NULL,
     office TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -85,7 +85,8 @@ CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone co
     reason TEXT NOT NULL,
     approved_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS escalations (    -- 督办 to a supervising leader, once per month, office and reason
+-- 督办 to a supervising leader, once per month, office and reason
+CREATE TABLE IF NOT EXISTS escalations (
     month TEXT NOT NULL,
     office TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -191,7 +192,8 @@ class Ledger:
             for ret in returns:
                 mine = [f for f in findings if f.file == ret.file_name]
                 db.execute(
-                    "UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, warnings=? "
+                    "UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, "
+                    "warnings=? "
                     "WHERE month=? AND sha256=?",
                     (
                         ret.office,
@@ -224,7 +226,8 @@ class Ledger:
             )
 
     def record_state(self, month: str, as_of: str, summary_path: str, items: list[tuple]) -> None:
-        """Replace the month's merged state: items are (item, task_key, office, status, completed_on,
+        """Replace the month's merged state: items are (item, task_key, office, status,
+        completed_on,
         light, progress, problems)."""
         with self.transaction() as db:
             db.execute("DELETE FROM month_state WHERE month=?", (month,))
@@ -301,7 +304,8 @@ class Ledger:
 
     def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
         """Notices of plan days up to `day` still to send: planned; failed and due for another try
-        (its time has come, or this is a later plan day); 'sending' (the caller checks its lease)."""
+        (its time has come, or this is a later plan day); 'sending' (the caller checks its
+        lease)."""
         return self.db.execute(
             "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
             "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",
@@ -340,15 +344,18 @@ class Ledger:
             return (
                 db.execute(
                     "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
-                    "last_day=COALESCE(?, last_day), sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
-                    "owner='', lease_until=NULL, updated_at=? WHERE id=? AND status='sending' AND owner=?",
+                    "last_day=COALESCE(?, last_day), "
+                    "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
+                    "owner='', lease_until=NULL, updated_at=? "
+                    "WHERE id=? AND status='sending' AND owner=?",
                     (status, tries, detail, next_try, day, status, now, now, notice_id, holder),
                 ).rowcount
                 == 1
             )
 
     def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
-        """No longer worth sending (no longer true, or a newer one replaces it); the reason is kept."""
+        """No longer worth sending (no longer true, or a newer one replaces it); the reason is
+        kept."""
         with self.transaction() as db:
             return (
                 db.execute(
@@ -505,7 +512,10 @@ def verify(db: sqlite3.Connection) -> str | None:
     if app == APPLICATION_ID and version > SCHEMA_VERSION:
         return f"{NEWER}（格式{version}），请升级yuebao后再运行"
     if app != APPLICATION_ID and not (app == 0 and {"returns", "findings"} <= tables):
-        return "该文件不是yuebao的台账（请检查config.yaml中的ledger是否指错了文件，或台账已被别的文件覆盖）"
+        return (
+            "该文件不是yuebao的台账"
+            "（请检查config.yaml中的ledger是否指错了文件，或台账已被别的文件覆盖）"
+        )
     return None
 
 
@@ -513,13 +523,22 @@ def ledger_error(path: Path, exc: sqlite3.Error) -> YuebaoError:
     """One line for the clerk saying what went wrong with the ledger file and what to do."""
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text:
-        zh = f"台账文件或其所在文件夹是只读的，无法写入：{path}。请取消只读（文件和文件夹的属性/权限）后重新运行"
+        zh = (
+            f"台账文件或其所在文件夹是只读的，无法写入：{path}。"
+            "请取消只读（文件和文件夹的属性/权限）后重新运行"
+        )
     elif "locked" in text or "busy" in text:
-        zh = f"台账正被另一个程序占用（{BUSY_SECONDS}秒后仍未释放）：{path}。请等其他yuebao命令结束后重新运行"
+        zh = (
+            f"台账正被另一个程序占用（{BUSY_SECONDS}秒后仍未释放）：{path}。"
+            "请等其他yuebao命令结束后重新运行"
+        )
     elif "unable to open" in text:
         zh = f"无法打开台账文件：{path}。请检查路径是否正确、所在文件夹是否存在且可写"
     elif "disk i/o" in text or "full" in text:
-        zh = f"读写台账时磁盘出错（磁盘已满或文件所在的磁盘/网络盘有问题）：{path}。请检查磁盘后重新运行"
+        zh = (
+            f"读写台账时磁盘出错（磁盘已满或文件所在的磁盘/网络盘有问题）：{path}。"
+            "请检查磁盘后重新运行"
+        )
     else:
         zh = f"台账文件已损坏：{path}（{exc}）。{RESTORE_HINT}"
     return YuebaoError(zh, f"ledger {path}: {type(exc).__name__}: {exc}")

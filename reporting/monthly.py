@@ -32,5 +32,5 @@ def run_month(c: steps.Cycle, month: str, refill: bool = True) -> MonthRun:
 
 def monthly(c: steps.Cycle) -> MonthRun | None:
     """The month of `c.as_of`, its forms filled once; None before reporting starts."""
-    month = reporting_month(c.as_of, c.tasks.year, c.config.reporting["first_month"])
+    month = reporting_month(c.as_of, c.tasks.year, c.config.reporting.first_month)
     return None if month is None else run_month(c, month, refill=False)

@@ -26,7 +26,8 @@ def coverage_warning(year: int) -> str | None:
     except NotImplementedError:
         text = (
             f"chinese-calendar 尚无{year}年的法定节假日安排，暂按周一至周五为工作日计算，"
-            f"请升级：pip install -U chinese-calendar (no holiday data for {year}; using Monday-Friday)"
+            "请升级：pip install -U chinese-calendar "
+            f"(no holiday data for {year}; using Monday-Friday)"
         )
         log.warning(text)
         return text
@@ -74,7 +75,8 @@ def _month(month: str) -> tuple[int, int]:
 
 
 def return_deadline(month: str, day: int = 20) -> date:
-    """The day-th of the month ("YYYY-MM"), moved to the next working day (capped at the month's end)."""
+    """The day-th of the month ("YYYY-MM"), moved to the next working day (capped at the month's
+    end)."""
     year, mon = _month(month)
     last = calendar.monthrange(year, mon)[1]
     return next_workday(date(year, mon, min(day, last)))

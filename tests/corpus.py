@@ -75,7 +75,8 @@ def locked_cells_changed(
 
 
 def copied_form(outbox: Path, dest: Path, shown: str, mark: str, drop: tuple = ()) -> Path:
-    """`shown`'s clerk fills in `mark`'s form: types its own name over 填报股室, deletes task blocks."""
+    """`shown`'s clerk fills in `mark`'s form: types its own name over 填报股室, deletes task
+    blocks."""
     good_return(outbox, dest, mark)
     wb, ws = simulate.open_form(dest)
     ws.protection.sheet = False

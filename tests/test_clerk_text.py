@@ -2,7 +2,8 @@
 a link or an error value, and exactly as typed.
 
 The clerk's texts go through a whole cycle: June's return -> the summary (汇总, 逾期事项, 延期申请,
-报送情况, 数据, 校验问题) and 校验问题_2022-06.xlsx -> July's pre-filled forms -> July's summary (变化)
+报送情况, 数据, 校验问题) and 校验问题_2022-06.xlsx -> July's pre-filled forms -> July's summary
+(变化)
 -> the city's roll-up; and a task list and its 牵头股室对照表 are written as `tasks import` does.
 Every workbook's XML is then read: yuebao's code writes no formula and no hyperlink, so there must
 be none.
@@ -264,7 +265,8 @@ def whole_cycle(folder, outbox, texts, file_name):
     cycle = Cycle.load(config, date(2022, 6, 25))
     collect_month(cycle, "2022-06")
     june = merge(cycle, "2022-06")
-    # July: the forms carry June's answers; the clerk sends hers back unchanged (变化: 进展与上月相同)
+    # July: the forms carry June's answers; the clerk sends hers back unchanged (变化:
+    # 进展与上月相同)
     july_cycle = Cycle.load(config, date(2022, 7, 25))
     forms = fill(july_cycle, "2022-07").paths
     july_form = next(p for p in forms if p.name == form_file_name("2022-07", "人事股"))

@@ -1,4 +1,5 @@
-"""Whatever clerks send back: a finding for each, nothing lost (archive + ledger), the batch goes on."""
+"""Whatever clerks send back: a finding for each, nothing lost (archive + ledger), the batch goes
+on."""
 
 import os
 import sqlite3

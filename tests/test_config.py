@@ -12,7 +12,7 @@ from .conftest import write_config, yuebao
 def test_sample_config_loads_with_defaults(workdir):
     cfg = load_config(workdir / "config.yaml")
     assert cfg.bureau == "台山市教育系统"
-    assert cfg.reporting["deadline_day"] == 20
+    assert cfg.reporting.deadline_day == 20
     assert cfg.folder("inbox", "2022-06") == workdir / "inbox" / "2022-06"
     assert cfg.office("基财股").contact == "李志强"
     assert cfg.office("不在配置中的股室").email == ""

@@ -176,13 +176,11 @@ def test_archive_and_ledger_keep_every_file_and_rerun_is_idempotent(demo_copy):
     archived = list((demo_dir / "2022-06" / "存档").iterdir())
     assert len(archived) == len(originals)
     db = demo_dir / "台账.sqlite3"
-    count = lambda: (
-        sqlite3.connect(db)
-        .execute(  # noqa: E731
-            "SELECT COUNT(*) FROM returns WHERE month='2022-06'"
-        )
-        .fetchone()[0]
-    )
+
+    def count():
+        query = "SELECT COUNT(*) FROM returns WHERE month='2022-06'"
+        return sqlite3.connect(db).execute(query).fetchone()[0]
+
     assert count() == len(originals)
     again = yuebao(
         "run",

@@ -201,7 +201,8 @@ def test_prefill_can_be_switched_off_and_a_new_year_starts_blank(demo_copy):
 
 
 def test_a_form_that_cannot_be_written_does_not_stop_the_others(workdir):
-    """Last run's form still open in Excel (Windows locks it): the others are written, the clerk is told which."""
+    """Last run's form still open in Excel (Windows locks it): the others are written, the clerk is
+    told which."""
     blocked = workdir / "2022-06" / "out" / form_file_name("2022-06", "人事股")
     blocked.mkdir(parents=True)  # in the way of the file, as a locked one would be
     result = yuebao(

@@ -1,4 +1,5 @@
-"""`yuebao tasks import`: the three real layouts, as xlsx built here from the seed text, and as pasted text."""
+"""`yuebao tasks import`: the three real layouts, as xlsx built here from the seed text, and as
+pasted text."""
 
 import re
 from datetime import date
@@ -56,7 +57,8 @@ TAISHAN_COUNTS = {
 
 
 def taishan_xlsx(tmp_path: Path) -> Path:
-    """The attachment as a bureau keeps it: title merged, multi-line cells, lead office underlined."""
+    """The attachment as a bureau keeps it: title merged, multi-line cells, lead office
+    underlined."""
     text = seed("taishan_2022_key_tasks.txt").read_text(encoding="utf-8").split("附件 1", 2)[2]
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -121,7 +123,8 @@ def test_taishan_layout(tmp_path, source):
 
 # -- Pengjiang -------------------------------------------------------------------------------------
 def pengjiang_rows():
-    """The 工作清单 rows from the seed, page-split cells joined back (as the xlsx original has them)."""
+    """The 工作清单 rows from the seed, page-split cells joined back (as the xlsx original has
+    them)."""
     text = seed("pengjiang_14th_plan.txt").read_text(encoding="utf-8")
     text = text[text.index("工作清单\n\n任务") :]
     rows = []
@@ -167,7 +170,8 @@ def test_pengjiang_layout(tmp_path, source):
     tasks = import_task_list(path)
     assert len(tasks.tasks) == 41  # 序号 1–41 in the seed
     by_no = {int(t.no): t for t in tasks.tasks}
-    # Counted by hand: task 40 has 2 items in 2021, one each in 2022 and 2023; task 41 has 3 + 3 + 4;
+    # Counted by hand: task 40 has 2 items in 2021, one each in 2022 and 2023;
+    # task 41 has 3 + 3 + 4;
     # task 38 has 1 + 3 + 3 (its 2022 and 2023 cells continue on the next page).
     assert (
         len(by_no[40].milestones) == 4
@@ -190,7 +194,8 @@ def test_pengjiang_layout(tmp_path, source):
 
 # -- City layout -----------------------------------------------------------------------------------
 def city_xlsx(tmp_path: Path) -> Path:
-    """A row per milestone, 序号 and 工作任务 merged down; a second table with a leading 民生实事 column."""
+    """A row per milestone, 序号 and 工作任务 merged down; a second table with a leading 民生实事
+    column."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["江门市教育局2023年重点工作任务节点计划表"])
@@ -247,7 +252,7 @@ def test_city_layout(tmp_path):
     assert third.lead == "规划建设科" and third.remarks == "民生实事" and third.no == "民生实事1"
 
 
-# -- the command, and fill on what it wrote ----------------------------------------------------------
+# -- the command, and fill on what it wrote ---------------------------------------------------
 @pytest.mark.parametrize("builder", [taishan_xlsx, pengjiang_xlsx, city_xlsx])
 def test_import_command_then_fill(tmp_path, builder):
     src = builder(tmp_path)

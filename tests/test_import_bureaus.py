@@ -21,9 +21,11 @@ from .conftest import soffice, write_config, yuebao
 from .corpus import libreoffice
 from .test_import import TAISHAN_COUNTS, pengjiang_rows, pengjiang_xlsx, seed, taishan_xlsx
 
-# Counted by hand in the seed's 工作清单 (numbered items "1.…2.…" of each yearly cell; a cell without
+# Counted by hand in the seed's 工作清单 (numbered items "1.…2.…" of each yearly cell; a cell
+# without
 # numbers is one item; cells continued on the next page counted once).  Task 17's 2021 cell has four
-# items: "3.坚持师德第一标准…首要内容。 4.9月组织开展…" is items 3 and 4, the second due in September.
+# items: "3.坚持师德第一标准…首要内容。 4.9月组织开展…" is items 3 and 4, the second due in
+# September.
 PENGJIANG_2021 = {
     1: 5,
     2: 3,
@@ -162,7 +164,8 @@ def test_pengjiang_2022_only(tmp_path, source):
     assert tasks.year == 2022 and [int(t.no) for t in tasks.tasks] == list(range(1, 42))
     assert {int(t.no): len(t.milestones) for t in tasks.tasks} == PENGJIANG_2022
     assert len(tasks.milestones()) == 86  # the sum of the hand counts
-    # No 2022 item names a date of its own ("结合2022年度…" names the year): all due at the year's end.
+    # No 2022 item names a date of its own ("结合2022年度…" names the year): all due at the year's
+    # end.
     assert {m.due for m in tasks.milestones()} == {date(2022, 12, 31)}
     by_no = {int(t.no): t for t in tasks.tasks}
     assert by_no[17].milestones[3].text.endswith("开展“最美教师”等评选，宣传好师德先进典型。")
@@ -208,7 +211,8 @@ def test_pengjiang_joint_lead_split_and_bureau_left_to_assign(tmp_path):
 
 
 def test_leads_assigned_in_one_step(tmp_path):
-    """The 对照表 the import writes, filled in, gives every task its office; fill makes their forms."""
+    """The 对照表 the import writes, filled in, gives every task its office; fill makes their
+    forms."""
     src = pengjiang_xlsx(tmp_path)
     out = tmp_path / "蓬江2022.xlsx"
     config = write_config(
@@ -383,7 +387,8 @@ def test_date_in_an_office_column_is_a_finding(tmp_path):
 
 # -- Word ------------------------------------------------------------------------------------
 def word_list(tmp_path: Path) -> Path:
-    """A Taishan-style table in Word: 序号, 任务名称 and 责任股室 merged over two rows, lead underlined."""
+    """A Taishan-style table in Word: 序号, 任务名称 and 责任股室 merged over two rows, lead
+    underlined."""
     d = docx.Document()
     d.add_paragraph("附件1")
     d.add_paragraph("开平市教育局2024年重点工作任务一览表")
@@ -422,7 +427,8 @@ def test_word_table(tmp_path):
     first, second = tasks.tasks
     assert first.name == "新建城东小学" and first.lead == "基安股"  # the underlined office
     assert first.offices == ("基安股", "基财股", "教育装备中心")
-    # 3月底前, 10月至12月 (the range's end), 本学年内 (August), 6.30前 (on the row below, merged task)
+    # 3月底前, 10月至12月 (the range's end), 本学年内 (August), 6.30前 (on the row below, merged
+    # task)
     assert [m.due for m in first.milestones] == [
         date(2024, 3, 31),
         date(2024, 12, 31),
@@ -442,7 +448,8 @@ def test_word_table(tmp_path):
 
 
 def pengjiang_docx(tmp_path: Path) -> Path:
-    """The 工作清单 as the district sends it, in Word: two header rows (年度任务 over the three years),
+    """The 工作清单 as the district sends it, in Word: two header rows (年度任务 over the three
+    years),
     the section cell merged down its tasks, each yearly cell's items as paragraphs."""
     rows = pengjiang_rows()
     d = docx.Document()

@@ -1,5 +1,6 @@
 """The package's layers (setup.cfg, [importlinter]): nothing imports from a layer above it."""
 
+import ast
 import configparser
 import pkgutil
 import subprocess
@@ -48,3 +49,16 @@ def test_every_module_of_the_package_has_a_layer():
     parser.read(ROOT / "setup.cfg", encoding="utf-8")
     layers = parser["importlinter:contract:layers"]["layers"].replace(":", " ").split()
     assert sorted(layers) == sorted(m.name for m in pkgutil.iter_modules(reporting.__path__))
+
+
+def test_the_command_line_stays_thin_and_the_pipeline_a_short_list_of_steps():
+    """A newcomer reads cli.py and cycle.py first: new commands go to commands/, new work to its
+    room, so neither grows into a hub again."""
+    assert len((ROOT / "reporting" / "cli.py").read_text(encoding="utf-8").splitlines()) < 250
+    cycle = ast.parse((ROOT / "reporting" / "cycle.py").read_text(encoding="utf-8"))
+    imported = {
+        node.module
+        for node in ast.walk(cycle)
+        if isinstance(node, ast.ImportFrom) and node.level > 0 and node.module
+    }
+    assert len(imported) <= 8, sorted(imported)

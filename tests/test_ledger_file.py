@@ -245,7 +245,8 @@ def test_a_run_killed_mid_write_leaves_a_sound_ledger(demo_copy):
 
 
 def test_the_running_schedule_checks_the_ledger_before_every_day(demo_copy):
-    """`yuebao schedule` runs for months in one process: damage found on day two, not just at start."""
+    """`yuebao schedule` runs for months in one process: damage found on day two, not just at
+    start."""
     from datetime import date
 
     from reporting.errors import YuebaoError

@@ -1,4 +1,5 @@
-"""Milestone dates read from free text: every phrase of the seeds, generated phrases, and the undated."""
+"""Milestone dates read from free text: every phrase of the seeds, generated phrases, and the
+undated."""
 
 import calendar
 from datetime import date
@@ -37,7 +38,8 @@ def dated_phrase(draw):
     when = f"{month_text}月{day}日" if kind == "day" else f"{month_text}月{kind}"
     if kind == "day" and draw(st.booleans()):
         when = f"{month_text}月{str(day).translate(FULL)}日"
-    text = f"{draw(st.sampled_from(NUMBERING))}{draw(st.sampled_from(['', ' ']))}{when}{draw(FILLER)}。"
+    numbering = draw(st.sampled_from(NUMBERING))
+    text = f"{numbering}{draw(st.sampled_from(['', ' ']))}{when}{draw(FILLER)}。"
     return text, date(2022, month, day)
 
 
@@ -134,7 +136,8 @@ def test_a_school_year_ends_in_august():
 
 
 def test_task_list_and_returns_read_a_date_alike():
-    """One reader: what a clerk types in a return and what a plan says in 完成时间 mean the same day."""
+    """One reader: what a clerk types in a return and what a plan says in 完成时间 mean the same
+    day."""
     from reporting.intake.values import to_date
 
     for typed in (

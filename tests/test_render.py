@@ -1,4 +1,5 @@
-"""Open what we write in a real spreadsheet program (LibreOffice headless) and render it to pages."""
+"""Open what we write in a real spreadsheet program (LibreOffice headless) and render it to
+pages."""
 
 import subprocess
 from pathlib import Path

@@ -1,4 +1,5 @@
-"""Reading returns back whatever the clerk did to them: rows re-sorted, sheet renamed, statuses typed."""
+"""Reading returns back whatever the clerk did to them: rows re-sorted, sheet renamed, statuses
+typed."""
 
 from datetime import date, datetime
 from pathlib import Path

@@ -58,7 +58,8 @@ def level(folder, bureau, tasks, **extra):
 
 
 def county_month(config, done_by):
-    """The offices answer (everything due by June done, except what `done_by` leaves out), the county merges."""
+    """The offices answer (everything due by June done, except what `done_by` leaves out), the
+    county merges."""
     cycle = Cycle.load(config, date(2022, 6, 25))
     inbox = config.parent / "inbox" / "2022-06"
     inbox.mkdir(parents=True, exist_ok=True)

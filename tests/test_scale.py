@@ -1,4 +1,5 @@
-"""Scale: the benchmark runs (county size), parallel reading changes nothing, Excel's limits hold."""
+"""Scale: the benchmark runs (county size), parallel reading changes nothing, Excel's limits
+hold."""
 
 import subprocess
 import sys

@@ -1,4 +1,5 @@
-"""The summary a section chief opens: counts, charts, what changed since last month, history, colours."""
+"""The summary a section chief opens: counts, charts, what changed since last month, history,
+colours."""
 
 import re
 import shutil
@@ -23,7 +24,8 @@ def summary_path(folder, month):
 
 
 def done_keys(month: str, tasks) -> set[str]:
-    """Milestones a lead office reported 已完成 in the sample answers, taken as the returns carry them."""
+    """Milestones a lead office reported 已完成 in the sample answers, taken as the returns carry
+    them."""
     data = answers(month)
     from tests.test_cycle import (
         _module,
@@ -229,7 +231,8 @@ def test_overview_stays_one_readable_page_when_offices_are_many(demo_copy, monke
 
 
 def test_summary_open_in_excel_is_kept_and_the_new_one_saved_beside_it(demo_copy):
-    """Windows locks a workbook open in Excel; here the same refusal comes from an immutable file."""
+    """Windows locks a workbook open in Excel; here the same refusal comes from an immutable
+    file."""
     if not shutil.which("chattr"):
         pytest.skip("chattr not available")
     path = summary_path(demo_copy, "2022-07")

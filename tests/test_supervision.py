@@ -1,4 +1,5 @@
-"""Supervision: configurable severities, rejected returns, traffic lights, escalation, extensions."""
+"""Supervision: configurable severities, rejected returns, traffic lights, escalation,
+extensions."""
 
 from collections import Counter
 from datetime import date
@@ -79,7 +80,8 @@ def escalations(folder):
 
 
 def test_escalation_paths_over_a_simulated_month(demo_copy):
-    """Each working day from 21 to 30 June: the offices still missing (or rejected) three working days after
+    """Each working day from 21 to 30 June: the offices still missing (or rejected) three working
+    days after
     the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
     from reporting import cycle as steps
     from reporting.notify.escalation import decide

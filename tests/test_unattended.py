@@ -99,7 +99,7 @@ def test_an_outage_on_the_first_working_day_loses_no_form_and_no_summary(tmp_pat
     assert "已处理过" not in log and "跳过（已发过）" not in log
 
 
-# -- 2: a 督办 letter counts as made only when the server accepted it --------------------------------
+# -- 2: a 督办 letter counts as made only when the server accepted it -----------------
 
 
 def smtp_into_demo(demo, port, retries=1):
@@ -225,7 +225,7 @@ def test_a_return_in_the_inbox_before_the_escalation_day_is_not_escalated(demo_c
     assert ("卫健所", "missing") not in escalations(demo_copy)
 
 
-# -- 7: a milestone reported 已完成 in an earlier month is not overdue --------------------------------
+# -- 7: a milestone reported 已完成 in an earlier month is not overdue -----------------
 
 
 @pytest.mark.parametrize("june_return", ["before the merge", "after June's last run"])
@@ -440,8 +440,8 @@ def test_escalate_dry_run_promises_exactly_what_the_real_run_sends(demo_copy, se
         assert real.returncode == 0, real.stderr
         assert f"已督办 {promised} 项" in real.stdout, (day, dry.stdout, real.stdout)
         assert len(server.inbox.messages) - before == int(promised)
-        assert sorted(l for l in dry.stdout.splitlines() if l.startswith("—— 督办")) == sorted(
-            l for l in real.stdout.splitlines() if l.startswith("—— 督办")
+        assert sorted(x for x in dry.stdout.splitlines() if x.startswith("—— 督办")) == sorted(
+            x for x in real.stdout.splitlines() if x.startswith("—— 督办")
         )
 
 
@@ -494,7 +494,8 @@ def test_a_ledger_from_before_notice_states_keeps_its_history(tmp_path, server):
         day TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
         owner TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '',
         updated_at TEXT NOT NULL, PRIMARY KEY (action, month, office, day));
-        INSERT INTO notices VALUES ('fill_and_send', '2022-06', '基财股', '2022-06-01', 'jicai@x', 's',
+        INSERT INTO notices VALUES ('fill_and_send', '2022-06', '基财股', '2022-06-01', 'jicai@x',
+        's',
                                     'sent', 'h:1', 1, '', '2022-06-01T08:30:00');""")
     db.commit()
     db.close()

@@ -93,7 +93,8 @@ def main(month: str) -> None:
                 fault.get("received") or f"{filled_on:%Y-%m-%d} 16:{len(received) * 3 + 5:02d}"
             )
         (out / "received.yaml").write_text(
-            "# file -> when it arrived in the bureau office's inbox (the demo stamps the copies with it)\n"
+            "# file -> when it arrived in the bureau office's inbox "
+            "(the demo stamps the copies with it)\n"
             + yaml.safe_dump(received, allow_unicode=True, sort_keys=False),
             encoding="utf-8",
         )

@@ -213,7 +213,10 @@ def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) ->
     def finding(code, message, severity=ERROR, row=None, header=None, task_key=""):
         cell = f"{ret.columns[header]}{row}" if header in ret.columns and row else ""
         if cell in ret.formula_cells:
-            message += "（该单元格是公式，但文件中没有保存计算结果：请在Excel中打开后保存，或直接填写内容）"
+            message += (
+                "（该单元格是公式，但文件中没有保存计算结果："
+                "请在Excel中打开后保存，或直接填写内容）"
+            )
         out.append(
             Finding(
                 code,
@@ -239,9 +242,11 @@ def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) ->
         if key not in expected_keys:
             other = all_tasks.get(key)
             text = (
-                f"第{report.row or '?'}行是第{other.no}项任务“{other.name}”，牵头股室为{other.lead}，不属于本股室，未计入汇总"
+                f"第{report.row or '?'}行是第{other.no}项任务“{other.name}”，"
+                f"牵头股室为{other.lead}，不属于本股室，未计入汇总"
                 if other
-                else f"第{report.row or '?'}行的任务（{key}）不在任务清单中，未计入汇总，请核对是否使用了最新下发的表格"
+                else f"第{report.row or '?'}行的任务（{key}）不在任务清单中，未计入汇总，"
+                "请核对是否使用了最新下发的表格"
             )
             finding("unknown_task", text, WARNING, row=report.row)
 

@@ -38,8 +38,7 @@ def tasks():
     "config_path",
     type=click.Path(dir_okay=False),
     help=(
-        "配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） "
-        "config for the office list"
+        "配置文件，用于股室下拉列表（默认：当前目录的config.yaml，如有） config for the office list"
     ),
 )
 def tasks_import(src, year, out_path, leads_path, config_path):

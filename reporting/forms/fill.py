@@ -122,7 +122,8 @@ def _init_filler(
 
 
 def _fill_job(job) -> tuple[Path, str | None]:
-    """(path, None) when written; (path, why not) otherwise: one office's failure never stops the others."""
+    """(path, None) when written; (path, why not) otherwise: one office's failure never stops the
+    others."""
     office, path = job
     try:
         fill_office(
@@ -264,7 +265,8 @@ def fill_office(
             ws.row_dimensions[row].height = row_height(m.text, 46)
         for header in (form.NO, form.NAME, form.OFFICES):  # one task, one visual block
             if row > start:
-                # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the fill
+                # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the
+                # fill
                 # time), and the prototype rows already give every covered cell its borders
                 ws.merged_cells.add(
                     CellRange(min_col=col[header], min_row=start, max_col=col[header], max_row=row)

@@ -1,10 +1,11 @@
-"""What next month's forms carry over: the answers of the last merged month, as the ledger keeps them.
+"""What next month's forms carry over: the answers of the last merged month, as the ledger keeps
+them.
 
-Clerks write the progress of "1—N月", so each month they start from last month's text; pre-filling it
-saves retyping and copy-paste from the wrong file.  Carried: each task's 进展情况 and 存在问题和下一步
-工作计划, and the milestones reported 已完成 with their dates.  Other statuses are left open: the
-office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and the
-progress_unchanged finding, as before.
+Clerks write the progress of "1—N月", so each month they start from last month's text; pre-filling
+it saves retyping and copy-paste from the wrong file.  Carried: each task's 进展情况 and 存在问题和
+下一步工作计划, and the milestones reported 已完成 with their dates.  Other statuses are left open:
+the office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and
+the progress_unchanged finding, as before.
 """
 
 from __future__ import annotations

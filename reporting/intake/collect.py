@@ -5,7 +5,8 @@ name that carries its receipt time and hash, before anything else looks at it.  
 is the file's modification time in the inbox (when the mail attachment was saved there).
 
 No inbox file is ever left out: one that cannot be copied (or even read) is still recorded in the
-ledger, without an archive copy, so that validate lists it in 校验问题; the next collect tries again.
+ledger, without an archive copy, so that validate lists it in 校验问题; the next collect tries
+again.
 Archive names fit every file system: a long name is shortened there, the ledger keeps the original.
 """
 

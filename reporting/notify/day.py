@@ -54,9 +54,9 @@ def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
     return actions_for(
         day,
         cycle.tasks.year,
-        rep["first_month"],
-        rep["deadline_day"],
-        cycle.config.data["schedule"]["remind_day"],
+        rep.first_month,
+        rep.deadline_day,
+        cycle.config.schedule.remind_day,
     )
 
 
@@ -64,7 +64,8 @@ def warn_other_year(cycle: steps.Cycle, month: str) -> None:
     """A task list of last year used in a new year would send last year's tasks: say so."""
     if int(month[:4]) != cycle.tasks.year:
         log.warning(
-            "警告：任务清单是%d年的（%s），而报告月份是%s：请在 config.yaml 的 task_list 中换上今年的任务清单",
+            "警告：任务清单是%d年的（%s），而报告月份是%s："
+            "请在 config.yaml 的 task_list 中换上今年的任务清单",
             cycle.tasks.year,
             cycle.config.task_list_path.name,
             month,
@@ -170,14 +171,14 @@ class Facts:
     def escalations(self, month: str) -> dict:
         """Who is to be escalated today, decided on the inbox as collected now."""
         if month not in self._escalations:
-            rules = self.cycle.config.data["supervision"]
+            rules = self.cycle.config.supervision
 
             def decided(done):
                 return decide(
                     self.summary(month),
                     self.cycle.as_of,
-                    rules["missing_days"],
-                    rules["overdue_days"],
+                    rules.missing_days,
+                    rules.overdue_days,
                     done,
                 )
 
@@ -210,7 +211,7 @@ class Facts:
 def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
     """The reporting months of the year before `month`."""
     year, number = int(month[:4]), int(month[5:])
-    first = cycle.config.reporting["first_month"] if year == cycle.tasks.year else 1
+    first = cycle.config.reporting.first_month if year == cycle.tasks.year else 1
     return [f"{year:04d}-{m:02d}" for m in range(first, number)]
 
 
@@ -239,7 +240,7 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
 
 
 def _not_leading(cycle: steps.Cycle, what: str) -> None:
-    others = sorted(set(cycle.config.data["offices"]) - set(cycle.tasks.lead_offices()))
+    others = sorted(set(cycle.config.office_names) - set(cycle.tasks.lead_offices()))
     if others:
         log.info("%s：%s 不是任何任务的牵头股室，不发", what, "、".join(others))
 
@@ -318,7 +319,7 @@ def build_notices(
                 )
             )
     elif action.kind == REMIND_MILESTONES:
-        window = config.data["schedule"]["milestone_window_days"]
+        window = config.schedule.milestone_window_days
         done = facts.done_before(month)
         due_of: dict[str, list] = {}
         for r in facts.summary(month).rows:
@@ -356,7 +357,7 @@ def build_notices(
         if not dry_run:
             facts.summary(month)  # collected, and the new returns named in the log
             result = steps.merge(cycle, month)
-        chiefs = list(config.data["schedule"]["chiefs"])
+        chiefs = list(config.schedule.chiefs)
         text = "" if result is None else _overview(result)
         notices.append(
             _notice(
@@ -383,7 +384,7 @@ def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
         day=day,
     )
     info = cycle.config.office(e.office)
-    to = [info.leader_email, cycle.config.data["supervision"]["bureau_office_email"]]
+    to = [info.leader_email, cycle.config.supervision.bureau_office_email]
     notice = _notice(
         Action(ESCALATE, month),
         e.office,

@@ -2,8 +2,8 @@
 
 The `schedule` library wakes us at `schedule.time` each day; every run (also `--once`) first plans
 any plan day missed since the schedule first ran (up to a month back), once, late, with a note in
-the log, and then delivers every notice due and unsent (see reporting.notify.delivery).  Every notice is
-a row of the ledger, so catching up never repeats what was already sent.
+the log, and then delivers every notice due and unsent (see reporting.notify.delivery).  Every
+notice is a row of the ledger, so catching up never repeats what was already sent.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def setup_log(config, console: bool = False) -> Path:
     """One readable line per action, to the rotating log file named in config.yaml (and the console,
     once: the command line's own handler is then not used for these lines).  A log folder that
     cannot be written never stops the day: the lines go to the console instead."""
-    path = config.resolve(config.data["schedule"]["log"])
+    path = config.resolve(config.schedule.log)
     logger = logging.getLogger("reporting")
     logger.setLevel(logging.INFO)
     if console and not any(type(h) is logging.StreamHandler for h in logger.handlers):
@@ -115,7 +115,7 @@ def deliver_owed(config_path: str | Path, day: date) -> DayReport:
 
 def run_forever(config_path: str | Path, echo=print) -> None:
     cycle = steps.Cycle.load(config_path)
-    at = cycle.config.data["schedule"]["time"]
+    at = cycle.config.schedule.time
     hour, minute = map(int, at.split(":"))
     if datetime.now().time() >= datetime.now().replace(hour=hour, minute=minute).time():
         run_once(config_path, date.today())  # started after today's time: today's plan now

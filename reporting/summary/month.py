@@ -1,4 +1,5 @@
-"""The month's merged state: every milestone with its latest report and light, every office's return.
+"""The month's merged state: every milestone with its latest report and light, every office's
+return.
 
 Built once, by one pure function (summarise), from a validated month (validate.MonthCheck), the
 rules and what the ledger remembers of the months before; the summary workbook, the printed text
@@ -136,7 +137,8 @@ def state_items(s: MonthSummary) -> list[tuple]:
 
 
 def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list[Change]:
-    """Compare with the ledger's state of the two months before (item -> row with status, light, progress)."""
+    """Compare with the ledger's state of the two months before (item -> row with status, light,
+    progress)."""
     if not previous:
         return []
     changes: list[Change] = []
@@ -337,7 +339,8 @@ def office_rows(
     office_info,
     red_share: float,
 ) -> list[OfficeRow]:
-    """Each lead office's return status, counts and light, worst first.  A return with errors counts as not returned."""
+    """Each lead office's return status, counts and light, worst first.  A return with errors
+    counts as not returned."""
     findings_of = findings_by_office(findings)
     rows_of: dict[str, list[MilestoneRow]] = defaultdict(list)
     for r in rows:

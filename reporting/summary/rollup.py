@@ -102,7 +102,8 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
                     Finding(
                         "unmapped_task",
                         f"{unit}的任务“{row.get('任务名称')}”（{row.get('任务编码')}）"
-                        f"未对应本级任务清单中的任务（上级任务“{parent or '未填'}”），已列入汇总末尾，"
+                        f"未对应本级任务清单中的任务（上级任务“{parent or '未填'}”），"
+                        "已列入汇总末尾，"
                         "请在其任务清单“上级任务”列填写本级任务编码",
                         Severity.WARNING,
                         office=unit,
@@ -178,7 +179,8 @@ def _read_summary(path: Path, month: str):
             [],
             (
                 "not_a_summary",
-                "该文件不是yuebao生成的汇总表（缺少隐藏的“数据”表），请下级单位用 yuebao merge 生成后报送",
+                "该文件不是yuebao生成的汇总表（缺少隐藏的“数据”表），"
+                "请下级单位用 yuebao merge 生成后报送",
             ),
         )
     meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[META_SHEET] if len(r) > 1}

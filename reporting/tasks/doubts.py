@@ -35,7 +35,8 @@ def task_ref(no: str) -> str:
 
 
 def is_bureau(name: str, bureau: str = "") -> bool:
-    """The bureau itself (区教育局, 台山市教育局, the config's bureau) rather than one of its offices."""
+    """The bureau itself (区教育局, 台山市教育局, the config's bureau) rather than one of its
+    offices."""
     name = normalise(name)
     return bool(name) and (bool(_BUREAU.search(name)) or name == normalise(bureau))
 

@@ -6,21 +6,24 @@ text a PDF or Word table pastes as (cells as `<p>…</p>` paragraphs, `<u>…</u
 Columns are found by their header text wherever they stand (序号 / 工作任务 / 工作事项 …, see
 _HEADERS).  Three layouts are recognised:
 
-- **Taishan** (重点工作任务一览表): 序号 / 任务名称 / 主要内容和关键时间节点计划 / 责任股室 / 备注; milestones
-  "一是…" inside the content; the lead office is the underlined one in 责任股室 (else the first).
+- **Taishan** (重点工作任务一览表): 序号 / 任务名称 / 主要内容和关键时间节点计划 / 责任股室 / 备注;
+  milestones "一是…" inside the content; the lead office is the underlined one in 责任股室 (else the
+  first).
 - **Pengjiang** (三年行动计划工作清单): 任务 (section, merged down) / 序号 / 重点工作内容 / 年度任务
-  2021年 2022年 2023年 / 牵头单位 / 责任单位; each numbered item of a yearly cell is a milestone due at
-  that year's end unless its text names an earlier date; `year` keeps one year's column.
-- **City** (one row per milestone): 序号 / 工作任务 / 节点计划 / 完成时间, with 序号 and 工作任务 merged
-  down; a later table may add a leading column (民生实事 / 序号 / 工作事项 / 节点计划 / 完成时间).
+  2021年 2022年 2023年 / 牵头单位 / 责任单位; each numbered item of a yearly cell is a milestone
+  due at that year's end unless its text names an earlier date; `year` keeps one year's column.
+- **City** (one row per milestone): 序号 / 工作任务 / 节点计划 / 完成时间, with 序号 and 工作任务
+  merged down; a later table may add a leading column (民生实事 / 序号 / 工作事项 / 节点计划 /
+  完成时间).
 
 Rows whose 序号 is empty continue the task above (tables split across pages); a row repeating the
-序号 and name of a task (a Word table pasted into Excel: one row per paragraph, task cells merged)
-is the same task.  A row holding one text only (a table's title between two tables) is never a
-milestone.  Joint leads ("区教育局、区人力资源社会保障局") are split: the first leads, the others join.
-The result is written with each milestone's date spelled out at its start ("(1) 2021年12月31日前：…"),
-so the normal task-list reader finds exactly the dates the importer found.  Undated milestones are
-kept and listed, never guessed; every doubt is a finding (see tasks/doubts.py).
+序号 and name of a task (a Word table pasted into Excel: one row per paragraph, task cells
+merged) is the same task.  A row holding one text only (a table's title between two tables) is
+never a milestone.  Joint leads ("区教育局、区人力资源社会保障局") are split: the first leads, the
+others join.  The result is written with each milestone's date spelled out at its start
+("(1) 2021年12月31日前：…"), so the normal task-list reader finds exactly the dates the
+importer found.  Undated milestones are kept and listed, never guessed; every doubt is a
+finding (see tasks/doubts.py).
 """
 
 from __future__ import annotations
@@ -116,7 +119,8 @@ def import_task_list(src: str | Path, year: int | None = None) -> TaskList:
 
 
 def in_yuebao_layout(path: Path) -> bool:
-    """yuebao's own layout has a 牵头股室 column beside 任务名称 (anything else is for the importer)."""
+    """yuebao's own layout has a 牵头股室 column beside 任务名称 (anything else is for
+    the importer)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not path.is_file():
         return False
     try:

@@ -1,7 +1,7 @@
 """Lead offices for an imported list: a plan names the bureau (区教育局), a bureau reports by 股室.
 
-- `read_leads` reads a 对照表 (序号 | 牵头股室 | 配合股室, in .xlsx/.xls/.csv), `apply_leads` puts it
-  into the list in one step (`yuebao tasks import … --leads 对照表.xlsx`);
+- `read_leads` reads a 对照表 (序号 | 牵头股室 | 配合股室, in .xlsx/.xls/.csv), `apply_leads`
+  puts it into the list in one step (`yuebao tasks import … --leads 对照表.xlsx`);
 - `write_leads_sheet` writes that 对照表 for the tasks still to assign, ready to fill in;
 - `mark_unassigned` leaves their 牵头股室 cell empty and yellow in the converted list, with a
   drop-down of the offices in config.yaml, so they can also be chosen there.
@@ -34,7 +34,8 @@ def unassigned(tasks: TaskList, bureau: str = "") -> list[Task]:
 
 
 def read_leads(path: Path) -> dict[str, tuple[str, list[str]]]:
-    """序号 (or 任务编码) -> (牵头股室, 配合股室) from the 对照表; rows without a 牵头股室 are left out."""
+    """序号 (or 任务编码) -> (牵头股室, 配合股室) from the 对照表; rows without a 牵头股室 are left
+    out."""
     try:
         sheets, _ = load_sheets(path)
     except FileNotFoundError as exc:
@@ -68,7 +69,8 @@ def read_leads(path: Path) -> dict[str, tuple[str, list[str]]]:
 def apply_leads(
     tasks: TaskList, leads: dict[str, tuple[str, list[str]]], known: list[str], bureau: str = ""
 ) -> tuple[TaskList, list[Finding]]:
-    """The list with each task of the 对照表 given its lead office; the bureau leaves the offices."""
+    """The list with each task of the 对照表 given its lead office; the bureau leaves the
+    offices."""
     findings: list[Finding] = []
     tasks = replace(tasks, tasks=list(tasks.tasks))
     by_id = {t.no: i for i, t in enumerate(tasks.tasks)}
@@ -121,7 +123,8 @@ def write_leads_sheet(tasks: list[Task], path: Path, known: list[str]) -> Path:
 
 
 def mark_unassigned(path: Path, tasks: list[Task], known: list[str]) -> None:
-    """The converted list: empty yellow 牵头股室 cells for the tasks to assign, a drop-down for all."""
+    """The converted list: empty yellow 牵头股室 cells for the tasks to assign, a drop-down for
+    all."""
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     headers = [c.value for c in ws[2]]

@@ -22,7 +22,8 @@ phrase of a milestone is its deadline (the one it opens with: "一是3月底前�
     第一季度 … 第四季度, 一季度, Q1             -> the quarter's last day
     每月20日前                                 -> recurring: one milestone per month of the year
     2023年春季 / 夏季 / 秋季 / 冬季              -> 3月1日 / 6月1日 / 9月1日 / 12月1日 of that year
-                                                  (the start of the term or season: "by autumn term")
+                                                  (the start of the term or season: "by autumn
+                                                  term")
     2025年前 -> 2024年12月31日 (before that year);  到2023年, 2023年底, 2023年内 -> 2023年12月31日
     10月至12月, 3—6月底前, 9月1日至10月15日     -> the range's end (12月31日, 6月30日, 10月15日)
     本学年内, 学年末 -> 8月31日 (a school year ends in August);  2022-2023学年 -> 2023年8月31日
@@ -161,7 +162,8 @@ _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
 
 
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
-    """The due date(s) of one milestone phrase; [] when none can be read (see the module docstring)."""
+    """The due date(s) of one milestone phrase; [] when none can be read (see the module
+    docstring)."""
     text = normalise(
         _NUMBERED.sub("", phrase, count=1)
     )  # "①1月底前": the ① is not part of the date

@@ -2,12 +2,14 @@
 
 Layout (one sheet; the title in the first row, then a header row, then one row per task):
 
-    序号 | 任务名称 | 主要内容和关键时间节点计划 | 责任股室 | 牵头股室 | 备注 | 任务编码 | 上级任务 (both optional)
+    序号 | 任务名称 | 主要内容和关键时间节点计划 | 责任股室 | 牵头股室 | 备注 | 任务编码 | 上级任务
+
+(the last two optional)
 
 责任股室 lists every responsible office (separated by line breaks, spaces or 、); 牵头股室 names
 the one that reports.  When 牵头股室 is empty the first office of 责任股室 leads, with a warning.
-任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).  上级任务 names the upper level's
-task (its 任务编码) that this task serves, for `yuebao rollup`.
+任务编码 is a stable key; without it the key is "T" + 序号 (T01, T02 …).  上级任务 names the
+upper level's task (its 任务编码) that this task serves, for `yuebao rollup`.
 Other layouts (Taishan's underlined lead office, Pengjiang, city lists) are converted into this one
 by `yuebao tasks import`.
 """
@@ -58,7 +60,8 @@ def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
     path = Path(path)
     if not path.is_file():
         raise YuebaoError(f"找不到任务清单：{path}", f"task list not found: {path}")
-    try:  # calamine: values are all we need, and a province's 30,000 tasks load 5x faster than with openpyxl
+    # calamine: values are all we need, and a province's 30,000 tasks load 5x faster than openpyxl
+    try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = SHEET if SHEET in wb.sheet_names else wb.sheet_names[0]
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -185,7 +188,8 @@ def office_name_findings(tasks: list[Task], file: str, sheet: str) -> list[Findi
         by_file.setdefault(safe.casefold(), []).append(office)  # Windows does not tell case apart
         if safe != office:
             text = (
-                f'牵头股室“{office}”含有不能用于文件名的字符（如 / \\ : * ? " < > |）或为系统保留名，'
+                f"牵头股室“{office}”含有不能用于文件名的字符"
+                f'（如 / \\ : * ? " < > |）或为系统保留名，'
                 f"其表格、反馈和提醒的文件名中写作“{safe}”，表格内仍用原名。建议在任务清单中改名"
             )
             findings.append(
