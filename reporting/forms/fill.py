@@ -25,8 +25,8 @@ from .. import __version__
 from ..filenames import safe_name
 from ..models import Office, Status, TaskList
 from ..period import Period
-from ..wording import TEMPLATES, render, row_height
-from ..xlsx import set_cell, write_row
+from ..wording import TEMPLATES, render
+from ..xlsx import EXCEL_CALC_ID, set_cell, write_row
 from . import layout as form
 from .prefill import Carried
 
@@ -215,11 +215,6 @@ def fill_office(
 
     col = {h: i for i, h in enumerate(form.HEADERS, start=1)}
 
-    def width(
-        header: str,
-    ) -> float:  # as the template sets it, so a restyled template still fits its text
-        return ws.column_dimensions[get_column_letter(col[header])].width or 10
-
     row = form.FIRST_DATA_ROW
     for task in tasks.tasks_of(office.name):
         start = row
@@ -235,17 +230,14 @@ def fill_office(
                 form.OFFICES: "、".join(task.offices),
             },
         )
-        height = row_height(task.overview or task.content, 46, minimum=2)
+        progress = problems = ""
         if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
             progress, problems = carried.tasks[task.key]
             set_cell(ws.cell(row, col[form.PROGRESS]), progress)
             set_cell(ws.cell(row, col[form.PROBLEMS]), problems)
-            height = max(
-                height,
-                row_height(progress, width(form.PROGRESS)),
-                row_height(problems, width(form.PROBLEMS)),
-            )
-        ws.row_dimensions[row].height = height
+        ws.row_dimensions[row].height = form.task_row_height(
+            task.overview or task.content, task.name, progress, problems
+        )
         for m in task.milestones:
             row += 1
             due_now = m.due is not None and m.due <= period.end
@@ -262,7 +254,7 @@ def fill_office(
                 set_cell(ws.cell(row, col[form.DONE_ON]), carried.done[m.key])
             status_dv.add(f"{get_column_letter(col[form.STATUS])}{row}")
             date_dv.add(f"{get_column_letter(col[form.DONE_ON])}{row}")
-            ws.row_dimensions[row].height = row_height(m.text, 46)
+            ws.row_dimensions[row].height = form.milestone_row_height(m.text)
         for header in (form.NO, form.NAME, form.OFFICES):  # one task, one visual block
             if row > start:
                 # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the
@@ -280,6 +272,8 @@ def fill_office(
     ws.protection.formatColumns = False  # allowed: widen a column, resize a row
     ws.protection.formatRows = False
     _write_meta(wb, office.name, period, tasks.title, fingerprint or task_list_fingerprint(tasks))
+    # no formulas: nothing to recalculate, and Excel does not ask to save a form only read
+    wb.calculation.fullCalcOnLoad, wb.calculation.calcId = False, EXCEL_CALC_ID
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -208,7 +208,7 @@ class _Book:
 
     def _part(self, kind) -> dict:
         if isinstance(kind, Light):
-            return {"bg_color": self.fills[kind]}
+            return {"bg_color": self.fills[kind]} if kind in self.fills else {}
         return {
             "cell": CELL,
             "head": HEAD,
@@ -283,11 +283,9 @@ class _Book:
         ws.set_row(header_row, 32)
         ws.scale = xlsx.fit_scale(widths[:printed])
         xlsx.print_setup(ws, header_row, scale=ws.scale)
-        if printed < len(headers):
-            ws.print_area(0, 0, xlsx.MAX_ROWS - 1, last_col)
         ws.set_margins(left=xlsx.PAGE_MARGIN, right=xlsx.PAGE_MARGIN, top=0.7, bottom=0.7)
-        ws.set_header(f'&C&"{FONT},Bold"&11{self.s.title} {name}')
-        ws.set_footer(f"&C&10第 &P 页，共 &N 页&R&10截至{_zh_date(self.s.as_of)}")
+        ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}')
+        ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{_zh_date(self.s.as_of)}")
         ws.pages = _Pages(ws, header_row)
         return ws, header_row + 1
 
@@ -485,7 +483,7 @@ class _Book:
             "存在问题和下一步工作计划",
             "备注",
         ]
-        widths = [5, 13, 8, 9, 30, 11, 8, 11, 7, 5, 30, 26, 10]
+        widths = [5, 13, 8, 8, 28, 13, 8, 13, 7, 5, 28, 24, 8]
         ws, r = self.sheet("汇总", headers, widths, legend=True)
         top, part = r, 1
         for n, task_rows in enumerate(_group(self.s.rows)):
@@ -517,7 +515,7 @@ class _Book:
             )
             band = ("band",) if n % 2 else ()
             heights = [
-                row_height(x.milestone.text if x.milestone else "", 30, size=SIZE)
+                row_height(x.milestone.text if x.milestone else "", 28, size=SIZE)
                 for x in task_rows
             ]
             heights[0] = max(
@@ -582,7 +580,7 @@ class _Book:
             "联系人",
             "分管领导",
         ]
-        widths = [5, 13, 8, 28, 11, 6, 8, 30, 26, 11, 8]
+        widths = [5, 13, 8, 26, 13, 6, 8, 28, 24, 11, 8]
         ws, top = self.sheet(name, headers, widths)
         for r, row in enumerate(rows, start=top):
             office = self.offices.get(row.task.lead)
@@ -669,7 +667,7 @@ class _Book:
             "理由（备注）",
             "审批",
         ]
-        widths = [5, 16, 9, 34, 12, 12, 30, 34]
+        widths = [5, 16, 9, 34, 13, 13, 30, 34]
         ws, top = self.sheet("延期申请", headers, widths)
         for r, row in enumerate(requests, start=top):
             m = row.milestone
@@ -742,7 +740,7 @@ class _Book:
             "错误",
             "提醒",
         ]
-        widths = [14, 10, 14, 10, 36, 16, 10, 11, 6, 6]
+        widths = [14, 10, 14, 10, 34, 18, 10, 13, 6, 6]
         ws, top = self.sheet("报送情况", headers, widths)
         for r, o in enumerate(self.s.offices, start=top):
             ws.write(r, 0, o.office.name, self.fmt("cell"))
@@ -880,6 +878,7 @@ def write_findings_sheet(book: _Book, findings) -> None:
         )
     if not findings:
         book.note(ws, top, "未发现问题。", len(headers) - 1)
+    ws.print_area(0, 0, top + max(len(findings), 1) - 1, len(headers) - 2)  # 代码 not printed
     ws.autofilter(top - 1, 0, max(top - 1 + len(findings), top), len(headers) - 1)
 
 
