@@ -49,7 +49,7 @@ with cycle.writing(sys.argv[2]):
 def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
     config = str(write_config(tmp_path, lock_wait_seconds=1))
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, config, "2022-06", "8"],
+        [sys.executable, "-c", HOLD, config, "2022-06", "300"],  # killed below
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
