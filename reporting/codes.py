@@ -83,6 +83,7 @@ REGISTRY: dict[str, Code] = {
         Code("collect_failed", E, "未能收取", "确认文件未被占用、磁盘有空间后重新收取"),
         Code("not_a_summary", E, "不是汇总表", "下级单位用 yuebao merge 生成汇总表后报送"),
         Code("unmapped_task", W, "未对应本级任务", "在下级任务清单“上级任务”列填写本级任务编码"),
+        Code("unknown_unit", E, "非应报单位", "核对下级单位名称，或在rollup.units中加入该单位"),
         Code("task_not_reported", W, "本级任务无人报送", "核对下级任务清单的“上级任务”列"),
     )
 }

@@ -32,8 +32,20 @@ class Day(click.ParamType):
     def convert(self, value, param, ctx):
         try:
             return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError:
-            self.fail(f"日期应写成如2022-06-25（date must be YYYY-MM-DD）: {value}", param, ctx)
+        except ValueError:  # one line and exit 2 (the group prints it), not click's usage text
+            raise YuebaoError(
+                f"{_named(param)}日期“{value}”应写成如2022-06-25",
+                f"{param.human_readable_name if param else 'date'} must be YYYY-MM-DD: {value}",
+            ) from None
+
+
+def _named(param) -> str:
+    """“--as-of的” / “DATE的”: which value on the command line was wrong."""
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return f"{param.opts[0]}的"
+    return f"{param.metavar or param.name.upper()}的"
 
 
 class Month(click.ParamType):
@@ -176,7 +188,7 @@ def print_result(result) -> None:
         kinds = Counter(ch.kind for ch in result.summary.changes)
         echo("与上月相比：" + ("，".join(f"{k} {n}" for k, n in kinds.items()) or "无变化"))
     if result.summary_path:
-        wanted = summary_file_name(s.period.label)
+        wanted = summary_file_name(s.period.label, s.unit)
         echo(f"汇总表：{result.summary_path}" + saved_as(result.summary_path, wanted))
     if getattr(result, "pdf_path", None):
         echo(f"PDF：{result.pdf_path}")
@@ -211,6 +223,7 @@ def print_rollup(result, units: list) -> None:
         f"下级汇总：收到 {len(result.units)} 个单位"
         + (f"（应报 {len(units)} 个）" if units else "")
         + f"，节点 {len(result.rows)} 行，问题 {len(result.findings)} 条"
+        + (f"（判定截至{result.as_of:%Y-%m-%d}）" if result.as_of else "")
     )
     for f in result.findings[:12]:
         echo(f"  [{f.severity.value}] {f.office or f.file or '—'}：{f.message}")

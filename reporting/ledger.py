@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import YuebaoError
@@ -397,8 +397,17 @@ class Ledger:
             db.execute("DROP TABLE notices_v1")
 
     def approve_extension(
-        self, milestone_key: str, original_due: str, new_due: str, reason: str
+        self,
+        milestone_key: str,
+        original_due: str,
+        new_due: str,
+        reason: str,
+        on: date | None = None,
     ) -> None:
+        """`on`: the day approved (the command's as-of day; default today), at the time
+        recorded."""
+        now = datetime.now()
+        approved_at = datetime.combine(on or now.date(), now.time())
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
@@ -407,7 +416,7 @@ class Ledger:
                     original_due,
                     new_due,
                     reason,
-                    datetime.now().isoformat(timespec="seconds"),
+                    approved_at.isoformat(timespec="seconds"),
                 ),
             )
 

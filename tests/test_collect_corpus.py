@@ -379,7 +379,7 @@ def test_a_crash_while_writing_the_summary_leaves_the_last_good_one(demo_copy, m
     from reporting.cycle import merge as merge_month
     from reporting.summary import workbook as merge
 
-    path = demo_copy / "2022-07" / "重点工作进展汇总_2022-07.xlsx"
+    path = demo_copy / "2022-07" / "重点工作进展汇总_2022-07_台山市教育系统.xlsx"
     before = path.read_bytes()
     cycle = Cycle.load(demo_copy / "config.yaml", date(2022, 7, 25))
 

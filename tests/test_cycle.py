@@ -25,7 +25,9 @@ FAULTS = _module.FAULTS["2022-06"]  # what the sample clerks did wrong, as the s
 
 @pytest.fixture(scope="module")
 def summary(demo_dir):
-    return openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+    return openpyxl.load_workbook(
+        demo_dir / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
+    )
 
 
 def rows_of(ws, header_row=None):
@@ -42,7 +44,7 @@ def rows_of(ws, header_row=None):
 
 def test_demo_prints_where_the_summary_is_and_what_it_found(demo_dir):
     out = (demo_dir / "demo-stdout.txt").read_text(encoding="utf-8")
-    assert f"汇总表：{demo_dir / '2022-06' / '重点工作进展汇总_2022-06.xlsx'}" in out
+    assert f"汇总表：{demo_dir / '2022-06' / '重点工作进展汇总_2022-06_台山市教育系统.xlsx'}" in out
     assert "发现问题" in out and "逾期" in out
     assert "卫健所" in out and "未报送" in out
     june, july = out.split("== 2022-07")
@@ -215,7 +217,9 @@ def test_as_of_moves_the_colours(demo_copy):
         later.isoformat(),
     )
     assert result.returncode == 0, result.stderr
-    wb = openpyxl.load_workbook(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+    wb = openpyxl.load_workbook(
+        demo_dir / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
+    )
     overdue_due = [
         r["计划完成时间"].value.date() for r in rows_of(wb["逾期事项"]) if r["关键节点"].value
     ]
@@ -235,7 +239,10 @@ def test_run_monthly_entry_point(demo_copy):
         text=True,
     )
     assert july.returncode == 0, july.stderr
-    assert f"汇总表：{demo_copy / '2022-07' / '重点工作进展汇总_2022-07.xlsx'}" in july.stdout
+    assert (
+        f"汇总表：{demo_copy / '2022-07' / '重点工作进展汇总_2022-07_台山市教育系统.xlsx'}"
+        in july.stdout
+    )
     march = subprocess.run(
         [sys.executable, script, "--config", config, "--as-of", "2022-03-26"],
         capture_output=True,

@@ -125,7 +125,9 @@ def _cells(rng):
 
 def _july_as_merged(demo_copy):
     """What July's summary recorded, read from its hidden 数据 sheet (what the chiefs saw)."""
-    ws = openpyxl.load_workbook(demo_copy / "2022-07" / "重点工作进展汇总_2022-07.xlsx")["数据"]
+    ws = openpyxl.load_workbook(
+        demo_copy / "2022-07" / "重点工作进展汇总_2022-07_台山市教育系统.xlsx"
+    )["数据"]
     head = [c.value for c in ws[1]]
     return [dict(zip(head, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
 

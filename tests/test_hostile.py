@@ -96,7 +96,11 @@ def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_others_coun
     assert heavy.name in feedback and "内存上限" in feedback
     submitted = {
         r["牵头股室"]: r["报送情况"]
-        for r in table(tmp_path / MONTH / f"重点工作进展汇总_{MONTH}.xlsx", "报送情况", "牵头股室")
+        for r in table(
+            tmp_path / MONTH / f"重点工作进展汇总_{MONTH}_台山市教育系统.xlsx",
+            "报送情况",
+            "牵头股室",
+        )
     }
     assert submitted["人事股"] == "按时报送" and submitted["基财股"] == "按时报送"
     assert submitted["基安股"] == "未报送"
@@ -189,7 +193,11 @@ def test_a_file_that_cannot_be_archived_is_listed_and_taken_on_the_next_run(tmp_
     assert again.returncode == 0, again.stderr[-2000:]
     submitted = {
         r["牵头股室"]: r["报送情况"]
-        for r in table(tmp_path / MONTH / f"重点工作进展汇总_{MONTH}.xlsx", "报送情况", "牵头股室")
+        for r in table(
+            tmp_path / MONTH / f"重点工作进展汇总_{MONTH}_台山市教育系统.xlsx",
+            "报送情况",
+            "牵头股室",
+        )
     }
     assert submitted["人事股"] == "按时报送" and submitted["基财股"] == "按时报送"
     assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 2

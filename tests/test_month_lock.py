@@ -30,7 +30,7 @@ def test_two_runs_on_one_month_at_once_both_finish_cleanly(demo_copy):
             assert "Traceback" not in err, err
             assert code == 0, err
             assert "汇总表：" in out
-        summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+        summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
         assert openpyxl.load_workbook(summary, read_only=True).sheetnames[0] == "概览"
         leftovers = [p.name for p in (demo_copy / "2022-06").iterdir() if ".tmp" in p.name]
         assert leftovers == [], leftovers

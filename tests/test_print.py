@@ -26,6 +26,7 @@ from .conftest import yuebao
 from .test_render import to_pdf
 
 MIN_POINTS = 8
+UNIT = "台山市教育系统"  # the sample bureau: its name is in the summary's file name
 WORD = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
 MONTHS = ("2022-06", "2022-07")
 
@@ -92,7 +93,7 @@ def points(word: Word, ratio: float) -> float:
 def pdfs(demo_dir, tmp_path_factory) -> dict[str, Path]:
     """Both months' summaries, the whole workbook printed."""
     out = tmp_path_factory.mktemp("printed")
-    return {m: to_pdf(demo_dir / m / summary_file_name(m), out / m) for m in MONTHS}
+    return {m: to_pdf(demo_dir / m / summary_file_name(m, UNIT), out / m) for m in MONTHS}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_a_task_is_printed_on_one_page(demo_dir, printed, month):
         for w in page.body:
             if w.x0 < column + 15 and w.text.isdigit():
                 on_page.setdefault(w.text, set()).add(i)
-    tasks = openpyxl.load_workbook(demo_dir / month / summary_file_name(month))["汇总"]
+    tasks = openpyxl.load_workbook(demo_dir / month / summary_file_name(month, UNIT))["汇总"]
     numbers = {str(r[0].value) for r in tasks.iter_rows(min_row=5) if r[0].value}
     assert set(on_page) == numbers  # every task printed (its number read back)
     split = {no: sorted(p) for no, p in on_page.items() if len(p) > 1}
@@ -187,7 +188,9 @@ def anchors(xlsx: Path, sheet_no: int = 1) -> list[tuple[tuple, tuple]]:
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_overview_charts_stand_apart_beside_the_table(demo_dir, month):
-    (bar_from, bar_to), (line_from, line_to) = anchors(demo_dir / month / summary_file_name(month))
+    (bar_from, bar_to), (line_from, line_to) = anchors(
+        demo_dir / month / summary_file_name(month, UNIT)
+    )
     # (col, col offset, row, row offset): the trend chart starts below the bar chart's end
     assert (line_from[2], line_from[3]) >= (bar_to[2], bar_to[3])
     # both right of the office table (its 11 columns), so no bar or office is covered
@@ -196,7 +199,7 @@ def test_overview_charts_stand_apart_beside_the_table(demo_dir, month):
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_no_merged_cell_inside_a_filter(demo_dir, month):
-    wb = openpyxl.load_workbook(demo_dir / month / summary_file_name(month))
+    wb = openpyxl.load_workbook(demo_dir / month / summary_file_name(month, UNIT))
     filtered = [ws for ws in wb.worksheets if ws.auto_filter.ref]
     assert {"汇总", "逾期事项"} <= {ws.title for ws in filtered}
     for ws in filtered:
@@ -210,7 +213,7 @@ def test_no_merged_cell_inside_a_filter(demo_dir, month):
 
 
 def test_every_milestone_row_names_its_task_and_office(demo_dir):
-    ws = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07"))["汇总"]
+    ws = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07", UNIT))["汇总"]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     assert rows and all(r[0] and r[1] and r[2] for r in rows)  # filter 判定 = 逾期: still named
     assert all(isinstance(r[0], int) for r in rows), "序号 stored as a number"
@@ -219,7 +222,7 @@ def test_every_milestone_row_names_its_task_and_office(demo_dir):
 
 
 def test_numbers_are_numbers_where_a_chief_sorts(demo_dir):
-    wb = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07"))
+    wb = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07", UNIT))
     for sheet in ("汇总", "逾期事项", "临期事项"):
         values = [r[0] for r in wb[sheet].iter_rows(min_row=4, values_only=True) if r[0]]
         values = [v for v in values if v != "序号"]
@@ -228,7 +231,7 @@ def test_numbers_are_numbers_where_a_chief_sorts(demo_dir):
 
 def test_a_restored_edit_is_a_warning_and_the_return_accepted(demo_dir):
     """职终股 added "工作" to a task name in June: restored from the task list, so accepted."""
-    wb = openpyxl.load_workbook(demo_dir / "2022-06" / summary_file_name("2022-06"))
+    wb = openpyxl.load_workbook(demo_dir / "2022-06" / summary_file_name("2022-06", UNIT))
     found = [r for r in wb["校验问题"].iter_rows(min_row=4, values_only=True) if r[0]]
     restored = [
         r for r in found if "已按原内容汇总" in (r[7] or "") or "已按原时间" in (r[7] or "")
@@ -244,7 +247,7 @@ def test_a_restored_edit_is_a_warning_and_the_return_accepted(demo_dir):
 def test_charts_read_in_black_and_white(demo_dir, pdfs, tmp_path):
     """Printed in grey, the four statuses stay four clearly different greys, each present, and
     every bar segment carries its number."""
-    xlsx = demo_dir / "2022-07" / summary_file_name("2022-07")
+    xlsx = demo_dir / "2022-07" / summary_file_name("2022-07", UNIT)
     with zipfile.ZipFile(xlsx) as z:
         bars = next(
             z.read(n).decode()

@@ -14,7 +14,7 @@ from reporting.errors import YuebaoError
 from reporting.summary.rollup import rollup
 
 from .conftest import write_config
-from .test_rollup import counties_reported
+from .test_rollup import city_level, counties  # noqa: F401 (counties: a fixture)
 from .test_supervision import set_config
 
 README = Path(__file__).parent.parent / "README.md"
@@ -54,8 +54,8 @@ def test_rules_accept_every_registered_code_and_no_other(tmp_path):
         load_config(write_config(tmp_path, rules={"unmapped_tasks": "错误"}))
 
 
-def test_rules_change_the_roll_ups_findings_too(tmp_path):
-    city = counties_reported(tmp_path)
+def test_rules_change_the_roll_ups_findings_too(tmp_path, counties):  # noqa: F811
+    city = city_level(tmp_path, counties)
     set_config(city, rules={"unmapped_task": "错误"})
     result = rollup(Cycle.load(city, date(2022, 6, 25)), "2022-06")
     unmapped = [f for f in result.findings if f.code == "unmapped_task"]

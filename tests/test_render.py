@@ -35,7 +35,7 @@ def pdf_text(pdf: Path) -> str:
 
 
 def test_summary_opens_and_prints_landscape_a4(demo_dir, tmp_path):
-    pdf = to_pdf(demo_dir / "2022-06" / "重点工作进展汇总_2022-06.xlsx", tmp_path)
+    pdf = to_pdf(demo_dir / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx", tmp_path)
     sizes = pdf_pages(pdf)
     assert sizes and all(w > h for w, h in sizes), "A4 landscape pages"
     assert all(abs(w - 842) < 3 and abs(h - 595) < 3 for w, h in sizes)

@@ -41,7 +41,7 @@ def test_benchmark_county_runs_and_reports(tmp_path):
         assert seconds > 0 and 20 < peak_mb < 2000
     assert float(table["fill"][0]) > 0
     assert (
-        out / "2022-06" / merge.summary_file_name("2022-06")
+        out / "2022-06" / merge.summary_file_name("2022-06", "合成测试市教育系统")
     ).exists()  # the real commands ran the month
     # measuring again without generating: same month, same answer
     again = subprocess.run(

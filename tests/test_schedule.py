@@ -153,7 +153,7 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
     summary = [m for m in log[date(2022, 6, 21)] if "汇总" in m["Subject"]]
     assert len(summary) == 1 and summary[0]["To"] == "juzhang@taishan-edu.example.org"
     assert [p.get_filename() for p in summary[0].iter_attachments()] == [
-        "重点工作进展汇总_2022-06.xlsx"
+        "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
     ]
     # Mondays: milestone reminders name milestones and dates
     monday = [m for m in log[date(2022, 6, 27)] if "节点提醒" in m["Subject"]]

@@ -20,7 +20,7 @@ from .test_cycle import rows_of
 
 
 def summary_path(folder, month):
-    return folder / month / f"重点工作进展汇总_{month}.xlsx"
+    return folder / month / f"重点工作进展汇总_{month}_台山市教育系统.xlsx"
 
 
 def done_keys(month: str, tasks) -> set[str]:
@@ -180,7 +180,7 @@ def test_merge_pdf_prints_overview_on_one_page(demo_copy, tmp_path):
         "--pdf",
     )
     assert result.returncode == 0, result.stderr
-    pdf = demo_copy / "2022-07" / "重点工作进展汇总_2022-07.pdf"
+    pdf = demo_copy / "2022-07" / "重点工作进展汇总_2022-07_台山市教育系统.pdf"
     assert f"PDF：{pdf}" in result.stdout
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -255,7 +255,9 @@ def test_summary_open_in_excel_is_kept_and_the_new_one_saved_beside_it(demo_copy
     assert result.returncode == 0, result.stderr
     assert path.read_bytes() == before  # the open one untouched
     line = next(x for x in result.stdout.splitlines() if x.startswith("汇总表："))
-    saved = Path(line.removeprefix("汇总表：").split("（重点工作进展汇总_2022-07.xlsx正在")[0])
+    saved = Path(
+        line.removeprefix("汇总表：").split("（重点工作进展汇总_2022-07_台山市教育系统.xlsx正在")[0]
+    )
     assert saved != path and saved.parent == path.parent and saved.exists()
     assert "正在Excel或WPS中打开，无法覆盖，已另存为此文件" in line
     assert openpyxl.load_workbook(saved)["概览"][

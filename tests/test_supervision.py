@@ -1,6 +1,7 @@
 """Supervision: configurable severities, rejected returns, traffic lights, escalation,
 extensions."""
 
+import sqlite3
 from collections import Counter
 from datetime import date
 
@@ -42,7 +43,9 @@ def test_severity_per_rule_in_config_and_errors_count_as_not_returned(demo_copy)
     set_config(config, rules={"late": "错误"})
     result = yuebao("merge", "--config", str(config), "--month", "2022-06", "--as-of", "2022-06-25")
     assert result.returncode == 0, result.stderr
-    wb = openpyxl.load_workbook(demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx")
+    wb = openpyxl.load_workbook(
+        demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
+    )
     late = [r for r in rows_of(wb["校验问题"]) if r["代码"].value == "late"]
     assert late and all(r["严重程度"].value == "错误" for r in late)
     states = {
@@ -131,7 +134,7 @@ def test_escalate_command_dry_run_then_once(demo_copy):
 
 def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):
     config = str(demo_copy / "config.yaml")
-    summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06.xlsx"
+    summary = demo_copy / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx"
 
     def verdict():
         wb = openpyxl.load_workbook(summary)
@@ -197,3 +200,37 @@ def test_extension_requests_are_listed_for_approval(tmp_path):
     decision = rows[0]["审批"].value  # the requested date and reason, ready to approve
     assert decision.startswith("待审批：申请延期至2022-07-31")
     assert 'yuebao extend T04 4 2022-07-31 --reason "受疫情影响' in decision
+
+
+def test_a_milestone_done_before_stays_done_when_the_office_sends_nothing(demo_copy):
+    """Judged on 19 July, 职终股 and 督导组 have not returned July's form yet: what they reported
+    已完成 in June is still done, not "overdue" or "withdrawn" in front of the chiefs."""
+    config = demo_copy / "config.yaml"
+    late = yuebao("merge", "--config", str(config), "--month", "2022-07", "--as-of", "2022-07-19")
+    assert late.returncode == 0, late.stderr
+    assert "完成状态撤回" not in late.stdout, late.stdout
+    db = sqlite3.connect(demo_copy / "台账.sqlite3")
+    june_done = dict(
+        db.execute(
+            "SELECT item, office FROM month_state WHERE month='2022-06' AND light='已完成' "
+            "AND office IN ('职终股', '督导组')"
+        ).fetchall()
+    )
+    july = {
+        item: (status, light)
+        for item, status, light in db.execute(
+            "SELECT item, status, light FROM month_state WHERE month='2022-07'"
+        )
+    }
+    assert len(june_done) >= 4
+    for item in june_done:
+        assert july[item] == ("未报送", "已完成"), item  # not returned, still done
+    # once the return is counted (a later as-of), its own statuses are what counts
+    on_time = yuebao(
+        "merge", "--config", str(config), "--month", "2022-07", "--as-of", "2022-07-25"
+    )
+    assert on_time.returncode == 0, on_time.stderr
+    statuses = dict(
+        db.execute("SELECT item, status FROM month_state WHERE month='2022-07'").fetchall()
+    )
+    assert all(statuses[item] != "未报送" for item in june_done)

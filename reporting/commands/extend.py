@@ -7,17 +7,19 @@ import click
 from .. import console
 from ..context import Cycle
 from ..tasks import extensions
-from .options import config_option
+from .options import as_of_option, config_option
 
 
-@click.command()
+# "-1" as MILESTONE is a (wrong) milestone number, not an unknown option: find_milestone names it
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("task")
 @click.argument("milestone")
 @click.argument("new_date", metavar="DATE", type=console.Day())
 @click.option("--reason", required=True, help="批准延期的理由 why")
 @config_option
-def extend(task, milestone, new_date, reason, config_path):
+@as_of_option
+def extend(task, milestone, new_date, reason, config_path, as_of):
     """批准延期：TASK（任务编码或序号）的第MILESTONE个节点改为DATE（如2022-07-31）到期。"""
-    c = Cycle.load(config_path)
+    c = Cycle.load(config_path, as_of)
     approved = extensions.approve(c, task, milestone, new_date, reason)
-    console.print_extension(*approved, new_date, reason, c.config.ledger_path)
+    console.print_extension(*approved, new_date, reason.strip(), c.config.ledger_path)

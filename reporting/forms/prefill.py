@@ -5,7 +5,9 @@ Clerks write the progress of "1—N月", so each month they start from last mont
 it saves retyping and copy-paste from the wrong file.  Carried: each task's 进展情况 and 存在问题和
 下一步工作计划, and the milestones reported 已完成 with their dates.  Other statuses are left open:
 the office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and
-the progress_unchanged finding, as before.
+the progress_unchanged finding, as before.  A return judged 报表有误 is carried like any other:
+it still counts as not returned (reminded, escalated), but its answers are the office's latest word,
+as supervision judges its milestones by them (notify/day.py, done_before).
 """
 
 from __future__ import annotations

@@ -193,9 +193,14 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
 
 
 def milestone_rows(
-    tasks: TaskList, check: MonthCheck, as_of: date, amber_days: int
+    tasks: TaskList, check: MonthCheck, as_of: date, amber_days: int, previous: dict | None = None
 ) -> list[MilestoneRow]:
-    """Every milestone (a task without any: the task) with the chosen return's report and light."""
+    """Every milestone (a task without any: the task) with the chosen return's report and light.
+
+    An office that sent nothing this month keeps what it reported 已完成 before (`previous`: last
+    month's merged state, which carries it on month after month): a milestone done in June is not
+    "overdue" in July because July's form is missing; only its status says 未报送."""
+    previous = previous or {}
     rows: list[MilestoneRow] = []
     for task in tasks.tasks:
         ret = check.chosen.get(task.lead)
@@ -212,12 +217,18 @@ def milestone_rows(
             mr = report.milestones.get(m.key) if report else None
             lt = light(m, mr, as_of, amber_days)
             status = (mr.status if mr else MISSING_ROW) if ret else NOT_RETURNED
+            completed_on = mr.completed_on if mr else None
+            done_before = previous.get(m.key)
+            if ret is None and done_before is not None and done_before["light"] == Light.DONE:
+                lt = Light.DONE
+                if done_before["completed_on"]:
+                    completed_on = date.fromisoformat(done_before["completed_on"])
             rows.append(
                 MilestoneRow(
                     task,
                     m,
                     status,
-                    mr.completed_on if mr else None,
+                    completed_on,
                     lt,
                     days_overdue(m, as_of) if lt is Light.OVERDUE else 0,
                     progress,
@@ -265,7 +276,7 @@ def summarise(
 ) -> MonthSummary:
     """The month's summary, built once: rows, changes since the months before, every finding with
     its configured severity (applied first, so counts and lights go by it), office rows, trend."""
-    rows = milestone_rows(tasks, check, as_of, settings.amber_days)
+    rows = milestone_rows(tasks, check, as_of, settings.amber_days, history.previous)
     changes = find_changes(rows, history.previous, history.before)
     findings = check.findings + unchanged_findings(changes, check)
     apply_rules(findings, settings.rules)

@@ -41,7 +41,7 @@ def write_summary_files(
     """The summary workbook in `folder` and, with `pdf`, the chiefs' pages (概览 and 逾期事项) as
     PDF beside it: (workbook, PDF or None)."""
     path = write_summary(
-        summary, folder / summary_file_name(summary.period.label), amber_days, fills
+        summary, folder / summary_file_name(summary.period.label, summary.unit), amber_days, fills
     )
     if not pdf:
         return path, None

@@ -2,14 +2,16 @@
 
 Each county's summary workbook carries a hidden 数据 sheet, one row per milestone with the county
 task's 上级任务 (the city task it serves).  The roll-up collects those workbooks like returns
-(archived, in the ledger), checks them against the city's task list, and writes the city summary,
-keeping for every row the county and office it came from.  The city summary carries the same
-hidden sheet, so it rolls up to the province in turn.
+(archived, in the ledger; one left out when received after --as-of, as merge does), checks them
+against the city's task list, and writes the city summary, keeping for every row the units and
+tasks it came through (chain.py).  The city summary carries the same hidden sheet, so it rolls up
+to the province in turn, and the province sees province task ← city task ← county task.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from ..intake.collect import collect
 from ..intake.grids import Unreadable, load_sheets
 from ..models import Finding, Severity
 from ..wording import row_height
+from .chain import UNMAPPED, encode, gap_below, links_of, task_path, unit_path
 from .verdicts import verdict
 from .workbook import (
     CELL,
@@ -40,9 +43,20 @@ if TYPE_CHECKING:  # the roll-up is handed the loaded cycle; it never runs the c
 
 
 @dataclass
+class Received:
+    """A lower unit's summary as taken: its file, when it came, the day it was judged on."""
+
+    file: str
+    received_at: datetime
+    judged_on: str = ""  # the unit's own --as-of, when its summary says it
+
+
+@dataclass
 class RollupResult:
     path: Path
-    units: dict[str, str] = field(default_factory=dict)  # unit -> file used
+    as_of: date | None = None  # the day every verdict here is judged on
+    units: dict[str, Received] = field(default_factory=dict)  # unit -> summary used
+    refused: dict[str, str] = field(default_factory=dict)  # unit -> why its summary is not used
     rows: list[dict] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -57,8 +71,10 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
         received = ledger.returns(f"{month}/rollup")
     finally:
         ledger.close()
-    findings: list[Finding] = []
-    latest: dict[str, tuple[datetime, str, list[dict]]] = {}
+    name = f"下级单位汇总_{month}_{safe_name(config.bureau)}.xlsx"
+    result = RollupResult(path=cycle.folder("summary", month) / name, as_of=cycle.as_of)
+    findings = result.findings
+    latest: dict[str, tuple[Received, list[dict]]] = {}
     for ret in received:
         if ret.archived_path is None:  # collect could not copy it: said, never silently dropped
             findings.append(
@@ -69,50 +85,60 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
                 )
             )
             continue
-        unit, rows, problem = _read_summary(ret.archived_path, month)
+        unit, meta, rows, problem = _read_summary(ret.archived_path, month)
         if problem:
-            findings.append(Finding(problem[0], problem[1], file=ret.file_name))
+            findings.append(Finding(problem[0], problem[1], office=unit, file=ret.file_name))
             continue
-        if unit in latest and latest[unit][0] > ret.received_at:
+        if ret.received_at.date() > cycle.as_of:  # as merge does: what came later did not exist
+            result.refused.setdefault(unit, f"{ret.received_at:%Y-%m-%d %H:%M}收到，未计入")
+            findings.append(
+                Finding(
+                    "after_as_of",
+                    f"{unit}的汇总表于{ret.received_at:%Y-%m-%d %H:%M}收到，晚于本次汇总所依据的"
+                    f"日期{cycle.as_of:%Y-%m-%d}，未计入本次汇总",
+                    Severity.WARNING,
+                    office=unit,
+                    file=ret.file_name,
+                )
+            )
             continue
+        if config.rollup.units and unit not in config.rollup.units:
+            result.refused[unit] = "不在应报单位名单中，未计入"
+            findings.append(_unknown_unit(unit, ret.file_name, config.rollup.units))
+            continue
+        taken = Received(ret.file_name, ret.received_at, meta.get("as_of", ""))
         if unit in latest:
+            older, newer = sorted((latest[unit][0], taken), key=lambda r: r.received_at)
             findings.append(
                 Finding(
                     "superseded",
-                    f"{unit}报送了多份汇总表，采用较新的“{ret.file_name}”",
+                    f"{unit}报送了多份汇总表，采用较新的“{newer.file}”",
                     Severity.WARNING,
                     office=unit,
-                    file=latest[unit][1],
+                    file=older.file,
                 )
             )
-        latest[unit] = (ret.received_at, ret.file_name, rows)
+            if newer is not taken:
+                continue
+        latest[unit] = (taken, rows)
+    result.units = {unit: taken for unit, (taken, _) in latest.items()}
+    for unit in latest:
+        result.refused.pop(unit, None)  # a summary in time counts, a later one is only said
 
     city = cycle.tasks.by_key()
-    name = f"重点工作进展汇总_{month}_{safe_name(config.bureau)}.xlsx"
-    result = RollupResult(
-        path=cycle.folder("summary", month) / name,
-        units={u: v[1] for u, v in latest.items()},
-        findings=findings,
-    )
-    for unit, (_, file, rows) in latest.items():
+    causes: dict[tuple[str, str], list] = {}  # one unmapped_task per task with the gap
+    for unit, (taken, rows) in latest.items():
         for row in rows:
-            parent = row.get("上级任务", "")
-            if parent not in city:
-                findings.append(
-                    Finding(
-                        "unmapped_task",
-                        f"{unit}的任务“{row.get('任务名称')}”（{row.get('任务编码')}）"
-                        f"未对应本级任务清单中的任务（上级任务“{parent or '未填'}”），"
-                        "已列入汇总末尾，"
-                        "请在其任务清单“上级任务”列填写本级任务编码",
-                        Severity.WARNING,
-                        office=unit,
-                        file=file,
-                        task_key=row.get("任务编码", ""),
-                    )
-                )
+            links = links_of(row, unit)
+            gap = gap_below(links)
+            if gap or links[0].parent not in city:
+                upper, lower = gap or (None, links[0])
+                cause = causes.setdefault((lower.unit, lower.key), [upper, lower, taken.file, 0])
+                cause[3] += 1
+            row.update(单位=unit, _links=links, _file=taken.file)
             row["light"] = _judge(row, cycle.as_of, cycle.amber_days)
             result.rows.append(row)
+    findings += [_unmapped(*cause, config.bureau) for cause in causes.values()]
     for unit in config.rollup.units:
         if unit not in latest:
             findings.append(
@@ -122,7 +148,7 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
                     office=unit,
                 )
             )
-    reported = {r.get("上级任务") for r in result.rows}
+    reported = {r["_links"][0].parent for r in result.rows}
     for task in cycle.tasks.tasks:
         if task.key not in reported:
             findings.append(
@@ -137,10 +163,9 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
     order = {t.key: i for i, t in enumerate(cycle.tasks.tasks)}
     result.rows.sort(
         key=lambda r: (
-            order.get(r.get("上级任务"), len(order)),
-            r["单位"],
-            r.get("任务编码", ""),
-            r.get("节点编码", ""),
+            order.get(r["_links"][0].parent, len(order)),
+            [astuple(link)[:2] for link in r["_links"]],
+            cells.text(r.get("节点编码")),
         )
     )
     for part in range(2, _parts(len(result.rows)) + 1):  # Excel's row limit: said before writing
@@ -153,12 +178,43 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
             )
         )
     apply_rules(findings, config.rules)
+    findings.sort(key=lambda f: f.severity is not Severity.ERROR)  # errors first, order kept
     result.path = xlsx.save_atomically(
         result.path,
         lambda wb: _write(wb, result, cycle, month),
         {"default_date_format": "yyyy-mm-dd", "constant_memory": True},
     )
     return result
+
+
+def _unmapped(upper, lower, file: str, milestones: int, bureau: str) -> Finding:
+    """The task whose 上级任务 names no task of the unit above, once, at the level with the gap."""
+    above = f"{upper.unit}的任务" if upper else "本级任务清单中的任务"
+    listed = f"，{upper.unit}汇总时已列出" if upper else ""
+    return Finding(
+        "unmapped_task",
+        f"{lower.unit}的任务“{lower.name}”（{lower.key}）未对应{above}"
+        f"（上级任务“{lower.parent or '未填'}”），其{milestones}行已列入{bureau}汇总末尾{listed}；"
+        f"请{lower.unit}在其任务清单“上级任务”列填写{upper.unit if upper else bureau}的任务编码",
+        Severity.WARNING,
+        office=lower.unit,
+        file=file,
+        task_key=lower.key,
+    )
+
+
+def _unknown_unit(unit: str, file: str, units: list[str]) -> Finding:
+    """A summary from a unit not expected (a misspelt name is the usual cause): not counted."""
+    near = difflib.get_close_matches(unit, units, n=1, cutoff=0.5)
+    return Finding(
+        "unknown_unit",
+        f"收到“{unit or '未写明单位'}”的汇总表，该单位不在本级配置 rollup.units 的应报单位中，"
+        "未计入汇总"
+        + (f"；是否为“{near[0]}”？" if near else "；")
+        + "请核对该单位 config.yaml 的 bureau，或在本级 rollup.units 中加入它",
+        office=unit,
+        file=file,
+    )
 
 
 def _parts(rows: int) -> int:
@@ -168,14 +224,15 @@ def _parts(rows: int) -> int:
 
 
 def _read_summary(path: Path, month: str):
-    """(unit, rows, problem): the hidden data of a lower level's summary workbook."""
+    """(unit, meta, rows, problem): the hidden data of a lower level's summary workbook."""
     try:
         sheets, _ = load_sheets(path)
     except Unreadable as exc:
-        return "", [], (exc.code, exc.message)
+        return "", {}, [], (exc.code, exc.message)
     if DATA_SHEET not in sheets or META_SHEET not in sheets:
         return (
             "",
+            {},
             [],
             (
                 "not_a_summary",
@@ -184,13 +241,16 @@ def _read_summary(path: Path, month: str):
             ),
         )
     meta = {cells.text(r[0]): cells.text(r[1]) for r in sheets[META_SHEET] if len(r) > 1}
+    unit = meta.get("unit", "")
     if meta.get("month") != month:
         return (
-            "",
+            unit,
+            meta,
             [],
             (
                 "wrong_month",
-                f"这是{meta.get('month') or '未知月份'}的汇总表，本次汇总{month}，请报送本月的",
+                f"{unit or '该单位'}报送的是{meta.get('month') or '未知月份'}的汇总表，"
+                f"本次汇总{month}，请报送本月的",
             ),
         )
     rows, part = [], 1
@@ -199,10 +259,7 @@ def _read_summary(path: Path, month: str):
         heads = [cells.text(h) for h in grid[0]]
         rows += [dict(zip(heads, row)) for row in grid[1:] if any(cells.text(v) for v in row)]
         part += 1
-    for row in rows:
-        row.setdefault("单位", meta.get("unit", ""))
-        row["单位"] = cells.text(row["单位"]) or meta.get("unit", "")
-    return meta.get("unit", ""), rows, None
+    return unit, meta, rows, None
 
 
 def _judge(row: dict, as_of: date, amber_days: int) -> str:
@@ -218,34 +275,42 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     head = wb.add_format(HEAD)
     cell = wb.add_format(CELL)
     date_fmt = wb.add_format({**CELL, "num_format": "yyyy-mm-dd", "align": "center"})
+    when_fmt = wb.add_format({**CELL, "num_format": "yyyy-mm-dd hh:mm", "align": "center"})
     verdict_fmt = {
         lt.value: wb.add_format(
             {**CELL, "bg_color": fill, "align": "center", "font_color": FONT_COLOURS[lt]}
         )
         for lt, fill in cycle.fills.items()
     }  # config's colours, as on the summary
-    title = f"{cycle.config.bureau}重点工作推进情况汇总（{month}，下级单位汇总）"
+    bureau = cycle.config.bureau
+    title = (
+        f"{bureau}重点工作推进情况汇总（{month}，下级单位汇总；"
+        f"判定截至{cycle.as_of:%Y-%m-%d}）"  # the day every verdict below is judged on
+    )
     city = cycle.tasks.by_key()
 
-    headers = [
-        "本级序号",
-        "本级任务",
-        "报送单位",
-        "牵头股室",
-        "下级任务",
-        "关键节点",
-        "计划完成时间",
-        "填报状态",
-        "判定",
-        "进展情况",
+    columns = [  # (header, width); 任务链 and 单位路径: where each row came from, top first
+        ("本级序号", 6),
+        ("本级任务", 18),
+        ("报送单位", 12),
+        ("单位路径", 22),
+        ("任务链", 30),
+        ("牵头股室", 10),
+        ("下级任务", 18),
+        ("关键节点", 36),
+        ("计划完成时间", 11),
+        ("原计划完成时间", 11),
+        ("填报状态", 9),
+        ("判定", 7),
+        ("进展情况", 40),
     ]
-    widths = [6, 18, 12, 10, 18, 36, 11, 9, 7, 40]
+    dates, verdict_col = (8, 9), 11
     title_fmt = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
 
     def sheet(name: str):
         ws = wb.add_worksheet(name)
-        ws.merge_range(0, 0, 0, len(headers) - 1, title, title_fmt)
-        for i, (h, w) in enumerate(zip(headers, widths)):
+        ws.merge_range(0, 0, 0, len(columns) - 1, title, title_fmt)
+        for i, (h, w) in enumerate(columns):
             ws.set_column(i, i, w)
             ws.write(1, i, h, head)
         xlsx.print_setup(ws, 1)
@@ -254,45 +319,57 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     ws, part, r = sheet("汇总"), 1, 2
     for row in result.rows:
         if r >= xlsx.MAX_ROWS:  # Excel's row limit (rows_split, said before writing)
-            ws.autofilter(1, 0, r - 1, len(headers) - 1)
+            ws.autofilter(1, 0, r - 1, len(columns) - 1)
             part, r = part + 1, 2
             ws = sheet(xlsx.split_name("汇总", part))
-        task = city.get(row.get("上级任务"))
-        due = cells.to_date(row.get("计划完成时间"))
+        links = row["_links"]
+        task = city.get(links[0].parent)
         values = [
-            task.no if task else "（未对应）",
+            task.no if task else UNMAPPED,
             task.name if task else "",
             row["单位"],
-            cells.text(row.get("牵头股室")),
-            cells.text(row.get("任务名称")),
+            unit_path(bureau, links),
+            task_path(f"{task.key} {task.name}" if task else "", links),
+            links[-1].office,
+            links[0].name,
             cells.text(row.get("关键节点")),
-            None,
+            cells.to_date(row.get("计划完成时间")),
+            cells.to_date(row.get("原计划完成时间")),
             cells.text(row.get("填报状态")),
             row["light"],
             cells.text(row.get("进展情况")),
         ]
         for c, v in enumerate(values):
-            if c == 6:
-                ws.write_datetime(
-                    r, c, datetime(due.year, due.month, due.day), date_fmt
-                ) if due else ws.write(r, c, "", cell)
+            if c in dates and v:
+                ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
             else:
-                ws.write(r, c, v, verdict_fmt.get(v, cell) if c == 8 else cell)
-        ws.set_row(r, max(row_height(values[5], 36), row_height(values[9][:400], 40)))
+                ws.write(r, c, v or "", verdict_fmt.get(v, cell) if c == verdict_col else cell)
+        ws.set_row(
+            r,
+            max(
+                row_height(values[4], 30),
+                row_height(values[7], 36),
+                row_height(values[12][:400], 40),
+            ),
+        )
         r += 1
-    ws.autofilter(1, 0, max(r - 1, 2), len(headers) - 1)
+    ws.autofilter(1, 0, max(r - 1, 2), len(columns) - 1)
 
     sub = wb.add_worksheet("报送情况")
-    sub.write_row(0, 0, ["单位", "报送情况", "文件"], head)
-    units = list(dict.fromkeys([*cycle.config.rollup.units, *result.units]))
+    sub.write_row(0, 0, ["单位", "报送情况", "文件", "收到时间", "下级判定日期"], head)
+    units = list(dict.fromkeys([*cycle.config.rollup.units, *result.units, *result.refused]))
     for r, unit in enumerate(units, start=1):
-        sub.write_row(
-            r,
-            0,
-            [unit, "已报送" if unit in result.units else "未报送", result.units.get(unit, "")],
-            cell,
-        )
-    sub.set_column(0, 2, 24)
+        taken = result.units.get(unit)
+        state = "已报送" if taken else result.refused.get(unit, "未报送")
+        sub.write_row(r, 0, [unit, state, taken.file if taken else ""], cell)
+        if taken:
+            sub.write_datetime(r, 3, taken.received_at, when_fmt)
+        else:
+            sub.write(r, 3, "", cell)
+        sub.write(r, 4, taken.judged_on if taken else "", cell)
+    sub.set_column(0, 0, 16)
+    sub.set_column(1, 2, 24)
+    sub.set_column(3, 4, 16)
 
     problems = wb.add_worksheet("校验问题")
     problems.write_row(0, 0, ["严重程度", "单位", "文件", "问题及处理办法", "类别"], head)
@@ -301,18 +378,17 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     problems.set_column(0, 4, 16)
     problems.set_column(3, 3, 70)
 
-    write_data(
-        wb,
-        cycle.config.bureau,
-        month,
-        [  # so the city's summary rolls up to the province
+    data = []
+    for row in result.rows:  # so the city's summary rolls up to the province: its own task first
+        task = city.get(row["_links"][0].parent)
+        data.append(
             [
-                row["单位"],
-                row.get("牵头股室"),
-                row.get("任务编码"),
-                (city[row["上级任务"]].parent if row.get("上级任务") in city else ""),
-                row.get("序号"),
-                row.get("任务名称"),
+                bureau,
+                task.lead if task else "",
+                task.key if task else "",
+                task.parent if task else "",
+                task.no if task else "",
+                task.name if task else "",
                 row.get("节点编码"),
                 row.get("关键节点"),
                 cells.to_date(row.get("计划完成时间")),
@@ -321,10 +397,11 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
                 row["light"],
                 row.get("进展情况"),
                 row.get("存在问题和下一步工作计划"),
+                cells.to_date(row.get("原计划完成时间")),
+                encode(row["_links"]),
             ]
-            for row in result.rows
-        ],
-    )
+        )
+    write_data(wb, bureau, month, data, cycle.as_of)
 
 
 __all__ = ["rollup", "RollupResult", "DATA_HEADERS"]

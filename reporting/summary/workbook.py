@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import xlsx
 from ..codes import REGISTRY
+from ..filenames import safe_name
 from ..intake.values import EXCEL_CELL_CHARS
 from ..models import Finding, Light, Severity
 from ..wording import render, row_height
@@ -55,8 +56,9 @@ LEGEND = [
 ]
 
 
-def summary_file_name(month: str) -> str:
-    return f"重点工作进展汇总_{month}.xlsx"
+def summary_file_name(month: str, unit: str) -> str:
+    """With the unit: the level above drops many units' summaries into one inbox."""
+    return f"重点工作进展汇总_{month}_{safe_name(unit)}.xlsx"
 
 
 def findings_file_name(month: str) -> str:
@@ -139,6 +141,10 @@ DATA_HEADERS = [
     "判定",
     "进展情况",
     "存在问题和下一步工作计划",
+    # for the roll-up (summary/chain.py): the planned date before an approved extension, and the
+    # levels below the writing unit a row came through (empty in a unit's own summary)
+    "原计划完成时间",
+    "来源链",
 ]
 PRINT_SHEETS = ("概览", "逾期事项", "临期事项")  # what `merge --pdf` prints for the chiefs
 WRITE_OPTIONS = {
@@ -722,9 +728,12 @@ class _Book:
                     r.light.value if r.light else "",
                     self.clip(r.progress),
                     self.clip(r.problems),
+                    r.milestone.extended_from if r.milestone else None,
+                    "",  # the unit's own rows: no level below
                 ]
                 for r in self.s.rows
             ],
+            self.s.as_of,
         )
 
     def submissions(self) -> None:
@@ -805,8 +814,9 @@ def _zh_date(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
-    """The hidden rows the level above reads; past Excel's row limit they go on in 数据（2）…"""
+def write_data(wb, unit: str, month: str, rows: list[list], as_of=None) -> None:
+    """The hidden rows the level above reads; past Excel's row limit they go on in 数据（2）…
+    `as_of`: the day the verdicts were judged on, for the level above to show."""
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
     per_sheet = xlsx.MAX_ROWS - 1  # below the header
     for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
@@ -820,7 +830,8 @@ def write_data(wb, unit: str, month: str, rows: list[list]) -> None:
                     ws.write(r, c, value)
         ws.hide()
     meta = wb.add_worksheet(META_SHEET)
-    for r, pair in enumerate((("kind", "summary"), ("unit", unit), ("month", month))):
+    judged = (("as_of", as_of.isoformat()),) if as_of else ()
+    for r, pair in enumerate((("kind", "summary"), ("unit", unit), ("month", month), *judged)):
         meta.write_row(r, 0, pair)
     meta.hide()
 

@@ -13,14 +13,27 @@ from ..models import Milestone, Task
 
 
 def approve(c, task: str, milestone: str, new_date: date, reason: str):
-    """Record the extension for `c` (a cycle); returns the task, the milestone and its original
-    due date."""
+    """Record the extension for `c` (a cycle), approved on its as-of day; returns the task, the
+    milestone and its planned due date.  An extension moves a milestone later, for a reason:
+    anything else is refused before the ledger is touched."""
     t, m = find_milestone(c.tasks.tasks, task, milestone)
     original = m.extended_from or m.due
+    if not reason.strip():
+        raise YuebaoError("延期理由不能为空：请用 --reason 写明理由", "the reason is empty")
+    if original and new_date <= original:
+        raise YuebaoError(
+            f"第{t.no}项任务第{m.seq}个节点原计划{original:%Y-%m-%d}完成，"
+            f"延期后的日期{new_date:%Y-%m-%d}应晚于它",
+            f"new date {new_date} is not after the planned {original}",
+        )
     # no month held (it changes every month's judgement), but the ledger backed up first
     with c.writing(), c.ledger() as ledger:
         ledger.approve_extension(
-            m.key, original.isoformat() if original else "", new_date.isoformat(), reason
+            m.key,
+            original.isoformat() if original else "",
+            new_date.isoformat(),
+            reason.strip(),
+            c.as_of,
         )
     return t, m, original
 
