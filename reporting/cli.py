@@ -19,8 +19,10 @@ from . import console
 from . import cycle as steps
 from . import demo as sample
 from .commands.extend import extend
+from .commands.fetch import fetch
 from .commands.ledger import ledger_group
 from .commands.options import as_of_option, config_option, month_option
+from .commands.serve import serve
 from .commands.tasks import tasks
 from .console import echo, progress_printer
 from .errors import YuebaoError
@@ -136,11 +138,14 @@ def monthly(config_path, as_of):
 @click.option(
     "--as-of", type=console.Day(), help="默认为各月报送截止后几天 default: after each deadline"
 )
-def demo(out_dir, as_of):
+@click.option("--mail", "mail_url", help="报表以邮件寄到此邮箱再收取 imaps://USER@HOST:PORT")
+@click.option("--mail-ca-file", default="", help="邮箱服务器的证书（自签名时）server certificate")
+def demo(out_dir, as_of, mail_url, mail_ca_file):
     """用自带的台山市2022年样例数据完整演示每月的流程。"""
-    config = sample.prepare(out_dir)
+    mail = sample.mail_settings(mail_url, mail_ca_file) if mail_url else None
+    config = sample.prepare(out_dir, mail)
     echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
-    for c, done in sample.run(config, as_of):
+    for c, done in sample.run(config, as_of, by_mail=bool(mail)):
         echo(f"\n== {done.month}（以{c.as_of:%Y-%m-%d}为今天）==")
         console.print_month_run(done)
     console.print_demo_end(config, sample.DEMO_MONTHS[-1], sample.LATER)
@@ -189,7 +194,9 @@ def rollup(c, month):
 
 
 main.add_command(extend)
+main.add_command(fetch)
 main.add_command(ledger_group)
+main.add_command(serve)
 main.add_command(tasks)
 
 

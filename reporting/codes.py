@@ -85,6 +85,8 @@ REGISTRY: dict[str, Code] = {
         Code("unmapped_task", W, "未对应本级任务", "在下级任务清单“上级任务”列填写本级任务编码"),
         Code("unknown_unit", E, "非应报单位", "核对下级单位名称，或在rollup.units中加入该单位"),
         Code("task_not_reported", W, "本级任务无人报送", "核对下级任务清单的“上级任务”列"),
+        Code("mail_failed", E, "邮件未能收取", "请发件人按提示重新发送，或把附件存入收件箱"),
+        Code("not_an_office", W, "发件人不是股室", "在 offices.股室.email 中补上该邮箱"),
     )
 }
 FINDING_CODES = frozenset(REGISTRY)

@@ -76,8 +76,11 @@ SCHEMA: dict[str, Any] = {
         "chiefs": (list, []),  # e-mail addresses that receive the summary
         "log": (str, "output/yuebao.log"),  # rotating log file
         "reminder_files": (bool, True),  # also write each reminder as a text file in the outbox
-        "webhook": (str, ""),  # optional URL: each reminder POSTed as JSON
+        "webhook": (str, ""),  # optional URL: each reminder POSTed (see webhook_kind)
         "webhook_timeout": (int, 10),
+        "webhook_kind": (str, "json"),  # json | wecom (企业微信群机器人) | dingtalk (钉钉群机器人)
+        "webhook_secret_env": (str, "YUEBAO_WEBHOOK_SECRET"),  # dingtalk: the signing secret
+        "webhook_retries": (int, 3),  # tries per run; a rejected message is retried next run too
     },
     "smtp": {
         "host": (str, ""),  # empty: no e-mail, reminders go to files/webhook only
@@ -93,9 +96,32 @@ SCHEMA: dict[str, Any] = {
         "backoff_seconds": (int, 5),  # waits 5 s, 10 s, 20 s … between tries
         "timeout": (int, 30),
     },
+    "mail": {  # `yuebao fetch`: the bureau's mailbox the returns are sent to (IMAP)
+        "host": (str, ""),  # empty: no mailbox, attachments are saved into the inbox by hand
+        "port": (int, 993),
+        "security": (str, "ssl"),  # ssl | starttls | none
+        "user": (str, ""),
+        "password_env": (str, "YUEBAO_IMAP_PASSWORD"),  # the password is read from this variable
+        "folder": (str, "INBOX"),  # where the returns arrive
+        "move_to": (str, ""),  # e.g. 已收取: mails moved there once archived ("": left in place)
+        "reply": (bool, False),  # answer each sender with the findings of the files (via smtp)
+        "ca_file": (str, ""),  # a certificate to trust besides the system's (a self-signed server)
+        "timeout": (int, 60),
+    },
     "offices": (dict, {}),  # office name -> contact details (OFFICE_KEYS)
+    "web": {  # `yuebao serve`: the intranet page
+        "host": (str, "127.0.0.1"),  # the address it listens on (0.0.0.0: every network card)
+        "port": (int, 8080),
+        "url": (str, ""),  # the address offices type, for the links; default http://host:port
+        "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
+        "threads": (int, 16),  # requests served at once
+        "login_attempts": (int, 5),  # wrong passwords allowed from one address ...
+        "lockout_minutes": (int, 15),  # ... within this many minutes, then refused this long
+    },
 }
 OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
+MANY_ADDRESSES = ("email",)  # an office may send from several (a list); notices go to the first
+WEBHOOK_KINDS = ("json", "wecom", "dingtalk")
 
 
 # The sections as typed values (read config.yaml's settings through these, not through `data`);
@@ -146,6 +172,9 @@ class Schedule:
     reminder_files: bool
     webhook: str
     webhook_timeout: int
+    webhook_kind: str
+    webhook_secret_env: str
+    webhook_retries: int
 
 
 @dataclass(frozen=True)
@@ -161,6 +190,31 @@ class Smtp:
     timeout: int
 
 
+@dataclass(frozen=True)
+class Web:
+    host: str
+    port: int
+    url: str
+    state: str
+    threads: int
+    login_attempts: int
+    lockout_minutes: int
+
+
+@dataclass(frozen=True)
+class Mail:
+    host: str
+    port: int
+    security: str
+    user: str
+    password_env: str
+    folder: str
+    move_to: str
+    reply: bool
+    ca_file: str
+    timeout: int
+
+
 SECTIONS = {
     "reporting": Reporting,
     "colours": Colours,
@@ -169,6 +223,8 @@ SECTIONS = {
     "collect": Collect,
     "schedule": Schedule,
     "smtp": Smtp,
+    "web": Web,
+    "mail": Mail,
 }
 
 
@@ -225,8 +281,20 @@ class Config:
         return self.resolve(self.data["ledger"])
 
     def office(self, name: str) -> Office:
-        info = self.data["offices"].get(name) or {}
+        info = dict(self.data["offices"].get(name) or {})
+        if isinstance(info.get("email"), list):  # several addresses: notices go to the first
+            info["email"] = info["email"][0] if info["email"] else None
         return Office(name=name, **{k: str(v) for k, v in info.items() if v is not None})
+
+    @cached_property
+    def office_of_address(self) -> dict[str, str]:
+        """Sender address (lower case) -> office: every address config.yaml gives an office."""
+        found = {}
+        for name, info in self.data["offices"].items():
+            addresses = (info or {}).get("email") or []
+            for address in [addresses] if isinstance(addresses, str) else addresses:
+                found.setdefault(address.lower(), name)
+        return found
 
     @property
     def office_names(self) -> list[str]:
@@ -262,6 +330,14 @@ class Config:
     def smtp(self) -> Smtp:
         return _section(Smtp, self.data["smtp"])
 
+    @cached_property
+    def web(self) -> Web:
+        return _section(Web, self.data["web"])
+
+    @cached_property
+    def mail(self) -> Mail:
+        return _section(Mail, self.data["mail"])
+
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
@@ -281,11 +357,7 @@ def load_config(path: str | Path) -> Config:
     _check_offices(data["offices"])
     _check_colours(data["colours"])
     _check_rules(data["rules"])
-    if data["smtp"]["security"] not in ("none", "starttls", "ssl"):
-        raise YuebaoError(
-            "配置项“smtp.security”只能是 none、starttls 或 ssl",
-            "smtp.security must be none, starttls or ssl",
-        )
+    _check_choices(data)
     _check_ranges(data)
     _check_time(data["schedule"]["time"])
     _check_addresses(data)
@@ -340,6 +412,23 @@ _KIND_ZH = {
 }
 
 
+# key -> the values it may take
+CHOICES = {
+    "smtp.security": ("none", "starttls", "ssl"),
+    "mail.security": ("none", "starttls", "ssl"),
+    "schedule.webhook_kind": WEBHOOK_KINDS,
+}
+
+
+def _check_choices(data: dict) -> None:
+    for key, allowed in CHOICES.items():
+        if _value(data, key) not in allowed:
+            raise YuebaoError(
+                f"配置项“{key}”只能是 {'、'.join(allowed[:-1])} 或 {allowed[-1]}",
+                f"{key} must be {', '.join(allowed[:-1])} or {allowed[-1]}",
+            )
+
+
 def _check_rules(rules: dict) -> None:
     for code, word in rules.items():
         if code not in FINDING_CODES:
@@ -376,6 +465,11 @@ def _check_offices(offices: dict) -> None:
                     f"配置文件中有未知的项“offices.{name}.{key}”，可用的项：{'、'.join(OFFICE_KEYS)}",
                     f"unknown config key: offices.{name}.{key}",
                 )
+            if isinstance(info[key], list) and key not in MANY_ADDRESSES:
+                raise YuebaoError(
+                    f"配置项“offices.{name}.{key}”只能填一项，不能是列表",
+                    f"offices.{name}.{key} must be one value, not a list",
+                )
 
 
 # key -> (lowest, highest): values outside pass the type check but break a later day
@@ -395,8 +489,15 @@ RANGES = {
     "smtp.retries": (1, 20),
     "smtp.backoff_seconds": (0, 3600),
     "smtp.timeout": (1, 600),
+    "schedule.webhook_retries": (1, 20),
+    "mail.port": (1, 65535),
+    "mail.timeout": (1, 600),
     "ledger_backups": (1, 1000),
     "lock_wait_seconds": (0, 86400),
+    "web.port": (1, 65535),
+    "web.threads": (1, 64),
+    "web.login_attempts": (1, 100),
+    "web.lockout_minutes": (1, 1440),
 }
 
 
@@ -443,9 +544,12 @@ def _check_addresses(data: dict) -> None:
     ]
     named += [(f"schedule.chiefs[{i + 1}]", v) for i, v in enumerate(data["schedule"]["chiefs"])]
     for office, info in data["offices"].items():
-        named += [
-            (f"offices.{office}.{key}", (info or {}).get(key)) for key in ("email", "leader_email")
-        ]
+        for key in ("email", "leader_email"):
+            value = (info or {}).get(key)
+            if isinstance(value, list) and value:
+                named += [(f"offices.{office}.{key}[{i + 1}]", v) for i, v in enumerate(value)]
+            else:
+                named.append((f"offices.{office}.{key}", value))
     for key, value in named:
         if value in (None, "") and not key.startswith("schedule.chiefs"):
             continue  # not configured: reported as "no address" when a notice is due
@@ -470,7 +574,7 @@ PATTERN_KEYS = (
     "folders.summary",
     "rollup.inbox",
 )
-PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log")
+PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log", "web.state", "mail.ca_file")
 
 
 def _check_patterns(data: dict) -> None:

@@ -129,6 +129,36 @@ def print_collect(result) -> None:
         echo(f"  ！{f.file}：{f.message}")
 
 
+def print_fetch(result, month: str, limit: int = 30, collects: bool = True) -> None:
+    """`yuebao fetch`: each new mail (who, what it carried, where it went), then each collect."""
+    echo(
+        f"邮箱“{result.folder}”：新邮件 {len(result.mails)} 封，此前已收取 {result.already} 封"
+        + (f"；已移入“{result.moved_to}”" if result.moved_to else "")
+    )
+    for m in result.mails[:limit]:
+        who = m.office or f"{m.sender or '（无发件人）'}（不是股室的邮箱）"
+        auto = "（自动回复/退信）" if m.auto else ""
+        echo(f"  {m.received:%m-%d %H:%M} {who}{auto}「{m.subject}」→ {m.month}")
+        for f in m.files:
+            echo(f"      收取 {f}")
+        for p in m.problems:
+            echo(f"      ！{p}")
+    if len(result.mails) > limit:
+        echo(f"  … 另有 {len(result.mails) - limit} 封，见日志")
+    for m, collected in result.collected.items() if collects else ():
+        echo(f"{m} ", nl=False)
+        print_collect(collected)
+    if month not in result.months and result.mails:
+        echo(f"（{month}没有新收到的报表）")
+
+
+def print_replies(replies) -> None:
+    if replies.sent or replies.failed:
+        echo(f"回复：已把校验结果回复 {len(replies.sent)} 位发件人（每份文件只回复一次）")
+    for why in replies.failed:
+        echo(f"  ！{why}", err=True)
+
+
 def print_offices(summary, limit: int = 25) -> None:
     """Every office when they are few; with a city's hundreds, the counts and those needing
     attention."""
@@ -291,6 +321,7 @@ LEDGER_TABLES_ZH = {
     "escalations": "督办",
     "schedule_days": "计划运行日",
     "merges": "汇总次数",
+    "mails": "收取的邮件",
 }
 
 
@@ -429,6 +460,8 @@ def print_month_run(done, with_month: bool = False) -> None:
     """A whole month in one go (monthly, demo): forms sent, returns collected, the summary."""
     if done.filled is not None:
         print_sent_forms(done.filled, done.month if with_month else "")
+    if done.fetched is not None:
+        print_fetch(done.fetched, done.month, limit=12, collects=False)
     print_collect(done.collected)
     print_result(done.merged)
 
@@ -445,3 +478,30 @@ def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
         f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{new_date}"
         f"（理由：{reason}）。已记入台账：{ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。"
     )
+
+
+# -- the intranet page (yuebao serve) ----------------------------------------------------------
+def print_links(url: str, links: list, state_path, renewed: bool = False) -> None:
+    for link in links:
+        if link.role == "chiefs":
+            echo(f"领导（只读）：{url}/c/{link.token}")
+        else:
+            echo(f"{link.office}：{url}/o/{link.token}")
+    what = "新链接已生成，旧链接已作废" if renewed else f"共{len(links)}个链接"
+    echo(
+        f"{what}（保存在 {state_path}）。链接即凭证，请只发给本人；"
+        "作废并重发：yuebao serve --new-link 股室名"
+    )
+
+
+def print_password_set(state_path) -> None:
+    echo(f"局办公室登录密码已设置（只保存加密后的摘要）：{state_path}")
+
+
+def print_serving(url: str, host: str, port: int, has_password: bool, state_path) -> None:
+    echo(f"网页已启动：{url}/ （监听 {host}:{port}，按 Ctrl+C 停止）")
+    echo(f"局办公室：{url}/login；各股室和领导的链接：yuebao serve --links；记录：{state_path}")
+    if not has_password:
+        echo("注意：尚未设置局办公室密码，请先运行 yuebao serve --set-password", err=True)
+    if host in ("127.0.0.1", "localhost"):
+        echo("只有本机可以打开；要让局内其他电脑访问，请用 --host 0.0.0.0 启动")

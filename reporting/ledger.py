@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS notices (        -- every message, planned to sent: n
     next_try TEXT,                            -- failed: not before this time (or a later plan day)
     last_day TEXT,                            -- the plan day of the last attempt
     sent_at TEXT,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    channels TEXT NOT NULL DEFAULT ''         -- the channels it went out by so far: mail, chat
 );
 CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone counts as due on new_due
     milestone_key TEXT PRIMARY KEY,
@@ -95,6 +96,22 @@ CREATE TABLE IF NOT EXISTS escalations (
     UNIQUE (month, office, reason)
 );
 CREATE TABLE IF NOT EXISTS schedule_days (day TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mails (          -- each mail `yuebao fetch` handled: never taken twice
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,             -- with uid: the mail's identity on the IMAP server
+    uid INTEGER NOT NULL,
+    message_id TEXT NOT NULL DEFAULT '',
+    sender TEXT NOT NULL,
+    office TEXT NOT NULL DEFAULT '',          -- the office whose address sent it ('' if none)
+    subject TEXT NOT NULL,
+    received_at TEXT NOT NULL,                -- the server's INTERNALDATE
+    month TEXT NOT NULL DEFAULT '',
+    files TEXT NOT NULL DEFAULT '[]',         -- JSON: [inbox file, sha256] taken from it
+    auto INTEGER NOT NULL DEFAULT 0,          -- an auto-reply or bounce: never answered
+    detail TEXT NOT NULL DEFAULT '',          -- what could not be taken, and why
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (folder, uidvalidity, uid)
+);
 CREATE TABLE IF NOT EXISTS merges (
     month TEXT PRIMARY KEY,
     as_of TEXT NOT NULL,
@@ -377,10 +394,53 @@ class Ledger:
     def notices(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
 
+    def channel_done(self, notice_id: int, channel: str) -> None:
+        """A channel (mail, chat) carried the notice: a retry of the other never repeats it."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE notices SET channels=channels||? WHERE id=? AND instr(channels, ?)=0",
+                (f"{channel},", notice_id, channel),
+            )
+
+    # -- mails fetched from the bureau's mailbox, and the replies to them --
+    def mail_known(self, folder: str, uidvalidity: int, uid: int) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM mails WHERE folder=? AND uidvalidity=? AND uid=?",
+                (folder, uidvalidity, uid),
+            ).fetchone()
+            is not None
+        )
+
+    def known_uids(self, folder: str, uidvalidity: int) -> set[int]:
+        rows = self.db.execute(
+            "SELECT uid FROM mails WHERE folder=? AND uidvalidity=?", (folder, uidvalidity)
+        )
+        return {r[0] for r in rows}
+
+    def record_mail(self, **fields) -> None:
+        cols = [*fields, "fetched_at"]
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT OR IGNORE INTO mails ({', '.join(cols)}) VALUES "
+                f"({', '.join('?' * len(cols))})",
+                [*fields.values(), _now()],
+            )
+
+    def mails(self, month: str | None = None) -> list[sqlite3.Row]:
+        sql, args = "SELECT * FROM mails", ()
+        if month is not None:
+            sql, args = sql + " WHERE month=?", (month,)
+        return self.db.execute(sql + " ORDER BY received_at, uid", args).fetchall()
+
     def _upgrade_notices(self) -> None:
-        """Ledgers written before notices had states: keep their history, resend nothing unknown."""
+        """Ledgers written before notices had states: keep their history, resend nothing unknown;
+        before notices went to chat groups too: add the column of the channels used."""
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(notices)")}
         if "key" in columns:
+            if "channels" not in columns:
+                with self.transaction() as db:
+                    db.execute("ALTER TABLE notices ADD COLUMN channels TEXT NOT NULL DEFAULT ''")
             return
         with self.transaction() as db:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # an older yuebao now refuses it

@@ -27,6 +27,7 @@ VARIABLES = {
         "errors",
         "sender",
     },
+    "mail_reply.j2": {"subject", "file", "office", "received", "findings", "errors", "bureau"},
     "form_note.j2": {"month", "statuses", "deadline", "carried_from", "period_start"},
     "form_title.j2": {"bureau", "year", "period_start", "month"},
     "remind_form.j2": _NOTICE | {"tasks", "file", "outbox", "carried"},

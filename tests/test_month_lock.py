@@ -45,6 +45,17 @@ with cycle.writing(sys.argv[2]):
     time.sleep(float(sys.argv[3]))
 """
 
+HOLD_UNTIL = """
+import sys, time
+from pathlib import Path
+from reporting.cycle import Cycle
+cycle = Cycle.load(sys.argv[1])
+with cycle.writing(sys.argv[2]):
+    print("held", flush=True)
+    while not Path(sys.argv[3]).exists():
+        time.sleep(0.05)
+"""
+
 
 def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
     config = str(write_config(tmp_path, lock_wait_seconds=1))
@@ -79,18 +90,28 @@ def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
 
 
 def test_the_second_run_waits_for_the_first_when_it_ends_in_time(tmp_path):
-    config = str(write_config(tmp_path, lock_wait_seconds=60))
+    config = str(write_config(tmp_path, lock_wait_seconds=120))
+    release = tmp_path / "release"
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, config, "2022-06", "2"],
+        [sys.executable, "-c", HOLD_UNTIL, config, "2022-06", str(release)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
+    second = None
     try:
         assert holder.stdout.readline().strip() == "held"
-        second = yuebao(*RUN, "--config", config)
-        assert second.returncode == 0, second.stderr
-        assert "等待" in second.stderr  # it said why it paused
+        second = start(*RUN, "--config", config)
+        said = [second.stderr.readline()]
+        while said[-1] and "等待" not in said[-1]:  # it says why it pauses, then waits
+            said.append(second.stderr.readline())
+        assert "等待" in said[-1], said
+        release.touch()  # the first command ends while the second is still waiting
+        out, err = second.communicate(timeout=300)
+        assert second.returncode == 0, err
+        assert "汇总表：" in out
         assert holder.wait(timeout=30) == 0
     finally:
         holder.kill()
+        if second:
+            second.kill()

@@ -69,14 +69,20 @@ def readable(name: str) -> str:
 
 def archive_name(received: datetime, digest: str, name: str) -> str:
     """`收到时间_哈希_原文件名`, shortened (at a character) and cleaned to fit every file system."""
-    name = _NOT_PORTABLE.sub("_", name).rstrip(" .") or "_"
     prefix = f"{received:%Y%m%d-%H%M%S}_{digest[:8]}_"
+    return prefix + portable(name, MAX_NAME_BYTES - len(prefix.encode()))
+
+
+def portable(name: str, room: int = MAX_NAME_BYTES) -> str:
+    """`name` cleaned of what some file system refuses and shortened to `room` bytes (UTF-8) at a
+    character, keeping its extension."""
+    name = _NOT_PORTABLE.sub("_", name).rstrip(" .") or "_"
     suffix = Path(name).suffix if len(Path(name).suffix) <= 8 else ""
     stem = name[: len(name) - len(suffix)]
-    room = MAX_NAME_BYTES - len(prefix.encode()) - len(suffix.encode())
+    room -= len(suffix.encode())
     if len(stem.encode()) > room:
         stem = stem.encode()[: room - 3].decode("utf-8", "ignore") + "…"
-    return prefix + stem + suffix
+    return stem + suffix
 
 
 def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=None) -> CollectResult:

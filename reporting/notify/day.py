@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from .. import cycle as steps
 from ..errors import YuebaoError
 from ..forms.fill import form_file_name
+from ..intake.mailbox import fetch_if_configured
 from ..models import OfficeState, Status
 from ..summary.month import MISSING_ROW, MonthSummary
 from ..summary.workbook import summary_text
@@ -32,6 +33,7 @@ from .plan import (
     Action,
     actions_for,
 )
+from .replies import reply_with_findings
 from .senders import Mailer, Notice
 
 log = logging.getLogger("reporting.schedule")
@@ -106,7 +108,7 @@ def run_actions(
     notices of these actions and months ("these": the remind and escalate commands), or nothing
     ("none")."""
     report = DayReport(day, actions)
-    mailer = mailer or Mailer(cycle.config.data["smtp"])
+    mailer = mailer or Mailer(cycle.config.smtp)
     facts = Facts(cycle)
     if deliver != "none":
         mailer.warn_plain_auth()
@@ -216,7 +218,9 @@ def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
 
 
 def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
-    """Collect the inbox, then judge the month on it; the log names each new return's office."""
+    """Fetch the mailbox (when configured) and collect the inbox, then judge the month on it; the
+    log names each new return's office."""
+    fetched = fetch_if_configured(cycle, month)
     collected = steps.collect_month(cycle, month)
     period, check = steps.check_month(cycle, month)
     office_of = {r.file_name: r.office for r in check.returns}
@@ -236,7 +240,12 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
     for f in collected.findings:
         log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
     with cycle.ledger() as ledger:
-        return steps.summarise(cycle, period, check, ledger)
+        summary = steps.summarise(cycle, period, check, ledger)
+    if fetched and cycle.config.mail.reply:
+        replies = reply_with_findings(cycle, fetched, {month: summary})
+        for why in replies.failed:
+            log.warning("回复发件人未成功：%s", why)
+    return summary
 
 
 def _not_leading(cycle: steps.Cycle, what: str) -> None:

@@ -19,14 +19,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import cycle as steps
 from .escalation import REASONS_ZH
 from .lease import expiry, gone, holder, stamp
-from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING
-from .senders import BadAddress, Mailer, Notice, SendFailed, post_webhook, write_text_file
+from .plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, REPLY
+from .senders import (
+    BadAddress,
+    Chat,
+    Mailer,
+    Notice,
+    SendFailed,
+    mobiles_of,
+    post_chat,
+    write_text_file,
+)
 
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)  # a failed notice: again by any run from then or any later day
@@ -36,6 +46,8 @@ def key_of(notice: Notice, day: date) -> str:
     """What makes a notice one: a 督办 is made once per month, office and reason, on any day."""
     if notice.action == ESCALATE:
         return f"{notice.action}|{notice.month}|{notice.office}|{notice.reason}"
+    if notice.action == REPLY:  # once per file received (its SHA-256 in `reason`)
+        return f"{notice.action}|{notice.month}|{notice.reason}"
     return f"{notice.action}|{notice.month}|{notice.office}|{day.isoformat()}"
 
 
@@ -170,8 +182,18 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
             notice.subject,
         )
     if fresh["tries"] == 0 and fresh["status"] == "planned":
-        _side_channels(cycle, notice)
-    status, tries, detail, next_try = _mail(cycle, notice, mailer)
+        _text_file(cycle, notice)
+    done = set(filter(None, fresh["channels"].split(",")))
+    if "mail" in done:  # mailed by an earlier run: only the chat group is owed
+        status, tries, detail, next_try = "sent", 0, "", None
+    else:
+        status, tries, detail, next_try = _mail(cycle, notice, mailer)
+        if status == "sent":
+            ledger.channel_done(row["id"], "mail")
+    why = "" if "chat" in done else _chat(cycle, ledger, row["id"], notice)
+    if why:  # the group robot refused or was down: tried again like a failed mail
+        status, next_try = "failed", stamp(datetime.now() + RETRY_AFTER)
+        detail = "；".join(filter(None, [detail, why]))
     if not ledger.finish_notice(
         row["id"], status, holder(), tries, detail, next_try, day.isoformat()
     ):
@@ -228,16 +250,49 @@ def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | N
     return "sent", tries, "", None
 
 
-def _side_channels(cycle, notice: Notice) -> None:
-    """The text file for chat groups and the webhook, once per notice; neither stops the mail."""
-    schedule = cycle.config.data["schedule"]
-    if schedule["reminder_files"] and notice.office:
+CHAT_ACTIONS = (FILL_AND_SEND, REMIND_MISSING, REMIND_MILESTONES)  # what an office's group reads
+
+
+def chat_of(config) -> Chat:
+    schedule = config.schedule
+    return Chat(
+        url=schedule.webhook,
+        kind=schedule.webhook_kind,
+        timeout=schedule.webhook_timeout,
+        secret=os.environ.get(schedule.webhook_secret_env, ""),
+        retries=schedule.webhook_retries,
+        backoff_seconds=config.smtp.backoff_seconds,
+    )
+
+
+def _chat(cycle, ledger, notice_id: int, notice: Notice) -> str:
+    """Post the notice to the chat group (its office's mobile @-ed); "" when done or not wanted,
+    else why it failed (logged as a failed mail is)."""
+    chat = chat_of(cycle.config)
+    wanted = notice.action in CHAT_ACTIONS or (chat.kind == "json" and notice.action != REPLY)
+    if not chat.enabled or not wanted:
+        return ""
+    mobiles = mobiles_of([cycle.config.office(notice.office).phone]) if notice.office else []
+    try:
+        tries = post_chat(chat, notice, mobiles)
+    except SendFailed as exc:
+        log.error(
+            "群消息发送失败（已重试%d次，下次运行重发）：%s（%s）：%s",
+            exc.tries,
+            notice.subject,
+            notice.label,
+            exc,
+        )
+        return str(exc)
+    ledger.channel_done(notice_id, "chat")
+    log.info("已发到群：%s（%s，%d次）", notice.subject, notice.label, tries)
+    return ""
+
+
+def _text_file(cycle, notice: Notice) -> None:
+    """The reminder as a text file for the clerk to paste into a chat group: once per notice."""
+    if cycle.config.schedule.reminder_files and notice.office and notice.action != REPLY:
         try:
             write_text_file(cycle.config.folder("outbox", notice.month) / "提醒", notice)
         except OSError as exc:
             log.error("提醒文本未能写入（%s），邮件照发：%s", exc, notice.subject)
-    if schedule["webhook"]:
-        try:
-            post_webhook(schedule["webhook"], notice, schedule["webhook_timeout"])
-        except (OSError, ValueError) as exc:
-            log.warning("webhook 发送失败：%s %s", notice.subject, exc)

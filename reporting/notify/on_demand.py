@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .day import DayReport, run_actions
-from .plan import ESCALATE, REMIND_MILESTONES, REMIND_MISSING, Action
+from .plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, Action
 from .scheduler import setup_log
 
 
@@ -20,6 +20,12 @@ def remind(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:
     the day's report and the log file."""
     actions = [Action(REMIND_MISSING, month), Action(REMIND_MILESTONES, month)]
     return _run(c, month, actions, dry_run)
+
+
+def send_forms(c, month: str) -> tuple[DayReport, Path]:
+    """Fill the month's forms and mail each office its own (once: a form already mailed is not
+    mailed again)."""
+    return _run(c, month, [Action(FILL_AND_SEND, month)], dry_run=False)
 
 
 def escalate(c, month: str, dry_run: bool = False) -> tuple[DayReport, Path]:

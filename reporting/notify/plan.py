@@ -25,6 +25,7 @@ REMIND_MISSING = "remind_missing"
 RUN_AND_REPORT = "run_and_report"
 REMIND_MILESTONES = "remind_milestones"
 ESCALATE = "escalate"
+REPLY = "reply"  # not a plan action: the answer to a return that came by mail (see replies.py)
 NAMES_ZH = {
     FILL_AND_SEND: "下发表格",
     REMIND_MISSING: "催报",

@@ -1,0 +1,1 @@
+"""Checking returns against the task list; severities of findings."""

@@ -1,0 +1,199 @@
+"""The `yuebao` command: one sub-command per step of the monthly cycle.
+
+Every command ends with a short summary of what it did and where the files are.  Problems in
+returned workbooks are findings (exit 0); a broken config, a missing task list or an unwritable
+folder stops the command with a one-line Chinese + English message (exit 2).  Each command calls
+one library function and prints through reporting.console (which also reads dates and months).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sqlite3
+import sys
+
+import click
+
+from . import console
+from . import cycle as steps
+from . import demo as sample
+from .commands.extend import extend
+from .commands.ledger import ledger_group
+from .commands.options import as_of_option, config_option, month_option
+from .commands.serve import serve
+from .commands.tasks import tasks
+from .console import echo, progress_printer
+from .errors import YuebaoError
+from .monthly import monthly as run_monthly
+from .notify import on_demand
+from .notify.scheduler import run_forever, run_once, setup_log
+from .summary.rollup import rollup as roll_up
+
+
+class Yuebao(click.Group):
+    """The one place a YuebaoError or a failing ledger becomes one line and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except YuebaoError as exc:
+            echo(f"错误：{exc.zh} ({exc.en})", err=True)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise  # a mistake in the program, not in the file
+        except sqlite3.DatabaseError as exc:
+            echo(
+                f"错误：读写台账时出错（{exc}）。请运行 yuebao ledger check 检查；如已损坏，"
+                f"运行 yuebao ledger restore 从备份恢复 (ledger error: {exc})",
+                err=True,
+            )
+        sys.exit(2)
+
+
+def month_command(fn):
+    """A command on one month: --config, --as-of and --month; `fn` is given the cycle for
+    config.yaml and the month asked for (default: the month of --as-of)."""
+
+    @functools.wraps(fn)
+    def command(config_path, as_of, month, **options):
+        c = steps.Cycle.load(config_path, as_of)
+        return fn(c, month or f"{c.as_of:%Y-%m}", **options)
+
+    return main.command()(config_option(as_of_option(month_option(command))))
+
+
+def _exit_if_unsent(report, log) -> None:
+    if console.print_unsent(report, log):
+        sys.exit(1)  # so systemd or the Task Scheduler sees it
+
+
+@click.group(cls=Yuebao, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="详细日志 verbose log")
+@click.version_option(package_name="yuebao")
+def main(verbose: bool) -> None:
+    """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@month_command
+def fill(c, month):
+    """为每个牵头股室生成本月预填的进展情况表。"""
+    result = steps.fill(c, month, progress_printer("生成"))
+    console.print_fill(c, month, result)
+    if console.print_fill_failures(result):
+        sys.exit(1)
+
+
+@month_command
+def collect(c, month):
+    """从收件箱收取报回的表格，存档并登记台账。"""
+    console.print_collect(steps.collect_month(c, month, progress_printer("收取")))
+
+
+@month_command
+def validate(c, month):
+    """对照任务清单校验本月收到的表格，写出校验问题。"""
+    console.print_validated(steps.validate(c, month, progress_printer("校验")))
+
+
+@month_command
+@click.option(
+    "--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF"
+)
+def merge(c, month, pdf):
+    """汇总本月进展，写出给科室负责人的汇总表。"""
+    console.print_result(steps.merge(c, month, progress_printer("读取"), pdf=pdf))
+
+
+@month_command
+def run(c, month):
+    """收取、校验、汇总一次完成。"""
+    with c.writing(month):  # collect and merge as one: no other command on this month in between
+        console.print_collect(steps.collect_month(c, month, progress_printer("收取")))
+        console.print_result(steps.merge(c, month, progress_printer("校验")))
+
+
+@main.command()
+@config_option
+@as_of_option
+def monthly(config_path, as_of):
+    """定时任务：本月表格未下发则先生成，再收取、校验、汇总（run_monthly.py 调用）。"""
+    c = steps.Cycle.load(config_path, as_of)
+    console.print_monthly(c, run_monthly(c))
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="演示输出文件夹 output folder",
+)
+@click.option(
+    "--as-of", type=console.Day(), help="默认为各月报送截止后几天 default: after each deadline"
+)
+def demo(out_dir, as_of):
+    """用自带的台山市2022年样例数据完整演示每月的流程。"""
+    config = sample.prepare(out_dir)
+    echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
+    for c, done in sample.run(config, as_of):
+        echo(f"\n== {done.month}（以{c.as_of:%Y-%m-%d}为今天）==")
+        console.print_month_run(done)
+    console.print_demo_end(config, sample.DEMO_MONTHS[-1], sample.LATER)
+
+
+@month_command
+@click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不发送 print, do not send")
+def remind(c, month, dry_run):
+    """提醒未报送的股室，以及节点即将到期的股室（以--as-of为今天）。"""
+    report, log = on_demand.remind(c, month, dry_run)
+    console.print_reminders(report, c, month, dry_run, log)
+    _exit_if_unsent(report, log)
+
+
+@main.command()
+@config_option
+@as_of_option
+@click.option(
+    "--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit"
+)
+def schedule(config_path, as_of, once):
+    """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
+    c = steps.Cycle.load(config_path, as_of)
+    log = setup_log(c.config, console=True)
+    if not once:
+        return run_forever(config_path, echo)
+    report = run_once(config_path, c.as_of)
+    console.print_day(report)
+    _exit_if_unsent(report, log)
+
+
+@month_command
+@click.option("--dry-run", is_flag=True, help="只显示，不记录、不发送 print only")
+def escalate(c, month, dry_run):
+    """督办：把逾期未报送、节点严重逾期的股室报分管领导（每种情况只督办一次）。"""
+    report, log = on_demand.escalate(c, month, dry_run)
+    console.print_escalations(report, c, month, dry_run)
+    _exit_if_unsent(report, log)
+
+
+@month_command
+def rollup(c, month):
+    """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
+    with c.writing(month):
+        console.print_rollup(roll_up(c, month), list(c.config.rollup.units))
+
+
+main.add_command(extend)
+main.add_command(ledger_group)
+main.add_command(serve)
+main.add_command(tasks)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""`yuebao extend`: approve an extension (延期) of a milestone."""
+
+from __future__ import annotations
+
+import click
+
+from .. import console
+from ..context import Cycle
+from ..tasks import extensions
+from .options import config_option
+
+
+@click.command()
+@click.argument("task")
+@click.argument("milestone")
+@click.argument("new_date", metavar="DATE", type=console.Day())
+@click.option("--reason", required=True, help="批准延期的理由 why")
+@config_option
+def extend(task, milestone, new_date, reason, config_path):
+    """批准延期：TASK（任务编码或序号）的第MILESTONE个节点改为DATE（如2022-07-31）到期。"""
+    c = Cycle.load(config_path)
+    approved = extensions.approve(c, task, milestone, new_date, reason)
+    console.print_extension(*approved, new_date, reason, c.config.ledger_path)

@@ -1,0 +1,521 @@
+"""config.yaml: reading, checking and defaults.
+
+Every key is declared in SCHEMA with its type and default; an unknown key is an error that
+names it, because a misspelt key silently ignored is a deadline silently missed.
+Relative paths are taken from the folder that holds config.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, fields
+from email.headerregistry import Address
+from email.utils import parseaddr
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .codes import FINDING_CODES, SEVERITY_WORDS
+from .errors import YuebaoError
+from .models import Office
+from .wording import check_templates
+
+REQUIRED = object()
+
+# key -> (type, default) for leaves; key -> dict for sections.
+SCHEMA: dict[str, Any] = {
+    "bureau": (str, REQUIRED),  # name used in titles, e.g. 台山市教育系统
+    "task_list": (str, REQUIRED),  # path of the task list workbook
+    "year": (int, None),  # task list year; default: read from its title
+    "reporting": {
+        "first_month": (int, 1),  # first month offices report (Taishan: 6)
+        "period_start_month": (int, 1),  # the "1" of "（1—6月）"
+        "deadline_day": (int, 20),  # returns due on this day of the month
+        "amber_days": (int, 7),  # milestones due within this many days are amber
+        "prefill": (bool, True),  # next month's forms carry last month's answers (see fill)
+    },
+    "folders": {
+        "outbox": (str, "output/{month}/待发送"),
+        "inbox": (str, "inbox/{month}"),
+        "archive": (str, "output/{month}/存档"),
+        "summary": (str, "output/{month}"),
+    },
+    "colours": {  # fills of the summary's verdicts (#RRGGBB)
+        "overdue": (str, "#FFC7CE"),
+        "due_soon": (str, "#FFEB9C"),
+        "done": (str, "#C6EFCE"),
+        "undated": (str, "#D9D9D9"),
+    },
+    "ledger": (str, "output/ledger.sqlite3"),
+    "ledger_backups": (int, 10),  # backups of the ledger kept beside it (the newest)
+    "lock_wait_seconds": (int, 60),  # a command waits this long for another on its month
+    "rules": (dict, {}),  # finding code -> 错误 | 警告 (see README)
+    "supervision": {
+        "red_share": (float, 0.2),  # overdue share of due milestones that makes an office red
+        "missing_days": (int, 3),  # escalate an office still missing this many working days late
+        "overdue_days": (int, 10),  # escalate milestones overdue by more working days than this
+        "bureau_office_email": (str, ""),  # the bureau office, copied on every escalation
+    },
+    "rollup": {  # `yuebao rollup`: summaries of the level below
+        "inbox": (str, "rollup/{month}"),  # where the counties' summary workbooks are dropped
+        "units": (list, []),  # the units expected to report (names as in their config `bureau`)
+    },
+    "collect": {
+        "max_file_mb": (int, 20),  # larger files are refused unopened (a form is < 1 MB)
+    },
+    "schedule": {  # the plan `yuebao schedule` follows
+        "time": (str, "08:30"),  # when the daily check runs (HH:MM)
+        "remind_day": (int, 15),  # remind missing offices on this day (next working day if off)
+        "milestone_window_days": (
+            int,
+            14,
+        ),  # Monday reminders: milestones due within this many days
+        "chiefs": (list, []),  # e-mail addresses that receive the summary
+        "log": (str, "output/yuebao.log"),  # rotating log file
+        "reminder_files": (bool, True),  # also write each reminder as a text file in the outbox
+        "webhook": (str, ""),  # optional URL: each reminder POSTed as JSON
+        "webhook_timeout": (int, 10),
+    },
+    "smtp": {
+        "host": (str, ""),  # empty: no e-mail, reminders go to files/webhook only
+        "port": (int, 25),
+        "security": (str, "none"),  # none | starttls | ssl
+        "user": (str, ""),
+        "password_env": (
+            str,
+            "YUEBAO_SMTP_PASSWORD",
+        ),  # the password is read from this environment variable
+        "sender": (str, ""),
+        "retries": (int, 3),
+        "backoff_seconds": (int, 5),  # waits 5 s, 10 s, 20 s … between tries
+        "timeout": (int, 30),
+    },
+    "offices": (dict, {}),  # office name -> contact details (OFFICE_KEYS)
+    "web": {  # `yuebao serve`: the intranet page
+        "host": (str, "127.0.0.1"),  # the address it listens on (0.0.0.0: every network card)
+        "port": (int, 8080),
+        "url": (str, ""),  # the address offices type, for the links; default http://host:port
+        "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
+        "threads": (int, 16),  # requests served at once
+        "login_attempts": (int, 5),  # wrong passwords allowed from one address ...
+        "lockout_minutes": (int, 15),  # ... within this many minutes, then refused this long
+    },
+}
+OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
+
+
+# The sections as typed values (read config.yaml's settings through these, not through `data`);
+# each holds exactly its SCHEMA section's keys (a test keeps them the same).
+@dataclass(frozen=True)
+class Reporting:
+    first_month: int
+    period_start_month: int
+    deadline_day: int
+    amber_days: int
+    prefill: bool
+
+
+@dataclass(frozen=True)
+class Colours:
+    overdue: str
+    due_soon: str
+    done: str
+    undated: str
+
+
+@dataclass(frozen=True)
+class Supervision:
+    red_share: float
+    missing_days: int
+    overdue_days: int
+    bureau_office_email: str
+
+
+@dataclass(frozen=True)
+class Rollup:
+    inbox: str
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Collect:
+    max_file_mb: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    time: str
+    remind_day: int
+    milestone_window_days: int
+    chiefs: tuple[str, ...]
+    log: str
+    reminder_files: bool
+    webhook: str
+    webhook_timeout: int
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str
+    user: str
+    password_env: str
+    sender: str
+    retries: int
+    backoff_seconds: int
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Web:
+    host: str
+    port: int
+    url: str
+    state: str
+    threads: int
+    login_attempts: int
+    lockout_minutes: int
+
+
+SECTIONS = {
+    "reporting": Reporting,
+    "colours": Colours,
+    "supervision": Supervision,
+    "rollup": Rollup,
+    "collect": Collect,
+    "schedule": Schedule,
+    "smtp": Smtp,
+    "web": Web,
+}
+
+
+def _section(cls, values: dict):
+    """A section's checked values as its dataclass (lists become tuples: nothing changes them)."""
+    return cls(
+        **{f.name: tuple(v) if isinstance(v := values[f.name], list) else v for f in fields(cls)}
+    )
+
+
+@dataclass
+class Config:
+    data: dict[str, Any]
+    path: Path
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, value: str, month: str | None = None) -> Path:
+        text = value.format(month=month) if month else value
+        p = Path(text).expanduser()
+        return p if p.is_absolute() else (self.base / p)
+
+    @property
+    def bureau(self) -> str:
+        return self.data["bureau"]
+
+    @property
+    def task_list_path(self) -> Path:
+        return self.resolve(self.data["task_list"])
+
+    @property
+    def year(self) -> int | None:
+        return self.data["year"]
+
+    @cached_property
+    def reporting(self) -> Reporting:
+        return _section(Reporting, self.data["reporting"])
+
+    @property
+    def lock_wait_seconds(self) -> int:
+        return self.data["lock_wait_seconds"]
+
+    @property
+    def ledger_backups(self) -> int:
+        return self.data["ledger_backups"]
+
+    def folder(self, name: str, month: str) -> Path:
+        return self.resolve(self.data["folders"][name], month)
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.resolve(self.data["ledger"])
+
+    def office(self, name: str) -> Office:
+        info = self.data["offices"].get(name) or {}
+        return Office(name=name, **{k: str(v) for k, v in info.items() if v is not None})
+
+    @property
+    def office_names(self) -> list[str]:
+        """The offices config.yaml lists (with contact details), in its order."""
+        return list(self.data["offices"])
+
+    @property
+    def rules(self) -> dict[str, str]:
+        """Finding code -> 错误 | 警告, as config.yaml changes it."""
+        return dict(self.data["rules"])
+
+    @cached_property
+    def colours(self) -> Colours:
+        return _section(Colours, self.data["colours"])
+
+    @cached_property
+    def supervision(self) -> Supervision:
+        return _section(Supervision, self.data["supervision"])
+
+    @cached_property
+    def rollup(self) -> Rollup:
+        return _section(Rollup, self.data["rollup"])
+
+    @cached_property
+    def collect(self) -> Collect:
+        return _section(Collect, self.data["collect"])
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return _section(Schedule, self.data["schedule"])
+
+    @cached_property
+    def smtp(self) -> Smtp:
+        return _section(Smtp, self.data["smtp"])
+
+    @cached_property
+    def web(self) -> Web:
+        return _section(Web, self.data["web"])
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    if not path.is_file():
+        raise YuebaoError(f"找不到配置文件：{path}", f"config file not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise YuebaoError(
+            f"配置文件格式有误，无法读取：{path}", f"config is not valid YAML: {exc}"
+        ) from exc
+    if not isinstance(raw, dict):
+        raise YuebaoError(
+            f"配置文件应为“键: 值”的形式：{path}", f"config must be a mapping: {path}"
+        )
+    data = _check(raw, SCHEMA, "")
+    _check_offices(data["offices"])
+    _check_colours(data["colours"])
+    _check_rules(data["rules"])
+    if data["smtp"]["security"] not in ("none", "starttls", "ssl"):
+        raise YuebaoError(
+            "配置项“smtp.security”只能是 none、starttls 或 ssl",
+            "smtp.security must be none, starttls or ssl",
+        )
+    _check_ranges(data)
+    _check_time(data["schedule"]["time"])
+    _check_addresses(data)
+    _check_patterns(data)
+    check_templates()
+    return Config(data=data, path=path.resolve())
+
+
+def _check(raw: dict, schema: dict, prefix: str) -> dict:
+    for key in raw:
+        if key not in schema:
+            name = prefix + str(key)
+            raise YuebaoError(
+                f"配置文件中有未知的项“{name}”，请检查拼写或删除该项", f"unknown config key: {name}"
+            )
+    out: dict[str, Any] = {}
+    for key, spec in schema.items():
+        name = prefix + key
+        if isinstance(spec, dict):
+            section = raw.get(key) or {}
+            if not isinstance(section, dict):
+                raise YuebaoError(
+                    f"配置项“{name}”应包含下级设置", f"config key {name} must be a mapping"
+                )
+            out[key] = _check(section, spec, name + ".")
+            continue
+        kind, default = spec
+        if key not in raw or raw[key] is None:
+            if default is REQUIRED:
+                raise YuebaoError(f"配置文件缺少必填项“{name}”", f"missing config key: {name}")
+            out[key] = default
+            continue
+        value = raw[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise YuebaoError(
+                f"配置项“{name}”的值“{value}”类型不对，应为{_KIND_ZH[kind]}",
+                f"config key {name} must be {kind.__name__}",
+            )
+        out[key] = value
+    return out
+
+
+_KIND_ZH = {
+    float: "小数",
+    str: "文字",
+    int: "整数",
+    dict: "下级设置",
+    bool: "是/否(true/false)",
+    list: "列表",
+}
+
+
+def _check_rules(rules: dict) -> None:
+    for code, word in rules.items():
+        if code not in FINDING_CODES:
+            raise YuebaoError(
+                f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）",
+                f"unknown config key: rules.{code}",
+            )
+        if word not in SEVERITY_WORDS:
+            raise YuebaoError(
+                f"配置项“rules.{code}”只能是“错误”或“警告”", f"rules.{code} must be 错误 or 警告"
+            )
+
+
+def _check_colours(colours: dict) -> None:
+    for key, value in colours.items():
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise YuebaoError(
+                f"配置项“colours.{key}”的颜色“{value}”格式不对，应写成如 #FFC7CE",
+                f"colours.{key} must look like #RRGGBB",
+            )
+
+
+def _check_offices(offices: dict) -> None:
+    for name, info in offices.items():
+        if info is None:
+            continue
+        if not isinstance(info, dict):
+            raise YuebaoError(
+                f"股室“{name}”的联系方式应为“键: 值”的形式", f"offices.{name} must be a mapping"
+            )
+        for key in info:
+            if key not in OFFICE_KEYS:
+                raise YuebaoError(
+                    f"配置文件中有未知的项“offices.{name}.{key}”，可用的项：{'、'.join(OFFICE_KEYS)}",
+                    f"unknown config key: offices.{name}.{key}",
+                )
+
+
+# key -> (lowest, highest): values outside pass the type check but break a later day
+RANGES = {
+    "reporting.first_month": (1, 12),
+    "reporting.period_start_month": (1, 12),
+    "reporting.deadline_day": (1, 31),
+    "reporting.amber_days": (0, 366),
+    "supervision.red_share": (0, 1),
+    "supervision.missing_days": (0, 250),
+    "supervision.overdue_days": (0, 250),
+    "collect.max_file_mb": (1, 2000),
+    "schedule.remind_day": (1, 31),
+    "schedule.milestone_window_days": (0, 366),
+    "schedule.webhook_timeout": (1, 600),
+    "smtp.port": (1, 65535),
+    "smtp.retries": (1, 20),
+    "smtp.backoff_seconds": (0, 3600),
+    "smtp.timeout": (1, 600),
+    "ledger_backups": (1, 1000),
+    "lock_wait_seconds": (0, 86400),
+    "web.port": (1, 65535),
+    "web.threads": (1, 64),
+    "web.login_attempts": (1, 100),
+    "web.lockout_minutes": (1, 1440),
+}
+
+
+def _value(data: dict, key: str):
+    for part in key.split("."):
+        data = data[part]
+    return data
+
+
+def _check_ranges(data: dict) -> None:
+    for key, (low, high) in RANGES.items():
+        value = _value(data, key)
+        if not low <= value <= high:
+            raise YuebaoError(
+                f"配置项“{key}”的值{value}超出范围，应在{low}到{high}之间",
+                f"config key {key} must be between {low} and {high}, not {value}",
+            )
+
+
+def _check_time(value: str) -> None:
+    found = re.fullmatch(r"(\d{1,2}):(\d\d)", value)
+    if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+        raise YuebaoError(
+            f"配置项“schedule.time”的值“{value}”不是有效的时间，应写成如 08:30（00:00到23:59）",
+            "schedule.time must look like HH:MM, 00:00 to 23:59",
+        )
+
+
+def valid_address(value) -> bool:
+    """One plain e-mail address (no name, no list, no line break: it goes into a mail header)."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        address = Address(addr_spec=value)
+    except Exception:  # noqa: BLE001 - the e-mail parser raises several kinds for a bad address
+        return False
+    return address.addr_spec == value and bool(address.username and address.domain)
+
+
+def _check_addresses(data: dict) -> None:
+    named = [
+        ("supervision.bureau_office_email", data["supervision"]["bureau_office_email"]),
+        ("smtp.sender", data["smtp"]["sender"]),
+    ]
+    named += [(f"schedule.chiefs[{i + 1}]", v) for i, v in enumerate(data["schedule"]["chiefs"])]
+    for office, info in data["offices"].items():
+        named += [
+            (f"offices.{office}.{key}", (info or {}).get(key)) for key in ("email", "leader_email")
+        ]
+    for key, value in named:
+        if value in (None, "") and not key.startswith("schedule.chiefs"):
+            continue  # not configured: reported as "no address" when a notice is due
+        if key == "smtp.sender" and isinstance(value, str) and not {"\r", "\n"} & set(value):
+            value = parseaddr(value)[1] or value  # "台山市教育局 <jyj@example.org>" is fine here
+        if not valid_address(value):
+            raise YuebaoError(
+                f"配置项“{key}”的邮箱地址“{_shown(value)}”格式不对，应为一个邮箱，"
+                "如 name@example.org（不能含空格、换行或多个地址）",
+                f"config key {key} is not one valid e-mail address",
+            )
+
+
+def _shown(value) -> str:
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+PATTERN_KEYS = (
+    "folders.outbox",
+    "folders.inbox",
+    "folders.archive",
+    "folders.summary",
+    "rollup.inbox",
+)
+PLAIN_PATH_KEYS = ("task_list", "ledger", "schedule.log", "web.state")
+
+
+def _check_patterns(data: dict) -> None:
+    """Folder patterns know only {month}; other paths know none (a typo names a folder '{mnth}')."""
+    for key in PATTERN_KEYS + PLAIN_PATH_KEYS:
+        value = _value(data, key)
+        allowed = {"month"} if key in PATTERN_KEYS else set()
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError:
+            names = {"{"}
+        unknown = sorted(names - allowed)
+        if unknown:
+            known = "只能用{month}（表示月份，如2022-06）" if allowed else "不能使用{…}占位符"
+            raise YuebaoError(
+                f"配置项“{key}”中的“{{{unknown[0]}}}”无法识别：{known}，请检查拼写"
+                "（花括号须成对出现）",
+                f"config key {key}: unknown placeholder {{{unknown[0]}}}",
+            )

@@ -1,0 +1,113 @@
+"""The monthly cycle as one pipeline: fill -> collect -> validate -> merge.
+
+Each step is a function of (Cycle, month) that returns what it did; the command line, the
+schedule and run_monthly.py all call these and nothing else.  Validate checks the month and
+writes what the clerks must fix; merge does the same, then writes the chiefs' summary and
+records the month as merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks.validate import MonthCheck, check_returns
+from .context import Cycle
+from .forms.fill import FillResult, fill_month
+from .forms.prefill import last_answers
+from .intake.collect import CollectResult, collect
+from .period import Period
+from .summary.month import MonthSummary, Settings, history_of, state_items
+from .summary.month import summarise as build
+from .summary.outputs import write_check_files, write_summary_files
+
+
+def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
+    period = cycle.period(month)
+    offices = [cycle.config.office(name) for name in cycle.tasks.lead_offices()]
+    carried = None
+    if cycle.config.reporting.prefill:
+        with cycle.ledger() as ledger:
+            carried = last_answers(ledger, period)
+    with cycle.writing(month, backup=False):  # forms only: the ledger is read, not changed
+        outbox = cycle.folder("outbox", month)
+        return fill_month(
+            cycle.tasks, period, cycle.config.bureau, offices, outbox, progress, carried
+        )
+
+
+def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
+    cycle.period(month)  # reject a malformed month before touching any folder
+    with cycle.writing(month), cycle.ledger() as ledger:
+        inbox, archive = cycle.config.folder("inbox", month), cycle.folder("archive", month)
+        return collect(inbox, archive, ledger, month, progress)
+
+
+def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthCheck]:
+    """Read every archived return of the month and validate them against the task list."""
+    period = cycle.period(month)
+    with cycle.ledger() as ledger:
+        returns = ledger.returns(month)
+    max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
+    return period, check_returns(cycle.tasks, period, returns, cycle.as_of, max_bytes, progress)
+
+
+def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger) -> MonthSummary:
+    """The month's summary, compared with what the ledger remembers of the months before."""
+    config = cycle.config
+    settings = Settings(
+        unit=config.bureau,
+        amber_days=cycle.amber_days,
+        red_share=config.supervision.red_share,
+        rules=config.rules,
+        office_info=config.office,
+    )
+    return build(cycle.tasks, period, check, cycle.as_of, settings, history_of(ledger, period))
+
+
+@dataclass
+class CheckResult:
+    summary: MonthSummary
+    findings_path: Path
+    summary_path: Path | None = None
+    pdf_path: Path | None = None
+    feedback: list[Path] = field(default_factory=list)
+
+
+def validate(cycle: Cycle, month: str, progress=None) -> CheckResult:
+    """Check the month's returns, record the outcome in the ledger, write 校验问题 and feedback."""
+    cycle.period(month)
+    with cycle.writing(month):
+        return _checked(cycle, month, progress)
+
+
+def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckResult:
+    """Validate, then write the summary (`pdf`: also the chiefs' pages as PDF) and record the
+    month's state as merged: what next month compares with and pre-fills from."""
+    cycle.period(month)
+    with cycle.writing(month):
+        result = _checked(cycle, month, progress)
+        folder = result.findings_path.parent
+        result.summary_path, result.pdf_path = write_summary_files(
+            result.summary, folder, cycle.amber_days, cycle.fills, pdf
+        )
+        with cycle.ledger() as ledger:
+            ledger.record_state(
+                month,
+                cycle.as_of.isoformat(),
+                str(result.summary_path),
+                state_items(result.summary),
+            )
+    return result
+
+
+def _checked(cycle: Cycle, month: str, progress=None) -> CheckResult:
+    period, check = check_month(cycle, month, progress)
+    folder = cycle.folder("summary", month)
+    with cycle.ledger() as ledger:
+        summary = summarise(cycle, period, check, ledger)
+        ledger.record_validation(month, check.returns, summary.findings)
+    findings_path, feedback = write_check_files(
+        summary, folder, cycle.amber_days, cycle.fills, cycle.config.bureau, cycle.as_of
+    )
+    return CheckResult(summary, findings_path, feedback=feedback)

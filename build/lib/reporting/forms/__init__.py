@@ -1,0 +1,1 @@
+"""The office workbook: its layout, filling it, carrying last month's answers."""

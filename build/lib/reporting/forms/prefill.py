@@ -1,0 +1,57 @@
+"""What next month's forms carry over: the answers of the last merged month, as the ledger keeps
+them.
+
+Clerks write the progress of "1—N月", so each month they start from last month's text; pre-filling
+it saves retyping and copy-paste from the wrong file.  Carried: each task's 进展情况 and 存在问题和
+下一步工作计划, and the milestones reported 已完成 with their dates.  Other statuses are left open:
+the office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and
+the progress_unchanged finding, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..ledger import Ledger
+from ..models import Status
+from ..period import Period
+from ..summary.month import MISSING_ROW, MISSING_TASK, NOT_RETURNED
+
+
+@dataclass(frozen=True)
+class Carried:
+    month: str  # the month the answers come from
+    tasks: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # task key -> (progress, problems)
+    done: dict[str, date | None] = field(default_factory=dict)  # milestone key -> completed on
+
+    @property
+    def month_of_year(self) -> int:
+        """7 for "2022-07": how the forms and the mail name it (“已预填7月报送的…”)."""
+        return int(self.month[5:])
+
+
+def carries_into(period: Period) -> bool:
+    """Whether a month's forms take the month before's answers: not when a new 1—N period begins."""
+    return period.month != period.start_month
+
+
+def last_answers(ledger: Ledger, period: Period) -> Carried | None:
+    """Last month's answers, or None: nothing merged, or a new 1—N period begins with this month."""
+    if not carries_into(period):
+        return None
+    month = period.previous()
+    state = ledger.state(month)
+    tasks: dict[str, tuple[str, str]] = {}
+    done: dict[str, date | None] = {}
+    for item, row in state.items():
+        if row["status"] in (NOT_RETURNED, MISSING_ROW):
+            continue
+        progress = "" if row["progress"] == MISSING_TASK else row["progress"] or ""
+        if progress or row["problems"]:
+            tasks.setdefault(row["task_key"], (progress, row["problems"] or ""))
+        if row["status"] == Status.DONE.value and item != row["task_key"]:
+            done[item] = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
+    return Carried(month, tasks, done) if tasks or done else None

@@ -1,0 +1,1 @@
+"""Returns coming in: collecting the inbox, opening any file, reading the form."""

@@ -1,0 +1,122 @@
+"""Run one function over many files in worker processes, so that no file can take the batch down.
+
+Each worker lives under a memory limit (an address-space limit, on Linux; elsewhere there is
+none, and only the time limit and the crash guard hold) and each file under a time limit.  A
+worker that dies (out of memory, a crash inside a native library, killed) or overruns is
+replaced by pebble; the file it was on gets a Failure as its result and every other file is read
+as usual.  Files go to the workers in chunks, which is fast; a chunk that fails is read again file
+by file, so the failure lands on the file that caused it.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import os
+import sys
+from concurrent.futures import TimeoutError as Overrun
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from pebble import ProcessExpired, ProcessPool
+
+log = logging.getLogger(__name__)
+
+MEMORY_LIMIT_MB = 256  # what a worker may allocate beyond its start; a form needs a few MB
+SECONDS_PER_FILE = 60  # a form reads in milliseconds; a 20 MB file in a few seconds
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file has no result: 'memory', 'timeout' or 'crash' (with the exit code)."""
+
+    kind: str
+    detail: str = ""
+
+
+def run_isolated(
+    func: Callable,
+    items: Sequence,
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+    workers: int = 1,
+    progress: Callable | None = None,
+) -> list:
+    """[func(item) or Failure] for every item, in order; func and initializer run in the workers."""
+    if not items:
+        return []
+    results: list = [None] * len(items)
+    chunks = [range(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
+    done = 0
+    with ProcessPool(
+        max_workers=max(1, workers),
+        initializer=_start_worker,
+        initargs=(MEMORY_LIMIT_MB, initializer, initargs),
+    ) as pool:
+
+        def schedule(chunk):
+            jobs = [items[i] for i in chunk]
+            return pool.schedule(_run_chunk, (func, jobs), timeout=SECONDS_PER_FILE)
+
+        pending = [(chunk, schedule(chunk)) for chunk in chunks]
+        for chunk, future in pending:
+            outcome = _outcome(future)
+            if isinstance(outcome, Failure) and len(chunk) > 1:  # find the file that caused it
+                log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
+                singles = [_outcome(f) for f in [schedule([i]) for i in chunk]]
+                outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
+            elif isinstance(outcome, Failure):
+                outcome = [outcome]
+            for i, result in zip(chunk, outcome):
+                results[i] = result
+                done += 1
+                if progress:
+                    progress(done, len(items), items[i])
+    return results
+
+
+def _outcome(future):
+    try:
+        return future.result()
+    except Overrun:
+        return Failure("timeout", f"over {SECONDS_PER_FILE} s")
+    except ProcessExpired as exc:
+        killed = exc.exitcode in (-6, -9) and _limited()  # a failed allocation aborts; OOM kills
+        return Failure("memory" if killed else "crash", f"exit {exc.exitcode}")
+    except MemoryError:
+        return Failure("memory", "MemoryError")
+    except Exception as exc:  # noqa: BLE001 - anything else, e.g. a result that cannot be sent back
+        return Failure("crash", f"{type(exc).__name__}: {exc}")
+
+
+def _run_chunk(func: Callable, chunk: list) -> list:
+    return [func(item) for item in chunk]
+
+
+def _start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
+    faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
+    limit_memory(limit_mb)
+    if initializer:
+        initializer(*initargs)
+
+
+def _limited() -> bool:
+    """Whether workers run under a memory limit here (an abort there is then most likely one)."""
+    return sys.platform.startswith("linux")
+
+
+def limit_memory(limit_mb: int) -> None:
+    """Let this process take at most `limit_mb` more address space (Linux); elsewhere log, go on."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            in_use = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = in_use + limit_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError) as exc:
+        log.info("no memory limit for reading workers here (%s); the time limit still holds", exc)

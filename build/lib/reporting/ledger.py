@@ -1,0 +1,593 @@
+"""The ledger: a SQLite file recording every return received and every finding, month by month.
+
+It is the memory of the cycle: re-running collect is idempotent because a file already recorded
+(same month, same SHA-256) is not recorded twice, and a newer return from an office supersedes
+the older one without deleting it.
+
+It is never created over an existing file: a file that is empty, damaged or not a yuebao ledger
+stops the command with what to do (`yuebao ledger restore`, see backup.py), instead of starting over
+with an empty ledger and forgetting every return, extension and notice.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from .errors import YuebaoError
+from .models import Finding, Return
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS returns (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    archived_path TEXT NOT NULL,
+    office TEXT NOT NULL DEFAULT '',
+    accepted INTEGER,                 -- NULL until validated
+    superseded_by TEXT,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (month, sha256)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    month TEXT NOT NULL,
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    office TEXT, file TEXT, sheet TEXT, row INTEGER, cell TEXT, task_key TEXT,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_month ON findings (month);
+CREATE TABLE IF NOT EXISTS month_state (      -- the merged state of each month, for 变化 and trends
+    month TEXT NOT NULL,
+    item TEXT NOT NULL,                       -- milestone key (task key: task without milestones)
+    task_key TEXT NOT NULL,
+    office TEXT NOT NULL,
+    status TEXT NOT NULL,
+    completed_on TEXT,
+    light TEXT NOT NULL,
+    progress TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    PRIMARY KEY (month, item)
+);
+CREATE TABLE IF NOT EXISTS notices (        -- every message, planned to sent: none lost, none twice
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,                 -- action|month|office|day (督办: …|office|reason)
+    action TEXT NOT NULL,
+    month TEXT NOT NULL,
+    office TEXT NOT NULL,                     -- '' for the chiefs
+    reason TEXT NOT NULL DEFAULT '',          -- 督办: missing | overdue
+    day TEXT NOT NULL,                        -- the plan day it belongs to
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]',   -- JSON list of paths
+    status TEXT NOT NULL,                     -- see NOTICE_STATES
+    owner TEXT NOT NULL DEFAULT '',           -- the lease holder while 'sending'
+    lease_until TEXT,
+    tries INTEGER NOT NULL DEFAULT 0,         -- SMTP tries made, over every run
+    detail TEXT NOT NULL DEFAULT '',          -- the last error, or why it was dropped
+    next_try TEXT,                            -- failed: not before this time (or a later plan day)
+    last_day TEXT,                            -- the plan day of the last attempt
+    sent_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extensions (     -- approved 延期: the milestone counts as due on new_due
+    milestone_key TEXT PRIMARY KEY,
+    original_due TEXT NOT NULL,
+    new_due TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved_at TEXT NOT NULL
+);
+-- 督办 to a supervising leader, once per month, office and reason
+CREATE TABLE IF NOT EXISTS escalations (
+    month TEXT NOT NULL,
+    office TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    day TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    UNIQUE (month, office, reason)
+);
+CREATE TABLE IF NOT EXISTS schedule_days (day TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS merges (
+    month TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    summary_path TEXT NOT NULL
+);
+"""
+
+
+APPLICATION_ID = 0x59554542  # "YUEB" in the SQLite header: this file is a yuebao ledger
+SCHEMA_VERSION = 2  # 2: notices with states (planned, sending, sent, failed, …)
+BUSY_SECONDS = 30  # another process writing (another month): wait this long for it
+RESTORE_HINT = "请运行 yuebao ledger restore 从备份恢复（原文件会保留在旁边，不会删除）"
+NEWER = "台账由更新版本的yuebao写入"
+_verified: set[Path] = set()  # checked once per process: quick_check reads every page
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = open_ledger(self.path)
+        self._upgrade_notices()
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":  # `with Ledger(path) as ledger:` closes it however it ends
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """All or nothing: a crash mid-write leaves the ledger as it was."""
+        try:
+            with self.db:
+                yield self.db
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise  # a mistake in the program, not in the file
+        except sqlite3.DatabaseError as exc:
+            raise ledger_error(self.path, exc) from exc
+
+    def known(self, month: str, sha256: str) -> bool:
+        """Recorded and archived (a file recorded without its archive copy is tried again)."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM returns WHERE month=? AND sha256=? AND archived_path<>''",
+                (month, sha256),
+            ).fetchone()
+            is not None
+        )
+
+    def add_return(self, month: str, ret: Return, size: int) -> None:
+        """Record a file received; without `archived_path` it is recorded as not archived."""
+        archived = str(ret.archived_path) if ret.archived_path else ""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO returns (month, file_name, sha256, size, received_at, "
+                "archived_path) VALUES (?,?,?,?,?,?) ON CONFLICT (month, sha256) DO UPDATE "
+                "SET archived_path=excluded.archived_path WHERE returns.archived_path=''",
+                (
+                    month,
+                    ret.file_name,
+                    ret.sha256,
+                    size,
+                    ret.received_at.isoformat(timespec="seconds"),
+                    archived,
+                ),
+            )
+            if archived:  # the stand-in of a file that could not even be read before
+                db.execute(
+                    "DELETE FROM returns WHERE month=? AND sha256=? AND archived_path=''",
+                    (month, f"unread:{ret.file_name}"),
+                )
+
+    def returns(self, month: str) -> list[Return]:
+        rows = self.db.execute(
+            "SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)
+        ).fetchall()
+        return [
+            Return(
+                file_name=r["file_name"],
+                sha256=r["sha256"],
+                received_at=datetime.fromisoformat(r["received_at"]),
+                archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
+                office=r["office"],
+            )
+            for r in rows
+        ]
+
+    def record_validation(self, month: str, returns: list[Return], findings: list[Finding]) -> None:
+        with self.transaction() as db:
+            for ret in returns:
+                mine = [f for f in findings if f.file == ret.file_name]
+                db.execute(
+                    "UPDATE returns SET office=?, accepted=?, superseded_by=?, errors=?, "
+                    "warnings=? "
+                    "WHERE month=? AND sha256=?",
+                    (
+                        ret.office,
+                        int(ret.accepted),
+                        ret.superseded_by,
+                        sum(f.severity.value == "错误" for f in mine),
+                        sum(f.severity.value == "警告" for f in mine),
+                        month,
+                        ret.sha256,
+                    ),
+                )
+            db.execute("DELETE FROM findings WHERE month=?", (month,))
+            db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        month,
+                        f.code,
+                        f.severity.value,
+                        f.office,
+                        f.file,
+                        f.sheet,
+                        f.row,
+                        f.cell,
+                        f.task_key,
+                        f.message,
+                    )
+                    for f in findings
+                ],
+            )
+
+    def record_state(self, month: str, as_of: str, summary_path: str, items: list[tuple]) -> None:
+        """Replace the month's merged state: items are (item, task_key, office, status,
+        completed_on,
+        light, progress, problems)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM month_state WHERE month=?", (month,))
+            db.executemany(
+                "INSERT INTO month_state VALUES (?,?,?,?,?,?,?,?,?)", [(month, *i) for i in items]
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO merges VALUES (?,?,?,?)",
+                (month, as_of, datetime.now().isoformat(timespec="seconds"), summary_path),
+            )
+
+    def state(self, month: str) -> dict[str, sqlite3.Row]:
+        rows = self.db.execute("SELECT * FROM month_state WHERE month=?", (month,)).fetchall()
+        return {r["item"]: r for r in rows}
+
+    def overdue_trend(self, year: int) -> dict[str, int]:
+        """Overdue milestones per merged month of the year, oldest first."""
+        rows = self.db.execute(
+            "SELECT month, SUM(light='逾期') FROM month_state WHERE month LIKE ? GROUP BY month "
+            "ORDER BY month",
+            (f"{year:04d}-%",),
+        ).fetchall()
+        return {m: n for m, n in rows}
+
+    def statuses_before(self, month: str) -> dict[str, dict[str, str]]:
+        """The milestone statuses of each merged month of the year before `month`:
+        {month: {item: status}}."""
+        rows = self.db.execute(
+            "SELECT month, item, status FROM month_state WHERE month<? AND month>=?",
+            (month, month[:4] + "-01"),
+        ).fetchall()
+        merged: dict[str, dict[str, str]] = {}
+        for m, item, status in rows:
+            merged.setdefault(m, {})[item] = status
+        return merged
+
+    def months_with_later_returns(self, month: str) -> list[str]:
+        """Months of the year before `month` with a return their merge may not have counted
+        (received on or after the day it was merged as of), or never merged."""
+        rows = self.db.execute(
+            "SELECT DISTINCT r.month FROM returns r LEFT JOIN merges g ON g.month=r.month "
+            "WHERE r.month<? AND r.month>=? "
+            "AND (g.as_of IS NULL OR substr(r.received_at, 1, 10)>=g.as_of) ORDER BY r.month",
+            (month, month[:4] + "-01"),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def merged_as_of(self, month: str) -> str | None:
+        row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
+        return row[0] if row else None
+
+    # -- notices: planned -> sending (a lease) -> sent, or failed (tried again later) / dropped --
+    def plan_notices(self, notices: list[tuple[str, dict]]) -> list[str]:
+        """Record notices to send (key, fields), in one transaction; returns the keys that were new
+        (a notice with the same key was planned or sent before)."""
+        new = []
+        with self.transaction() as db:
+            for key, fields in notices:
+                cols = ["key", *fields, "status", "updated_at"]
+                values = [key, *fields.values(), "planned", _now()]
+                if (
+                    db.execute(
+                        f"INSERT OR IGNORE INTO notices ({', '.join(cols)}) VALUES "
+                        f"({', '.join('?' * len(cols))})",
+                        values,
+                    ).rowcount
+                    == 1
+                ):
+                    new.append(key)
+        return new
+
+    def notice(self, key: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM notices WHERE key=?", (key,)).fetchone()
+
+    def due_notices(self, day: str, now: str) -> list[sqlite3.Row]:
+        """Notices of plan days up to `day` still to send: planned; failed and due for another try
+        (its time has come, or this is a later plan day); 'sending' (the caller checks its
+        lease)."""
+        return self.db.execute(
+            "SELECT * FROM notices WHERE day<=? AND (status='planned' OR status='sending' OR "
+            "(status='failed' AND (next_try<=? OR last_day<?))) ORDER BY day, id",
+            (day, now, day),
+        ).fetchall()
+
+    def claim_notice(
+        self, row: sqlite3.Row, holder: str, lease_until: str, now: str, taken_over: bool
+    ) -> bool:
+        """Take the notice for sending, atomically, only if it is still as `row` read it (a second
+        instance that got there first wins); a notice being sent only when its lease has expired or
+        its holder is known to have stopped (`taken_over`)."""
+        sql = (
+            "UPDATE notices SET status='sending', owner=?, lease_until=?, updated_at=? "
+            "WHERE id=? AND status=? AND owner=? AND updated_at=?"
+        )
+        args = [holder, lease_until, now, row["id"], row["status"], row["owner"], row["updated_at"]]
+        if row["status"] == "sending" and not taken_over:
+            sql, args = sql + " AND lease_until<?", args + [now]
+        with self.transaction() as db:
+            return db.execute(sql, args).rowcount == 1
+
+    def finish_notice(
+        self,
+        notice_id: int,
+        status: str,
+        holder: str,
+        tries: int = 0,
+        detail: str = "",
+        next_try: str | None = None,
+        day: str | None = None,
+    ) -> bool:
+        """Record the outcome (only while this process still holds the notice)."""
+        now = _now()
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE notices SET status=?, tries=tries+?, detail=?, next_try=?, "
+                    "last_day=COALESCE(?, last_day), "
+                    "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END, "
+                    "owner='', lease_until=NULL, updated_at=? "
+                    "WHERE id=? AND status='sending' AND owner=?",
+                    (status, tries, detail, next_try, day, status, now, now, notice_id, holder),
+                ).rowcount
+                == 1
+            )
+
+    def drop_notice(self, row: sqlite3.Row, why: str) -> bool:
+        """No longer worth sending (no longer true, or a newer one replaces it); the reason is
+        kept."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE notices SET status='dropped', detail=?, updated_at=? "
+                    "WHERE id=? AND status=? AND updated_at=?",
+                    (why, _now(), row["id"], row["status"], row["updated_at"]),
+                ).rowcount
+                == 1
+            )
+
+    def newer_notice(self, row: sqlite3.Row, same_month: bool) -> bool:
+        """Is there a later notice of the same kind to the same office (which replaces this one)?"""
+        sql = "SELECT 1 FROM notices WHERE action=? AND office=? AND day>? AND status!='dropped'"
+        args = [row["action"], row["office"], row["day"]]
+        if same_month:
+            sql, args = sql + " AND month=?", args + [row["month"]]
+        return self.db.execute(sql, args).fetchone() is not None
+
+    def notices(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM notices ORDER BY day, action, office").fetchall()
+
+    def _upgrade_notices(self) -> None:
+        """Ledgers written before notices had states: keep their history, resend nothing unknown."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(notices)")}
+        if "key" in columns:
+            return
+        with self.transaction() as db:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # an older yuebao now refuses it
+            db.execute("ALTER TABLE notices RENAME TO notices_v1")
+            db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS notices") :].split(";")[0])
+            done = "status IN ('sent', 'written', 'no_address')"
+            db.execute(
+                "INSERT INTO notices (key, action, month, office, day, recipients, subject, status,"
+                " tries, detail, updated_at) SELECT action||'|'||month||'|'||office||'|'||day,"
+                f" action, month, office, day, recipients, subject, CASE WHEN {done} THEN status"
+                f" ELSE 'dropped' END, tries, CASE WHEN {done} THEN detail"
+                " ELSE '旧版台账中未发出的通知，无正文，未重发' END, updated_at FROM notices_v1"
+            )
+            db.execute("DROP TABLE notices_v1")
+
+    def approve_extension(
+        self, milestone_key: str, original_due: str, new_due: str, reason: str
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
+                (
+                    milestone_key,
+                    original_due,
+                    new_due,
+                    reason,
+                    datetime.now().isoformat(timespec="seconds"),
+                ),
+            )
+
+    def extensions(self) -> dict[str, sqlite3.Row]:
+        return {
+            r["milestone_key"]: r for r in self.db.execute("SELECT * FROM extensions").fetchall()
+        }
+
+    def log_escalation(self, month: str, office: str, reason: str, day: str, detail: str) -> bool:
+        """True when this escalation is new (it is then recorded); False when it was made before."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "INSERT OR IGNORE INTO escalations VALUES (?,?,?,?,?)",
+                    (month, office, reason, day, detail),
+                ).rowcount
+                == 1
+            )
+
+    def escalations(self, month: str | None = None) -> list[sqlite3.Row]:
+        sql, args = "SELECT * FROM escalations", ()
+        if month:
+            sql, args = sql + " WHERE month=?", (month,)
+        return self.db.execute(sql + " ORDER BY day, office", args).fetchall()
+
+    def last_schedule_day(self) -> str | None:
+        return self.db.execute("SELECT MAX(day) FROM schedule_days").fetchone()[0]
+
+    def first_schedule_day(self) -> str | None:
+        return self.db.execute("SELECT MIN(day) FROM schedule_days").fetchone()[0]
+
+    def schedule_days(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT day FROM schedule_days")}
+
+    def schedule_day_done(self, day: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO schedule_days VALUES (?, ?)",
+                (day, datetime.now().isoformat(timespec="seconds")),
+            )
+
+    def count(self, month: str | None = None) -> int:
+        if month is None:
+            return self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
+
+
+def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:
+    """The ledger at `path`, checked (the first time in a process, or again with `recheck`); a new
+    one only where no file is."""
+    if not path.exists():
+        _create(path)
+    elif path.is_file() and path.stat().st_size == 0:
+        raise YuebaoError(
+            f"台账文件是空的（0字节），其中的记录已丢失：{path}。{_restore_or_start(path)}",
+            f"ledger is empty (0 bytes): {path}",
+        )
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_SECONDS)
+    except sqlite3.Error as exc:
+        raise ledger_error(path, exc) from exc
+    try:
+        if recheck or path.resolve() not in _verified:
+            problem = verify(db)
+            if problem:
+                hint = "" if problem.startswith(NEWER) else RESTORE_HINT
+                raise YuebaoError(
+                    f"{problem}：{path}。{hint}",
+                    f"ledger unusable (damaged or not a ledger): {path}",
+                )
+            _verified.add(path.resolve())
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:  # an older yuebao's
+            with db:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise ledger_error(path, exc) from exc
+    except YuebaoError:
+        db.close()
+        raise
+    return db
+
+
+def verify(db: sqlite3.Connection) -> str | None:
+    """What is wrong with the open file, in Chinese, or None: every page readable (PRAGMA
+    quick_check), and a yuebao ledger (its application_id, or an older yuebao's tables)."""
+    try:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+            raise
+        return f"台账文件已损坏（{exc}）"
+    if problems != ["ok"]:
+        return (
+            f"台账文件已损坏（{' '.join(problems[0].split())}）"  # the first problem, on one line
+        )
+    if app == APPLICATION_ID and version > SCHEMA_VERSION:
+        return f"{NEWER}（格式{version}），请升级yuebao后再运行"
+    if app != APPLICATION_ID and not (app == 0 and {"returns", "findings"} <= tables):
+        return (
+            "该文件不是yuebao的台账"
+            "（请检查config.yaml中的ledger是否指错了文件，或台账已被别的文件覆盖）"
+        )
+    return None
+
+
+def ledger_error(path: Path, exc: sqlite3.Error) -> YuebaoError:
+    """One line for the clerk saying what went wrong with the ledger file and what to do."""
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        zh = (
+            f"台账文件或其所在文件夹是只读的，无法写入：{path}。"
+            "请取消只读（文件和文件夹的属性/权限）后重新运行"
+        )
+    elif "locked" in text or "busy" in text:
+        zh = (
+            f"台账正被另一个程序占用（{BUSY_SECONDS}秒后仍未释放）：{path}。"
+            "请等其他yuebao命令结束后重新运行"
+        )
+    elif "unable to open" in text:
+        zh = f"无法打开台账文件：{path}。请检查路径是否正确、所在文件夹是否存在且可写"
+    elif "disk i/o" in text or "full" in text:
+        zh = (
+            f"读写台账时磁盘出错（磁盘已满或文件所在的磁盘/网络盘有问题）：{path}。"
+            "请检查磁盘后重新运行"
+        )
+    else:
+        zh = f"台账文件已损坏：{path}（{exc}）。{RESTORE_HINT}"
+    return YuebaoError(zh, f"ledger {path}: {type(exc).__name__}: {exc}")
+
+
+def _create(path: Path) -> None:
+    """A new, empty ledger, put in place only if still no file is there (another may race us)."""
+    if backup_folder(path).is_dir() and any(backup_folder(path).glob("*.sqlite3")):
+        raise YuebaoError(
+            f"台账文件不见了，但有它的备份：{path}。{RESTORE_HINT}；"
+            f"如确实要从空台账重新开始，请先把备份文件夹{backup_folder(path).name}改名",
+            f"ledger missing but backups exist: {path}",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
+        db = sqlite3.connect(fresh)
+        try:
+            with db:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.executescript(SCHEMA)
+        finally:
+            db.close()
+        try:
+            os.link(fresh, path)  # fails if a file appeared meanwhile: never over an existing one
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links here (FAT, some network drives)
+            if not path.exists():
+                os.rename(fresh, path)
+        fresh.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as exc:
+        raise YuebaoError(
+            f"无法在此处新建台账：{path}（请检查文件夹是否存在且可写）",
+            f"cannot create ledger {path}: {exc}",
+        ) from exc
+
+
+def backup_folder(path: Path) -> Path:
+    """Where the ledger's backups are kept: beside it, `ledger.sqlite3.backup/`."""
+    return path.with_name(path.name + ".backup")
+
+
+def _restore_or_start(path: Path) -> str:
+    if backup_folder(path).is_dir() and any(backup_folder(path).glob("*.sqlite3")):
+        return RESTORE_HINT
+    return "没有找到它的备份；如这是新安装、尚未正式使用，可删除该空文件后重新运行"
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")

@@ -1,0 +1,1 @@
+"""The schedule: the plan of days, reminders, escalation, mail and webhook senders."""

@@ -1,0 +1,426 @@
+"""What the plan's actions say, to whom: the notices of a day (fill and send, remind, escalate,
+run and report).
+
+The notices are then planned in the ledger and delivered by reporting.notify.delivery, which sends
+whatever is due and unsent, whatever day it is: a restart, a second run on the same day or a second
+instance never sends one twice, and nothing lost in an outage stays lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .. import cycle as steps
+from ..errors import YuebaoError
+from ..forms.fill import form_file_name
+from ..models import OfficeState, Status
+from ..summary.month import MISSING_ROW, MonthSummary
+from ..summary.workbook import summary_text
+from ..wording import render
+from ..workdays import add_workdays
+from .delivery import deliver_due, plan_notices
+from .escalation import OVERDUE, REASONS_ZH, decide
+from .plan import (
+    ESCALATE,
+    FILL_AND_SEND,
+    NAMES_ZH,
+    REMIND_MILESTONES,
+    REMIND_MISSING,
+    RUN_AND_REPORT,
+    Action,
+    actions_for,
+)
+from .senders import Mailer, Notice
+
+log = logging.getLogger("reporting.schedule")
+
+
+@dataclass
+class DayReport:
+    day: date
+    actions: list[Action]
+    sent: list[Notice] = field(default_factory=list)
+    skipped: int = 0  # planned or sent by an earlier run
+    problems: list[str] = field(default_factory=list)
+    failed: int = 0  # not delivered this run (failed, bad address)
+    dropped: list[str] = field(default_factory=list)  # no longer true, or replaced by a newer one
+    complete: bool = True  # every action of the day was carried out
+
+
+def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
+    rep = cycle.config.reporting
+    return actions_for(
+        day,
+        cycle.tasks.year,
+        rep.first_month,
+        rep.deadline_day,
+        cycle.config.schedule.remind_day,
+    )
+
+
+def warn_other_year(cycle: steps.Cycle, month: str) -> None:
+    """A task list of last year used in a new year would send last year's tasks: say so."""
+    if int(month[:4]) != cycle.tasks.year:
+        log.warning(
+            "警告：任务清单是%d年的（%s），而报告月份是%s："
+            "请在 config.yaml 的 task_list 中换上今年的任务清单",
+            cycle.tasks.year,
+            cycle.config.task_list_path.name,
+            month,
+        )
+
+
+def run_day(
+    cycle: steps.Cycle,
+    day: date,
+    dry_run: bool = False,
+    mailer: Mailer | None = None,
+    deliver: bool = True,
+) -> DayReport:
+    """Do what the plan says for `day` (cycle.as_of should be `day`): first deliver what earlier
+    runs still owe, then plan the day's notices and deliver them.  `deliver=False`: plan only
+    (catch-up of a missed day, delivered by the run of today)."""
+    return run_actions(
+        cycle,
+        plan_for(cycle, day),
+        day,
+        dry_run,
+        mailer,
+        deliver="all" if deliver else "none",
+        schedule=True,
+    )
+
+
+def run_actions(
+    cycle: steps.Cycle,
+    actions: list[Action],
+    day: date,
+    dry_run: bool = False,
+    mailer: Mailer | None = None,
+    deliver: str = "all",
+    schedule: bool = False,
+) -> DayReport:
+    """Plan the notices of `actions`, then deliver what is due: everything owed ("all"), only
+    notices of these actions and months ("these": the remind and escalate commands), or nothing
+    ("none")."""
+    report = DayReport(day, actions)
+    mailer = mailer or Mailer(cycle.config.data["smtp"])
+    facts = Facts(cycle)
+    if deliver != "none":
+        mailer.warn_plain_auth()
+    if deliver == "all" and not dry_run and schedule:
+        deliver_due(cycle, day, mailer, report, facts)  # what earlier runs still owe comes first
+    for month in sorted({a.month for a in actions}):
+        warn_other_year(cycle, month)
+    notices = []
+    for action in actions:
+        log.info("%s %s：开始（%s月）", day, NAMES_ZH[action.kind], action.month)
+        try:
+            notices += build_notices(cycle, action, day, dry_run, facts)
+        except (YuebaoError, OSError) as exc:  # one action failing never stops the others
+            zh = getattr(exc, "zh", "") or str(exc)
+            log.error(
+                "%s %s（%s月）未能完成：%s（%s）",
+                day,
+                NAMES_ZH[action.kind],
+                action.month,
+                zh,
+                getattr(exc, "en", exc),
+            )
+            report.problems.append(f"{NAMES_ZH[action.kind]}（{action.month}）未能完成：{zh}")
+            report.complete = False
+    new = plan_notices(cycle, notices, day, dry_run)
+    report.skipped = len(notices) - len(new)
+    if deliver != "none":
+        scope = None if deliver == "all" else {(a.kind, a.month) for a in actions}
+        deliver_due(
+            cycle,
+            day,
+            mailer,
+            report,
+            facts,
+            scope=scope,
+            dry_run=dry_run,
+            extra=new if dry_run else (),
+        )
+    if schedule and not dry_run and report.complete:
+        with cycle.ledger() as ledger:
+            ledger.schedule_day_done(day.isoformat())
+    return report
+
+
+class Facts:
+    """The inbox as collected this run, judged as of the cycle's day: each month's summary, once."""
+
+    def __init__(self, cycle: steps.Cycle):
+        self.cycle = cycle
+        self._summaries: dict[str, MonthSummary] = {}
+        self._escalations: dict[str, dict] = {}
+
+    def summary(self, month: str) -> MonthSummary:
+        if month not in self._summaries:
+            self._summaries[month] = collect_and_summarise(self.cycle, month)
+        return self._summaries[month]
+
+    def office_state(self, month: str, office: str) -> OfficeState:
+        states = (o.state for o in self.summary(month).offices if o.office.name == office)
+        return next(states, OfficeState.NOT_RETURNED)
+
+    def escalations(self, month: str) -> dict:
+        """Who is to be escalated today, decided on the inbox as collected now."""
+        if month not in self._escalations:
+            rules = self.cycle.config.supervision
+
+            def decided(done):
+                return decide(
+                    self.summary(month),
+                    self.cycle.as_of,
+                    rules.missing_days,
+                    rules.overdue_days,
+                    done,
+                )
+
+            found = decided(self.done_before(month))
+            if any(e.reason == OVERDUE for e in found):  # read the returns merged months missed
+                found = decided(self.done_before(month, refresh=True))
+            self._escalations[month] = {(e.office, e.reason): e for e in found}
+        return self._escalations[month]
+
+    def done_before(self, month: str, refresh: bool = False) -> frozenset[str]:
+        """Milestones whose latest status reported in an earlier month of the year is 已完成: as
+        each month was merged, or (`refresh`) with the returns a merge did not count yet (late
+        ones, collected now if still in their inbox) read afresh."""
+        if refresh:
+            for m in _months_before(self.cycle, month):
+                if self.cycle.config.folder("inbox", m).is_dir():
+                    steps.collect_month(self.cycle, m)
+        with self.cycle.ledger() as ledger:
+            by_month = ledger.statuses_before(month)
+            later = ledger.months_with_later_returns(month) if refresh else []
+        for m in later:
+            by_month[m] = {r.milestone.key: r.status for r in self.summary(m).rows if r.milestone}
+        latest: dict[str, str] = {}
+        unknown = (OfficeState.NOT_RETURNED, MISSING_ROW, "")
+        for m in sorted(by_month):
+            latest.update((k, v) for k, v in by_month[m].items() if v not in unknown)
+        return frozenset(k for k, v in latest.items() if v == Status.DONE.value)
+
+
+def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
+    """The reporting months of the year before `month`."""
+    year, number = int(month[:4]), int(month[5:])
+    first = cycle.config.reporting.first_month if year == cycle.tasks.year else 1
+    return [f"{year:04d}-{m:02d}" for m in range(first, number)]
+
+
+def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
+    """Collect the inbox, then judge the month on it; the log names each new return's office."""
+    collected = steps.collect_month(cycle, month)
+    period, check = steps.check_month(cycle, month)
+    office_of = {r.file_name: r.office for r in check.returns}
+    for ret in collected.new:
+        if ret.received_at.date() > cycle.as_of:
+            log.info(
+                "收到文件：%s（%s收到，晚于所补做的%s，该日的判断不计入）",
+                ret.file_name,
+                f"{ret.received_at:%m-%d %H:%M}",
+                cycle.as_of,
+            )
+            continue
+        office = office_of.get(ret.file_name) or "（未能识别股室）"
+        log.info(
+            "收到%s的报表：%s（%s收到）", office, ret.file_name, f"{ret.received_at:%m-%d %H:%M}"
+        )
+    for f in collected.findings:
+        log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
+    with cycle.ledger() as ledger:
+        return steps.summarise(cycle, period, check, ledger)
+
+
+def _not_leading(cycle: steps.Cycle, what: str) -> None:
+    others = sorted(set(cycle.config.office_names) - set(cycle.tasks.lead_offices()))
+    if others:
+        log.info("%s：%s 不是任何任务的牵头股室，不发", what, "、".join(others))
+
+
+def build_notices(
+    cycle: steps.Cycle, action: Action, day: date, dry_run: bool = False, facts: Facts | None = None
+) -> list[Notice]:
+    """The notices an action makes on `day` (a dry run fills and merges nothing)."""
+    config, month = cycle.config, action.month
+    facts = facts or Facts(cycle)
+    period = cycle.period(month)
+    common = dict(
+        bureau=config.bureau,
+        month=period.month,
+        year=period.year,
+        deadline=period.deadline,
+        day=day,
+    )
+    notices = []
+    if action.kind == FILL_AND_SEND:
+        _not_leading(cycle, "表格")
+        outbox = config.folder("outbox", month)
+        filled = None if dry_run else steps.fill(cycle, month)
+        paths = {p.name: p for p in filled.paths} if filled else {}
+        failed = {p.name: why for p, why in filled.failed} if filled else {}
+        carried = filled.carried.month_of_year if filled and filled.carried else None
+        for office in cycle.tasks.lead_offices():
+            info = config.office(office)
+            name = form_file_name(month, office)
+            attachment = paths.get(name)
+            if (
+                not dry_run and attachment is None
+            ):  # its form could not be written: no mail without it
+                log.error(
+                    "form for %s not written, so not sent: %s",
+                    office,
+                    failed.get(name, "not filled"),
+                )
+                continue
+            notices.append(
+                _notice(
+                    action,
+                    office,
+                    [info.email],
+                    "remind_form.j2",
+                    common,
+                    info=info,
+                    tasks=cycle.tasks.tasks_of(office),
+                    file=name,
+                    attachments=[attachment] if attachment else [],
+                    outbox=outbox,
+                    carried=carried,
+                )
+            )
+    elif action.kind == REMIND_MISSING:
+        _not_leading(cycle, "催报")
+        states = {o.office.name: o for o in facts.summary(month).offices}
+        for office in cycle.tasks.lead_offices():
+            row = states[office]
+            if not row.state.missing:  # a return with errors counts as not returned
+                log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
+                continue
+            info = config.office(office)
+            notices.append(
+                _notice(
+                    action,
+                    office,
+                    [info.email],
+                    "remind_missing.j2",
+                    common,
+                    info=info,
+                    tasks=cycle.tasks.tasks_of(office),
+                    rejected=row.state is OfficeState.REJECTED,
+                    file=row.file,
+                    errors=row.errors,
+                )
+            )
+    elif action.kind == REMIND_MILESTONES:
+        window = config.schedule.milestone_window_days
+        done = facts.done_before(month)
+        due_of: dict[str, list] = {}
+        for r in facts.summary(month).rows:
+            m = r.milestone
+            if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
+                continue
+            missing = (OfficeState.NOT_RETURNED, MISSING_ROW)
+            said_done = r.status in missing and m.key in done  # in an earlier month
+            if r.status == Status.DONE.value or said_done:
+                continue
+            due_of.setdefault(r.task.lead, []).append((r.task, m))
+        quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
+        if quiet:
+            log.info("节点到期提醒：%s 在%d天内没有未完成的节点，不提醒", "、".join(quiet), window)
+        for office in cycle.tasks.lead_offices():
+            if office in due_of:
+                info = config.office(office)
+                notices.append(
+                    _notice(
+                        action,
+                        office,
+                        [info.email],
+                        "remind_milestones.j2",
+                        common,
+                        info=info,
+                        due=due_of[office],
+                        window=window,
+                    )
+                )
+    elif action.kind == ESCALATE:
+        for e in facts.escalations(month).values():
+            notices.append(escalation_notice(cycle, month, e, day))
+    elif action.kind == RUN_AND_REPORT:
+        result = None
+        if not dry_run:
+            facts.summary(month)  # collected, and the new returns named in the log
+            result = steps.merge(cycle, month)
+        chiefs = list(config.schedule.chiefs)
+        text = "" if result is None else _overview(result)
+        notices.append(
+            _notice(
+                action,
+                "",
+                chiefs,
+                "report_summary.j2",
+                common,
+                overview=text,
+                attachments=[result.summary_path] if result else [],
+            )
+        )
+    return notices
+
+
+def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
+    """The 督办 letter for one escalation, as of `day`."""
+    period = cycle.period(month)
+    common = dict(
+        bureau=cycle.config.bureau,
+        month=period.month,
+        year=period.year,
+        deadline=period.deadline,
+        day=day,
+    )
+    info = cycle.config.office(e.office)
+    to = [info.leader_email, cycle.config.supervision.bureau_office_email]
+    notice = _notice(
+        Action(ESCALATE, month),
+        e.office,
+        to,
+        "escalation.j2",
+        common,
+        info=info,
+        reason_zh=REASONS_ZH[e.reason],
+        detail=e.detail,
+        fix_by=add_workdays(day, 2),
+    )
+    notice.reason, notice.reason_zh = e.reason, REASONS_ZH[e.reason]
+    return notice
+
+
+def _notice(
+    action: Action,
+    office: str,
+    to: list[str],
+    template: str,
+    common: dict,
+    attachments=(),
+    **context,
+):
+    text = render(template, office=office, **common, **context)
+    subject, _, body = text.partition("\n")
+    return Notice(
+        action=action.kind,
+        month=action.month,
+        office=office,
+        to=[t for t in to if t],
+        subject=subject.strip(),
+        body=body.strip(),
+        attachments=list(attachments),
+    )
+
+
+def _overview(result) -> str:
+    return summary_text(result.summary, 7)

@@ -1,0 +1,207 @@
+"""Sending a notice: e-mail over SMTP (with retries), a text file, a webhook.
+
+The SMTP password never sits in config.yaml: it is read from the environment variable named by
+`smtp.password_env`.  A failed send is retried with a doubling back-off and then reported; it
+never stops the other notices.  Once the server itself has failed (refused, hung up, timed out),
+the mailer stops trying for the rest of the run: the remaining notices fail at once, to be tried
+again by the next run, instead of each waiting out every try.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import os
+import re
+import smtplib
+import ssl
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from ..filenames import safe_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Notice:
+    """One message to one office (or to the chiefs)."""
+
+    action: str
+    month: str
+    office: str  # "" for the chiefs
+    to: list[str]
+    subject: str
+    body: str
+    attachments: list[Path] = field(default_factory=list)
+    reason: str = ""  # 督办: why (escalation.MISSING or OVERDUE)
+    reason_zh: str = ""
+
+    @property
+    def label(self) -> str:
+        """The addressee as logs and file names show it: 卫健所, 领导, 卫健所（逾期未报送）."""
+        who = self.office or "领导"
+        return f"{who}（{self.reason_zh}）" if self.reason_zh else who
+
+
+class SendFailed(Exception):
+    """A message that did not go out; `tries` SMTP attempts were made for it."""
+
+    def __init__(self, message: str, tries: int = 0, server_down: bool = False):
+        super().__init__(message)
+        self.tries, self.server_down = tries, server_down
+
+
+class BadAddress(SendFailed):
+    """An address that cannot be sent to (a typo, a line break in it): only a person can fix it."""
+
+
+ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+")
+# the server itself failed, rather than refusing this one message
+SERVER_DOWN = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+def server_down(exc: Exception) -> bool:
+    """Refused, timed out, hung up, or would not talk to us (SMTPException is an OSError too)."""
+    if isinstance(exc, smtplib.SMTPException):
+        return isinstance(exc, SERVER_DOWN)
+    return isinstance(exc, OSError)
+
+
+def bad_addresses(addresses: list[str]) -> list[str]:
+    return [a for a in addresses if not ADDRESS.fullmatch(a)]
+
+
+class Mailer:
+    def __init__(self, smtp: dict, sleep=time.sleep):
+        self.cfg = smtp
+        self.sleep = sleep
+        self.down = ""  # why the server was given up on for this run ("" while it works)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.cfg["host"])
+
+    def send(self, notice: Notice) -> int:
+        """Send, retrying; return the number of tries used.  Raises SendFailed (BadAddress for an
+        address no retry can fix); once the server has failed, raises at once without trying."""
+        wrong = bad_addresses(notice.to)
+        if wrong:
+            raise BadAddress("邮箱地址无效：" + "、".join(repr(a) for a in wrong))
+        if self.down:
+            raise SendFailed(
+                f"邮件服务器本次运行中已不可用，未再尝试（{self.down}）", 0, server_down=True
+            )
+        try:
+            message = self._message(notice)
+        except (ValueError, TypeError) as exc:  # a header that cannot be written
+            raise BadAddress(f"邮件无法生成：{exc}") from exc
+        tries = max(1, self.cfg["retries"])
+        for attempt in range(1, tries + 1):
+            try:
+                self._deliver(message)
+                return attempt
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning(
+                    "邮件发送失败（第%d次，共%d次）%s -> %s: %s",
+                    attempt,
+                    tries,
+                    notice.subject,
+                    ",".join(notice.to),
+                    exc,
+                )
+                if attempt == tries:
+                    down = server_down(exc)
+                    if down:
+                        self.down = f"{type(exc).__name__}: {exc}"
+                        log.error(
+                            "邮件服务器 %s:%s 不可用，本次运行不再尝试其余邮件，留待下次运行重发",
+                            self.cfg["host"],
+                            self.cfg["port"],
+                        )
+                    why = f"{type(exc).__name__}: {exc}"
+                    raise SendFailed(why, tries, server_down=down) from exc
+                self.sleep(self.cfg["backoff_seconds"] * 2 ** (attempt - 1))
+        raise SendFailed("no attempt made")  # unreachable: tries >= 1
+
+    def warn_plain_auth(self) -> None:
+        """A password sent over an unencrypted connection can be read on the way: say so."""
+        if self.enabled and self.cfg["user"] and self.cfg["security"] == "none":
+            log.warning(
+                "警告：smtp.security 为 none 而配置了 smtp.user：密码将以明文发给 %s:%s，"
+                "请改用 starttls 或 ssl",
+                self.cfg["host"],
+                self.cfg["port"],
+            )
+
+    def _message(self, notice: Notice) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.cfg["sender"] or self.cfg["user"] or "yuebao@localhost"
+        msg["To"] = ", ".join(notice.to)
+        msg["Subject"] = notice.subject
+        msg["Date"] = formatdate(localtime=True)
+        msg["Message-ID"] = make_msgid(domain="yuebao.local")
+        msg.set_content(notice.body)
+        for path in notice.attachments:
+            kind, _ = mimetypes.guess_type(path.name)
+            maintype, subtype = (kind or "application/octet-stream").split("/", 1)
+            msg.add_attachment(
+                path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+            )
+        return msg
+
+    def _deliver(self, msg: EmailMessage) -> None:
+        host, port, timeout = self.cfg["host"], self.cfg["port"], self.cfg["timeout"]
+        if self.cfg["security"] == "ssl":
+            server = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            server = smtplib.SMTP(host, port, timeout=timeout)
+        with server:
+            if self.cfg["security"] == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if self.cfg["user"]:
+                server.login(self.cfg["user"], os.environ.get(self.cfg["password_env"], ""))
+            server.send_message(msg)
+
+
+def write_text_file(folder: Path, notice: Notice) -> Path:
+    """The reminder as a text file, for offices reached through a chat group."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"提醒_{notice.action}_{safe_name(notice.label)}.txt"
+    path.write_text(f"{notice.subject}\n\n{notice.body}\n", encoding="utf-8")
+    return path
+
+
+def post_webhook(url: str, notice: Notice, timeout: int) -> None:
+    payload = json.dumps(
+        {
+            "action": notice.action,
+            "month": notice.month,
+            "office": notice.office,
+            "to": notice.to,
+            "subject": notice.subject,
+            "text": notice.body,
+        },
+        ensure_ascii=False,
+    )
+    request = urllib.request.Request(
+        url,
+        data=payload.encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the bureau's own URL
+        response.read()

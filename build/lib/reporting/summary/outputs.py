@@ -1,0 +1,92 @@
+"""The files a month leaves for people: after validate, 校验问题 and a feedback text per office
+with something to fix; after merge, the summary workbook for the chiefs and, when asked, its PDF.
+
+Each reads a finished MonthSummary and changes nothing in it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from ..filenames import safe_name
+from ..forms.fill import form_title
+from ..models import Severity
+from ..wording import render
+from ..workdays import add_workdays
+from .month import MonthSummary, findings_by_office
+from .pdf import to_pdf
+from .workbook import (
+    PRINT_SHEETS,
+    findings_file_name,
+    summary_file_name,
+    write_findings_workbook,
+    write_summary,
+)
+
+
+def write_check_files(
+    summary: MonthSummary, folder: Path, amber_days: int, fills: dict, bureau: str, as_of: date
+) -> tuple[Path, list[Path]]:
+    """校验问题_<month>.xlsx and 反馈/反馈_<office>.txt in `folder`: (workbook, texts)."""
+    month = summary.period.label
+    path = write_findings_workbook(summary, folder / findings_file_name(month), amber_days, fills)
+    return path, write_feedback(summary, folder / "反馈", bureau, as_of)
+
+
+def write_summary_files(
+    summary: MonthSummary, folder: Path, amber_days: int, fills: dict, pdf: bool = False
+) -> tuple[Path, Path | None]:
+    """The summary workbook in `folder` and, with `pdf`, the chiefs' pages (概览 and 逾期事项) as
+    PDF beside it: (workbook, PDF or None)."""
+    path = write_summary(
+        summary, folder / summary_file_name(summary.period.label), amber_days, fills
+    )
+    if not pdf:
+        return path, None
+    with tempfile.TemporaryDirectory() as tmp:
+        printable = write_summary(
+            summary, Path(tmp) / path.name, amber_days, fills, sheets=PRINT_SHEETS
+        )
+        return path, to_pdf(printable, folder)
+
+
+def write_feedback(summary: MonthSummary, folder: Path, bureau: str, as_of: date) -> list[Path]:
+    """One short text per office with something to fix, for the clerk to send back
+    (templates/feedback.j2); last run's texts are removed first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("反馈_*.txt"):
+        old.unlink()
+    fix_by = add_workdays(as_of, 2)
+    findings_of = findings_by_office(summary.findings)
+    paths = []
+    for row in summary.offices:
+        office = row.office.name
+        mine = sorted(
+            findings_of.get(office, []),  # in sheet order, as the clerk reads
+            key=lambda f: (bool(f.sheet), f.sheet, f.row or 0, f.cell),
+        )
+        if not mine:
+            continue
+        text = render(
+            "feedback.j2",
+            office=office,
+            title=form_title(bureau, summary.period),
+            returned=bool(row.file),
+            file=row.file,
+            findings=mine,
+            as_of=as_of,
+            deadline=summary.period.deadline,
+            fix_by=fix_by,
+            errors=any(f.severity is Severity.ERROR for f in mine),
+            sender=f"{bureau}办公室",
+        )
+        path = folder / feedback_file_name(office)
+        path.write_text(text + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def feedback_file_name(office: str) -> str:
+    return f"反馈_{safe_name(office)}.txt"

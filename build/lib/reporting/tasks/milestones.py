@@ -1,0 +1,259 @@
+"""Milestones (关键时间节点) out of a task's free text, with their due dates.
+
+A content cell reads like::
+
+    项目规划用地183.37亩……年内开展基础工程建设。
+    关键节点及解决难点：
+    一是3月底前完成招标文件编制。
+    二是6月底前开展施工招标。
+
+Everything before the numbered lines is the overview.  A numbered line (一是 / (1) / （1） / 1. /
+1、 / ①; also "4.9月…": item 4, due in September) starts a milestone; un-numbered lines after it
+continue it.  A content without numbered lines but with dated sentences gets one milestone per
+dated sentence.
+
+Date conventions, relative to the task list's year unless the phrase names one.  The FIRST date
+phrase of a milestone is its deadline (the one it opens with: "一是3月底前…"):
+
+    3月底前, 3月底, 3月末, 3月份, 3月         -> 3月31日 (the month's last day)
+    6月30日, 2022年6月30日, 2022.6.30, 6月7-10日 -> that day (the range's last day)
+    6月上旬 / 中旬 / 下旬                      -> 10日 / 20日 / the month's last day
+    上半年 -> 6月30日;  下半年, 年底, 年末, 年内, 年底前 -> 12月31日
+    第一季度 … 第四季度, 一季度, Q1             -> the quarter's last day
+    每月20日前                                 -> recurring: one milestone per month of the year
+    2023年春季 / 夏季 / 秋季 / 冬季              -> 3月1日 / 6月1日 / 9月1日 / 12月1日 of that year
+                                                  (the start of the term or season: "by autumn
+                                                  term")
+    2025年前 -> 2024年12月31日 (before that year);  到2023年, 2023年底, 2023年内 -> 2023年12月31日
+    10月至12月, 3—6月底前, 9月1日至10月15日     -> the range's end (12月31日, 6月30日, 10月15日)
+    本学年内, 学年末 -> 8月31日 (a school year ends in August);  2022-2023学年 -> 2023年8月31日
+    6.30, 6.30前 (a date on its own, read as returns read it: reporting/dates.py) -> 6月30日
+    full-width digits (６月), Chinese numerals (六月, 十二月底前) are read as digits.
+
+Anything else has no date: the milestone is kept with due=None and a note saying why.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+
+from ..models import Milestone
+from .dates import read_date
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_NUM = r"[一二三四五六七八九十]{1,3}"
+_NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}是|[(（]\s*[\d０-９]{1,2}\s*[)）]|"
+    r"[\d０-９]{1,2}\s*[.、．](?:(?![\d０-９])|(?=[\d０-９]{1,2}\s*月))|[①-⑳])"
+)
+_HEADING = re.compile(r"关键(时间)?节点.*[:：]\s*$")
+_TAGS = re.compile(r"</?p>|<br\s*/?>", re.I)
+
+UNDATED_NOTE = "未能识别完成时间，请在任务清单中写明，如“6月底前”“6月30日”"
+
+
+def _cn_to_int(text: str) -> int:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十五 -> 25."""
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
+    return _CN_DIGITS.get(text, 0)
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, Chinese-numeral months and days to digits, no blanks."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(rf"({_CN_NUM})月", lambda m: f"{_cn_to_int(m.group(1))}月", text)
+    text = re.sub(
+        rf"(\d月)({_CN_NUM})日", lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text
+    )
+    return text
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _y(match, group: str, default: int) -> int:
+    value = match.group(group)
+    return int(value) if value else default
+
+
+# Each pattern: (regex, reader(match, year) -> list[date] or None when the numbers are not a date).
+def _exact(m, year):
+    return [date(_y(m, "y", year), int(m.group("m")), int(m.group("d")))]
+
+
+def _month_end_of(m, year):
+    return [_month_end(_y(m, "y", year), int(m.group("m")))]
+
+
+def _ten_days(m, year):
+    y, mon = _y(m, "y", year), int(m.group("m"))
+    return [
+        date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), calendar.monthrange(y, mon)[1]))
+    ]
+
+
+def _quarter(m, year):
+    q = m.group("q")
+    q = int(q) if q.isdigit() else _cn_to_int(q)
+    return [_month_end(_y(m, "y", year), q * 3)] if 1 <= q <= 4 else None
+
+
+def _season(m, year):
+    return [date(int(m.group("y")), {"春": 3, "夏": 6, "秋": 9, "冬": 12}[m.group("s")], 1)]
+
+
+def _monthly(m, year):
+    return [
+        date(year, mon, min(int(m.group("d")), calendar.monthrange(year, mon)[1]))
+        for mon in range(1, 13)
+    ]
+
+
+_Y = r"(?:(?P<y>20\d\d)年)?"
+PATTERNS = [
+    (re.compile(r"每月(?P<d>\d{1,2})[日号]"), _monthly, "每月{d}日"),
+    (
+        re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d0>\d{1,2})[日号]?[-—~～至到](?P<d>\d{1,2})[日号]"),
+        _exact,
+        "{m}月{d}日",
+    ),
+    (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), _exact, "{m}月{d}日"),
+    (re.compile(r"(?P<y>20\d\d)[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})"), _exact, "{y}.{m}.{d}"),
+    (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<part>上旬|中旬|下旬)"), _ten_days, "{m}月{part}"),
+    (
+        re.compile(_Y + r"(?P<m>\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?"),
+        _month_end_of,
+        "{m}月底",
+    ),
+    (re.compile(_Y + r"第?(?P<q>[一二三四1-4])季度"), _quarter, "第{q}季度"),
+    (re.compile(r"(?P<y>20\d\d)年(?:的)?(?P<s>[春夏秋冬])季?"), _season, "{y}年{s}季"),
+]
+_HALF = re.compile(r"(?:(?P<y>20\d\d)年)?(?<!学)(?P<h>上半年|下半年|年底|年末|年内|全年)")
+_SCHOOL_YEAR = re.compile(
+    r"(?:(?P<y0>20\d\d)[-—－~至](?P<y>20\d\d)|本|该|当)学年(?:度)?(?:内|末|底|结束)?"
+    r"|学年(?:内|末|底|结束)"
+)
+_MONTH_DAY = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=前|之前|以前|日|号|完成)")
+_RANGE = re.compile(r"[至到\-—－~～]+")
+_BEFORE_YEAR = re.compile(r"(?P<y>20\d\d)年(?:以)?前")
+_BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
+
+
+def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
+    """The due date(s) of one milestone phrase; [] when none can be read (see the module
+    docstring)."""
+    text = normalise(
+        _NUMBERED.sub("", phrase, count=1)
+    )  # "①1月底前": the ① is not part of the date
+    alone = read_date(re.sub(r"(?:之|以)?前$", "", text), year)
+    if alone:
+        return [(alone, f"“{text}”→{alone.year}年{alone.month}月{alone.day}日")]
+    found: list[tuple[int, int, list[date], str]] = []  # (start, -length, dates, note)
+    for regex, reader, label in PATTERNS:
+        for m in regex.finditer(text):
+            try:
+                dates = reader(m, year)
+            except ValueError:  # 2月30日, 13月: numbers that are not a date
+                continue
+            if dates:
+                found.append((m.start(), -(m.end() - m.start()), dates, m.group(0)))
+    for m in _HALF.finditer(text):
+        y = _y(m, "y", year)
+        found.append(
+            (
+                m.start(),
+                -(m.end() - m.start()),
+                [date(y, 6, 30) if m.group("h") == "上半年" else date(y, 12, 31)],
+                m.group(0),
+            )
+        )
+    for m in _BEFORE_YEAR.finditer(text):
+        found.append(
+            (
+                m.start(),
+                -(m.end() - m.start()) - 1,
+                [date(int(m.group("y")) - 1, 12, 31)],
+                m.group(0),
+            )
+        )
+    for m in _BY_YEAR.finditer(text):
+        found.append(
+            (m.start(), -(m.end() - m.start()), [date(int(m.group("y")), 12, 31)], m.group(0))
+        )
+    for m in _SCHOOL_YEAR.finditer(text):
+        end_of_school_year = date(_y(m, "y", year), 8, 31)
+        found.append((m.start(), -(m.end() - m.start()), [end_of_school_year], m.group(0)))
+    for m in _MONTH_DAY.finditer(text):
+        if when := read_date(f"{m.group('m')}.{m.group('d')}", year):
+            found.append((m.start(), -(m.end() - m.start()), [when], m.group(0)))
+    if not found:
+        return []
+    found.sort(key=lambda f: (f[0], f[1]))
+    start, length, dates, source = found[0]
+    end = start - length
+    for later in found[1:]:  # "10月至12月": a range is due at its end
+        gap = _RANGE.fullmatch(text[end : later[0]])
+        single = len(later[2]) == 1 and len(dates) == 1
+        if later[0] > end and gap and single and later[2][0] >= dates[0]:
+            dates, end = later[2], later[0] - later[1]
+            source = text[start:end]
+    return [(d, f"“{source}”→{d.year}年{d.month}月{d.day}日") for d in dates]
+
+
+def split_content(text: str) -> tuple[str, list[str]]:
+    """(overview, milestone phrases) of a 主要内容和关键时间节点计划 cell."""
+    lines = [ln.strip() for ln in _TAGS.sub("\n", text or "").split("\n") if ln.strip()]
+    overview: list[str] = []
+    phrases: list[str] = []
+    for line in lines:
+        if _HEADING.search(line) and len(line) < 30:
+            continue
+        if _NUMBERED.match(line):
+            phrases.append(line)
+        elif phrases:
+            phrases[-1] += "\n" + line  # continuation of the milestone above
+        else:
+            overview.append(line)
+    if phrases:
+        return "\n".join(overview), phrases
+    # No numbering: each dated sentence is a milestone; the rest stays overview.
+    sentences = [s for s in re.split(r"(?<=[。；;])", "\n".join(overview)) if s.strip()]
+    dated = [s.strip() for s in sentences if read_due(s, 2000)]
+    if not dated:
+        return "\n".join(overview), []
+    rest = [s.strip() for s in sentences if s.strip() not in dated]
+    return "".join(rest), dated
+
+
+def parse_milestones(task_key: str, text: str, year: int) -> tuple[str, list[Milestone]]:
+    overview, phrases = split_content(text)
+    milestones: list[Milestone] = []
+    for phrase in phrases:
+        dues = read_due(phrase, year)
+        if not dues:
+            milestones.append(Milestone(task_key, len(milestones) + 1, phrase, None, UNDATED_NOTE))
+        for due, note in dues:
+            milestones.append(Milestone(task_key, len(milestones) + 1, phrase, due, note))
+    return overview, milestones

@@ -1,0 +1,110 @@
+"""Jinja2 texts from templates/: titles, notes, messages.  Clerks may edit the .j2 files."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from .errors import YuebaoError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_NOTICE = {"bureau", "month", "year", "deadline", "day", "office", "info"}
+# what the program hands each template: a name outside these would stop a run on the day it is used
+VARIABLES = {
+    "escalation.j2": _NOTICE | {"reason_zh", "detail", "fix_by"},
+    "feedback.j2": {
+        "office",
+        "title",
+        "returned",
+        "file",
+        "findings",
+        "as_of",
+        "deadline",
+        "fix_by",
+        "errors",
+        "sender",
+    },
+    "form_note.j2": {"month", "statuses", "deadline", "carried_from", "period_start"},
+    "form_title.j2": {"bureau", "year", "period_start", "month"},
+    "remind_form.j2": _NOTICE | {"tasks", "file", "outbox", "carried"},
+    "remind_milestones.j2": _NOTICE | {"due", "window"},
+    "remind_missing.j2": _NOTICE | {"tasks", "rejected", "file", "errors"},
+    "report_summary.j2": _NOTICE | {"overview"},
+    "summary_text.j2": {
+        "as_of",
+        "tasks",
+        "milestones",
+        "month",
+        "due_by_month",
+        "done",
+        "overdue",
+        "due_soon",
+        "undated",
+        "amber_days",
+        "offices",
+        "on_time",
+        "late",
+        "late_names",
+        "missing",
+        "missing_names",
+        "rejected",
+        "rejected_names",
+        "errors",
+        "warnings",
+    },
+    "summary_title.j2": {"bureau", "year"},
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def check_templates(folder: Path = TEMPLATES) -> None:
+    """Every text template parses and uses only the names it is given: a bad edit stops at once."""
+    env = environment()
+    for name, known in VARIABLES.items():
+        path = folder / name
+        try:
+            used = meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise YuebaoError(
+                f"无法读取文字模板：{path}", f"template unreadable: {path}: {exc}"
+            ) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise YuebaoError(
+                f"文字模板“{name}”第{exc.lineno}行格式有误（{exc.message}），请检查花括号是否成对",
+                f"template {name} line {exc.lineno}: {exc.message}",
+            ) from exc
+        unknown = sorted(used - known)
+        if unknown:
+            raise YuebaoError(
+                f"文字模板“{name}”中的{{{{ {unknown[0]} }}}}无法识别，可用的有："
+                + "、".join(sorted(known))
+                + "，请检查拼写",
+                f"template {name}: unknown name {unknown[0]}",
+            )
+
+
+def render(name: str, **context) -> str:
+    return environment().get_template(name).render(**context).strip()
+
+
+def row_height(text: str, width: float, minimum: int = 1) -> float:
+    """Points a row needs to show wrapped text in a column `width` characters wide.
+
+    Excel does not grow rows on open, so we size them: a CJK character is two widths wide.
+    """
+    per_line = max(1, int((width - 2) / 2 * 1.05))
+    lines = sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n"))
+    return 13.5 * max(lines, minimum) + 4

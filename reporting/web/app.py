@@ -1,0 +1,280 @@
+"""The intranet page (`yuebao serve`): a Flask application over one config.yaml.
+
+- /o/<token>   an office: its month's form, its milestones due, an upload box, its own uploads
+               with what was found in each (only its own: the token is the office);
+- /clerk       the bureau office (password): the month's 报送情况, the step buttons, the files;
+- /c/<token>   the chiefs (read only): 概览, lights, overdue milestones, the latest summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from pathlib import Path
+
+from flask import Flask, abort, redirect, render_template, request, send_file, session, url_for
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from ..context import Cycle
+from ..errors import YuebaoError
+from ..models import Light, OfficeState, Severity
+from ..summary.month import findings_by_office
+from . import actions
+from .live import LiveMonth, form_path, milestones_due, month_files
+from .security import LoginLimit, add_headers, check_csrf, csrf_token
+from .store import CHIEFS, OFFICE, WebState
+from .uploads import Intake, NotAWorkbook, TooLarge
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
+
+
+class Served:
+    """config.yaml and the task list as of today (read again when the day changes)."""
+
+    def __init__(self, config_path: Path, month: str | None = None):
+        self.config_path = config_path
+        self.fixed_month = month
+        self._lock = threading.Lock()
+        self._cycle = Cycle.load(config_path)
+
+    def cycle(self) -> Cycle:
+        with self._lock:
+            if self._cycle.as_of != date.today():
+                try:
+                    self._cycle = Cycle.load(self.config_path)
+                except YuebaoError as exc:  # keep serving yesterday's; say why in the log
+                    log.error("config.yaml could not be read again: %s", exc.en)
+            return self._cycle
+
+    def month(self) -> str:
+        return self.fixed_month or f"{date.today():%Y-%m}"
+
+
+def state_of(cycle: Cycle) -> WebState:
+    return WebState(cycle.config.resolve(cycle.config.web.state))
+
+
+def create_app(config_path: Path, month: str | None = None) -> Flask:
+    served = Served(Path(config_path), month)
+    first = served.cycle()
+    state = state_of(first)
+    intake = Intake(state, state.path.parent / "上传暂存")
+    intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
+    live = LiveMonth()
+    limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
+    last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
+    running = threading.Lock()  # one button at a time
+
+    app = Flask(
+        __name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static")
+    )
+    app.config.update(
+        SECRET_KEY=state.secret_key(),
+        MAX_CONTENT_LENGTH=first.config.collect.max_file_mb * 1024 * 1024 + MULTIPART_ROOM,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    app.jinja_env.globals.update(csrf_token=csrf_token, Light=Light, OfficeState=OfficeState)
+    app.before_request(check_csrf)
+    app.after_request(add_headers)
+
+    def office_of(token: str) -> str:
+        link = state.link(token)
+        if link is None or link.role != OFFICE:
+            abort(404)  # unknown, revoked or another kind of link: all look the same
+        return link.office
+
+    def chiefs_link(token: str) -> None:
+        link = state.link(token)
+        if link is None or link.role != CHIEFS:
+            abort(404)
+
+    def clerk() -> None:
+        if not session.get("clerk"):
+            abort(redirect(url_for("login")))
+
+    @app.get("/")
+    def home():
+        return render_template("web/home.html", bureau=first.config.bureau)
+
+    # -- an office ------------------------------------------------------------------------------
+    @app.get("/o/<token>")
+    def office_page(token):
+        office = office_of(token)
+        c, month = served.cycle(), served.month()
+        uploads = state.uploads(month, office)
+        return render_template(
+            "web/office.html",
+            token=token,
+            office=office,
+            month=month,
+            period=c.period(month),
+            bureau=c.config.bureau,
+            form=form_path(c, month, office),
+            due=milestones_due(c, month, office),
+            uploads=uploads,
+            counted=next((u for u in uploads if u.accepted), None),
+        )
+
+    @app.get("/o/<token>/form")
+    def office_form(token):
+        office = office_of(token)
+        c, month = served.cycle(), served.month()
+        path = form_path(c, month, office)
+        if path is None:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.post("/o/<token>/upload")
+    def office_upload(token):
+        office = office_of(token)
+        c, month = served.cycle(), served.month()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return _message("请先选择要上传的表格文件", back=url_for("office_page", token=token))
+        try:
+            intake.receive(c, month, office, upload.stream, upload.filename)
+        except NotAWorkbook:
+            return _message(
+                "只能上传Excel表格（.xlsx），请选择下载的表格填写后上传",
+                back=url_for("office_page", token=token),
+            )
+        except TooLarge:
+            return _too_large(c)
+        except YuebaoError as exc:
+            return _message(exc.zh, back=url_for("office_page", token=token), status=503)
+        return redirect(url_for("office_page", token=token) + "#latest", code=303)
+
+    # -- the clerk ------------------------------------------------------------------------------
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        address = request.remote_addr or ""
+        error, status = "", 200
+        if request.method == "POST":
+            wait = limit.wait_seconds(address)
+            if wait:
+                error, status = f"密码错误次数过多，请{(wait + 59) // 60}分钟后再试", 429
+            elif state.check_password(request.form.get("password", "")):
+                limit.succeeded(address)
+                session.clear()
+                session["clerk"] = True
+                return redirect(url_for("clerk_page"), code=303)
+            else:
+                limit.failed(address)
+                error, status = "密码不正确", 401
+        if not state.has_password():
+            error = "尚未设置密码：请在办公室电脑上运行 yuebao serve --set-password"
+        return render_template("web/login.html", error=error), status
+
+    @app.post("/logout")
+    def logout():
+        session.clear()
+        return redirect(url_for("login"), code=303)
+
+    @app.get("/clerk")
+    def clerk_page():
+        clerk()
+        c, month = served.cycle(), served.month()
+        summary = live.summary(c, month)
+        return render_template(
+            "web/clerk.html",
+            month=month,
+            summary=summary,
+            findings_of=findings_by_office(summary.findings),
+            files=month_files(c, month),
+            steps=actions.STEPS,
+            outcome=last.get("outcome"),
+            bureau=c.config.bureau,
+        )
+
+    @app.post("/clerk/run/<step>")
+    def clerk_run(step):
+        clerk()
+        if step not in actions.STEPS:
+            abort(404)
+        if not running.acquire(blocking=False):
+            return _message(
+                "另一个步骤正在运行，请稍后再试", back=url_for("clerk_page"), status=409
+            )
+        try:
+            last["outcome"] = actions.run_step(served.cycle(), step, served.month())
+        finally:
+            running.release()
+        return redirect(url_for("clerk_page") + "#outcome", code=303)
+
+    @app.get("/clerk/file/<kind>")
+    def clerk_file(kind):
+        clerk()
+        path = month_files(served.cycle(), served.month()).get(kind)
+        if path is None:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.get("/chiefs")
+    def clerk_chiefs():
+        clerk()
+        return _chiefs_page(None)
+
+    # -- the chiefs -----------------------------------------------------------------------------
+    @app.get("/c/<token>")
+    def chiefs_page(token):
+        chiefs_link(token)
+        return _chiefs_page(token)
+
+    @app.get("/c/<token>/summary")
+    def chiefs_summary(token):
+        chiefs_link(token)
+        path = month_files(served.cycle(), served.month()).get("summary")
+        if path is None:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    def _chiefs_page(token):
+        c, month = served.cycle(), served.month()
+        summary = live.summary(c, month)
+        has_file = "summary" in month_files(c, month)
+        return render_template(
+            "web/chiefs.html",
+            month=month,
+            summary=summary,
+            token=token,
+            has_file=has_file,
+            bureau=c.config.bureau,
+            returned=sum(not o.state.missing for o in summary.offices),
+        )
+
+    def _too_large(c):
+        return _message(
+            f"文件超过{c.config.collect.max_file_mb}MB，未接收。进展情况表通常不到1MB，"
+            "请检查是否选错文件，或删除表中的图片后重新上传",
+            back=request.path.rsplit("/", 1)[0],
+            status=413,
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc):
+        return _too_large(served.cycle())
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        words = {
+            400: "页面已过期或请求不完整，请返回刷新页面后重试",
+            404: "找不到该页面：链接可能已失效或输错，请向局办公室索取新链接",
+        }
+        text = words.get(exc.code, f"请求未能完成（{exc.code}）")
+        return _message(text, status=exc.code or 500)
+
+    app.jinja_env.globals.update(ERROR=Severity.ERROR)
+    app.extensions["yuebao.intake"] = intake  # its reading workers: closed when serving ends
+    return app
+
+
+def close(app: Flask) -> None:
+    app.extensions["yuebao.intake"].close()
+
+
+def _message(text: str, back: str = "", status: int = 400):
+    return render_template("web/message.html", text=text, back=back), status

@@ -1,0 +1,95 @@
+"""Reading uploads in long-lived worker processes, so that the page answers in well under two
+seconds with fifty offices uploading at once and still no file can take it down.
+
+`yuebao validate` starts workers for each batch (intake.reading); the page reads one file at a
+time, all day, so it keeps its workers (under the same memory and time limits) and starts new
+ones only when the task list is read again or a worker died on a hostile file.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import TimeoutError as Overrun
+
+from pebble import ProcessExpired, ProcessPool
+
+from ..intake.isolation import MEMORY_LIMIT_MB, SECONDS_PER_FILE, Failure, limit_memory
+from ..intake.reading import failure_finding, read_one
+from ..intake.returns import reading_bounds
+from ..models import Finding, Return, TaskList
+
+log = logging.getLogger(__name__)
+
+
+class Reader:
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or min(4, os.cpu_count() or 1)
+        self._lock = threading.Lock()
+        self._pool: ProcessPool | None = None
+        self._for: tuple | None = None
+
+    def read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
+        """The return as read and what reading found; a worker's failure is a finding."""
+        future = self._pool_for(tasks, max_bytes).schedule(_read, (ret,), timeout=SECONDS_PER_FILE)
+        try:
+            return future.result()
+        except Overrun:
+            failure = Failure("timeout", f"over {SECONDS_PER_FILE} s")
+        except ProcessExpired as exc:
+            failure = Failure("crash", f"exit {exc.exitcode}")
+        except MemoryError:
+            failure = Failure("memory", "MemoryError")
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+            failure = Failure("crash", f"{type(exc).__name__}: {exc}")
+        log.warning("reading upload %s failed in its worker: %s", ret.file_name, failure)
+        ret.readable = False
+        return ret, [failure_finding(ret, failure)]
+
+    def start(self, tasks: TaskList, max_bytes: int) -> None:
+        """Start the workers now (each imports the reader once), not on the first upload."""
+        pool = self._pool_for(tasks, max_bytes)
+        for future in [pool.schedule(_ready) for _ in range(self.workers)]:
+            future.result()
+
+    def _pool_for(self, tasks: TaskList, max_bytes: int) -> ProcessPool:
+        with self._lock:
+            if self._pool is None or self._for != (id(tasks), max_bytes):
+                self.close()
+                self._pool = ProcessPool(
+                    max_workers=self.workers,
+                    initializer=_start,
+                    initargs=(tasks, max_bytes, reading_bounds(tasks)),
+                    context=_context(),
+                )
+                self._for = (id(tasks), max_bytes)
+            return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+def _context():
+    """Workers start from a clean process (the server has many threads: no fork of those)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+_worker: dict = {}
+
+
+def _start(tasks: TaskList, max_bytes: int, bounds) -> None:
+    limit_memory(MEMORY_LIMIT_MB)
+    _worker.update(tasks=tasks, max_bytes=max_bytes, bounds=bounds)
+
+
+def _ready() -> bool:
+    return True
+
+
+def _read(ret: Return) -> tuple[Return, list[Finding]]:
+    return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"], _worker["bounds"])
