@@ -18,9 +18,12 @@ import click
 from . import console
 from . import cycle as steps
 from . import demo as sample
+from .commands.check import check
 from .commands.extend import extend
 from .commands.fetch import fetch
+from .commands.init import init
 from .commands.ledger import ledger_group
+from .commands.menu import menu
 from .commands.options import as_of_option, config_option, month_option
 from .commands.serve import serve
 from .commands.tasks import tasks
@@ -73,6 +76,7 @@ def _exit_if_unsent(report, log) -> None:
 @click.version_option(package_name="yuebao")
 def main(verbose: bool) -> None:
     """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
+    console.never_crash_on_output()
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -193,8 +197,11 @@ def rollup(c, month):
         console.print_rollup(roll_up(c, month), list(c.config.rollup.units))
 
 
+main.add_command(check)
 main.add_command(extend)
 main.add_command(fetch)
+main.add_command(init)
+main.add_command(menu)
 main.add_command(ledger_group)
 main.add_command(serve)
 main.add_command(tasks)

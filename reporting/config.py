@@ -341,29 +341,103 @@ class Config:
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
+    data, problems = checked(read_config_text(path))
+    if problems:
+        raise problems[0]
+    return Config(data=data, path=path.resolve())
+
+
+def checked(raw: dict) -> tuple[dict | None, list[YuebaoError]]:
+    """config.yaml's values with defaults, and every problem found (each check reports its first;
+    `yuebao check` lists them all, the other commands stop on the first)."""
+    try:
+        data = _check(raw, SCHEMA, "")
+    except YuebaoError as exc:
+        return None, [exc]
+    problems = []
+    for check in _VALUE_CHECKS:
+        try:
+            check(data)
+        except YuebaoError as exc:
+            problems.append(exc)
+    return data, problems
+
+
+# -- the text of config.yaml: the mistakes made in Notepad, named with their line ----------------
+# a key followed by a full-width colon (no ASCII colon before it): `task_list：a.xlsx`
+_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"{}\[\],]+\s*：")
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*[A-Za-z_]+:(?![\s/])\S")
+
+
+def read_config_text(path: Path) -> dict:
+    """config.yaml as a mapping; a wrong encoding or a typing slip is named with its line."""
     if not path.is_file():
         raise YuebaoError(f"找不到配置文件：{path}", f"config file not found: {path}")
+    data = path.read_bytes()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8-sig")  # Notepad writes UTF-8 with a BOM
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise YuebaoError(
-            f"配置文件格式有误，无法读取：{path}", f"config is not valid YAML: {exc}"
+            f"配置文件第{line}行：文件不是UTF-8编码（可能是以ANSI/GBK保存的）。请用记事本打开"
+            f"{path}，点“另存为”，在“编码”中选择“UTF-8”后保存",
+            f"config line {line}: not UTF-8 (saved as ANSI/GBK?)",
         ) from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        if ":" not in line and _FULL_WIDTH_COLON.match(line):  # `task_list：a.xlsx`
+            raise _slip(number, line)
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text) from exc
     if not isinstance(raw, dict):
         raise YuebaoError(
             f"配置文件应为“键: 值”的形式：{path}", f"config must be a mapping: {path}"
         )
-    data = _check(raw, SCHEMA, "")
-    _check_offices(data["offices"])
-    _check_colours(data["colours"])
-    _check_rules(data["rules"])
-    _check_choices(data)
-    _check_ranges(data)
-    _check_time(data["schedule"]["time"])
-    _check_addresses(data)
-    _check_patterns(data)
-    check_templates()
-    return Config(data=data, path=path.resolve())
+    return raw
+
+
+def _slip(number: int, line: str) -> YuebaoError | None:
+    """A colon typed wrong on this line, if that is what it is."""
+    if _FULL_WIDTH_COLON.match(line) and "：" in line.split(":", 1)[0]:
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：冒号是中文全角冒号“：”，"
+            "请改为英文半角冒号“:”，并在冒号后加一个空格",
+            f"config line {number}: full-width colon",
+        )
+    if _NO_SPACE_AFTER_COLON.match(line):
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：冒号后缺少空格，请在“:”后加一个空格",
+            f"config line {number}: no space after the colon",
+        )
+    return None
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> YuebaoError:
+    mark = getattr(exc, "problem_mark", None)
+    lines = text.splitlines()
+    problem = str(getattr(exc, "problem", "") or exc)
+    # a colon typed wrong is noticed on its line or the next
+    upto = min(mark.line, len(lines) - 1) if mark else -1
+    for number in range(upto, max(upto - 2, -1), -1):
+        slip = _slip(number + 1, lines[number])
+        if slip and "escape" not in problem and "\t" not in lines[upto]:
+            return slip
+    where = f"第{mark.line + 1}行" if mark else ""
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "escape" in problem:
+        zh = (
+            "双引号中的反斜杠“\\”被当作转义符（Windows“复制为路径”得到的路径带双引号）："
+            "请去掉路径两边的双引号，或改用单引号，如 task_list: 'D:\\月报\\任务清单.xlsx'"
+        )
+    elif "\t" in line or "\\t" in problem:
+        zh = "用了Tab键缩进，请删除Tab，改用空格对齐"
+    else:
+        zh = "格式有误：请检查缩进是否与上下行对齐（用空格）、冒号后是否有空格、引号和括号是否成对"
+    return YuebaoError(
+        f"配置文件{where}{f'“{line.strip()}”' if line.strip() else ''}：{zh}",
+        f"config is not valid YAML: {problem} (line {mark.line + 1 if mark else '?'})",
+    )
 
 
 def _check(raw: dict, schema: dict, prefix: str) -> dict:
@@ -594,3 +668,16 @@ def _check_patterns(data: dict) -> None:
                 "（花括号须成对出现）",
                 f"config key {key}: unknown placeholder {{{unknown[0]}}}",
             )
+
+
+_VALUE_CHECKS = (
+    lambda data: _check_offices(data["offices"]),
+    lambda data: _check_colours(data["colours"]),
+    lambda data: _check_rules(data["rules"]),
+    _check_choices,
+    _check_ranges,
+    lambda data: _check_time(data["schedule"]["time"]),
+    _check_addresses,
+    _check_patterns,
+    lambda data: check_templates(),
+)

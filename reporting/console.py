@@ -8,6 +8,7 @@ Progress goes to stderr, so the summaries on stdout stay readable when redirecte
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
@@ -49,16 +50,26 @@ def _named(param) -> str:
 
 
 class Month(click.ParamType):
-    """A report month, checked here and passed on as typed."""
+    """A report month, checked here and passed on as YYYY-MM (however it was typed)."""
 
     name = "YYYY-MM"
 
     def convert(self, value, param, ctx):
         try:
-            parse_month(value)
+            year, month = parse_month(value)
         except YuebaoError as exc:
             self.fail(f"{exc.zh} ({exc.en})", param, ctx)
-        return value
+        return f"{year:04d}-{month:02d}"  # 2022-6 is 2022-06: one month, one folder
+
+
+def never_crash_on_output() -> None:
+    """A console that cannot show a character (a GBK console and an emoji in a file name) shows
+    '?' instead: the work is done by then, and printing about it must not fail it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass  # no stream (pythonw), or not a text stream to reconfigure
 
 
 def progress_printer(verb: str):
@@ -110,8 +121,7 @@ def print_sent_forms(filled, month: str = "") -> None:
 def print_fill_failures(filled) -> int:
     for path, why in filled.failed:
         echo(
-            f"  [未生成] {path.name}：无法写入（{why}）。如该文件正在Excel或WPS中打开，"
-            "请关闭后重新运行 yuebao fill；其他股室的表格已生成",
+            f"  [未生成] {path.name}：无法写入（{why}）；其他股室的表格已生成",
             err=True,
         )
     return len(filled.failed)

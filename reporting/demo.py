@@ -22,8 +22,8 @@ from . import cycle as steps
 from .errors import YuebaoError
 from .intake.mailbox import connect, settings_of
 from .monthly import MonthRun, run_month
+from .wording import BUNDLED as ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "config.yaml"
 RETURNS = ROOT / "workbooks" / "returns"
 DEMO_MONTHS = ("2022-06", "2022-07")

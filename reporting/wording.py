@@ -10,7 +10,18 @@ from jinja2 import meta
 
 from .errors import YuebaoError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _bundled() -> Path:
+    """Where templates/ and the sample (config.yaml, workbooks/) are: inside the package when
+    installed from a wheel (the build copies them there, see setup.py), else the checkout's top
+    folder, where people edit them (an editable install, tests)."""
+    package = Path(__file__).resolve().parent
+    inside = package / "bundled"
+    return inside if (inside / "templates").is_dir() else package.parent
+
+
+BUNDLED = _bundled()
+TEMPLATES = BUNDLED / "templates"
 _NOTICE = {"bureau", "month", "year", "deadline", "day", "office", "info"}
 # what the program hands each template: a name outside these would stop a run on the day it is used
 VARIABLES = {

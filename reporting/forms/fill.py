@@ -22,6 +22,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import __version__
+from ..errors import YuebaoError
 from ..filenames import safe_name
 from ..models import Office, Status, TaskList
 from ..period import Period
@@ -68,6 +69,11 @@ def fill_month(
     progress=None,
     carried: Carried | None = None,
 ) -> FillResult:
+    if not TEMPLATE.is_file():  # an incomplete installation: no office's form can be written
+        raise YuebaoError(
+            f"找不到表格模板：{TEMPLATE}（安装不完整，请重新安装yuebao）",
+            f"form template missing: {TEMPLATE}",
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     shared = (tasks, period, bureau, task_list_fingerprint(tasks), carried)
     jobs = [(office, out_dir / form_file_name(period.label, office.name)) for office in offices]
@@ -136,7 +142,13 @@ def _fill_job(job) -> tuple[Path, str | None]:
             _worker["carried"],
         )
         return path, None
-    except Exception as exc:  # noqa: BLE001 - e.g. last run's form still open in Excel (Windows locks it)
+    except PermissionError:
+        if path.is_file():  # last run's form still open in Excel or WPS: Windows locks it
+            log.warning("%s is locked (open in a spreadsheet program?)", path.name)
+            return path, "文件正被占用，可能正在Excel或WPS中打开，请关闭后重新运行 yuebao fill"
+        log.exception("filling %s failed", path.name)
+        return path, f"没有写入权限，请检查文件夹：{path.parent}"
+    except Exception as exc:  # noqa: BLE001 - one office's failure never stops the others
         log.exception("filling %s failed", path.name)
         return path, f"{type(exc).__name__}: {exc}"
 

@@ -14,15 +14,17 @@ import os
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from ..config import Smtp
 
-def lease_seconds(smtp: dict) -> int:
+
+def lease_seconds(smtp: Smtp) -> int:
     """Long enough for every try of one message and the waits between them, with a try to spare."""
-    tries = max(1, smtp["retries"])
-    waits = sum(smtp["backoff_seconds"] * 2**i for i in range(tries - 1))
-    return int((2 * tries + 1) * max(1, smtp["timeout"]) + waits)
+    tries = max(1, smtp.retries)
+    waits = sum(smtp.backoff_seconds * 2**i for i in range(tries - 1))
+    return int((2 * tries + 1) * max(1, smtp.timeout) + waits)
 
 
-def expiry(smtp: dict, now: datetime | None = None) -> str:
+def expiry(smtp: Smtp, now: datetime | None = None) -> str:
     return stamp((now or datetime.now()) + timedelta(seconds=lease_seconds(smtp)))
 
 

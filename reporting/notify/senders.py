@@ -186,7 +186,8 @@ def write_text_file(folder: Path, notice: Notice) -> Path:
     """The reminder as a text file, for offices reached through a chat group."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"提醒_{notice.action}_{safe_name(notice.label)}.txt"
-    path.write_text(f"{notice.subject}\n\n{notice.body}\n", encoding="utf-8")
+    # with a BOM: old Notepad shows the Chinese
+    path.write_text(f"{notice.subject}\n\n{notice.body}\n", encoding="utf-8-sig")
     return path
 
 

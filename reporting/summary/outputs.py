@@ -83,7 +83,7 @@ def write_feedback(summary: MonthSummary, folder: Path, bureau: str, as_of: date
             sender=f"{bureau}办公室",
         )
         path = folder / feedback_file_name(office)
-        path.write_text(text + "\n", encoding="utf-8")
+        path.write_text(text + "\n", encoding="utf-8-sig")  # the BOM: old Notepad shows Chinese
         paths.append(path)
     return paths
 
