@@ -31,7 +31,10 @@ REGISTRY: dict[str, Code] = {
         Code("missing_task", E, "任务被删除", "恢复被删除的任务行后重新报送"),
         Code("missing_milestone", E, "节点被删除", "恢复被删除的节点行后重新报送"),
         Code("unknown_task", W, "非本股室任务", "删除不属于本股室的行"),
-        Code("definition_altered", E, "锁定内容被修改", "恢复锁定单元格的原内容"),
+        # the summary keeps the task list's text: the return is accepted, the clerk told
+        Code(
+            "definition_altered", W, "锁定内容被修改", "下次请勿修改锁定单元格（已按任务清单汇总）"
+        ),
         Code("empty_progress", E, "未填进展情况", "填写本月进展情况"),
         Code("empty_status", E, "未填节点状态", "为到期节点选择状态"),
         Code("bad_status", E, "节点状态无效", "从下拉列表中选择状态"),

@@ -32,9 +32,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # as xlsxwriter: \r too (XML rea
 _ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 
 
+# The default font sets the width of a column unit.  Calibri has no metric twin on a Linux without
+# Carlito (LibreOffice then measures with DejaVu Sans and every column prints 40% wider, the text
+# that much smaller); Arial's twin, Liberation Sans, comes with LibreOffice: widths match Excel's.
+DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
+EXCEL_CALC_ID = 191029  # Excel 2019/365: an older id: Excel recalculates, asks to save on close
+A4_LANDSCAPE = (842, 595)  # points
+PAGE_MARGIN = 0.4  # inches, left and right
+
+
 def new_workbook(path: Path | str, options: dict | None = None) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook whose write(), write_row() and merge_range() store strings as text."""
-    return xlsxwriter.Workbook(str(path), {**(options or {}), **TEXT_ONLY})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"default_format_properties": DEFAULT_FONT, **(options or {}), **TEXT_ONLY},
+    )
+    wb.calc_on_load, wb.calc_id = False, EXCEL_CALC_ID  # nothing to recalculate: no formulas
+    return wb
 
 
 def set_cell(cell, value) -> None:
@@ -83,13 +97,30 @@ def save_atomically(
     return path
 
 
-def print_setup(ws, header_row: int) -> None:
-    """Header frozen and repeated on every printed page; A4 landscape, one page wide."""
+def print_setup(ws, header_row: int, scale: int | None = None) -> None:
+    """Header frozen and repeated on every printed page; A4 landscape, one page wide (or at
+    `scale` per cent: a known scale lets the writer place page breaks itself)."""
     ws.freeze_panes(header_row + 1, 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    if scale:
+        ws.set_print_scale(scale)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
+
+
+def column_points(width: float) -> float:
+    """Printed width of a column `width` characters wide (Excel: 7 pixels a character, plus 5)."""
+    return (int(width * 7 + 0.5) + 5) * 0.75
+
+
+def fit_scale(widths: list[float]) -> int:
+    """The print scale (per cent) at which columns of these widths fill one A4 landscape width."""
+    printable = A4_LANDSCAPE[0] - 2 * 72 * PAGE_MARGIN
+    # LibreOffice's columns come out up to 6% wider than Excel's: the last one must still fit
+    wide = sum(map(column_points, widths)) * 1.07
+    return max(10, min(100, int(100 * printable / wide)))
 
 
 def split_name(name: str, part: int) -> str:

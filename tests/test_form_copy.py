@@ -117,7 +117,11 @@ def test_libreoffice_reads_the_copy_as_it_reads_the_openpyxl_form(month, tmp_pat
 def described(path) -> dict:
     """Everything a clerk sees or meets in a form, sheet by sheet (generated_at left out)."""
     wb = openpyxl.load_workbook(path)
-    book = {"sheets": wb.sheetnames, "defined": sorted(wb.defined_names)}
+    book = {
+        "sheets": wb.sheetnames,
+        "defined": sorted(wb.defined_names),
+        "calculation": repr(wb.calculation),  # Excel neither recalculates nor asks to save
+    }
     for ws in wb.worksheets:
         cells = {
             c.coordinate: (

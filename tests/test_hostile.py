@@ -82,11 +82,11 @@ def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_others_coun
     assert done.returncode == 0, done.stderr[-2000:]
 
     problems = table(tmp_path / MONTH / f"校验问题_{MONTH}.xlsx", "校验问题", "严重程度")
-    about = {r["文件"]: r for r in problems if r["类别"] in ("read_failed", "cells_outside_form")}
-    assert about[last_cell.name]["类别"] == "cells_outside_form"
+    about = {r["文件"]: r for r in problems if r["代码"] in ("read_failed", "cells_outside_form")}
+    assert about[last_cell.name]["代码"] == "cells_outside_form"
     assert about[last_cell.name]["单元格"] == "XFD1048576"
     assert (
-        about[heavy.name]["类别"] == "read_failed"
+        about[heavy.name]["代码"] == "read_failed"
         and "内存上限" in about[heavy.name]["问题及处理办法"]
     )
     assert (
@@ -186,7 +186,7 @@ def test_a_file_that_cannot_be_archived_is_listed_and_taken_on_the_next_run(tmp_
     assert checked.returncode == 0, checked.stderr[-2000:]
     problems = table(tmp_path / MONTH / f"校验问题_{MONTH}.xlsx", "校验问题", "严重程度")
     lost = [r for r in problems if r["文件"] == big.name]
-    assert [(r["类别"], r["股室"]) for r in lost] == [("collect_failed", "人事股")]
+    assert [(r["代码"], r["股室"]) for r in lost] == [("collect_failed", "人事股")]
     assert "重新运行收取" in lost[0]["问题及处理办法"]
 
     again = yuebao("run", "--month", MONTH, "--as-of", "2022-06-25", "--config", str(config))

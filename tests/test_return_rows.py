@@ -45,14 +45,14 @@ def problems(result):
     ws = openpyxl.load_workbook(result.findings_path)["校验问题"]
     return [
         (
-            r["类别"].value,
+            r["代码"].value,
             r["股室"].value,
             r["文件"].value,
             r["单元格"].value,
             r["问题及处理办法"].value,
         )
         for r in rows_of(ws)
-        if r["类别"].value
+        if r["代码"].value
     ]
 
 
@@ -113,7 +113,7 @@ def test_every_locked_column_typed_over_is_named_by_its_cell(tmp_path, outbox):
     shown = summary_rows(result)
     assert next(v for k, v in shown.items() if k.startswith("三是5月底前")) == ("滞后", "逾期")
     office = next(o for o in result.summary.offices if o.office.name == "人事股")
-    assert office.state == "报表有误"
+    assert office.state == "按时报送"  # locked cells restored from the task list: accepted
 
 
 def test_an_approved_extension_is_not_a_moved_date(tmp_path, outbox):
@@ -301,7 +301,7 @@ def test_a_csv_return_reminds_its_office_to_use_the_form(tmp_path, outbox):
 
 def test_progress_copied_from_last_month_names_its_cell(demo_dir):
     ws = openpyxl.load_workbook(demo_dir / "2022-07" / "校验问题_2022-07.xlsx")["校验问题"]
-    unchanged = [r for r in rows_of(ws) if r["类别"].value == "progress_unchanged"]
+    unchanged = [r for r in rows_of(ws) if r["代码"].value == "progress_unchanged"]
     assert unchanged and all(
         r["文件"].value and r["单元格"].value.startswith("I") for r in unchanged
     )

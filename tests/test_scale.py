@@ -96,7 +96,7 @@ def test_excel_limits_split_rows_and_cut_long_text(demo_copy, monkeypatch):
     assert keys == sum(1 for r in summary.rows)  # every milestone row is somewhere
     longest = max(len(str(c.value or "")) for n in parts for row in wb[n].iter_rows() for c in row)
     assert longest <= merge.MAX_CELL_CHARS
-    codes = [r[7].value for r in wb["校验问题"].iter_rows(min_row=4)]
+    codes = [r[8].value for r in wb["校验问题"].iter_rows(min_row=4)]  # 代码
     assert "cell_truncated" in codes and "rows_split" in codes
     # one long text, one finding, though it is cut on 汇总, 逾期事项 and in every row of 数据
     assert sum(f.code == "cell_truncated" for f in summary.findings) == 1

@@ -92,11 +92,24 @@ def shot(driver, tmp_path: Path, name: str) -> None:
 
 
 def upload(driver, path: Path) -> str:
+    """Send the file and read the verdict of the page that answers (not the one before it: a
+    click does not wait for the next page)."""
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.ID, "file").send_keys(str(path))
-    driver.find_element(By.ID, "upload").click()
+    press(driver, "upload")
     return driver.find_element(By.ID, "verdict").text
+
+
+def press(driver, button: str) -> None:
+    """Click a button that sends a form, and wait until the page it answers with is there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, button).click()
+    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(before))
 
 
 def wait_for_file(folder: Path, pattern: str) -> Path:
@@ -137,7 +150,7 @@ def test_office_fixes_its_return_and_the_clerk_merges_the_month(server, browser)
 
     browser.get(f"{base}/clerk")  # not logged in: the login page
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login").click()
+    press(browser, "login")
     row = browser.find_element(By.CSS_SELECTOR, f'#offices tr[data-office="{OFFICE}"]')
     assert "按时报送" in row.text and "state-on_time" in row.get_attribute("class")
     colour = row.find_element(By.CSS_SELECTOR, "td.state").value_of_css_property("background-color")
@@ -146,7 +159,7 @@ def test_office_fixes_its_return_and_the_clerk_merges_the_month(server, browser)
     assert "未报送" in other.text
     shot(browser, folder, "4-clerk")
 
-    browser.find_element(By.ID, "step-merge").click()
+    press(browser, "step-merge")
     outcome = browser.find_element(By.ID, "outcome").text
     assert "汇总 " in outcome.replace("（", " ") and "完成" in outcome and "汇总表：" in outcome
     shot(browser, folder, "5-clerk-merged")

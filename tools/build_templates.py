@@ -14,21 +14,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from reporting.forms import layout as form
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "progress_form.xlsx"
-WIDTHS = {
-    form.KEY: 9,
-    form.NO: 5,
-    form.NAME: 16,
-    form.CONTENT: 46,
-    form.OFFICES: 10,
-    form.DUE: 11,
-    form.STATUS: 11,
-    form.DONE_ON: 11,
-    form.PROGRESS: 36,
-    form.PROBLEMS: 30,
-    form.REMARKS: 12,
-}
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")  # pale grey: from the task list, not typed
 DUE_FILL = PatternFill("solid", fgColor="FCE4D6")  # pale orange: due by this report
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 thin = Side(style="thin", color="808080")
@@ -37,10 +25,13 @@ BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 def build() -> Path:
     wb = openpyxl.Workbook()
+    # the default font sets the column unit: Arial's, as in Excel, where LibreOffice has no Calibri
+    wb._named_styles["Normal"].font = Font(name="Arial", size=10)
+    wb._fonts[0] = Font(name="Arial", size=10)
     ws = wb.active
     ws.title = form.SHEET
     for i, h in enumerate(form.HEADERS):
-        ws.column_dimensions["ABCDEFGHIJK"[i]].width = WIDTHS[h]
+        ws.column_dimensions["ABCDEFGHIJK"[i]].width = form.WIDTHS[h]
     ws.column_dimensions["A"].hidden = True
 
     ws.merge_cells("B1:K1")
@@ -73,9 +64,9 @@ def build() -> Path:
 
     ws.merge_cells("B3:K3")
     ws[form.NOTE_CELL] = "{{ note }}"
-    ws[form.NOTE_CELL].font = Font(name=FONT, size=9, color="595959")
+    ws[form.NOTE_CELL].font = Font(name=FONT, size=form.FONT_SIZE, color="404040")
     ws[form.NOTE_CELL].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[3].height = 42
+    ws.row_dimensions[3].height = 56
 
     for i, h in enumerate(form.HEADERS, start=1):
         c = ws.cell(form.HEADER_ROW, i, h)
@@ -94,7 +85,11 @@ def build() -> Path:
         for i, h in enumerate(form.HEADERS, start=1):
             c = ws.cell(row, i)
             c.border = BORDER
-            c.font = Font(name=FONT, size=10, bold=(kind == "task" and h in (form.NO, form.NAME)))
+            c.font = Font(
+                name=FONT,
+                size=form.FONT_SIZE,
+                bold=(kind == "task" and h in (form.NO, form.NAME)),
+            )
             c.alignment = Alignment(
                 wrap_text=True,
                 vertical="top",
@@ -110,6 +105,8 @@ def build() -> Path:
                 c.protection = Protection(locked=False)
             elif kind == "due" and h in (form.CONTENT, form.DUE):
                 c.fill = DUE_FILL
+            else:
+                c.fill = LOCKED_FILL
             if h in (form.DUE, form.DONE_ON):
                 c.number_format = "yyyy-mm-dd"
         ws.cell(row, 1, f"prototype:{kind}")
@@ -121,8 +118,10 @@ def build() -> Path:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.8  # the footer whole above the edge
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 11
     OUT.parent.mkdir(exist_ok=True)
     wb.save(OUT)
     return OUT

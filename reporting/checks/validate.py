@@ -288,6 +288,7 @@ def _check_definition(task: Task, report, finding) -> None:
                 row=report.row,
                 header=header,
                 task_key=task.key,
+                severity=WARNING,
             )
     if set(split_offices(found.get(form.OFFICES, ""))) != set(task.offices):
         finding(
@@ -297,6 +298,7 @@ def _check_definition(task: Task, report, finding) -> None:
             row=report.row,
             header=form.OFFICES,
             task_key=task.key,
+            severity=WARNING,
         )
     for header in (form.DUE, *form.MILESTONE_INPUTS):  # locked and blank on a task's own row
         if found.get(header):
@@ -312,6 +314,7 @@ def _check_definition(task: Task, report, finding) -> None:
                 row=report.row,
                 header=header,
                 task_key=task.key,
+                severity=WARNING,
             )
 
 
@@ -415,6 +418,7 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
             "已按原内容汇总；如需调整请联系局办公室",
             header=form.CONTENT,
             **where,
+            severity=WARNING,
         )
     due = found.get(form.DUE, "")
     planned = [d for d in (m.due, m.extended_from) if d]
@@ -427,6 +431,7 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
             "已按原时间判定是否逾期；如需调整，请在“节点状态”中选择“申请延期”并填写申请的日期",
             header=form.DUE,
             **where,
+            severity=WARNING,
         )
     offices = "、".join(task.offices)
     for header, original in ((form.NO, task.no), (form.NAME, task.name), (form.OFFICES, offices)):
@@ -443,6 +448,7 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
                 f"“{_short(value)}”，原为“{_short(original)}”。该列由任务清单生成，已按原内容汇总",
                 header=header,
                 **where,
+                severity=WARNING,
             )
     for header in form.TASK_INPUTS:
         if found.get(header):
@@ -454,6 +460,7 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
                 + f"的“{header}”中",
                 header=header,
                 **where,
+                severity=WARNING,
             )
 
 

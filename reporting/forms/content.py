@@ -12,7 +12,7 @@ from datetime import datetime
 from .. import __version__
 from ..models import Office, Status, TaskList
 from ..period import Period
-from ..wording import render, row_height
+from ..wording import render
 from . import layout as form
 from .prefill import Carried
 
@@ -78,10 +78,8 @@ def form_content(
     bureau: str,
     fingerprint: str,
     carried: Carried | None,
-    widths: dict[str, float],
 ) -> FormContent:
-    """One office's form; `widths` are the template's column widths (rows are sized to them, so a
-    restyled template still fits its text)."""
+    """One office's form; rows are sized by layout.py (text whole, room to answer)."""
     note = render(
         "form_note.j2",
         month=period.month,
@@ -116,15 +114,11 @@ def form_content(
             form.CONTENT: task.overview or task.content,
             form.OFFICES: "、".join(task.offices),
         }
-        height = row_height(task.overview or task.content, 46, minimum=2)
+        progress = problems = ""
         if carried and task.key in carried.tasks:  # last month's text, to be brought up to date
             progress, problems = carried.tasks[task.key]
             values[form.PROGRESS], values[form.PROBLEMS] = progress, problems
-            height = max(
-                height,
-                row_height(progress, widths[form.PROGRESS]),
-                row_height(problems, widths[form.PROBLEMS]),
-            )
+        height = form.task_row_height(task.overview or task.content, task.name, progress, problems)
         rows.append(FormRow(TASK, values, height))
         start = form.FIRST_DATA_ROW + len(rows) - 1
         for m in task.milestones:
@@ -132,7 +126,9 @@ def form_content(
             values = {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or form.UNDATED}
             if carried and m.key in carried.done:  # done stays done; others are judged afresh
                 values[form.STATUS], values[form.DONE_ON] = Status.DONE.value, carried.done[m.key]
-            rows.append(FormRow(DUE if due_now else MILESTONE, values, row_height(m.text, 46)))
+            rows.append(
+                FormRow(DUE if due_now else MILESTONE, values, form.milestone_row_height(m.text))
+            )
         end = form.FIRST_DATA_ROW + len(rows) - 1
         if end > start:
             content.merges += [(header, start, end) for header in BLOCK_COLUMNS]

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -25,7 +24,7 @@ from ..filenames import safe_name
 from ..models import Office, Status, TaskList
 from ..period import Period
 from ..wording import TEMPLATES
-from ..xlsx import set_cell, write_row
+from ..xlsx import EXCEL_CALC_ID, set_cell, write_row
 from . import layout as form
 from . import template_copy  # (it imports this module: names are looked up when used)
 from .content import PROTOTYPE_ROWS, FormContent, form_content
@@ -179,19 +178,10 @@ def fill_office(
     """One office's form written by openpyxl: the reference the template copy is checked against."""
     wb = openpyxl.load_workbook(TEMPLATE)
     fingerprint = fingerprint or task_list_fingerprint(tasks)
-    widths = template_widths(wb[form.SHEET])
-    write_form(wb, form_content(tasks, office, period, bureau, fingerprint, carried, widths))
+    write_form(wb, form_content(tasks, office, period, bureau, fingerprint, carried))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-def template_widths(ws) -> dict[str, float]:
-    """Column widths as the template sets them, by header."""
-    return {
-        h: ws.column_dimensions[get_column_letter(i)].width or 10
-        for i, h in enumerate(form.HEADERS, start=1)
-    }
 
 
 def write_form(wb, content: FormContent) -> dict:
@@ -258,6 +248,8 @@ def write_form(wb, content: FormContent) -> dict:
         write_row(meta, r, pair)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
+    # no formulas: nothing to recalculate, and Excel does not ask to save a form only read
+    wb.calculation.fullCalcOnLoad, wb.calculation.calcId = False, EXCEL_CALC_ID
     return {"styles": protos, "dropdowns": dropdowns}
 
 

@@ -63,7 +63,6 @@ class TemplateCopy:
         self.shared = (tasks, period, bureau, fingerprint, carried)
         wb = openpyxl.load_workbook(reference.TEMPLATE)
         ws = wb[form.SHEET]
-        self.widths = reference.template_widths(ws)
         content = self.content(Office(OFFICE))
         content.meta = [(k, MADE_AT if k == "generated_at" else v) for k, v in content.meta]
         known = reference.write_form(wb, content)
@@ -86,7 +85,7 @@ class TemplateCopy:
 
     def content(self, office: Office) -> FormContent:
         tasks, period, bureau, fingerprint, carried = self.shared
-        return form_content(tasks, office, period, bureau, fingerprint, carried, self.widths)
+        return form_content(tasks, office, period, bureau, fingerprint, carried)
 
     def _split(self, sheet: str, book: str) -> None:
         """The placeholder form cut where each form's own XML goes; CannotCopy if it is not the

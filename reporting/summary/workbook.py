@@ -1,7 +1,11 @@
 """merge: write the summary workbook section chiefs open (and print).
 
-Sheets: 概览 (counts, offices, a paragraph), 汇总 (every milestone, colour-coded), 逾期事项,
-报送情况, 校验问题.  Colour is never the only signal: the 判定 column says it in words.
+Sheets, in the order a chief prints them: 概览 (paragraph, counts, offices, charts: one page),
+逾期事项 and 临期事项 (what to follow up, with whom), 汇总 (every milestone, colour-coded), 变化 and
+延期申请 (left out when empty: 概览 says so), 报送情况, 校验问题.  Colour is never the only
+signal: the 判定 column says it in words.  Printed text is at least 8 points on A4 landscape:
+each sheet is printed at the scale its columns fill the page with, and a task's rows are kept on
+one page (page breaks placed by the writer).
 The file is saved atomically (xlsx.save_atomically): a crash never leaves half a summary.
 """
 
@@ -10,16 +14,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import xlsx
+from ..codes import REGISTRY
 from ..filenames import safe_name
 from ..intake.values import EXCEL_CELL_CHARS
 from ..models import Finding, Light, Severity
 from ..wording import render, row_height
+from . import charts
 from .month import NOT_RETURNED, REJECTED, MonthSummary
 from .verdicts import LIGHT_RULE, RED, YELLOW
 
 FONT = "宋体"
-CELL = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+SIZE = 11  # every sheet prints at 75% or more: no text under 8 points on paper
+CELL = {"font_name": FONT, "font_size": SIZE, "valign": "top", "text_wrap": True, "border": 1}
 HEAD = {**CELL, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}
+BAND = "#EEF2F8"  # every other task's own columns in 汇总: one task, one block
+REPEAT_GREY = "#7F7F7F"  # a task's values repeated on its later milestone rows
+LATE_DONE = "逾期完成"  # 判定 of a milestone reported done after its due date
 DEFAULT_FILLS = {
     Light.OVERDUE: "#FFC7CE",
     Light.DUE_SOON: "#FFEB9C",
@@ -32,11 +42,11 @@ FONT_COLOURS = {
     Light.DONE: "#006100",
     Light.UNDATED: "#404040",
 }
-CHART_COLOURS = {
-    Light.DONE: "#63BE7B",
-    Light.OVERDUE: "#E0474C",
-    Light.DUE_SOON: "#F4B942",
-    Light.NOT_DUE: "#BFBFBF",
+CHART_COLOURS = {  # grey levels 57, 143, 189, 242: apart on a black-and-white printer too
+    Light.DONE: "#70AD47",
+    Light.OVERDUE: "#C00000",
+    Light.DUE_SOON: "#FFC000",
+    Light.NOT_DUE: "#F2F2F2",
 }
 LEGEND = [
     (Light.OVERDUE, "已过计划完成时间，未报已完成"),
@@ -101,12 +111,14 @@ OFFICE_HEADERS = [
     "提醒",
     "督办灯",
 ]
-OFFICE_WIDTHS = [16, 8, 8, 8, 8, 8, 8, 12, 6, 6, 8]
-SHEETS = (
+OFFICE_WIDTHS = [13, 6, 6, 6, 6, 6, 6, 10, 5, 5, 7]
+OVERVIEW_CHART_WIDTHS = [2] + [10] * 6  # beside the office table: a gap, then the charts
+SHEETS = (  # printing the whole workbook: what a chief reads first comes first
     "概览",
     ALL_OFFICES,
-    "汇总",
     "逾期事项",
+    "临期事项",
+    "汇总",
     "变化",
     "延期申请",
     "报送情况",
@@ -134,7 +146,7 @@ DATA_HEADERS = [
     "原计划完成时间",
     "来源链",
 ]
-PRINT_SHEETS = ("概览", "逾期事项")  # what `merge --pdf` prints for the chiefs
+PRINT_SHEETS = ("概览", "逾期事项", "临期事项")  # what `merge --pdf` prints for the chiefs
 WRITE_OPTIONS = {
     "default_date_format": "yyyy-mm-dd",
     "remove_timezone": True,
@@ -165,6 +177,7 @@ def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
         ALL_OFFICES: book.all_offices,
         "汇总": book.all_milestones,
         "逾期事项": book.overdue,
+        "临期事项": book.due_soon,
         "变化": book.changes,
         "延期申请": book.extensions,
         "报送情况": book.submissions,
@@ -175,74 +188,57 @@ def _fill_book(wb, book: _Book, sheets: tuple[str, ...]) -> None:
         writers[name]()
 
 
+def _number(value):
+    """序号 "12" as the number 12 (sorts 1, 2 … 10, no green triangles); anything else as text."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else value
+
+
 class _Book:
     def __init__(self, wb, s: MonthSummary, amber_days: int, fills: dict | None = None):
         self.wb, self.s, self.amber = wb, s, amber_days
-        fills = {**DEFAULT_FILLS, **(fills or {})}
-        base = CELL
-        self.f = {
-            "title": wb.add_format(
-                {
-                    "font_name": FONT,
-                    "font_size": 16,
-                    "bold": True,
-                    "align": "center",
-                    "valign": "vcenter",
-                }
-            ),
-            "sub": wb.add_format({"font_name": FONT, "font_size": 10, "font_color": "#595959"}),
-            "small": wb.add_format(
-                {
-                    "font_name": FONT,
-                    "font_size": 9,
-                    "font_color": "#595959",
-                    "text_wrap": True,
-                    "valign": "top",
-                }
-            ),
-            "head": wb.add_format(HEAD),
-            "cell": wb.add_format(base),
-            "center": wb.add_format({**base, "align": "center"}),
-            "date": wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"}),
-            "datetime": wb.add_format(
-                {**base, "align": "center", "num_format": "yyyy-mm-dd hh:mm"}
-            ),
-            "para": wb.add_format(
-                {"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"}
-            ),
-            "bold": wb.add_format({"font_name": FONT, "font_size": 11, "bold": True}),
-        }
-        for lt, fill in fills.items():
-            font = FONT_COLOURS[lt]
-            self.f[lt] = wb.add_format({**base, "bg_color": fill, "font_color": font})
-            self.f[(lt, "date")] = wb.add_format(
-                {
-                    **base,
-                    "bg_color": fill,
-                    "font_color": font,
-                    "align": "center",
-                    "num_format": "yyyy-mm-dd",
-                }
-            )
-            self.f[(lt, "center")] = wb.add_format(
-                {**base, "bg_color": fill, "font_color": font, "align": "center", "bold": True}
-            )
-        self.f["missing"] = wb.add_format(
-            {
-                **base,
-                "bg_color": fills[Light.OVERDUE],
-                "font_color": FONT_COLOURS[Light.OVERDUE],
-                "align": "center",
-            }
-        )
-        self.f["late"] = wb.add_format(
-            {
-                **base,
-                "bg_color": fills[Light.DUE_SOON],
-                "font_color": FONT_COLOURS[Light.DUE_SOON],
-                "align": "center",
-            }
-        )
+        self.fills = {**DEFAULT_FILLS, **(fills or {})}
+        self._formats: dict = {}
+        self.offices = {o.office.name: o.office for o in s.offices}
+
+    def fmt(self, *kinds, **extra):
+        """A cell format built from named parts (cached: Excel allows 64,000 formats)."""
+        key = (kinds, tuple(sorted(extra.items())))
+        if key not in self._formats:
+            props = {}
+            for kind in kinds:
+                props.update(self._part(kind))
+            props.update(extra)
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def _part(self, kind) -> dict:
+        if isinstance(kind, Light):
+            return {"bg_color": self.fills[kind]} if kind in self.fills else {}
+        return {
+            "cell": CELL,
+            "head": HEAD,
+            "center": {"align": "center"},
+            "bold": {"bold": True},
+            "date": {"align": "center", "num_format": "yyyy-mm-dd"},
+            "datetime": {"align": "center", "num_format": "yyyy-mm-dd hh:mm"},
+            "title": {"font_name": FONT, "font_size": 16, "bold": True, "align": "center"},
+            "sub": {"font_name": FONT, "font_size": SIZE, "font_color": "#404040"},
+            "para": {"font_name": FONT, "font_size": SIZE, "text_wrap": True, "valign": "top"},
+            "missing": {"bg_color": self.fills[Light.OVERDUE], "align": "center", "bold": True},
+            "late": {"bg_color": self.fills[Light.DUE_SOON], "align": "center", "bold": True},
+            "good": {"bg_color": self.fills[Light.DONE], "align": "center"},
+            "band": {"bg_color": BAND},
+            "repeat": {"font_color": REPEAT_GREY},
+        }[kind]
+
+    def verdict_format(self, lt: Light | None, late_done: bool = False):
+        """判定: the word, on the light's fill, bold; a milestone done late framed as such."""
+        if lt is None:
+            return self.fmt("cell", "center")
+        if late_done:
+            return self.fmt("cell", lt, "center", "bold", font_color=FONT_COLOURS[Light.OVERDUE])
+        return self.fmt("cell", lt, "center", "bold")
 
     # -- layout helpers ---------------------------------------------------------------------
     def sheet(
@@ -253,21 +249,24 @@ class _Book:
         legend: bool = False,
         header_row: int | None = None,
         above_header=None,
+        printed: int | None = None,
     ):
         """A sheet with title, as-of line, optional colour legend, header row; returns (ws, first
-        data row).
+        data row).  Printed at the scale that fills the page's width with the first `printed`
+        columns (all by default), so the page breaks the writer places are where they print.
 
         above_header(ws) writes what goes between the as-of line and a lower header row (rows are
         written top to bottom only)."""
         ws = self.wb.add_worksheet(name)
-        last_col = len(headers) - 1
+        printed = printed or len(headers)
+        last_col = printed - 1
         ws.merge_range(
             0,
             0,
             0,
             last_col,
             f"{self.s.title} · {name}（{self.s.period.span_zh}）",
-            self.f["title"],
+            self.fmt("title"),
         )
         ws.set_row(0, 30)
         ws.merge_range(
@@ -276,21 +275,24 @@ class _Book:
             1,
             last_col,
             f"截至 {self.s.as_of:%Y-%m-%d}；报送截止 {self.s.period.deadline:%Y-%m-%d}",
-            self.f["sub"],
+            self.fmt("sub"),
         )
+        ws.set_row(1, 18)
         if legend:
-            self.legend(ws, 2, widths)
+            self.legend(ws, 2, widths[:printed])
         if above_header:
             above_header(ws)
         header_row = header_row or (3 if legend else 2)
         for i, (h, w) in enumerate(zip(headers, widths)):
             ws.set_column(i, i, w)
-            ws.write(header_row, i, h, self.f["head"])
-        ws.set_row(header_row, 28)
-        xlsx.print_setup(ws, header_row)
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-        ws.set_header(f'&C&"{FONT},Bold"{self.s.title} {name}')
-        ws.set_footer("&C第 &P 页，共 &N 页&R打印于 &D")
+            ws.write(header_row, i, h, self.fmt("head"))
+        ws.set_row(header_row, 32)
+        ws.scale = xlsx.fit_scale(widths[:printed])
+        xlsx.print_setup(ws, header_row, scale=ws.scale)
+        ws.set_margins(left=xlsx.PAGE_MARGIN, right=xlsx.PAGE_MARGIN, top=0.7, bottom=0.7)
+        ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}')
+        ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{_zh_date(self.s.as_of)}")
+        ws.pages = _Pages(ws, header_row)
         return ws, header_row + 1
 
     def legend(self, ws, row: int, widths: list[float]) -> None:
@@ -298,11 +300,12 @@ class _Book:
         groups = _split(widths, len(LEGEND))
         for (first, last), (lt, text) in zip(groups, LEGEND):
             label = f"{lt.value}：{text.format(amber=self.amber)}"
+            fmt = self.fmt("cell", lt, "center", "bold", valign="vcenter")
             if last > first:
-                ws.merge_range(row, first, row, last, label, self.f[(lt, "center")])
+                ws.merge_range(row, first, row, last, label, fmt)
             else:
-                ws.write(row, first, label, self.f[(lt, "center")])
-        ws.set_row(row, 30)
+                ws.write(row, first, label, fmt)
+        ws.set_row(row, 32)
 
     @staticmethod
     def clip(text):
@@ -313,86 +316,118 @@ class _Book:
         return text[: MAX_CELL_CHARS - len(marker)] + marker
 
     def note(self, ws, row: int, text: str, ncols: int) -> None:
-        ws.merge_range(row, 0, row, ncols - 1, text, self.f["para"])
+        ws.merge_range(row, 0, row, ncols - 1, text, self.fmt("para"))
+        ws.set_row(row, 22)
 
-    def light_cell(self, ws, row, col, value, lt, kind=None):
-        fmt = self.f.get((lt, kind) if kind else lt) or self.f[kind or "cell"]
-        if isinstance(value, str) and value:  # the typed call: 90,000 rows skip write()'s dispatch
-            ws.write_string(row, col, value, fmt)
-        elif kind == "date" and value is not None and not isinstance(value, str):
+    def write_date(self, ws, row, col, value, fmt) -> None:
+        if value is not None and not isinstance(value, str):
             ws.write_datetime(row, col, value, fmt)
         else:
             ws.write(row, col, value if value is not None else "", fmt)
 
     # -- sheets -----------------------------------------------------------------------------
     def overview(self) -> None:
+        """One page a chief reads first: paragraph and totals, the office table on the left, the
+        charts beside it on the right."""
         s = self.s
-        headers, widths = OFFICE_HEADERS, OFFICE_WIDTHS
         counts = s.counts
         totals = [
             ("节点总数", sum(1 for r in s.rows if r.milestone)),
-            ("本月底应完成", s.due_by_month),
+            ("本月应完成", s.due_by_month),
             ("已完成", counts[Light.DONE]),
             ("逾期", counts[Light.OVERDUE]),
             ("临期", counts[Light.DUE_SOON]),
             ("未到期", counts[Light.NOT_DUE]),
         ]
+        table = len(OFFICE_HEADERS)
+        widths = OFFICE_WIDTHS + OVERVIEW_CHART_WIDTHS
+        last = len(widths) - 1
+        empty = self.empty_sheets_note()
 
         def paragraph_and_totals(ws) -> None:
-            ws.merge_range(2, 0, 2, len(headers) - 1, summary_text(s, self.amber), self.f["para"])
-            ws.set_row(2, 72)
+            text = summary_text(s, self.amber) + (f"\n{empty}" if empty else "")
+            ws.merge_range(2, 0, 2, last, text, self.fmt("para"))
+            ws.set_row(2, row_height(text, sum(widths), size=SIZE))
             for i, (label, _) in enumerate(totals):
-                ws.write(3, i, label, self.f["head"])
-            ws.set_row(3, 28)
+                ws.write(3, i, label, self.fmt("head"))
+            ws.set_row(3, 32)
             for i, (label, n) in enumerate(totals):
+                red = label == "逾期" and n
                 ws.write_number(
-                    4,
-                    i,
-                    n,
-                    self.f[(Light.OVERDUE, "center")]
-                    if label == "逾期" and n
-                    else self.f["center"],
+                    4, i, n, self.fmt("cell", "center", *([Light.OVERDUE] if red else []))
                 )
+            ws.set_row(4, 20)
 
-        # the office table, below the paragraph and the totals; with many offices only the most
-        # urgent
-        # (the table is ranked worst first), so the page stays one readable sheet of paper
-        ws, _ = self.sheet("概览", headers, widths, header_row=6, above_header=paragraph_and_totals)
-        ws.fit_to_pages(1, 1)  # the page a chief reads first: one sheet of paper, charts included
+        # with many offices only the most urgent (the table is ranked worst first): one page
+        ws, first = self.sheet(
+            "概览",
+            OFFICE_HEADERS + [""] * len(OVERVIEW_CHART_WIDTHS),
+            widths,
+            header_row=6,
+            above_header=paragraph_and_totals,
+        )
+        for c in range(table, len(widths)):  # the charts' columns carry no header
+            ws.write_blank(6, c, None)
+        ws.freeze_panes(0, 0)  # one page: nothing to keep in view while scrolling
+        ws.fit_to_pages(1, 1)
         shown = s.offices[:OVERVIEW_OFFICES]
-        self.office_table(ws, 7, shown)
-        rule_row = 7 + len(shown)
+        self.office_table(ws, first, shown)
+        rule_row = first + len(shown)
         if len(s.offices) > len(shown):
             ws.merge_range(
                 rule_row,
                 0,
                 rule_row,
-                len(headers) - 1,
+                table - 1,
                 f"共{len(s.offices)}个股室，此处按督办灯列出最需关注的{len(shown)}个；"
                 f"全部股室见“{ALL_OFFICES}”表",
-                self.f["bold"],
+                self.fmt("para", "bold"),
             )
             rule_row += 1
-        ws.merge_range(
-            rule_row,
-            0,
-            rule_row,
-            len(headers) - 1,
-            "督办灯规则：" + LIGHT_RULE.format(share=s.red_share),
-            self.f["small"],
-        )
-        ws.set_row(rule_row, 30)
+        rule = "督办灯规则：" + LIGHT_RULE.format(share=s.red_share)
+        ws.merge_range(rule_row, 0, rule_row, table - 1, rule, self.fmt("para"))
+        ws.set_row(rule_row, row_height(rule, sum(OFFICE_WIDTHS), size=SIZE))
         legend_row = rule_row + 1
-        self.legend(ws, legend_row, widths)
-        self.charts(
+        self.legend(ws, legend_row, OFFICE_WIDTHS)
+        trend_row = legend_row + 2  # the trend chart's data: hidden rows (its points are labelled)
+        ws.write(trend_row, 0, "月份", self.fmt("head"))
+        ws.write(trend_row, 1, "逾期节点", self.fmt("head"))
+        ws.set_row(trend_row, None, None, {"hidden": True})
+        for i, (month, n) in enumerate(s.trend.items(), start=1):
+            ws.write(trend_row + i, 0, month, self.fmt("cell", "center"))
+            ws.write_number(trend_row + i, 1, n, self.fmt("cell", "center"))
+            ws.set_row(trend_row + i, None, None, {"hidden": True})
+        ws.print_area(0, 0, legend_row, last)
+        charts.overview_charts(
+            self.wb,
             ws,
-            first=7,
-            last=6 + len(shown),
-            below=legend_row + 2,
+            "概览",
+            first,
+            first + len(shown) - 1,
+            (trend_row, len(s.trend)),
+            top=6,
+            left=table + 1,
+            width=sum(OVERVIEW_CHART_WIDTHS[1:]),
+            height=_points(ws, 6, legend_row),
             title="各股室节点状态"
             if len(shown) == len(s.offices)
             else f"最需关注的{len(shown)}个股室节点状态",
+            colours=CHART_COLOURS,
         )
+
+    def empty_sheets_note(self) -> str:
+        """What the sheets left out because they would print empty would have said."""
+        notes = []
+        if not self.s.changes:
+            notes.append(
+                "与上月相比没有变化。"
+                if self.s.has_previous
+                else f"没有{self.s.period.previous()}的汇总记录，无法与上月比较"
+                "；下月起列出“变化”表。"
+            )
+        if not self.s.extension_requests:
+            notes.append("本月没有延期申请。")
+        return "".join(notes)
 
     def all_offices(self) -> None:
         """Every office, ranked as on 概览: only written when 概览 cannot hold them all."""
@@ -403,8 +438,9 @@ class _Book:
         ws.autofilter(top - 1, 0, top - 1 + len(self.s.offices), len(OFFICE_HEADERS) - 1)
 
     def office_table(self, ws, first: int, offices) -> None:
+        center = self.fmt("cell", "center")
         for r, o in enumerate(offices, start=first):
-            ws.write(r, 0, o.office.name, self.f["cell"])
+            ws.write(r, 0, o.office.name, self.fmt("cell"))
             for c, n in enumerate(
                 [
                     o.tasks,
@@ -416,88 +452,33 @@ class _Book:
                 ],
                 start=1,
             ):
-                fmt = self.f[(Light.OVERDUE, "center")] if c == 4 and n else self.f["center"]
-                ws.write_number(r, c, n, fmt)
+                red = c == 4 and n
+                ws.write_number(
+                    r, c, n, self.fmt("cell", Light.OVERDUE, "center") if red else center
+                )
             ws.write(r, 7, o.state, self._state_format(o.state))
-            ws.write_number(r, 8, o.errors, self.f["center"])
-            ws.write_number(r, 9, o.warnings, self.f["center"])
+            ws.write_number(r, 8, o.errors, center)
+            ws.write_number(r, 9, o.warnings, center)
             ws.write(
                 r,
                 10,
                 o.light,
-                {RED: self.f["missing"], YELLOW: self.f["late"]}.get(
-                    o.light, self.f[(Light.DONE, "center")]
-                ),
+                self.fmt("cell", {RED: "missing", YELLOW: "late"}.get(o.light, "good")),
             )
-
-    def charts(self, ws, first: int, last: int, below: int, title: str) -> None:
-        """Native Excel charts: status by office (stacked), and overdue milestones month by
-        month."""
-        name = "概览"
-        bars = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
-        for col, lt in (
-            (3, Light.DONE),
-            (4, Light.OVERDUE),
-            (5, Light.DUE_SOON),
-            (6, Light.NOT_DUE),
-        ):
-            bars.add_series(
-                {
-                    "name": lt.value,
-                    "categories": [name, first, 0, last, 0],
-                    "values": [name, first, col, last, col],
-                    "fill": {"color": CHART_COLOURS[lt]},
-                    "gap": 60,
-                }
-            )
-        bars.set_title({"name": title, "name_font": {"name": FONT, "size": 11}})
-        bars.set_y_axis(
-            {"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 8}}
-        )
-        bars.set_x_axis(
-            {"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}}
-        )
-        bars.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-        bars.set_size({"width": 520, "height": 340})
-        ws.insert_chart(below, 0, bars)
-
-        trend_row = below + 19  # the data behind the trend chart, printed as a small table too
-        ws.write(trend_row, 0, "月份", self.f["head"])
-        ws.write(trend_row, 1, "逾期节点", self.f["head"])
-        for i, (month, n) in enumerate(self.s.trend.items(), start=1):
-            ws.write(trend_row + i, 0, month, self.f["center"])
-            ws.write_number(trend_row + i, 1, n, self.f["center"])
-        n = len(self.s.trend)
-        line = self.wb.add_chart({"type": "line"})
-        line.add_series(
-            {
-                "name": "逾期节点数",
-                "categories": [name, trend_row + 1, 0, trend_row + n, 0],
-                "values": [name, trend_row + 1, 1, trend_row + n, 1],
-                "marker": {"type": "circle"},
-                "line": {"color": CHART_COLOURS[Light.OVERDUE]},
-                "data_labels": {"value": True},
-            }
-        )
-        line.set_title({"name": "逾期节点走势", "name_font": {"name": FONT, "size": 11}})
-        line.set_legend({"none": True})
-        line.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
-        line.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-        line.set_size({"width": 300, "height": 340})
-        ws.insert_chart(below, 6, line)
+            ws.set_row(r, 20)
 
     def _state_format(self, state: str):
-        return {
-            NOT_RETURNED: self.f["missing"],
-            REJECTED: self.f["missing"],
-            "逾期报送": self.f["late"],
-        }.get(state, self.f["center"])
+        kind = {NOT_RETURNED: "missing", REJECTED: "missing", "逾期报送": "late"}.get(state)
+        return self.fmt("cell", kind or "center")
 
     def all_milestones(self) -> None:
+        """Every milestone, one row each with its task's values repeated (filter and sort work);
+        a task's rows are grouped by a shaded band and grey repeats, and kept on one page."""
         headers = [
             "序号",
             "任务名称",
             "牵头股室",
+            "责任股室",
             "关键节点",
             "计划完成时间",
             "填报状态",
@@ -506,15 +487,15 @@ class _Book:
             "逾期天数",
             "进展情况",
             "存在问题和下一步工作计划",
+            "备注",
         ]
-        widths = [5, 16, 9, 40, 11, 10, 11, 8, 6, 40, 32]
+        widths = [5, 13, 8, 8, 28, 13, 8, 13, 7, 5, 28, 24, 8]
         ws, r = self.sheet("汇总", headers, widths, legend=True)
         top, part = r, 1
-        for task_rows in _group(self.s.rows):
-            if (
-                r + len(task_rows) > xlsx.MAX_ROWS
-            ):  # Excel's row limit: go on in a new sheet, a task never split
+        for n, task_rows in enumerate(_group(self.s.rows)):
+            if r + len(task_rows) > xlsx.MAX_ROWS:  # Excel's row limit: a new sheet, task whole
                 ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
+                ws.pages.close()
                 part += 1
                 ws, r = self.sheet(xlsx.split_name("汇总", part), headers, widths, legend=True)
                 top = r
@@ -529,74 +510,131 @@ class _Book:
             progress = task_rows[0].progress or (
                 "（未报送）" if task_rows[0].status == NOT_RETURNED else ""
             )
-            progress = self.clip(progress)
-            problems = self.clip(task_rows[0].problems)
             block = (
-                (0, task.no, self.f["center"]),
-                (1, task.name, self.f["cell"]),
-                (2, task.lead, self.f["cell"]),
-                (9, progress, self.f["cell"]),
-                (10, problems, self.f["cell"]),
+                (0, _number(task.no), "center"),
+                (1, task.name, None),
+                (2, task.lead, None),
+                (3, "、".join(task.offices), None),
+                (10, self.clip(progress), None),
+                (11, self.clip(task_rows[0].problems), None),
+                (12, self.clip(task_rows[0].remarks), None),
             )
-            heights = [row_height(x.milestone.text if x.milestone else "", 40) for x in task_rows]
-            need = max(row_height(progress, 40), row_height(problems, 32))
-            if need > sum(heights):  # grow the last row so merged long text is not cut off in print
-                heights[-1] += need - sum(heights)
-            first = r
-            for row, height in zip(task_rows, heights):
-                for (
-                    col,
-                    value,
-                    fmt,
-                ) in block:  # the task's columns: value on top, formatted blanks below
-                    if r == first:
-                        ws.write(r, col, value, fmt)
-                    else:
-                        ws.write_blank(r, col, None, fmt)
+            band = ("band",) if n % 2 else ()
+            heights = [
+                row_height(x.milestone.text if x.milestone else "", 28, size=SIZE)
+                for x in task_rows
+            ]
+            heights[0] = max(
+                heights[0],
+                *(
+                    row_height(v if isinstance(v, str) else "", widths[c], size=SIZE)
+                    for c, v, _ in block
+                ),
+            )
+            ws.pages.keep(r, heights)
+            for i, (row, height) in enumerate(zip(task_rows, heights)):
+                repeat = ("repeat",) if i else ()
+                for col, value, align in block:  # the task's columns, on every row
+                    fmt = self.fmt("cell", *band, *repeat, *((align,) if align else ()))
+                    ws.write(r, col, value, fmt)
                 m, lt = row.milestone, row.light
-                self.light_cell(ws, r, 3, m.text if m else "（任务清单中未列出节点）", lt)
-                self.light_cell(ws, r, 4, _due(m), lt, "date")
-                ws.write(r, 5, self.clip(row.status), self.f["center"])
-                self.light_cell(ws, r, 6, row.completed_on, None, "date")
-                self.light_cell(ws, r, 7, lt.value if lt else "", lt, "center")
-                ws.write(r, 8, row.days_overdue or "", self.f["center"])
+                late_done = bool(
+                    lt is Light.DONE
+                    and m
+                    and m.due
+                    and row.completed_on
+                    and row.completed_on > m.due
+                )
+                tint = (lt,) if lt in self.fills else ()
+                ws.write(r, 4, m.text if m else "（任务清单中未列出节点）", self.fmt("cell", *tint))
+                self.write_date(ws, r, 5, _due(m), self.fmt("cell", *tint, "date"))
+                ws.write(r, 6, self.clip(row.status), self.fmt("cell", "center"))
+                self.write_date(ws, r, 7, row.completed_on, self.fmt("cell", "date"))
+                verdict = LATE_DONE if late_done else (lt.value if lt else "")
+                ws.write(r, 8, verdict, self.verdict_format(lt, late_done))
+                days = row.days_overdue or ((row.completed_on - m.due).days if late_done else None)
+                if days:
+                    ws.write_number(r, 9, days, self.fmt("cell", "center"))
+                else:
+                    ws.write_blank(r, 9, None, self.fmt("cell", "center"))
                 ws.set_row(r, height)
                 r += 1
-            if r - 1 > first:
-                for col, _, _ in block:
-                    _merge_written(ws, first, col, r - 1)
+        ws.pages.close()
         ws.autofilter(top - 1, 0, max(r - 1, top), len(headers) - 1)
 
     def overdue(self) -> None:
+        self.pending("逾期事项", self.s.overdue, Light.OVERDUE)
+
+    def due_soon(self) -> None:
+        rows = [r for r in self.s.rows if r.light is Light.DUE_SOON]
+        rows.sort(key=lambda r: (r.milestone.due, r.task.key, r.milestone.seq))
+        self.pending("临期事项", rows, Light.DUE_SOON)
+
+    def pending(self, name: str, rows, lt: Light) -> None:
+        """逾期事项 / 临期事项: what a chief follows up, whom to call and who answers for it."""
+        late = lt is Light.OVERDUE
         headers = [
             "序号",
             "任务名称",
             "牵头股室",
             "关键节点",
             "计划完成时间",
-            "逾期天数",
+            "逾期天数" if late else "剩余天数",
             "填报状态",
             "进展情况",
+            "存在问题和下一步工作计划",
+            "联系人",
+            "分管领导",
         ]
-        ws, top = self.sheet("逾期事项", headers, [5, 18, 10, 44, 11, 8, 10, 50])
-        rows = self.s.overdue
+        widths = [5, 13, 8, 26, 13, 6, 8, 28, 24, 11, 8]
+        ws, top = self.sheet(name, headers, widths)
         for r, row in enumerate(rows, start=top):
-            ws.write(r, 0, row.task.no, self.f["center"])
-            ws.write(r, 1, row.task.name, self.f["cell"])
-            ws.write(r, 2, row.task.lead, self.f["cell"])
-            self.light_cell(ws, r, 3, row.milestone.text, Light.OVERDUE)
-            self.light_cell(ws, r, 4, _due(row.milestone), Light.OVERDUE, "date")
-            ws.write_number(r, 5, row.days_overdue, self.f[(Light.OVERDUE, "center")])
-            ws.write(r, 6, row.status, self.f["center"])
-            ws.write(r, 7, self.clip(row.progress or ""), self.f["cell"])
-            ws.set_row(r, max(row_height(row.milestone.text, 44), row_height(row.progress, 50)))
+            office = self.offices.get(row.task.lead)
+            contact = "\n".join(x for x in (office.contact, office.phone) if x) if office else ""
+            days = row.days_overdue if late else (row.milestone.due - self.s.as_of).days
+            values = [
+                (_number(row.task.no), self.fmt("cell", "center")),
+                (row.task.name, self.fmt("cell")),
+                (row.task.lead, self.fmt("cell")),
+                (row.milestone.text, self.fmt("cell", lt)),
+                (_due(row.milestone), self.fmt("cell", lt, "date")),
+                (days, self.fmt("cell", lt, "center", "bold")),
+                (row.status, self.fmt("cell", "center")),
+                (self.clip(row.progress or ""), self.fmt("cell")),
+                (self.clip(row.problems or ""), self.fmt("cell")),
+                (contact, self.fmt("cell")),
+                (office.leader if office else "", self.fmt("cell")),
+            ]
+            for c, (value, fmt) in enumerate(values):
+                if c == 4:
+                    self.write_date(ws, r, c, value, fmt)
+                else:
+                    ws.write(r, c, value, fmt)
+            ws.set_row(
+                r,
+                max(
+                    row_height(v, w, size=SIZE)
+                    for (v, _), w in zip(values, widths)
+                    if isinstance(v, str)
+                ),
+            )
         if not rows:
-            self.note(ws, top, "截至今日没有逾期未完成的节点。", len(headers))
+            self.note(
+                ws,
+                top,
+                "截至今日没有逾期未完成的节点。"
+                if late
+                else f"{self.amber}天内没有到期未完成的节点。",
+                len(headers),
+            )
         ws.autofilter(top - 1, 0, max(top - 1 + len(rows), top), len(headers) - 1)
 
     def changes(self) -> None:
+        if not self.s.changes:  # said on 概览 instead of a near-empty printed page
+            return
         headers = ["变化", "序号", "任务名称", "牵头股室", "关键节点", "说明"]
-        ws, top = self.sheet("变化", headers, [16, 5, 20, 10, 50, 30])
+        widths = [16, 5, 20, 10, 50, 30]
+        ws, top = self.sheet("变化", headers, widths)
         kinds = {
             "新逾期": Light.OVERDUE,
             "完成状态撤回": Light.OVERDUE,
@@ -607,26 +645,24 @@ class _Book:
         }
         for r, c in enumerate(self.s.changes, start=top):
             lt = kinds.get(c.kind)
-            ws.write(r, 0, c.kind, self.f[(lt, "center")] if lt else self.f["center"])
-            ws.write(r, 1, c.task.no, self.f["center"])
-            ws.write(r, 2, c.task.name, self.f["cell"])
-            ws.write(r, 3, c.task.lead, self.f["cell"])
-            ws.write(r, 4, c.milestone.text if c.milestone else "（整项任务）", self.f["cell"])
-            ws.write(r, 5, c.note, self.f["cell"])
-            ws.set_row(r, row_height(c.milestone.text if c.milestone else "", 50))
-        if not self.s.changes:
-            self.note(
-                ws,
-                top,
-                "与上月相比没有变化。"
-                if self.s.has_previous
-                else f"没有{self.s.period.previous()}的汇总记录，无法比较；"
-                "上月汇总后本表自动生成。",
-                len(headers),
+            ws.write(r, 0, c.kind, self.fmt("cell", *([lt] if lt else []), "center", "bold"))
+            ws.write(r, 1, _number(c.task.no), self.fmt("cell", "center"))
+            ws.write(r, 2, c.task.name, self.fmt("cell"))
+            ws.write(r, 3, c.task.lead, self.fmt("cell"))
+            milestone = c.milestone.text if c.milestone else "（整项任务）"
+            ws.write(r, 4, milestone, self.fmt("cell"))
+            ws.write(r, 5, c.note, self.fmt("cell"))
+            texts = (c.kind, c.task.name, c.task.lead, milestone, c.note)
+            ws.set_row(
+                r,
+                max(row_height(t, w, size=SIZE) for t, w in zip(texts, (16, 20, 10, 50, 30))),
             )
-        ws.autofilter(top - 1, 0, max(top - 1 + len(self.s.changes), top), len(headers) - 1)
+        ws.autofilter(top - 1, 0, top - 1 + len(self.s.changes), len(headers) - 1)
 
     def extensions(self) -> None:
+        requests = self.s.extension_requests
+        if not requests:  # said on 概览 instead of a near-empty printed page
+            return
         headers = [
             "序号",
             "任务名称",
@@ -637,29 +673,38 @@ class _Book:
             "理由（备注）",
             "审批",
         ]
-        ws, top = self.sheet("延期申请", headers, [5, 18, 10, 40, 12, 12, 36, 24])
-        requests = self.s.extension_requests
+        widths = [5, 16, 9, 34, 13, 13, 30, 34]
+        ws, top = self.sheet("延期申请", headers, widths)
         for r, row in enumerate(requests, start=top):
             m = row.milestone
             approved = m.extended_from is not None
-            ws.write(r, 0, row.task.no, self.f["center"])
-            ws.write(r, 1, row.task.name, self.f["cell"])
-            ws.write(r, 2, row.task.lead, self.f["cell"])
-            ws.write(r, 3, m.text, self.f["cell"])
-            self.light_cell(ws, r, 4, m.extended_from or m.due, None, "date")
-            self.light_cell(ws, r, 5, row.completed_on or "未填写日期", None, "date")
-            ws.write(r, 6, self.clip(row.remarks) or "（未写理由）", self.f["cell"])
-            ws.write(
+            reason = self.clip(row.remarks) or "（未写理由）"
+            wanted = row.completed_on
+            if approved:
+                decision = f"已批准，延期至{m.due:%Y-%m-%d}"
+            elif wanted:
+                decision = (
+                    f"待审批：申请延期至{wanted:%Y-%m-%d}。批准请运行\n"
+                    f"yuebao extend {row.task.key} {m.seq} {wanted:%Y-%m-%d} "
+                    f'--reason "{_one_line(row.remarks) or "理由"}"'
+                )
+            else:
+                decision = "待审批：未填写申请的日期，请股室补填“完成日期”"
+            ws.write(r, 0, _number(row.task.no), self.fmt("cell", "center"))
+            ws.write(r, 1, row.task.name, self.fmt("cell"))
+            ws.write(r, 2, row.task.lead, self.fmt("cell"))
+            ws.write(r, 3, m.text, self.fmt("cell"))
+            self.write_date(ws, r, 4, m.extended_from or m.due, self.fmt("cell", "date"))
+            self.write_date(ws, r, 5, wanted or "未填写日期", self.fmt("cell", "date"))
+            ws.write(r, 6, reason, self.fmt("cell"))
+            ws.write(r, 7, decision, self.fmt("cell"))
+            ws.set_row(
                 r,
-                7,
-                f"已批准，延期至{m.due:%Y-%m-%d}"
-                if approved
-                else f"待审批：yuebao extend {row.task.key} {m.seq} 日期 --reason 理由",
-                self.f["cell"],
+                max(
+                    row_height(t, w, size=SIZE)
+                    for t, w in ((m.text, 34), (reason, 30), (decision, 34), (row.task.name, 16))
+                ),
             )
-            ws.set_row(r, row_height(m.text, 40))
-        if not requests:
-            self.note(ws, top, "本月没有延期申请。", len(headers))
 
     def data(self) -> None:
         """One plain row per milestone, hidden: a county's summary is the city's return."""
@@ -704,24 +749,69 @@ class _Book:
             "错误",
             "提醒",
         ]
-        ws, top = self.sheet("报送情况", headers, [14, 10, 14, 10, 36, 16, 10, 11, 6, 6])
+        widths = [14, 10, 14, 10, 34, 18, 10, 13, 6, 6]
+        ws, top = self.sheet("报送情况", headers, widths)
         for r, o in enumerate(self.s.offices, start=top):
-            ws.write(r, 0, o.office.name, self.f["cell"])
-            ws.write(r, 1, o.office.contact, self.f["cell"])
-            ws.write(r, 2, o.office.phone, self.f["cell"])
+            ws.write(r, 0, o.office.name, self.fmt("cell"))
+            ws.write(r, 1, o.office.contact, self.fmt("cell"))
+            ws.write(r, 2, o.office.phone, self.fmt("cell"))
             ws.write(r, 3, o.state, self._state_format(o.state))
-            ws.write(r, 4, o.file, self.f["cell"])
-            self.light_cell(
-                ws, r, 5, o.received_at, None, "datetime"
-            ) if o.received_at else ws.write(r, 5, "", self.f["cell"])
-            ws.write(r, 6, o.filled_by, self.f["cell"])
-            self.light_cell(ws, r, 7, o.filled_on, None, "date")
-            ws.write_number(r, 8, o.errors, self.f["center"])
-            ws.write_number(r, 9, o.warnings, self.f["center"])
+            ws.write(r, 4, o.file, self.fmt("cell"))
+            self.write_date(ws, r, 5, o.received_at, self.fmt("cell", "datetime"))
+            ws.write(r, 6, o.filled_by, self.fmt("cell"))
+            self.write_date(ws, r, 7, o.filled_on, self.fmt("cell", "date"))
+            ws.write_number(r, 8, o.errors, self.fmt("cell", "center"))
+            ws.write_number(r, 9, o.warnings, self.fmt("cell", "center"))
+            ws.set_row(r, max(20, row_height(o.file, 36, size=SIZE)))
         ws.autofilter(top - 1, 0, top - 1 + len(self.s.offices), len(headers) - 1)
 
     def findings(self) -> None:
         write_findings_sheet(self, self.s.findings)
+
+
+class _Pages:
+    """Manual page breaks for a sheet printed at a known scale: a block of rows (a task) starts
+    a new page when it would not fit on this one; a block longer than a page breaks as it must."""
+
+    def __init__(self, ws, header_row: int):
+        self.ws, self.header_row = ws, header_row
+        page = (xlsx.A4_LANDSCAPE[1] - 2 * 72 * 0.7) * 0.94  # the body, a little spare
+        self.height = page * 100 / ws.scale
+        self.repeat = 32  # the header row, repeated on every page
+        self.used = 0.0
+        self.first = True
+        self.breaks: list[int] = []
+
+    def keep(self, row: int, heights: list[float]) -> None:
+        need = sum(heights)
+        if self.first:  # rows above the first block: title, as-of line, legend, header
+            self.used = 30 + 18 + 32 + self.repeat
+            self.first = False
+        if self.used + need > self.height and self.used > self.repeat:
+            self.breaks.append(row)
+            self.used = self.repeat
+        for h in heights:  # a block longer than a page goes on where it must
+            if self.used + h > self.height and self.used > self.repeat:
+                self.used = self.repeat
+            self.used += h
+
+    def close(self) -> None:
+        if self.breaks:
+            self.ws.set_h_pagebreaks(self.breaks[:1023])  # Excel's limit
+
+
+def _points(ws, first: int, last: int) -> float:
+    """Height in points of rows first..last as set so far (row 0-based)."""
+    pixels = ws.row_sizes  # xlsxwriter keeps set_row's heights in pixels
+    return sum((pixels.get(r) or [20])[0] * 0.75 for r in range(first, last + 1))
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split()).replace('"', "'")
+
+
+def _zh_date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def write_data(wb, unit: str, month: str, rows: list[list], as_of=None) -> None:
@@ -760,35 +850,50 @@ def write_findings_workbook(
     return write_summary(s, path, amber_days, fills, sheets=("校验问题",))
 
 
+FINDING_HEADERS = [
+    "严重程度",
+    "股室",
+    "文件",
+    "工作表",
+    "行",
+    "单元格",
+    "类别",
+    "问题及处理办法",
+    "代码",  # the stable code, for filtering and for programs; not printed
+]
+
+
 def write_findings_sheet(book: _Book, findings) -> None:
-    headers = ["严重程度", "股室", "文件", "工作表", "行", "单元格", "问题及处理办法", "类别"]
-    ws, top = book.sheet("校验问题", headers, [8, 12, 30, 10, 5, 7, 70, 14])
+    headers = FINDING_HEADERS
+    widths = [7, 10, 24, 10, 5, 7, 13, 54, 18]
+    ws, top = book.sheet("校验问题", headers, widths, printed=len(headers) - 1)
     order = sorted(
         findings, key=lambda f: (f.severity is not Severity.ERROR, f.office, f.file, f.row or 0)
     )
+    center = book.fmt("cell", "center")
     for r, f in enumerate(order, start=top):
-        ws.write(
+        error = f.severity is Severity.ERROR
+        ws.write(r, 0, f.severity.value, book.fmt("cell", "missing" if error else "late"))
+        ws.write(r, 1, f.office, book.fmt("cell"))
+        ws.write(r, 2, f.file, book.fmt("cell"))
+        ws.write(r, 3, f.sheet, book.fmt("cell"))
+        if f.row:
+            ws.write_number(r, 4, f.row, center)
+        else:
+            ws.write_blank(r, 4, None, center)
+        ws.write(r, 5, f.cell, center)
+        code = REGISTRY.get(f.code)
+        ws.write(r, 6, code.name if code else f.code, book.fmt("cell"))
+        ws.write(r, 7, f.message, book.fmt("cell"))
+        ws.write(r, 8, f.code, book.fmt("cell"))
+        ws.set_row(
             r,
-            0,
-            f.severity.value,
-            book.f["missing"] if f.severity is Severity.ERROR else book.f["late"],
+            max(row_height(t, w, size=SIZE) for t, w in ((f.message, 54), (f.file, 24))),
         )
-        for c, v in enumerate(
-            [f.office, f.file, f.sheet, f.row or "", f.cell, f.message, f.code], start=1
-        ):
-            ws.write(r, c, v, book.f["cell"])
-        ws.set_row(r, row_height(f.message, 70))
     if not findings:
-        book.note(ws, top, "未发现问题。", len(headers))
+        book.note(ws, top, "未发现问题。", len(headers) - 1)
+    ws.print_area(0, 0, top + max(len(findings), 1) - 1, len(headers) - 2)  # 代码 not printed
     ws.autofilter(top - 1, 0, max(top - 1 + len(findings), top), len(headers) - 1)
-
-
-def _merge_written(ws, first_row: int, col: int, last_row: int) -> None:
-    """Merge a column's cells already written top to bottom (value on top, formatted blanks below).
-
-    merge_range would write the cells itself, going back up to rows constant-memory mode has already
-    flushed; the range is recorded exactly as merge_range records it."""
-    ws.merge.append([first_row, col, last_row, col])
 
 
 def _group(rows):

@@ -1,1 +1,0 @@
-"""Checking returns against the task list; severities of findings."""

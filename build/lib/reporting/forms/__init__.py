@@ -1,1 +1,0 @@
-"""The office workbook: its layout, filling it, carrying last month's answers."""

@@ -1,1 +1,0 @@
-"""Returns coming in: collecting the inbox, opening any file, reading the form."""

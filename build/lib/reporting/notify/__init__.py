@@ -1,1 +1,0 @@
-"""The schedule: the plan of days, reminders, escalation, mail and webhook senders."""

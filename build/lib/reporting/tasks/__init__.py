@@ -1,1 +1,0 @@
-"""The task list: reading yuebao's layout, importing a bureau's own, milestone dates."""

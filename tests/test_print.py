@@ -1,0 +1,283 @@
+"""The summary and the office form as they come out of a printer: rendered by LibreOffice to PDF,
+read back word by word with poppler (`pdftotext -bbox`: every word's box on its page).
+
+A word's box is taller than its font (ascent and descent): the ratio is measured once, from a
+cell of known size rendered the same way, so the test reads sizes in printed points.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from reporting.codes import REGISTRY
+from reporting.forms.fill import form_file_name
+from reporting.summary.workbook import CHART_COLOURS, summary_file_name
+
+from .conftest import yuebao
+from .test_render import to_pdf
+
+MIN_POINTS = 8
+UNIT = "台山市教育系统"  # the sample bureau: its name is in the summary's file name
+WORD = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+MONTHS = ("2022-06", "2022-07")
+
+
+@dataclass
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[Word]
+
+    @property
+    def header(self) -> str:  # the running header: "<title> <sheet>"
+        return "".join(w.text for w in self.words if w.y1 < 40)
+
+    @property
+    def body(self) -> list[Word]:
+        return [w for w in self.words if 40 <= w.y0 and w.y1 <= self.height - 30]
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for size, body in re.findall(
+        r'<page width="([\d.]+" height="[\d.]+)">(.*?)</page>', html, re.S
+    ):
+        width, height = (float(v) for v in size.split('" height="'))
+        words = [
+            Word(float(a), float(b), float(c), float(d), t)
+            for a, b, c, d, t in re.findall(WORD, body)
+        ]
+        pages.append(Page(width, height, words))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def box_per_point(tmp_path_factory) -> float:
+    """How tall LibreOffice's PDF makes a word's box per point of font size (10-point cell)."""
+    folder = tmp_path_factory.mktemp("calibrate")
+    wb = xlsxwriter.Workbook(str(folder / "ten.xlsx"))
+    wb.add_worksheet().write(
+        0, 0, "汉字十点", wb.add_format({"font_name": "宋体", "font_size": 10})
+    )
+    wb.close()
+    (word,) = read_pages(to_pdf(folder / "ten.xlsx", folder))[0].words
+    return (word.y1 - word.y0) / 10
+
+
+def points(word: Word, ratio: float) -> float:
+    return (word.y1 - word.y0) / ratio
+
+
+@pytest.fixture(scope="module")
+def pdfs(demo_dir, tmp_path_factory) -> dict[str, Path]:
+    """Both months' summaries, the whole workbook printed."""
+    out = tmp_path_factory.mktemp("printed")
+    return {m: to_pdf(demo_dir / m / summary_file_name(m, UNIT), out / m) for m in MONTHS}
+
+
+@pytest.fixture(scope="module")
+def printed(pdfs) -> dict[str, list[Page]]:
+    return {m: read_pages(pdf) for m, pdf in pdfs.items()}
+
+
+def sheet_pages(pages: list[Page], sheet: str) -> list[Page]:
+    return [p for p in pages if p.header.endswith(sheet)]
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_no_printed_text_under_8_points(printed, box_per_point, month):
+    pages = printed[month]
+    for sheet in ("概览", "逾期事项", "临期事项", "汇总", "报送情况", "校验问题"):
+        mine = sheet_pages(pages, sheet)
+        assert mine, f"{sheet} is printed"
+        smallest = min(points(w, box_per_point) for p in mine for w in p.words)
+        assert smallest >= MIN_POINTS, (sheet, round(smallest, 1))
+    assert all(abs(p.width - 842) < 3 and abs(p.height - 595) < 3 for p in pages), "A4 landscape"
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_no_near_empty_page(printed, month):
+    for i, page in enumerate(printed[month], start=1):
+        assert len(page.body) >= 15, (i, page.header, [w.text for w in page.words])
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_a_task_is_printed_on_one_page(demo_dir, printed, month):
+    """汇总 repeats the task's 序号 on each of its rows: a task split over pages shows it twice."""
+    pages = sheet_pages(printed[month], "汇总")
+    assert len(pages) > 1
+    on_page: dict[str, set[int]] = {}
+    for i, page in enumerate(pages):
+        column = min(w.x0 for w in page.body)  # 序号 is the leftmost column
+        for w in page.body:
+            if w.x0 < column + 15 and w.text.isdigit():
+                on_page.setdefault(w.text, set()).add(i)
+    tasks = openpyxl.load_workbook(demo_dir / month / summary_file_name(month, UNIT))["汇总"]
+    numbers = {str(r[0].value) for r in tasks.iter_rows(min_row=5) if r[0].value}
+    assert set(on_page) == numbers  # every task printed (its number read back)
+    split = {no: sorted(p) for no, p in on_page.items() if len(p) > 1}
+    assert not split, split
+    for page in pages:  # and every page starts with a task's first row: its name in black
+        first = min(page.body, key=lambda w: w.y0 if w.text.isdigit() else 1e9)
+        assert first.text.isdigit()
+
+
+def test_office_form_prints_readable_with_its_footer(demo_dir, tmp_path, box_per_point):
+    for month in MONTHS:
+        form = demo_dir / month / "待发送" / form_file_name(month, "人事股")
+        pages = read_pages(to_pdf(form, tmp_path / month))
+        smallest = min(points(w, box_per_point) for p in pages for w in p.words)
+        assert smallest >= MIN_POINTS, (month, round(smallest, 1))
+        for page in pages:
+            footer = [w for w in page.words if w.text.startswith("第")][-1]
+            assert footer.y1 < page.height - 15, "the footer whole, above the paper's edge"
+
+
+def test_the_pdf_pack_has_overview_overdue_and_due_soon(demo_copy, box_per_point):
+    result = yuebao(
+        "merge", "--config", str(demo_copy / "config.yaml"), "--month", "2022-07",
+        "--as-of", "2022-07-25", "--pdf",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
+    pages = read_pages(next((demo_copy / "2022-07").glob("*.pdf")))
+    headers = [p.header for p in pages]
+    assert any(h.endswith("概览") for h in headers)
+    assert any(h.endswith("逾期事项") for h in headers)
+    assert any(h.endswith("临期事项") for h in headers)
+    assert min(points(w, box_per_point) for p in pages for w in p.words) >= MIN_POINTS
+    assert all(len(p.body) >= 15 for p in pages)
+
+
+# -- the workbook behind the pages --------------------------------------------------------------
+
+
+def anchors(xlsx: Path, sheet_no: int = 1) -> list[tuple[tuple, tuple]]:
+    """Each chart's (from, to) anchor on the `sheet_no`th drawing: ((col, off, row, off), …)."""
+    with zipfile.ZipFile(xlsx) as z:
+        xml = z.read(f"xl/drawings/drawing{sheet_no}.xml").decode()
+    found = []
+    for anchor in re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", xml, re.S):
+        ends = []
+        for tag in ("from", "to"):
+            part = re.search(rf"<xdr:{tag}>(.*?)</xdr:{tag}>", anchor, re.S).group(1)
+            ends.append(tuple(int(v) for v in re.findall(r">(\d+)<", part)))
+        found.append(tuple(ends))
+    return found
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_overview_charts_stand_apart_beside_the_table(demo_dir, month):
+    (bar_from, bar_to), (line_from, line_to) = anchors(
+        demo_dir / month / summary_file_name(month, UNIT)
+    )
+    # (col, col offset, row, row offset): the trend chart starts below the bar chart's end
+    assert (line_from[2], line_from[3]) >= (bar_to[2], bar_to[3])
+    # both right of the office table (its 11 columns), so no bar or office is covered
+    assert bar_from[0] > 10 and line_from[0] > 10
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_no_merged_cell_inside_a_filter(demo_dir, month):
+    wb = openpyxl.load_workbook(demo_dir / month / summary_file_name(month, UNIT))
+    filtered = [ws for ws in wb.worksheets if ws.auto_filter.ref]
+    assert {"汇总", "逾期事项"} <= {ws.title for ws in filtered}
+    for ws in filtered:
+        first, last = ws.auto_filter.ref.split(":")
+        top = int(re.sub(r"\D", "", first))
+        bottom = int(re.sub(r"\D", "", last))
+        inside = [
+            str(m) for m in ws.merged_cells.ranges if m.max_row >= top and m.min_row <= bottom
+        ]
+        assert not inside, (ws.title, inside)
+
+
+def test_every_milestone_row_names_its_task_and_office(demo_dir):
+    ws = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07", UNIT))["汇总"]
+    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    assert rows and all(r[0] and r[1] and r[2] for r in rows)  # filter 判定 = 逾期: still named
+    assert all(isinstance(r[0], int) for r in rows), "序号 stored as a number"
+    by_task = Counter(r[0] for r in rows)
+    assert max(by_task.values()) > 1  # a task's milestones each carry its 序号
+
+
+def test_numbers_are_numbers_where_a_chief_sorts(demo_dir):
+    wb = openpyxl.load_workbook(demo_dir / "2022-07" / summary_file_name("2022-07", UNIT))
+    for sheet in ("汇总", "逾期事项", "临期事项"):
+        values = [r[0] for r in wb[sheet].iter_rows(min_row=4, values_only=True) if r[0]]
+        values = [v for v in values if v != "序号"]
+        assert values and all(isinstance(v, int) for v in values), sheet
+
+
+def test_a_restored_edit_is_a_warning_and_the_return_accepted(demo_dir):
+    """职终股 added "工作" to a task name in June: restored from the task list, so accepted."""
+    wb = openpyxl.load_workbook(demo_dir / "2022-06" / summary_file_name("2022-06", UNIT))
+    found = [r for r in wb["校验问题"].iter_rows(min_row=4, values_only=True) if r[0]]
+    restored = [
+        r for r in found if "已按原内容汇总" in (r[7] or "") or "已按原时间" in (r[7] or "")
+    ]
+    assert restored and all(r[0] == "警告" for r in restored)
+    assert all(r[6] == REGISTRY[r[8]].name for r in found)  # the category in Chinese
+    states = {r[0]: r[3] for r in wb["报送情况"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert states["职终股"] == "按时报送"
+    overview = {r[0]: r[10] for r in wb["概览"].iter_rows(min_row=8, values_only=True) if r[0]}
+    assert overview["职终股"] != "红灯"
+
+
+def test_charts_read_in_black_and_white(demo_dir, pdfs, tmp_path):
+    """Printed in grey, the four statuses stay four clearly different greys, each present, and
+    every bar segment carries its number."""
+    xlsx = demo_dir / "2022-07" / summary_file_name("2022-07", UNIT)
+    with zipfile.ZipFile(xlsx) as z:
+        bars = next(
+            z.read(n).decode()
+            for n in z.namelist()
+            if n.startswith("xl/charts/") and "<c:barChart>" in z.read(n).decode()
+        )
+    assert bars.count('<c:showVal val="1"/>') >= len(CHART_COLOURS)  # value labels on each series
+
+    def grey(colour: str) -> int:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return round(0.299 * r + 0.587 * g + 0.114 * b)
+
+    levels = sorted(grey(c) for c in CHART_COLOURS.values())
+    assert min(b - a for a, b in zip(levels, levels[1:])) >= 40
+    subprocess.run(  # 概览, the first page, printed in grey
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdfs["2022-07"]),
+            str(tmp_path / "g"),
+        ],
+        check=True,
+    )
+    data = next(tmp_path.glob("g*.pgm")).read_bytes()
+    pixels = Counter(data.split(b"\n", 3)[3])
+    for level in levels:
+        assert sum(pixels[v] for v in range(level - 3, level + 4)) > 300, level
