@@ -119,24 +119,26 @@ def naive_read(paths: list[Path]) -> int:
 
 
 def writer_floor(summary, path: Path) -> None:
-    """The least xlsxwriter needs for 汇总 and 数据: the same cells (one format per kind of
-    column, a height per row), typed writes, constant memory, nothing else."""
+    """The least xlsxwriter needs for 汇总 and 数据: the same cells (汇总: a task's values on each
+    of its rows; one format per kind of column, a height per row), typed writes, constant memory,
+    nothing else."""
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     cell, date_cell = wb.add_format(CELL), wb.add_format({**CELL, "num_format": "yyyy-mm-dd"})
     light = {lt: wb.add_format({**CELL, "bg_color": "#FFC7CE"}) for lt in Light}
     ws = wb.add_worksheet("汇总")
     for r, row in enumerate(summary.rows, start=4):
-        m, fmt = row.milestone, light.get(row.light, cell)
-        for c, value in enumerate((row.task.no, row.task.name, row.task.lead)):
+        m, t, fmt = row.milestone, row.task, light.get(row.light, cell)
+        task = (t.no, t.name, t.lead, "、".join(t.offices))
+        for c, value in enumerate(task):
             ws.write_string(r, c, value, cell)
-        ws.write_string(r, 3, m.text if m else "", fmt)
-        _floor_value(ws, r, 4, m.due if m else None, date_cell)
-        ws.write_string(r, 5, row.status, cell)
-        _floor_value(ws, r, 6, row.completed_on, date_cell)
-        ws.write_string(r, 7, row.light.value if row.light else "", fmt)
-        ws.write_number(r, 8, row.days_overdue, cell)
-        ws.write_string(r, 9, row.progress, cell)
-        ws.write_string(r, 10, row.problems, cell)
+        ws.write_string(r, 4, m.text if m else "", fmt)
+        _floor_value(ws, r, 5, m.due if m else None, date_cell)
+        ws.write_string(r, 6, row.status, cell)
+        _floor_value(ws, r, 7, row.completed_on, date_cell)
+        ws.write_string(r, 8, row.light.value if row.light else "", fmt)
+        ws.write_number(r, 9, row.days_overdue, cell)
+        for c, value in ((10, row.progress), (11, row.problems), (12, row.remarks)):
+            ws.write_string(r, c, value, cell)
         ws.set_row(r, 30)
     ws = wb.add_worksheet("数据")
     for r, row in enumerate(summary.rows, start=1):
