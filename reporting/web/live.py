@@ -13,8 +13,9 @@ from pathlib import Path
 from ..context import Cycle
 from ..cycle import check_month, summarise
 from ..forms.fill import form_file_name
-from ..models import Light, Milestone, Task
+from ..models import Light, Milestone, Status, Task
 from ..summary.month import MonthSummary
+from ..summary.verdicts import verdict
 from ..summary.workbook import findings_file_name, summary_file_name
 
 
@@ -58,7 +59,7 @@ def milestones_due(cycle: Cycle, month: str, office: str) -> list[Due]:
             item
             for m in ledger.statuses_before(f"{month}-32").values()  # this month too
             for item, status in m.items()
-            if status == "已完成"
+            if status == Status.DONE.value
         }
     horizon = max(period.end, cycle.as_of)
     out = []
@@ -69,10 +70,7 @@ def milestones_due(cycle: Cycle, month: str, office: str) -> list[Due]:
             days = (m.due - cycle.as_of).days
             if m.due > horizon and days > cycle.amber_days:
                 continue
-            light = (
-                Light.OVERDUE if days < 0 else Light.DUE_SOON if days <= cycle.amber_days else None
-            )
-            out.append(Due(task, m, light or Light.NOT_DUE))
+            out.append(Due(task, m, verdict(m.due, False, cycle.as_of, cycle.amber_days)))
     return sorted(out, key=lambda d: d.milestone.due)
 
 
