@@ -51,7 +51,7 @@ def run_isolated(
     done = 0
     with ProcessPool(
         max_workers=max(1, workers),
-        initializer=_start_worker,
+        initializer=start_worker,
         initargs=(MEMORY_LIMIT_MB, initializer, initargs),
     ) as pool:
 
@@ -61,10 +61,10 @@ def run_isolated(
 
         pending = [(chunk, schedule(chunk)) for chunk in chunks]
         for chunk, future in pending:
-            outcome = _outcome(future)
+            outcome = outcome_of(future)
             if isinstance(outcome, Failure) and len(chunk) > 1:  # find the file that caused it
                 log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
-                singles = [_outcome(f) for f in [schedule([i]) for i in chunk]]
+                singles = [outcome_of(f) for f in [schedule([i]) for i in chunk]]
                 outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
             elif isinstance(outcome, Failure):
                 outcome = [outcome]
@@ -76,7 +76,8 @@ def run_isolated(
     return results
 
 
-def _outcome(future):
+def outcome_of(future):
+    """The future's result, or the Failure that took it (also for workers kept all day)."""
     try:
         return future.result()
     except Overrun:
@@ -94,7 +95,7 @@ def _run_chunk(func: Callable, chunk: list) -> list:
     return [func(item) for item in chunk]
 
 
-def _start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
+def start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
     faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
     limit_memory(limit_mb)
     if initializer:

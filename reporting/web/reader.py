@@ -12,11 +12,16 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import TimeoutError as Overrun
 
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessPool
 
-from ..intake.isolation import MEMORY_LIMIT_MB, SECONDS_PER_FILE, Failure, limit_memory
+from ..intake.isolation import (
+    MEMORY_LIMIT_MB,
+    SECONDS_PER_FILE,
+    Failure,
+    outcome_of,
+    start_worker,
+)
 from ..intake.reading import failure_finding, read_one
 from ..intake.returns import reading_bounds
 from ..models import Finding, Return, TaskList
@@ -34,19 +39,12 @@ class Reader:
     def read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
         """The return as read and what reading found; a worker's failure is a finding."""
         future = self._pool_for(tasks, max_bytes).schedule(_read, (ret,), timeout=SECONDS_PER_FILE)
-        try:
-            return future.result()
-        except Overrun:
-            failure = Failure("timeout", f"over {SECONDS_PER_FILE} s")
-        except ProcessExpired as exc:
-            failure = Failure("crash", f"exit {exc.exitcode}")
-        except MemoryError:
-            failure = Failure("memory", "MemoryError")
-        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-            failure = Failure("crash", f"{type(exc).__name__}: {exc}")
-        log.warning("reading upload %s failed in its worker: %s", ret.file_name, failure)
+        outcome = outcome_of(future)
+        if not isinstance(outcome, Failure):
+            return outcome
+        log.warning("reading upload %s failed in its worker: %s", ret.file_name, outcome)
         ret.readable = False
-        return ret, [failure_finding(ret, failure)]
+        return ret, [failure_finding(ret, outcome)]
 
     def start(self, tasks: TaskList, max_bytes: int) -> None:
         """Start the workers now (each imports the reader once), not on the first upload."""
@@ -60,8 +58,8 @@ class Reader:
                 self.close()
                 self._pool = ProcessPool(
                     max_workers=self.workers,
-                    initializer=_start,
-                    initargs=(tasks, max_bytes, reading_bounds(tasks)),
+                    initializer=start_worker,
+                    initargs=(MEMORY_LIMIT_MB, _start, (tasks, max_bytes, reading_bounds(tasks))),
                     context=_context(),
                 )
                 self._for = (id(tasks), max_bytes)
@@ -83,7 +81,6 @@ _worker: dict = {}
 
 
 def _start(tasks: TaskList, max_bytes: int, bounds) -> None:
-    limit_memory(MEMORY_LIMIT_MB)
     _worker.update(tasks=tasks, max_bytes=max_bytes, bounds=bounds)
 
 
