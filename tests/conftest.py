@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
 
 from reporting import libreoffice
 from reporting.cycle import Cycle, fill
@@ -93,3 +99,47 @@ def soffice() -> str:
     if not exe:
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
     return exe
+
+
+# -- servers on loopback --------------------------------------------------------------------
+class Inbox:
+    """An SMTP server's handler that keeps every message it accepted."""
+
+    def __init__(self, stall_at: int | None = None):
+        self.messages: list[email.message.Message] = []
+        self.stall_at, self.stalled = stall_at, threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if (
+            self.stall_at is not None
+            and len(self.messages) == self.stall_at
+            and not self.stalled.is_set()
+        ):
+            self.stalled.set()
+            time.sleep(3)  # hold the sender here (before DATA) so the test can kill it mid-run
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()

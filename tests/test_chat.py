@@ -8,25 +8,14 @@ from datetime import date
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 
 from reporting.notify.scheduler import run_once
 from reporting.notify.senders import Chat, Notice, SendFailed, chat_payloads, post_chat
 
 from .chat_server import DING_SECRET, ChatServer
 from .conftest import write_config
-from .test_schedule import Inbox, free_port
 
 MOBILE_OF = {"基财股": "13800138001", "人事股": "139 2222 0002"}  # the others keep their landlines
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from .conftest import ROOT, write_config
+from .conftest import ROOT, Inbox, free_port, write_config
 from .imap_server import PASSWORD, USER, Dovecot
-from .test_schedule import EMAIL_OF, Inbox, free_port
+from .test_schedule import EMAIL_OF
 
 RETURNS = ROOT / "workbooks" / "returns" / "2022-06"
 RECEIVED = yaml.safe_load((RETURNS / "received.yaml").read_text(encoding="utf-8"))

@@ -1,19 +1,14 @@
 """The schedule over a simulated June 2022, with a real SMTP server on loopback."""
 
-import email
-import email.policy
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import date, datetime
 
-import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
@@ -29,54 +24,11 @@ from reporting.notify.plan import (
 from reporting.notify.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import ROOT, SAMPLE_TASKS, write_config
+from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, write_config
 
 JUNE = [date(2022, 6, d) for d in range(1, 31)]
 OFFICES = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["offices"]
 EMAIL_OF = {name: info["email"] for name, info in OFFICES.items()}
-
-
-class Inbox:
-    """An SMTP server's handler that keeps every message it accepted."""
-
-    def __init__(self, stall_at: int | None = None):
-        self.messages: list[email.message.Message] = []
-        self.stall_at, self.stalled = stall_at, threading.Event()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if (
-            self.stall_at is not None
-            and len(self.messages) == self.stall_at
-            and not self.stalled.is_set()
-        ):
-            self.stalled.set()
-            time.sleep(3)  # hold the sender here (before DATA) so the test can kill it mid-run
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def to(self, address):
-        return [m for m in self.messages if address in m["To"]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
 
 
 def configure(tmp_path, port, **smtp):

@@ -21,8 +21,8 @@ from reporting.notify.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
-from .conftest import ROOT, SAMPLE_TASKS, yuebao
-from .test_schedule import EMAIL_OF, Inbox, configure, free_port, stage_until
+from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, yuebao
+from .test_schedule import EMAIL_OF, configure, stage_until
 
 LEADS = read_task_list(SAMPLE_TASKS).lead_offices()
 

@@ -18,8 +18,8 @@ import pytest
 
 from reporting import libreoffice
 
-from .conftest import soffice
-from .webserver import PASSWORD, answered, free_port, links, set_up
+from .conftest import free_port, soffice
+from .webserver import PASSWORD, answered, links, set_up
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,6 @@ import re
 from reporting.web.store import WebState
 
 from .conftest import write_config, yuebao
-from .test_schedule import smtp  # noqa: F401 - the fixture: a real SMTP server on loopback
 from .webserver import PASSWORD, Browser, answered, links, serving, set_up, upload
 
 

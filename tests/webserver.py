@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
 import threading
 import urllib.parse
 import uuid
@@ -101,12 +100,6 @@ def serving(config: Path, month: str, threads: int = 16):
         server.close()
         thread.join(timeout=5)
         close(app)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
