@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.tasks.milestones import parse_milestones, read_due
+from reporting.tasks.milestones import normalise, parse_milestones, read_due
 
 FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 CN = {
@@ -162,3 +162,14 @@ def test_item_glued_to_a_month_is_its_own_milestone():
         "T17", "3.坚持师德第一标准。\n4.9月组织开展师德建设主题教育月活动。", 2021
     )
     assert [(m.seq, m.due) for m in milestones] == [(1, None), (2, date(2021, 9, 30))]
+
+
+def test_a_date_on_its_own_is_quoted_whole_up_to_the_longest():
+    """A phrase that is nothing but a date (and 前) is read as one date and quoted whole, the
+    longest written form included; a longer phrase quotes only its date."""
+    for text in ("6.30前", "2022年12月31日之前", "2022.12.31以前", "十二月三十一日前"):
+        ((due, note),) = read_due(text, 2022)
+        assert due == (date(2022, 6, 30) if text.startswith("6") else date(2022, 12, 31))
+        assert note.startswith(f"“{normalise(text)}”"), note
+    ((due, note),) = read_due("2022年12月31日之前完成", 2022)
+    assert (due, note) == (date(2022, 12, 31), "“2022年12月31日”→2022年12月31日")

@@ -64,6 +64,7 @@ _NUMBERED = re.compile(
 )
 _HEADING = re.compile(r"关键(时间)?节点.*[:：]\s*$")
 _TAGS = re.compile(r"</?p>|<br\s*/?>", re.I)
+_SENTENCE_END = re.compile(r"(?<=[。；;])")
 
 UNDATED_NOTE = "未能识别完成时间，请在任务清单中写明，如“6月底前”“6月30日”"
 
@@ -78,19 +79,33 @@ def _cn_to_int(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
+_CN_MONTH = re.compile(rf"({_CN_NUM})月")
+_CN_DAY = re.compile(rf"(\d月)({_CN_NUM})日")
+_CN_BESIDE_MONTH = re.compile(r"[一二三四五六七八九十]月|月[一二三四五六七八九十]")
+
+
 def normalise(text: str) -> str:
     """Full-width to half-width, Chinese-numeral months and days to digits, no blanks."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(rf"({_CN_NUM})月", lambda m: f"{_cn_to_int(m.group(1))}月", text)
-    text = re.sub(
-        rf"(\d月)({_CN_NUM})日", lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text
-    )
+    # str.split() splits at exactly the characters regex \s matches
+    text = "".join(unicodedata.normalize("NFKC", text or "").split())
+    if _CN_BESIDE_MONTH.search(text):  # one cheap scan; both rewrites need a numeral by a 月
+        text = _CN_MONTH.sub(lambda m: f"{_cn_to_int(m.group(1))}月", text)
+        text = _CN_DAY.sub(lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text)
     return text
 
 
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1] without its weekday arithmetic; ValueError for 13月."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month}")
+    return _DAYS_IN_MONTH[month] + (month == 2 and calendar.isleap(year))
+
+
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, _days_in(year, month))
 
 
 def _y(match, group: str, default: int) -> int:
@@ -109,9 +124,7 @@ def _month_end_of(m, year):
 
 def _ten_days(m, year):
     y, mon = _y(m, "y", year), int(m.group("m"))
-    return [
-        date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), calendar.monthrange(y, mon)[1]))
-    ]
+    return [date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), _days_in(y, mon)))]
 
 
 def _quarter(m, year):
@@ -125,30 +138,25 @@ def _season(m, year):
 
 
 def _monthly(m, year):
-    return [
-        date(year, mon, min(int(m.group("d")), calendar.monthrange(year, mon)[1]))
-        for mon in range(1, 13)
-    ]
+    return [date(year, mon, min(int(m.group("d")), _days_in(year, mon))) for mon in range(1, 13)]
 
 
 _Y = r"(?:(?P<y>20\d\d)年)?"
+# (what the text must contain for the regex to match at all, regex, reader): the cheap `in` test
+# skips most regexes for most phrases ("6月底前…" has no 年, no 季度, no 旬).
 PATTERNS = [
-    (re.compile(r"每月(?P<d>\d{1,2})[日号]"), _monthly, "每月{d}日"),
+    ("每月", re.compile(r"每月(?P<d>\d{1,2})[日号]"), _monthly),
     (
+        "月",
         re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d0>\d{1,2})[日号]?[-—~～至到](?P<d>\d{1,2})[日号]"),
         _exact,
-        "{m}月{d}日",
     ),
-    (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), _exact, "{m}月{d}日"),
-    (re.compile(r"(?P<y>20\d\d)[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})"), _exact, "{y}.{m}.{d}"),
-    (re.compile(_Y + r"(?P<m>\d{1,2})月(?P<part>上旬|中旬|下旬)"), _ten_days, "{m}月{part}"),
-    (
-        re.compile(_Y + r"(?P<m>\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?"),
-        _month_end_of,
-        "{m}月底",
-    ),
-    (re.compile(_Y + r"第?(?P<q>[一二三四1-4])季度"), _quarter, "第{q}季度"),
-    (re.compile(r"(?P<y>20\d\d)年(?:的)?(?P<s>[春夏秋冬])季?"), _season, "{y}年{s}季"),
+    ("月", re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), _exact),
+    ("20", re.compile(r"(?P<y>20\d\d)[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})"), _exact),
+    ("旬", re.compile(_Y + r"(?P<m>\d{1,2})月(?P<part>上旬|中旬|下旬)"), _ten_days),
+    ("月", re.compile(_Y + r"(?P<m>\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?"), _month_end_of),
+    ("季度", re.compile(_Y + r"第?(?P<q>[一二三四1-4])季度"), _quarter),
+    ("年", re.compile(r"(?P<y>20\d\d)年(?:的)?(?P<s>[春夏秋冬])季?"), _season),
 ]
 _HALF = re.compile(r"(?:(?P<y>20\d\d)年)?(?<!学)(?P<h>上半年|下半年|年底|年末|年内|全年)")
 _SCHOOL_YEAR = re.compile(
@@ -159,6 +167,15 @@ _MONTH_DAY = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=前|之前|
 _RANGE = re.compile(r"[至到\-—－~～]+")
 _BEFORE_YEAR = re.compile(r"(?P<y>20\d\d)年(?:以)?前")
 _BY_YEAR = re.compile(r"(?:到|至|于)(?P<y>20\d\d)年")
+# The longest date read_date reads on its own, blanks gone: "2022年12月31日", 11 characters.
+_LONGEST_DATE_ALONE = 11
+
+
+def _before_dropped(text: str) -> str:
+    """ "6.30前" -> "6.30": a trailing 前 / 之前 / 以前 goes (text has no blanks or line ends)."""
+    if text.endswith("前"):
+        text = text[:-2] if text.endswith(("之前", "以前")) else text[:-1]
+    return text
 
 
 def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
@@ -167,11 +184,15 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     text = normalise(
         _NUMBERED.sub("", phrase, count=1)
     )  # "①1月底前": the ① is not part of the date
-    alone = read_date(re.sub(r"(?:之|以)?前$", "", text), year)
+    alone = None
+    if len(text) <= _LONGEST_DATE_ALONE + 2:  # "2022年12月31日之前" at the longest
+        alone = read_date(_before_dropped(text), year)
     if alone:
         return [(alone, f"“{text}”→{alone.year}年{alone.month}月{alone.day}日")]
     found: list[tuple[int, int, list[date], str]] = []  # (start, -length, dates, note)
-    for regex, reader, label in PATTERNS:
+    for needs, regex, reader in PATTERNS:
+        if needs not in text:
+            continue
         for m in regex.finditer(text):
             try:
                 dates = reader(m, year)
@@ -179,6 +200,29 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
                 continue
             if dates:
                 found.append((m.start(), -(m.end() - m.start()), dates, m.group(0)))
+    if "年" in text:
+        _year_phrases(text, year, found)
+    if "." in text:
+        for m in _MONTH_DAY.finditer(text):
+            if when := read_date(f"{m.group('m')}.{m.group('d')}", year):
+                found.append((m.start(), -(m.end() - m.start()), [when], m.group(0)))
+    if not found:
+        return []
+    if len(found) > 1:
+        found.sort(key=lambda f: (f[0], f[1]))
+    start, length, dates, source = found[0]
+    end = start - length
+    for later in found[1:]:  # "10月至12月": a range is due at its end
+        gap = _RANGE.fullmatch(text[end : later[0]])
+        single = len(later[2]) == 1 and len(dates) == 1
+        if later[0] > end and gap and single and later[2][0] >= dates[0]:
+            dates, end = later[2], later[0] - later[1]
+            source = text[start:end]
+    return [(d, f"“{source}”→{d.year}年{d.month}月{d.day}日") for d in dates]
+
+
+def _year_phrases(text: str, year: int, found: list) -> None:
+    """上半年, 2025年前, 到2023年, 本学年内 …: the phrases that need a 年, added to `found`."""
     for m in _HALF.finditer(text):
         y = _y(m, "y", year)
         found.append(
@@ -205,21 +249,6 @@ def read_due(phrase: str, year: int) -> list[tuple[date, str]]:
     for m in _SCHOOL_YEAR.finditer(text):
         end_of_school_year = date(_y(m, "y", year), 8, 31)
         found.append((m.start(), -(m.end() - m.start()), [end_of_school_year], m.group(0)))
-    for m in _MONTH_DAY.finditer(text):
-        if when := read_date(f"{m.group('m')}.{m.group('d')}", year):
-            found.append((m.start(), -(m.end() - m.start()), [when], m.group(0)))
-    if not found:
-        return []
-    found.sort(key=lambda f: (f[0], f[1]))
-    start, length, dates, source = found[0]
-    end = start - length
-    for later in found[1:]:  # "10月至12月": a range is due at its end
-        gap = _RANGE.fullmatch(text[end : later[0]])
-        single = len(later[2]) == 1 and len(dates) == 1
-        if later[0] > end and gap and single and later[2][0] >= dates[0]:
-            dates, end = later[2], later[0] - later[1]
-            source = text[start:end]
-    return [(d, f"“{source}”→{d.year}年{d.month}月{d.day}日") for d in dates]
 
 
 def split_content(text: str) -> tuple[str, list[str]]:
@@ -239,7 +268,7 @@ def split_content(text: str) -> tuple[str, list[str]]:
     if phrases:
         return "\n".join(overview), phrases
     # No numbering: each dated sentence is a milestone; the rest stays overview.
-    sentences = [s for s in re.split(r"(?<=[。；;])", "\n".join(overview)) if s.strip()]
+    sentences = [s for s in _SENTENCE_END.split("\n".join(overview)) if s.strip()]
     dated = [s.strip() for s in sentences if read_due(s, 2000)]
     if not dated:
         return "\n".join(overview), []
