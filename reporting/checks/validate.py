@@ -280,7 +280,7 @@ def _check_definition(task: Task, report, finding) -> None:
     found = report.definition
     want = {form.NO: task.no, form.NAME: task.name, form.CONTENT: task.overview or task.content}
     for header, original in want.items():
-        if cells.squash(found.get(header)) != cells.squash(original):
+        if not cells.same_text(found.get(header), original):
             finding(
                 "definition_altered",
                 f"第{task.no}项任务的“{header}”被修改为“{_short(found.get(header))}”，"
@@ -410,7 +410,7 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
     """Every locked cell of a milestone's row: text and date as in the task list, the rest blank."""
     found = mr.definition
     where = dict(row=mr.row, task_key=task.key)
-    if cells.squash(found.get(form.CONTENT)) != cells.squash(m.text):
+    if not cells.same_text(found.get(form.CONTENT), m.text):
         finding(
             "definition_altered",
             f"{label}第{m.seq}个节点的内容被修改为"
@@ -422,7 +422,11 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
         )
     due = found.get(form.DUE, "")
     planned = [d for d in (m.due, m.extended_from) if d]
-    if (_as_date(due, year) not in planned) if planned else cells.squash(due) != form.UNDATED:
+    if planned:  # the form writes the date as 2022-06-30: read only what differs from that
+        altered = due not in [d.isoformat() for d in planned] and _as_date(due, year) not in planned
+    else:
+        altered = cells.squash(due) != form.UNDATED
+    if altered:
         planned_text = m.due.isoformat() if m.due else form.UNDATED
         finding(
             "definition_altered",
@@ -436,12 +440,14 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
     offices = "、".join(task.offices)
     for header, original in ((form.NO, task.no), (form.NAME, task.name), (form.OFFICES, offices)):
         value = found.get(header)  # blank under the task's merged cell, or its text filled down
+        if not value:
+            continue
         same = (
             set(split_offices(value)) == set(task.offices)
             if header == form.OFFICES
-            else cells.squash(value) == cells.squash(original)
+            else cells.same_text(value, original)
         )
-        if value and not same:
+        if not same:
             finding(
                 "definition_altered",
                 f"{label}第{m.seq}个节点所在行的“{header}”被改为"

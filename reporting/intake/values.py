@@ -6,7 +6,6 @@ us datetimes or serial numbers.  Everything is reduced here, once, for every rea
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -51,17 +50,27 @@ def text(value) -> str:
 
 def squash(value) -> str:
     """Text for comparison: full-width folded (NFKC) and all white space removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(value)))
+    # str.split() splits at exactly the characters regex \s matches
+    return "".join(unicodedata.normalize("NFKC", text(value)).split())
+
+
+def same_text(found, original) -> bool:
+    """squash(found) == squash(original), without squashing when the texts are equal as they are
+    (nearly every locked cell of a return)."""
+    if type(found) is str and type(original) is str and found == original:
+        return True
+    return squash(found) == squash(original)
+
+
+# Status values first: a synonym never stands for another status's own word
+_CHOICES = {word: s.value for word, s in _SYNONYMS.items()} | {s.value: s.value for s in Status}
 
 
 def status(value) -> tuple[str, bool]:
     """(normalised status, recognised).  "已完成 " and "已完成" are the same choice."""
     raw = squash(value).rstrip("。.")
-    for s in Status:
-        if raw == s.value:
-            return s.value, True
-    if raw in _SYNONYMS:
-        return _SYNONYMS[raw].value, True
+    if raw in _CHOICES:
+        return _CHOICES[raw], True
     return text(value), False
 
 
