@@ -191,10 +191,11 @@ def _zip_kind(zf: zipfile.ZipFile) -> str:
 
 
 # -- xlsx sheets: how far they reach, without building them -------------------------------------
-# Fast: every common writer puts the address first (<c r="K7" ...>); a count of all cell tags tells
-# whether every cell was seen.  Exact (only for what the fast scan cannot vouch for): cells that
-# hold something, wherever the address stands, and whether any cell has no address at all.
-_CELL_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+# Fast: every common writer puts the address first (<c r="K7" ...>); one pass finds every cell tag
+# with its address, or without one (then the fast scan cannot vouch for the sheet).  Exact (only
+# for what the fast scan cannot vouch for): cells that hold something, wherever the address
+# stands, and whether any cell has no address at all.
+_CELL_TAG = re.compile(rb'<c(?:>| (?:r="([A-Z]{1,3})(\d{1,7})")?)')
 _FILLED_CELL_AT = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>]")
 _ANY_CELL_AT = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="')
@@ -230,23 +231,33 @@ def _stream(zf: zipfile.ZipFile, part: str, scan, formulas: bool):
 
 
 def _quick(data: bytes, rows: int, cols: int, odd: bool, formulas: bool):
-    refs = _CELL_AT.findall(data)
-    rows, cols = _farthest(refs, rows, cols)
-    tags = data.count(b"<c ") + data.count(b"<c>")
-    odd = odd or tags != len(refs) or b":c " in data or b":c>" in data
-    return rows, cols, odd, formulas or any(tag in data for tag in (b"<f>", b"<f ", b":f>", b":f "))
+    tags = _CELL_TAG.findall(data)  # (column, row), or (b"", b"") for a tag without an address
+    if tags:
+        letters, numbers = map(set, zip(*tags))
+        odd = odd or b"" in numbers
+        rows, cols = _farthest(letters - {b""}, numbers - {b""}, rows, cols)
+    # prefixed cells (x:c) and formulas are rare: one search for what they share rules most out
+    odd = odd or (b":c" in data and (b":c " in data or b":c>" in data))
+    if not formulas and (b"f>" in data or b"f " in data):
+        formulas = any(tag in data for tag in (b"<f>", b"<f ", b":f>", b":f "))
+    return rows, cols, odd, formulas
 
 
 def _exact(data: bytes, rows: int, cols: int, positional: bool, formulas: bool):
-    rows, cols = _farthest(_FILLED_CELL_AT.findall(data), rows, cols)
+    refs = _FILLED_CELL_AT.findall(data)
+    if refs:
+        letters, numbers = map(set, zip(*refs))
+        rows, cols = _farthest(letters, numbers, rows, cols)
     positional = positional or len(_ANY_CELL.findall(data)) > len(_ANY_CELL_AT.findall(data))
     return rows, cols, positional, formulas or _FORMULA.search(data) is not None
 
 
-def _farthest(refs: list, rows: int, cols: int) -> tuple[int, int]:
-    if refs:
-        rows = max(rows, max(int(r) for _, r in refs))
-        widest = max((c for c, _ in refs), key=lambda c: (len(c), c))
+def _farthest(letters: set, numbers: set, rows: int, cols: int) -> tuple[int, int]:
+    """The farthest row and column of the addresses seen (each distinct part converted once)."""
+    if numbers:
+        rows = max(rows, max(map(int, numbers)))
+    if letters:
+        widest = max(letters, key=lambda c: (len(c), c))
         cols = max(cols, column_index_from_string(widest.decode()))
     return rows, cols
 

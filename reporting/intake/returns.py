@@ -387,12 +387,13 @@ class _ShownText:
         task = self.by_key.get(key.split("-M")[0])
         if task is None or form.CONTENT not in self.columns:
             return True
-        content = cells.squash(self.get(row, form.CONTENT))
+        shown = self.get(row, form.CONTENT)
         if "-M" in key:
             m = next((m for m in task.milestones if m.key == key), None)
-            return m is None or content == cells.squash(m.text)
-        if content == cells.squash(task.overview or task.content):
+            return m is None or cells.same_text(shown, m.text)
+        if cells.same_text(shown, task.overview or task.content):
             return True
+        content = cells.squash(shown)
         # the overview edited: the task's row by its name, unless it shows one of its milestones
         shows_milestone = any(content == cells.squash(m.text) for m in task.milestones)
         same_name = cells.squash(self.get(row, form.NAME)) == cells.squash(task.name)

@@ -37,6 +37,8 @@ _SYNONYMS = {
 
 def text(value) -> str:
     """A cell as clean text: None -> "", 3.0 -> "3", dates ISO, surrounding blanks removed."""
+    if type(value) is str:  # most cells: none of the conversions below applies
+        return value.replace("\r\n", "\n").strip().strip("\u3000")
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
