@@ -90,38 +90,48 @@ def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=Non
     inbox.mkdir(parents=True, exist_ok=True)
     archive.mkdir(parents=True, exist_ok=True)
     files = inbox_files(inbox)
-    for i, path in enumerate(files, start=1):
-        name = str(Path(*map(readable, path.relative_to(inbox).parts)))
-        digest, target = "", None
-        try:
-            digest = sha256_of(path)
-            if ledger.known(month, digest):
-                result.already += 1
-                continue
-            received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-            target = archive / archive_name(received, digest, readable(path.name))
-            shutil.copy2(path, target)  # keeps the time stamp; the original is untouched
-            ret = Return(file_name=name, sha256=digest, received_at=received, archived_path=target)
-            ledger.add_return(month, ret, path.stat().st_size)
-            result.new.append(ret)
-            log.info("collected %s (%s) received %s", name, digest[:12], received)
-        except OSError as exc:  # unreadable, locked, disk full: recorded without a copy, never lost
-            log.warning("could not collect %s: %s", name, exc)
-            if target is not None:  # no half copy left behind
-                target.unlink(missing_ok=True)
-            result.findings.append(
-                Finding(
-                    "collect_failed",
-                    f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），未能存档；已记入台账，"
-                    "校验问题中会列出。请确认文件未被占用、磁盘有空间后重新运行收取",
-                    Severity.ERROR,
-                    file=name,
-                )
-            )
-            _record_uncollected(ledger, month, path, name, digest)
-        if progress:
-            progress(i, len(files), name)
+    with ledger.grouped():  # a commit per file would cost more than its copy: Ledger.grouped
+        for i, path in enumerate(files, start=1):
+            name = _take(path, inbox, archive, ledger, month, result)
+            if progress and name is not None:
+                progress(i, len(files), name)
     return result
+
+
+def _take(
+    path: Path, inbox: Path, archive: Path, ledger: Ledger, month: str, result: CollectResult
+) -> str | None:
+    """Archive and record one inbox file, or record it as not archived (with a finding); its name
+    as listed, or None when it was collected before."""
+    name = str(Path(*map(readable, path.relative_to(inbox).parts)))
+    digest, target = "", None
+    try:
+        digest = sha256_of(path)
+        if ledger.known(month, digest):
+            result.already += 1
+            return None
+        received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        target = archive / archive_name(received, digest, readable(path.name))
+        shutil.copy2(path, target)  # keeps the time stamp; the original is untouched
+        ret = Return(file_name=name, sha256=digest, received_at=received, archived_path=target)
+        ledger.add_return(month, ret, path.stat().st_size)
+        result.new.append(ret)
+        log.info("collected %s (%s) received %s", name, digest[:12], received)
+    except OSError as exc:  # unreadable, locked, disk full: recorded without a copy, never lost
+        log.warning("could not collect %s: %s", name, exc)
+        if target is not None:  # no half copy left behind
+            target.unlink(missing_ok=True)
+        result.findings.append(
+            Finding(
+                "collect_failed",
+                f"收件箱中的文件无法读取或复制（{exc.strerror or exc}），未能存档；已记入台账，"
+                "校验问题中会列出。请确认文件未被占用、磁盘有空间后重新运行收取",
+                Severity.ERROR,
+                file=name,
+            )
+        )
+        _record_uncollected(ledger, month, path, name, digest)
+    return name
 
 
 def _record_uncollected(ledger: Ledger, month: str, path: Path, name: str, digest: str) -> None:
