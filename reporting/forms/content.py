@@ -106,6 +106,7 @@ def form_content(
         ],
     )
     rows = content.rows
+    period_end = period.end
     for task in tasks.tasks_of(office.name):
         values = {
             form.KEY: task.key,
@@ -122,7 +123,7 @@ def form_content(
         rows.append(FormRow(TASK, values, height))
         start = form.FIRST_DATA_ROW + len(rows) - 1
         for m in task.milestones:
-            due_now = m.due is not None and m.due <= period.end
+            due_now = m.due is not None and m.due <= period_end
             values = {form.KEY: m.key, form.CONTENT: m.text, form.DUE: m.due or form.UNDATED}
             if carried and m.key in carried.done:  # done stays done; others are judged afresh
                 values[form.STATUS], values[form.DONE_ON] = Status.DONE.value, carried.done[m.key]

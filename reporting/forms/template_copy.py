@@ -68,14 +68,18 @@ class TemplateCopy:
         known = reference.write_form(wb, content)
         for header, dv in known["dropdowns"].items():
             dv.add(_DROPDOWN_MARK[header])
-        # the style id openpyxl writes for each (style class, column, type of value)
-        self.style_ids = {}
+        # for each style class, its columns: (letter, header, the style id openpyxl writes for
+        # each type of value)
+        self.columns: dict[str, list[tuple[str, str, dict[type, int]]]] = {}
         probe = Cell(ws)
         for kind, styles in known["styles"].items():
-            for header, style in zip(form.HEADERS, styles):
+            self.columns[kind] = []
+            for letter, header, style in zip(_LETTERS, form.HEADERS, styles):
+                ids = {}
                 for sample in _SAMPLES:
                     reference.put_cell(probe, style, sample)
-                    self.style_ids[kind, header, type(sample)] = wb._cell_styles.add(probe._style)
+                    ids[type(sample)] = wb._cell_styles.add(probe._style)
+                self.columns[kind].append((letter, header, ids))
         buffer = BytesIO()
         wb.save(buffer)
         with zipfile.ZipFile(buffer) as z:
@@ -154,12 +158,16 @@ class TemplateCopy:
 
     def _row(self, r: int, row) -> str:
         cells = []
-        for letter, header in zip(_LETTERS, form.HEADERS):
-            value = row.values.get(header)
-            style = self.style_ids.get((row.kind, header, type(value)))
+        values = row.values
+        for letter, header, ids in self.columns[row.kind]:
+            value = values.get(header)
+            style = ids.get(type(value))
             if style is None:
                 raise CannotCopy(f"no style learnt for {type(value).__name__} in {header}")
-            cells.append(_cell(f"{letter}{r}", style, value))
+            if value is None:  # most cells of a row: the answers not given yet
+                cells.append(f'<c r="{letter}{r}" s="{style}" t="n"/>')
+            else:
+                cells.append(_cell(f"{letter}{r}", style, value))
         height = safe_string(row.height)
         return f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
 
