@@ -253,6 +253,8 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
     moved: list[int] = []
     get = shown.get
     where = dict(file=ret.file_name, sheet=sheet)
+    milestone_locked = [(h, columns.get(h)) for h in form.MILESTONE_LOCKED]
+    task_locked = [(h, columns.get(h)) for h in form.TASK_LOCKED]
 
     for r, row in enumerate(rows, start=header_at + 2):
         key = cells.text(get(row, form.KEY))
@@ -321,10 +323,12 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
             continue
         seen[key] = r
         task_key = key.split("-M")[0]
-        report = ret.tasks.setdefault(task_key, TaskReport(task_key=task_key))
+        report = ret.tasks.get(task_key) or ret.tasks.setdefault(
+            task_key, TaskReport(task_key=task_key)
+        )
         if "-M" in key:
             status_raw = get(row, form.STATUS)
-            definition = {h: cells.text(get(row, h)) for h in form.MILESTONE_LOCKED}
+            definition = _texts(row, milestone_locked)
             definition["_done_raw"] = cells.text(get(row, form.DONE_ON))
             report.milestones[key] = MilestoneReport(
                 milestone_key=key,
@@ -339,7 +343,7 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
             report.progress = cells.text(get(row, form.PROGRESS))
             report.problems = cells.text(get(row, form.PROBLEMS))
             report.remarks = cells.text(get(row, form.REMARKS))
-            report.definition = {h: cells.text(get(row, h)) for h in form.TASK_LOCKED}
+            report.definition = _texts(row, task_locked)
     if moved:
         rows_zh = "、".join(map(str, moved[:20])) + ("等" if len(moved) > 20 else "")
         findings.append(
@@ -353,6 +357,12 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
                 **where,
             )
         )
+
+
+def _texts(row: list, located: list[tuple[str, int | None]]) -> dict[str, str]:
+    """{header: the row's text in its column ("" where the row has no such cell)}."""
+    width = len(row)
+    return {h: cells.text(row[i]) if i is not None and i < width else "" for h, i in located}
 
 
 AMBIGUOUS = object()
