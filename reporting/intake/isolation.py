@@ -11,6 +11,7 @@ by file, so the failure lands on the file that caused it.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import logging
 import os
 import sys
@@ -97,6 +98,7 @@ def _run_chunk(func: Callable, chunk: list) -> list:
 
 def start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
     faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
+    gc.freeze()  # what the worker inherits (the task list …) lives on: never scanned for garbage
     limit_memory(limit_mb)
     if initializer:
         initializer(*initargs)

@@ -11,6 +11,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from ..heap import collection_paused
 from ..models import Finding, Return, Severity, TaskList
 from .grids import MAX_FILE_BYTES, Bounds
 from .isolation import SECONDS_PER_FILE, Failure, run_isolated
@@ -72,9 +73,10 @@ def read_isolated(
     ticker = (lambda i, n, ret: progress(i, n, ret.file_name)) if progress else None
     bounds = reading_bounds(tasks)
     try:
-        outcomes = run_isolated(
-            _read_job, returns, _init_reader, (tasks, max_bytes, bounds), workers, ticker
-        )
+        with collection_paused():  # the returns read back all stay: see heap.py
+            outcomes = run_isolated(
+                _read_job, returns, _init_reader, (tasks, max_bytes, bounds), workers, ticker
+            )
     except OSError as exc:  # no worker process can start here: read in this one, still bounded
         log.warning("reading workers could not start (%s); reading in the main process", exc)
         outcomes = [(ret, read_one(ret, tasks, max_bytes, bounds)) for ret in returns]

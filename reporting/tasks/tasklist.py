@@ -16,10 +16,8 @@ by `yuebao tasks import`.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -29,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import YuebaoError
 from ..filenames import safe_name
+from ..heap import collection_paused
 from ..models import Finding, Severity, Task, TaskList
 from ..xlsx import write_row
 from .milestones import parse_milestones
@@ -59,7 +58,7 @@ def task_key(no: str, row: int) -> str:
 
 
 def read_task_list(path: str | Path, year: int | None = None) -> TaskList:
-    with _collector_paused():
+    with collection_paused():  # a province: 30,000 tasks that all stay, see heap.py
         return _read_task_list(Path(path), year)
 
 
@@ -110,20 +109,6 @@ def _read_task_list(path: Path, year: int | None) -> TaskList:
             f"duplicate task keys: {', '.join(sorted(dup))}",
         )
     return TaskList(title=title, year=year, tasks=tasks, path=path, findings=findings)
-
-
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while a task list is read: a province's 240,000 cell values,
-    30,000 tasks and 90,000 milestones all stay alive, so the collector's passes over them (a
-    sixth of the time) would find nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_tasks(
