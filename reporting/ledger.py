@@ -137,13 +137,13 @@ GROUP_SECONDS = 1.0  # … or after this long, so a crash loses at most about a 
 
 @dataclass
 class _Group:
-    size: int
-    seconds: float
+    """The transactions of a Ledger.grouped() block since its last commit."""
+
     joined: int = 0
     since: float = field(default_factory=time.monotonic)
 
     def due(self) -> bool:
-        return self.joined >= self.size or time.monotonic() - self.since >= self.seconds
+        return self.joined >= GROUP_SIZE or time.monotonic() - self.since >= GROUP_SECONDS
 
 
 class Ledger:
@@ -180,26 +180,26 @@ class Ledger:
             self._group.joined += 1
             if self._group.due():
                 self.db.commit()
-                self._group = _Group(self._group.size, self._group.seconds)
+                self._group = _Group()
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
             raise  # a mistake in the program, not in the file
         except sqlite3.DatabaseError as exc:
             raise ledger_error(self.path, exc) from exc
 
     @contextmanager
-    def grouped(self, size: int | None = None, seconds: float | None = None):
-        """Transactions inside are committed together, `size` at a time or after `seconds`, and
-        at the end.  A commit is what makes a write safe on disk (fsync, a few times); for a
-        province's 3,000 returns one each cost more than collecting the files.
+    def grouped(self):
+        """Transactions inside are committed together, GROUP_SIZE at a time or after
+        GROUP_SECONDS, and at the end.  A commit is what makes a write safe on disk (fsync, a few
+        times); for a province's 3,000 returns one each cost more than collecting the files.
 
         Only for writes that are made again when lost: a crash (or an error) loses the
         transactions since the group's last commit, all of them, as if never made.  collect
         qualifies: the inbox original stays, its archive name is fixed by its receipt time and
         hash, so the next run archives and records it again, once."""
-        if self._group is not None:  # already in a group: one policy, the outer one's
+        if self._group is not None:  # already in a group: the outer block commits
             yield
             return
-        self._group = _Group(size or GROUP_SIZE, GROUP_SECONDS if seconds is None else seconds)
+        self._group = _Group()
         try:
             yield
         except BaseException:
