@@ -57,6 +57,8 @@ FORMULA_LIKE = [
     "_x0041_ 不是A",
     "含\x01控制字符",
     "=第一行\r第二行",
+    "<r>按期推进</r>",  # xlsxwriter would copy these two into the file as rich-text XML
+    '<r><t>x</t></r></is></c><c r="Z1"><f>1+1</f></c><c r="Z2" t="inlineStr"><is><r><t>y</t></r>',
 ]
 PREFIXES = [
     "=",
