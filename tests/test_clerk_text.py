@@ -182,6 +182,17 @@ def drop(inbox, path, when):
     ],
     file_name="人事股.xlsx",
 )
+@example(  # xlsxwriter would copy a text in <r>…</r> into the file as rich-text XML
+    texts=[
+        FORMULA_LIKE[-1],
+        "<r>按期推进</r>",
+        "<r>备注</r>",
+        "<r>张三</r>",
+        "<r>已完成</r>",
+        "<r>6</r>",
+    ],
+    file_name="人事股.xlsx",
+)
 def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, outbox, texts, file_name):
     folder = tmp_path_factory.mktemp("cycle")
     typed = [cells.text(t) for t in texts]  # as read back: surrounding blanks trimmed

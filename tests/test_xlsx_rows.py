@@ -70,7 +70,9 @@ VALUE = st.one_of(
     st.booleans(),
     st.dates(date(1900, 3, 1), date(2200, 1, 1)),
     st.datetimes(datetime(1900, 3, 1), datetime(2200, 1, 1)),
-    st.builds(lambda ch, n: ch * n, st.sampled_from(["长", "😀", "a"]), st.integers(16_000, 33_000)),
+    st.builds(
+        lambda ch, n: ch * n, st.sampled_from(["长", "😀", "a"]), st.integers(16_000, 33_000)
+    ),
 )
 CELLS = st.dictionaries(  # column -> (value, format)
     st.integers(0, 30), st.tuples(VALUE, st.integers(0, 3)), min_size=1, max_size=8
