@@ -19,7 +19,8 @@ from math import isfinite
 from xlsxwriter.utility import xl_col_to_name
 
 EXCEL_TEXT_UNITS = 32_767  # a cell holds this many UTF-16 code units
-_PLAIN = re.compile(r"[^\x00-\x1f&<>_\ufffe\uffff]*")  # a text written as it is, if all of it
+# a text written as it is: nothing to escape, no blank at either end (those need xml:space)
+_PLAIN = re.compile(r"(?!\s)[^\x00-\x1f&<>_\ufffe\uffff]*(?<!\s)")
 _ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
@@ -34,6 +35,7 @@ class RowWriter:
         self.ws = ws
         self._letters: list[str] = []
         self._serials: dict = {}  # date -> Excel serial number
+        self._styles: dict = {}  # format -> ' s="…"'
 
     def row(self, r: int, cells, height: float | None = None) -> None:
         """Row `r` (0-based) from (column, value, format) in column order; `height` in points, as
@@ -51,16 +53,25 @@ class RowWriter:
             raise ValueError(f"row {r + 1}: a height of {height} points is not a row's height")
         if cells and (r >= ws.xls_rowmax or cells[-1][0] >= ws.xls_colmax):
             raise ValueError(f"row {r + 1} or column {cells[-1][0] + 1} is beyond Excel's sheet")
+        if not cells:
+            return
         n = str(r + 1)
-        written = [
-            (col, xml)
-            for col, value, fmt in cells
-            if (xml := self._cell(self._letter(col) + n, col, value, fmt))
-        ]
+        letters = self._letters_to(cells[-1][0])
+        written, first, last = [], None, None
+        for col, value, fmt in cells:
+            if value.__class__ is str and value and fmt is not None:  # most cells
+                xml = _text(letters[col] + n, self._style(fmt), value)
+            else:
+                xml = self._cell(letters[col] + n, col, value, fmt)
+                if not xml:
+                    continue
+            written.append(xml)
+            first = col if first is None else first
+            last = col
         if written:  # as xlsxwriter: a blank without a format is no cell and takes no room
-            ws._check_dimensions(r, written[0][0])
-            ws._check_dimensions(r, written[-1][0])
-            ws.fh.write(self._row_tag(n, height) + "".join(x for _, x in written) + "</row>")
+            ws._check_dimensions(r, first)
+            ws._check_dimensions(r, last)
+            ws.fh.write(f"{self._row_tag(n, height)}{''.join(written)}</row>")
 
     def _row_tag(self, n: str, height: float | None) -> str:
         ws = self.ws
@@ -77,7 +88,7 @@ class RowWriter:
             fmt = self.ws.default_date_format  # as xlsxwriter: a workbook's date format, if any
         if fmt is None and col in self.ws.col_info:
             fmt = self.ws.col_info[col].column_format  # as xlsxwriter: the column's format
-        style = "" if fmt is None else f' s="{fmt._get_xf_index()}"'
+        style = "" if fmt is None else self._style(fmt)
         if kind is str:
             return _text(ref, style, value)
         elif kind is int or kind is float:
@@ -92,10 +103,17 @@ class RowWriter:
             return self._cell(ref, col, str.__str__(value), fmt)
         raise TypeError(f"{ref}: cannot write a {kind.__name__}")
 
-    def _letter(self, col: int) -> str:
+    def _style(self, fmt) -> str:
+        """The format's s attribute; its index is given at first use, as xlsxwriter does."""
+        style = self._styles.get(fmt)
+        if style is None:
+            style = self._styles[fmt] = f' s="{fmt._get_xf_index()}"'
+        return style
+
+    def _letters_to(self, col: int) -> list[str]:
         while len(self._letters) <= col:
             self._letters.append(xl_col_to_name(len(self._letters)))
-        return self._letters[col]
+        return self._letters
 
     def _serial(self, value) -> float:
         if value not in self._serials:
@@ -105,21 +123,15 @@ class RowWriter:
 
 def _text(ref: str, style: str, text: str) -> str:
     """An inline string, as xlsxwriter writes it in constant-memory mode."""
-    preserve = ""
-    if _PLAIN.fullmatch(text) is None:  # rare: control characters, escapes, &, <, >, _
-        if len(text) > EXCEL_TEXT_UNITS // 2:
-            text = _fit(text)
-        text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
-        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-        if text[0].isspace() or text[-1].isspace():
-            preserve = ' xml:space="preserve"'
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    else:
-        if len(text) > EXCEL_TEXT_UNITS // 2:
-            text = _fit(text)
-        if text[0].isspace() or text[-1].isspace():
-            preserve = ' xml:space="preserve"'
+    if len(text) > EXCEL_TEXT_UNITS // 2:
+        text = _fit(text)
+    if _PLAIN.fullmatch(text):
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
+    text = _ESCAPE_LIKE.sub(r"_x005F\1", text)  # rare: control characters, escapes, &, <, >, _
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
