@@ -493,6 +493,13 @@ class _Book:
         widths = [5, 13, 8, 8, 28, 13, 8, 13, 7, 5, 28, 24, 8]
         ws, r = self.sheet("汇总", headers, widths, legend=True)
         rows, top, part = RowWriter(ws), r, 1
+        aligns = ("center",) + (None,) * 6  # the task's columns: 序号 centred
+        task_formats = {  # shaded band or not, first row or a repeat
+            (band, repeat): [self.fmt("cell", *band, *repeat, *((a,) if a else ())) for a in aligns]
+            for band in ((), ("band",))
+            for repeat in ((), ("repeat",))
+        }
+        milestone_formats: dict = {}  # (light, done late) -> the milestone's columns' formats
         for n, task_rows in enumerate(_group(self.s.rows)):
             if r + len(task_rows) > xlsx.MAX_ROWS:  # Excel's row limit: a new sheet, task whole
                 ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
@@ -534,10 +541,9 @@ class _Book:
             )
             ws.pages.keep(r, heights)
             for i, (row, height) in enumerate(zip(task_rows, heights)):
-                repeat = ("repeat",) if i else ()
+                formats = task_formats[band, ("repeat",) if i else ()]
                 task_cells = [  # the task's columns, on every row
-                    (col, value, self.fmt("cell", *band, *repeat, *((align,) if align else ())))
-                    for col, value, align in block
+                    (col, value, fmt) for (col, value, _), fmt in zip(block, formats)
                 ]
                 m, lt = row.milestone, row.light
                 late_done = bool(
@@ -547,17 +553,28 @@ class _Book:
                     and row.completed_on
                     and row.completed_on > m.due
                 )
-                tint = (lt,) if lt in self.fills else ()
+                formats = milestone_formats.get((lt, late_done))
+                if formats is None:
+                    tint = (lt,) if lt in self.fills else ()
+                    formats = milestone_formats[lt, late_done] = [
+                        self.fmt("cell", *tint),
+                        self.fmt("cell", *tint, "date"),
+                        self.fmt("cell", "center"),
+                        self.fmt("cell", "date"),
+                        self.verdict_format(lt, late_done),
+                        self.fmt("cell", "center"),
+                    ]
                 verdict = LATE_DONE if late_done else (lt.value if lt else "")
                 days = row.days_overdue or ((row.completed_on - m.due).days if late_done else None)
-                milestone_cells = [
-                    (4, m.text if m else "（任务清单中未列出节点）", self.fmt("cell", *tint)),
-                    (5, _due(m), self.fmt("cell", *tint, "date")),
-                    (6, self.clip(row.status), self.fmt("cell", "center")),
-                    (7, row.completed_on, self.fmt("cell", "date")),
-                    (8, verdict, self.verdict_format(lt, late_done)),
-                    (9, days or None, self.fmt("cell", "center")),
-                ]
+                values = (
+                    m.text if m else "（任务清单中未列出节点）",
+                    _due(m),
+                    self.clip(row.status),
+                    row.completed_on,
+                    verdict,
+                    days or None,
+                )
+                milestone_cells = list(zip(range(4, 10), values, formats))
                 rows.row(r, task_cells[:4] + milestone_cells + task_cells[4:], height)
                 r += 1
         ws.pages.close()
