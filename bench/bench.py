@@ -10,9 +10,11 @@ Generates the task list, fills every office's workbook (timed), answers them as 
 timed), then runs collect, read + validate, writing the summary and the naive baseline for reading
 (openpyxl full load per file, then pandas concat) each in a new interpreter, as its command would
 run, timing it and sampling the memory of that process and its workers.  Prints one table.
-Beside the summary step it measures the writer's floor: xlsxwriter alone writing the same month's
-汇总 and 数据 (typed writes, nothing else), in wall and CPU seconds.  --scaling runs county, city,
-province and a 10,000-office month one after the other and prints time and peak memory per step.
+Beside the summary step it measures two floors, in wall and CPU seconds: xlsxwriter alone writing
+the same month's 汇总 and 数据 (typed writes cell by cell, nothing else), and the same cells as
+whole rows through the RowWriter the summary uses (reporting/xlsx_rows.py).  --scaling runs
+county, city, province and a 10,000-office month one after the other and prints time and peak
+memory per step.
 --reuse measures a month generated before, without generating it again.  --hostile replaces some
 offices' returns with files built to hurt the reader (tests/corpus.py: a value in XFD1048576 or in
 row 1,048,576, an .xls under an .xlsx name, an .xls and an .ods reaching far out, the form zipped,
@@ -23,6 +25,7 @@ baseline, which cannot read such files.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -48,6 +51,7 @@ from reporting.libreoffice import soffice
 from reporting.models import Light, Task, TaskList
 from reporting.summary.workbook import CELL, write_summary
 from reporting.tasks.tasklist import write_task_list
+from reporting.xlsx_rows import RowWriter
 
 SIZES = {
     "county": (40, 20, 3),
@@ -75,6 +79,8 @@ BASELINE = "baseline: openpyxl + pandas read"
 END_TO_END = "end to end: yuebao fill + yuebao run"
 SUMMARY = "summarise + write summary"
 FLOOR = "xlsxwriter floor: 汇总 + 数据"
+ROW_FLOOR = "row writer floor: 汇总 + 数据"
+COMPILED = "compiled writer: 汇总 + 数据"  # rustpy-xlsxwriter, when installed: values only
 
 
 def task_list(offices: int, per_office: int, milestones: int, rng: random.Random) -> TaskList:
@@ -118,49 +124,98 @@ def naive_read(paths: list[Path]) -> int:
     return len(pd.concat(frames))
 
 
-def writer_floor(summary, path: Path) -> None:
-    """The least xlsxwriter needs for 汇总 and 数据: the same cells (汇总: a task's values on each
-    of its rows; one format per kind of column, a height per row), typed writes, constant memory,
-    nothing else."""
+def writer_floor(summary, path: Path, fast: bool = False) -> None:
+    """The least a writer needs for 汇总 and 数据: the same cells (汇总: a task's values on each of
+    its rows; one format per kind of column, a height per row), constant memory, nothing else.
+    xlsxwriter's typed calls cell by cell, or (`fast`) whole rows through the summary's
+    RowWriter."""
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     cell, date_cell = wb.add_format(CELL), wb.add_format({**CELL, "num_format": "yyyy-mm-dd"})
     light = {lt: wb.add_format({**CELL, "bg_color": "#FFC7CE"}) for lt in Light}
     ws = wb.add_worksheet("汇总")
+    put = RowWriter(ws).row if fast else _cell_by_cell(ws)
     for r, row in enumerate(summary.rows, start=4):
         m, t, fmt = row.milestone, row.task, light.get(row.light, cell)
         task = (t.no, t.name, t.lead, "、".join(t.offices))
-        for c, value in enumerate(task):
-            ws.write_string(r, c, value, cell)
-        ws.write_string(r, 4, m.text if m else "", fmt)
-        _floor_value(ws, r, 5, m.due if m else None, date_cell)
-        ws.write_string(r, 6, row.status, cell)
-        _floor_value(ws, r, 7, row.completed_on, date_cell)
-        ws.write_string(r, 8, row.light.value if row.light else "", fmt)
-        ws.write_number(r, 9, row.days_overdue, cell)
-        for c, value in ((10, row.progress), (11, row.problems), (12, row.remarks)):
-            ws.write_string(r, c, value, cell)
-        ws.set_row(r, 30)
+        cells = [(c, value, cell) for c, value in enumerate(task)]
+        cells += [
+            (4, m.text if m else "", fmt),
+            (5, m.due if m else None, date_cell),
+            (6, row.status, cell),
+            (7, row.completed_on, date_cell),
+            (8, row.light.value if row.light else "", fmt),
+            (9, row.days_overdue, cell),
+            (10, row.progress, cell),
+            (11, row.problems, cell),
+            (12, row.remarks, cell),
+        ]
+        put(r, cells, 30)
     ws = wb.add_worksheet("数据")
+    put = RowWriter(ws).row if fast else _cell_by_cell(ws)
     for r, row in enumerate(summary.rows, start=1):
         m, t = row.milestone, row.task
         values = (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "")
-        for c, value in enumerate(values + (m.text if m else "",)):
-            if value:
-                ws.write_string(r, c, value)
-        _floor_value(ws, r, 8, m.due if m else None, date_cell)
-        ws.write_string(r, 9, row.status)
-        _floor_value(ws, r, 10, row.completed_on, date_cell)
-        for c, value in ((11, row.light.value if row.light else ""), (12, row.progress)):
-            if value:
-                ws.write_string(r, c, value)
-        if row.problems:
-            ws.write_string(r, 13, row.problems)
+        values += (m.text if m else "", m.due if m else None, row.status, row.completed_on)
+        values += (row.light.value if row.light else "", row.progress, row.problems)
+        put(
+            r,
+            [(c, v, date_cell if hasattr(v, "isoformat") else None) for c, v in enumerate(values)],
+        )
     wb.close()
 
 
-def _floor_value(ws, r: int, c: int, value, fmt) -> None:
-    if hasattr(value, "isoformat"):
-        ws.write_datetime(r, c, value, fmt)
+def compiled_floor(summary, path: Path) -> None:
+    """What a compiled writer gives: rustpy-xlsxwriter (Rust's rust_xlsxwriter) writing the same
+    two sheets' values, a date format per date column and a height per row, no per-cell format.
+    Not a dependency of yuebao: measured only where it is installed."""
+    from rustpy_xlsxwriter import FastExcel, Format
+
+    def records(rows):
+        for row in rows:
+            yield {str(c): v for c, v in enumerate(row)}
+
+    day = Format().set_num_format("yyyy-mm-dd")
+    sheets = {"汇总": [], "数据": []}
+    for row in summary.rows:
+        m, t = row.milestone, row.task
+        due = m.due if m else None
+        sheets["汇总"].append(
+            (t.no, t.name, t.lead, "、".join(t.offices), m.text if m else "", due, row.status)
+            + (row.completed_on, row.light.value if row.light else "", row.days_overdue)
+            + (row.progress, row.problems, row.remarks)
+        )
+        sheets["数据"].append(
+            (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "")
+            + (m.text if m else "", due, row.status, row.completed_on)
+            + (row.light.value if row.light else "", row.progress, row.problems)
+        )
+    book = FastExcel(str(path))
+    book.sheet(
+        "汇总",
+        records(sheets["汇总"]),
+        column_formats={"5": day, "7": day},
+        row_heights={r: 30 for r in range(1, len(summary.rows) + 1)},
+    )
+    book.sheet("数据", records(sheets["数据"]), column_formats={"8": day, "10": day})
+    book.save()
+
+
+def _cell_by_cell(ws):
+    """A row written with xlsxwriter's typed calls, one a cell (no dispatch by write())."""
+
+    def put(r: int, cells, height=None) -> None:
+        for c, value, fmt in cells:
+            if value.__class__ is str:
+                if value:
+                    ws.write_string(r, c, value, fmt)
+            elif hasattr(value, "isoformat"):
+                ws.write_datetime(r, c, value, fmt)
+            elif value is not None:
+                ws.write_number(r, c, value, fmt)
+        if height:
+            ws.set_row(r, height)
+
+    return put
 
 
 def generate(size: str, work: Path) -> tuple[dict, int]:
@@ -298,13 +353,16 @@ def run_step(step: str, work: Path) -> dict:
             "rows": sum(1 for r in summary.rows if r.milestone),
             "findings": len(summary.findings),
         }
-    elif step == FLOOR:  # the same month's two long sheets, written by xlsxwriter alone
+    elif step in (FLOOR, ROW_FLOOR, COMPILED):  # the month's two long sheets, nothing else
         period, check = check_month(cycle, MONTH)
         ledger = cycle.ledger()
         summary = summarise(cycle, period, check, ledger)
         ledger.close()
         start, cpu = time.perf_counter(), time.process_time()
-        writer_floor(summary, work / MONTH / "floor.xlsx")
+        if step == COMPILED:
+            compiled_floor(summary, work / MONTH / "floor.xlsx")
+        else:
+            writer_floor(summary, work / MONTH / "floor.xlsx", fast=step == ROW_FLOOR)
         return {step: time.perf_counter() - start, "cpu": time.process_time() - cpu}
     else:  # the naive baseline, reading the same inbox
         naive_read(sorted((work / "inbox" / MONTH).iterdir()))
@@ -446,12 +504,15 @@ def main(argv=None) -> None:
             f"{'reading vs baseline':<36}"
             f"{timings[BASELINE] / max(timings['read + validate'], 1e-9):>9.1f}x faster"
         )
-    cpu = counts[f"cpu {SUMMARY}"], counts[f"cpu {FLOOR}"]
-    print(
-        f"{'summary vs xlsxwriter floor':<36}"
-        f"{timings[SUMMARY] / max(timings[FLOOR], 1e-9):>9.2f}x the floor "
-        f"(CPU: {cpu[0]:.2f} s vs {cpu[1]:.2f} s, {cpu[0] / max(cpu[1], 1e-9):.2f}x)"
-    )
+    for floor, name in ((FLOOR, "xlsxwriter floor"), (ROW_FLOOR, "row writer floor")):
+        if floor not in timings:
+            continue
+        cpu = counts[f"cpu {SUMMARY}"], counts[f"cpu {floor}"]
+        print(
+            f"{'summary vs ' + name:<36}"
+            f"{timings[SUMMARY] / max(timings[floor], 1e-9):>9.2f}x the floor "
+            f"(CPU: {cpu[0]:.2f} s vs {cpu[1]:.2f} s, {cpu[0] / max(cpu[1], 1e-9):.2f}x)"
+        )
     print(
         "peak MB: total proportional memory of the step's process and its workers, "
         "sampled every 50 ms;"
@@ -493,9 +554,9 @@ def measure(args) -> tuple[dict, dict, dict, Path, str]:
     args.no_baseline = args.no_baseline or bool(hostile)  # the naive way cannot read such files
     memory: dict[str, float] = {}
     counts: dict = {"returns": returns}
-    steps = ["collect", "read + validate", SUMMARY, FLOOR] + (
-        [] if args.no_baseline else [BASELINE]
-    )
+    steps = ["collect", "read + validate", SUMMARY, FLOOR, ROW_FLOOR]
+    steps += [COMPILED] if importlib.util.find_spec("rustpy_xlsxwriter") else []
+    steps += [] if args.no_baseline else [BASELINE]
     for step in steps:
         result, memory[step] = measured(step, work)
         counts.update({k: result.pop(k) for k in ("rows", "findings") if k in result})

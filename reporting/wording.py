@@ -112,6 +112,9 @@ def render(name: str, **context) -> str:
     return environment().get_template(name).render(**context).strip()
 
 
+MAX_ROW_POINTS = 409  # Excel's tallest row: a longer text scrolls inside its cell
+
+
 @lru_cache(maxsize=1 << 16)  # the summary repeats a task's texts on each of its rows
 def row_height(text: str, width: float, minimum: int = 1, size: float = 10) -> float:
     """Points a row needs to show wrapped text of `size` points in a column `width` characters wide.
@@ -124,4 +127,4 @@ def row_height(text: str, width: float, minimum: int = 1, size: float = 10) -> f
     for part in (text or "").split("\n"):
         points = sum(size if ord(ch) > 0x2E7F else size * 0.55 for ch in part)
         lines += max(1, -(-int(points) // max(1, int(usable))))
-    return round(size * 1.35 * max(lines, minimum) + 4, 1)
+    return min(MAX_ROW_POINTS, round(size * 1.35 * max(lines, minimum) + 4, 1))

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 1_048_576  # Excel's rows per sheet: more go on in a further sheet
@@ -41,12 +42,32 @@ A4_LANDSCAPE = (842, 595)  # points
 PAGE_MARGIN = 0.4  # inches, left and right
 
 
+class TextWorksheet(Worksheet):
+    """A text that begins with "<r>" and ends with "</r>" is stored as that text.  xlsxwriter
+    would copy it into the file as rich-text XML: a clerk's text could carry a formula, or make
+    Excel call the chiefs' workbook damaged."""
+
+    def _xml_rich_inline_string(self, string, attributes=()) -> None:
+        preserve = string[:1].isspace() or string[-1:].isspace()
+        self._xml_inline_string(string, preserve, list(attributes))
+
+
 def new_workbook(path: Path | str, options: dict | None = None) -> xlsxwriter.Workbook:
-    """An xlsxwriter workbook whose write(), write_row() and merge_range() store strings as text."""
+    """An xlsxwriter workbook whose write(), write_row() and merge_range() store strings as text.
+    Always in constant-memory mode: its strings are written by TextWorksheet (a shared string
+    would again be copied as rich-text XML)."""
     wb = xlsxwriter.Workbook(
         str(path),
-        {"default_format_properties": DEFAULT_FONT, **(options or {}), **TEXT_ONLY},
+        {
+            # a copy: xlsxwriter adds to the dict it is given, and the next workbook would then
+            # tie Arial to the theme's font (Excel shows the theme's Calibri)
+            "default_format_properties": dict(DEFAULT_FONT),
+            **(options or {}),
+            **TEXT_ONLY,
+            "constant_memory": True,
+        },
     )
+    wb.worksheet_class = TextWorksheet
     wb.calc_on_load, wb.calc_id = False, EXCEL_CALC_ID  # nothing to recalculate: no formulas
     return wb
 

@@ -57,6 +57,8 @@ FORMULA_LIKE = [
     "_x0041_ 不是A",
     "含\x01控制字符",
     "=第一行\r第二行",
+    "<r>按期推进</r>",  # xlsxwriter would copy these two into the file as rich-text XML
+    '<r><t>x</t></r></is></c><c r="Z1"><f>1+1</f></c><c r="Z2" t="inlineStr"><is><r><t>y</t></r>',
 ]
 PREFIXES = [
     "=",
@@ -177,6 +179,17 @@ def drop(inbox, path, when):
         "@SUM(A1)",
         "{=SUM(A1:A2)}",
         "+86 0750",
+    ],
+    file_name="人事股.xlsx",
+)
+@example(  # xlsxwriter would copy a text in <r>…</r> into the file as rich-text XML
+    texts=[
+        FORMULA_LIKE[-1],
+        "<r>按期推进</r>",
+        "<r>备注</r>",
+        "<r>张三</r>",
+        "<r>已完成</r>",
+        "<r>6</r>",
     ],
     file_name="人事股.xlsx",
 )

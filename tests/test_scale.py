@@ -32,6 +32,8 @@ def test_benchmark_county_runs_and_reports(tmp_path):
         "collect",
         "read + validate",
         "summarise + write summary",
+        "xlsxwriter floor: 汇总 + 数据",
+        "row writer floor: 汇总 + 数据",
         "baseline: openpyxl + pandas read",
         "end to end: yuebao fill + yuebao run",
     ):

@@ -47,6 +47,16 @@ def run_isolated(
     """[func(item) or Failure] for every item, in order; func and initializer run in the workers."""
     if not items:
         return []
+    # forked workers share this process's objects (the task list): frozen, no collection in a
+    # worker writes to them and copies their pages (a province month: 30 MB less)
+    gc.freeze()
+    try:
+        return _run_pool(func, items, initializer, initargs, workers, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _run_pool(func, items, initializer, initargs, workers, progress) -> list:
     results: list = [None] * len(items)
     chunks = [range(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
     done = 0

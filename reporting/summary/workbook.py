@@ -19,6 +19,7 @@ from ..filenames import safe_name
 from ..intake.values import EXCEL_CELL_CHARS
 from ..models import Finding, Light, Severity
 from ..wording import render, row_height
+from ..xlsx_rows import RowWriter
 from . import charts
 from .month import NOT_RETURNED, REJECTED, MonthSummary
 from .verdicts import LIGHT_RULE, RED, YELLOW
@@ -203,7 +204,7 @@ class _Book:
 
     def fmt(self, *kinds, **extra):
         """A cell format built from named parts (cached: Excel allows 64,000 formats)."""
-        key = (kinds, tuple(sorted(extra.items())))
+        key = (kinds, *sorted(extra.items())) if extra else kinds
         if key not in self._formats:
             props = {}
             for kind in kinds:
@@ -491,14 +492,21 @@ class _Book:
         ]
         widths = [5, 13, 8, 8, 28, 13, 8, 13, 7, 5, 28, 24, 8]
         ws, r = self.sheet("汇总", headers, widths, legend=True)
-        top, part = r, 1
+        rows, top, part = RowWriter(ws), r, 1
+        aligns = ("center",) + (None,) * 6  # the task's columns: 序号 centred
+        task_formats = {  # shaded band or not, first row or a repeat
+            (band, repeat): [self.fmt("cell", *band, *repeat, *((a,) if a else ())) for a in aligns]
+            for band in ((), ("band",))
+            for repeat in ((), ("repeat",))
+        }
+        milestone_formats: dict = {}  # (light, done late) -> the milestone's columns' formats
         for n, task_rows in enumerate(_group(self.s.rows)):
             if r + len(task_rows) > xlsx.MAX_ROWS:  # Excel's row limit: a new sheet, task whole
                 ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
                 ws.pages.close()
                 part += 1
                 ws, r = self.sheet(xlsx.split_name("汇总", part), headers, widths, legend=True)
-                top = r
+                rows, top = RowWriter(ws), r
                 self.s.findings.append(
                     Finding(
                         "rows_split",
@@ -533,10 +541,10 @@ class _Book:
             )
             ws.pages.keep(r, heights)
             for i, (row, height) in enumerate(zip(task_rows, heights)):
-                repeat = ("repeat",) if i else ()
-                for col, value, align in block:  # the task's columns, on every row
-                    fmt = self.fmt("cell", *band, *repeat, *((align,) if align else ()))
-                    ws.write(r, col, value, fmt)
+                formats = task_formats[band, ("repeat",) if i else ()]
+                task_cells = [  # the task's columns, on every row
+                    (col, value, fmt) for (col, value, _), fmt in zip(block, formats)
+                ]
                 m, lt = row.milestone, row.light
                 late_done = bool(
                     lt is Light.DONE
@@ -545,19 +553,29 @@ class _Book:
                     and row.completed_on
                     and row.completed_on > m.due
                 )
-                tint = (lt,) if lt in self.fills else ()
-                ws.write(r, 4, m.text if m else "（任务清单中未列出节点）", self.fmt("cell", *tint))
-                self.write_date(ws, r, 5, _due(m), self.fmt("cell", *tint, "date"))
-                ws.write(r, 6, self.clip(row.status), self.fmt("cell", "center"))
-                self.write_date(ws, r, 7, row.completed_on, self.fmt("cell", "date"))
+                formats = milestone_formats.get((lt, late_done))
+                if formats is None:
+                    tint = (lt,) if lt in self.fills else ()
+                    formats = milestone_formats[lt, late_done] = [
+                        self.fmt("cell", *tint),
+                        self.fmt("cell", *tint, "date"),
+                        self.fmt("cell", "center"),
+                        self.fmt("cell", "date"),
+                        self.verdict_format(lt, late_done),
+                        self.fmt("cell", "center"),
+                    ]
                 verdict = LATE_DONE if late_done else (lt.value if lt else "")
-                ws.write(r, 8, verdict, self.verdict_format(lt, late_done))
                 days = row.days_overdue or ((row.completed_on - m.due).days if late_done else None)
-                if days:
-                    ws.write_number(r, 9, days, self.fmt("cell", "center"))
-                else:
-                    ws.write_blank(r, 9, None, self.fmt("cell", "center"))
-                ws.set_row(r, height)
+                values = (
+                    m.text if m else "（任务清单中未列出节点）",
+                    _due(m),
+                    self.clip(row.status),
+                    row.completed_on,
+                    verdict,
+                    days or None,
+                )
+                milestone_cells = list(zip(range(4, 10), values, formats))
+                rows.row(r, task_cells[:4] + milestone_cells + task_cells[4:], height)
                 r += 1
         ws.pages.close()
         ws.autofilter(top - 1, 0, max(r - 1, top), len(headers) - 1)
@@ -588,36 +606,37 @@ class _Book:
         ]
         widths = [5, 13, 8, 26, 13, 6, 8, 28, 24, 11, 8]
         ws, top = self.sheet(name, headers, widths)
+        formats = [
+            self.fmt("cell", "center"),
+            *[self.fmt("cell")] * 2,
+            self.fmt("cell", lt),
+            self.fmt("cell", lt, "date"),
+            self.fmt("cell", lt, "center", "bold"),
+            self.fmt("cell", "center"),
+            *[self.fmt("cell")] * 4,
+        ]
+        out = RowWriter(ws)
         for r, row in enumerate(rows, start=top):
             office = self.offices.get(row.task.lead)
             contact = "\n".join(x for x in (office.contact, office.phone) if x) if office else ""
             days = row.days_overdue if late else (row.milestone.due - self.s.as_of).days
             values = [
-                (_number(row.task.no), self.fmt("cell", "center")),
-                (row.task.name, self.fmt("cell")),
-                (row.task.lead, self.fmt("cell")),
-                (row.milestone.text, self.fmt("cell", lt)),
-                (_due(row.milestone), self.fmt("cell", lt, "date")),
-                (days, self.fmt("cell", lt, "center", "bold")),
-                (row.status, self.fmt("cell", "center")),
-                (self.clip(row.progress or ""), self.fmt("cell")),
-                (self.clip(row.problems or ""), self.fmt("cell")),
-                (contact, self.fmt("cell")),
-                (office.leader if office else "", self.fmt("cell")),
+                _number(row.task.no),
+                row.task.name,
+                row.task.lead,
+                row.milestone.text,
+                _due(row.milestone),
+                days,
+                row.status,
+                self.clip(row.progress or ""),
+                self.clip(row.problems or ""),
+                contact,
+                office.leader if office else "",
             ]
-            for c, (value, fmt) in enumerate(values):
-                if c == 4:
-                    self.write_date(ws, r, c, value, fmt)
-                else:
-                    ws.write(r, c, value, fmt)
-            ws.set_row(
-                r,
-                max(
-                    row_height(v, w, size=SIZE)
-                    for (v, _), w in zip(values, widths)
-                    if isinstance(v, str)
-                ),
+            height = max(
+                row_height(v, w, size=SIZE) for v, w in zip(values, widths) if isinstance(v, str)
             )
+            out.row(r, list(zip(range(len(values)), values, formats)), height)
         if not rows:
             self.note(
                 ws,
@@ -822,15 +841,16 @@ def write_data(wb, unit: str, month: str, rows: list[list], as_of=None) -> None:
     for part, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
         ws = wb.add_worksheet(data_sheet_name(part))
         ws.write_row(0, 0, DATA_HEADERS)
+        rows_out = RowWriter(ws)
         for r, row in enumerate(rows[start : start + per_sheet], start=1):
-            for c, value in enumerate(row):
-                if value.__class__ is str:  # most cells: the typed call skips write()'s dispatch
-                    if value:
-                        ws.write_string(r, c, value)
-                elif hasattr(value, "isoformat"):
-                    ws.write_datetime(r, c, value, date_format)
-                elif value is not None:
-                    ws.write(r, c, value)
+            rows_out.row(
+                r,
+                [
+                    (c, value, date_format if hasattr(value, "isoformat") else None)
+                    for c, value in enumerate(row)
+                    if value is not None and value != ""
+                ],
+            )
         ws.hide()
     meta = wb.add_worksheet(META_SHEET)
     judged = (("as_of", as_of.isoformat()),) if as_of else ()

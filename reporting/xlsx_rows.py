@@ -1,0 +1,145 @@
+"""Whole rows written straight into a constant-memory xlsxwriter sheet.
+
+xlsxwriter spends about 6 µs on each cell it writes (a call, a dispatch, a tuple kept until the
+row is done, attributes escaped one by one).  The summary's two long sheets of a province month
+hold 2.5 million cells: most of the time the summary takes.  A row here becomes, in one string, the
+XML xlsxwriter itself writes for it (tests compare the two byte for byte) and goes to the sheet's
+row file; each format gets its index as xlsxwriter would give it.  Rows go top to bottom, as
+constant memory requires anyway.  One difference, on purpose: a text that begins with "<r>" and
+ends with "</r>" is stored as the text it is (xlsxwriter would copy it into the file as rich-text
+XML: a clerk's text could then carry a formula into the chiefs' workbook).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from math import isfinite
+
+from xlsxwriter.utility import xl_col_to_name
+
+EXCEL_TEXT_UNITS = 32_767  # a cell holds this many UTF-16 code units
+# a text written as it is: nothing to escape, no blank at either end (those need xml:space)
+_PLAIN = re.compile(r"(?!\s)[^\x00-\x1f&<>_\ufffe\uffff]*(?<!\s)")
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
+class RowWriter:
+    """Writes rows of one constant-memory worksheet; use it for a sheet's long tail of rows (the
+    rows above, written with the worksheet's own calls, are flushed first)."""
+
+    def __init__(self, ws):
+        if not ws.constant_memory:
+            raise ValueError("RowWriter needs a workbook in constant_memory mode")
+        self.ws = ws
+        self._letters: list[str] = []
+        self._serials: dict = {}  # date -> Excel serial number
+        self._styles: dict = {}  # format -> ' s="…"'
+
+    def row(self, r: int, cells, height: float | None = None) -> None:
+        """Row `r` (0-based) from (column, value, format) in column order; `height` in points, as
+        set_row takes it.  Values: str, int, float, bool, date, datetime or None (blank).  A row
+        without a cell is not written (its height neither)."""
+        ws = self.ws
+        if r > ws.previous_row:
+            if ws.table or ws.previous_row in ws.row_info or ws.previous_row in ws.comments:
+                ws._write_single_row(r)  # the row xlsxwriter holds goes first
+            else:
+                ws.previous_row = r  # nothing held: as _write_single_row leaves it
+        elif r < ws.previous_row or ws.table.get(r) or r in ws.row_info:
+            raise ValueError(f"row {r + 1} comes after rows already written")
+        if height is not None and not 0 < height <= 409:
+            raise ValueError(f"row {r + 1}: a height of {height} points is not a row's height")
+        if cells and (r >= ws.xls_rowmax or cells[-1][0] >= ws.xls_colmax):
+            raise ValueError(f"row {r + 1} or column {cells[-1][0] + 1} is beyond Excel's sheet")
+        if not cells:
+            return
+        n = str(r + 1)
+        letters = self._letters_to(cells[-1][0])
+        written, first, last = [], None, None
+        for col, value, fmt in cells:
+            if value.__class__ is str and value and fmt is not None:  # most cells
+                xml = _text(letters[col] + n, self._style(fmt), value)
+            else:
+                xml = self._cell(letters[col] + n, col, value, fmt)
+                if not xml:
+                    continue
+            written.append(xml)
+            first = col if first is None else first
+            last = col
+        if written:  # as xlsxwriter: a blank without a format is no cell and takes no room
+            ws._check_dimensions(r, first)
+            ws._check_dimensions(r, last)
+            ws.fh.write(f"{self._row_tag(n, height)}{''.join(written)}</row>")
+
+    def _row_tag(self, n: str, height: float | None) -> str:
+        ws = self.ws
+        pixels = ws.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
+        if pixels != ws.original_row_height or pixels != ws.default_row_height:
+            return f'<row r="{n}" ht="{pixels * 0.75:.16g}" customHeight="1">'
+        return f'<row r="{n}">'
+
+    def _cell(self, ref: str, col: int, value, fmt) -> str:
+        if value is None or value == "":  # as xlsxwriter: a blank is only a format, if given
+            return f'<c r="{ref}" s="{fmt._get_xf_index()}"/>' if fmt is not None else ""
+        kind = value.__class__
+        if fmt is None and (kind is date or kind is datetime):
+            fmt = self.ws.default_date_format  # as xlsxwriter: a workbook's date format, if any
+        if fmt is None and col in self.ws.col_info:
+            fmt = self.ws.col_info[col].column_format  # as xlsxwriter: the column's format
+        style = "" if fmt is None else self._style(fmt)
+        if kind is str:
+            return _text(ref, style, value)
+        elif kind is int or kind is float:
+            if not isfinite(value):
+                raise ValueError(f"{ref}: {value} is not a number Excel can hold")
+            return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
+        elif kind is bool:
+            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+        elif kind is date or kind is datetime:
+            return f'<c r="{ref}"{style}><v>{self._serial(value):.16G}</v></c>'
+        elif isinstance(value, str):  # a str enum: its text, whatever its __str__ says
+            return self._cell(ref, col, str.__str__(value), fmt)
+        raise TypeError(f"{ref}: cannot write a {kind.__name__}")
+
+    def _style(self, fmt) -> str:
+        """The format's s attribute; its index is given at first use, as xlsxwriter does."""
+        style = self._styles.get(fmt)
+        if style is None:
+            style = self._styles[fmt] = f' s="{fmt._get_xf_index()}"'
+        return style
+
+    def _letters_to(self, col: int) -> list[str]:
+        while len(self._letters) <= col:
+            self._letters.append(xl_col_to_name(len(self._letters)))
+        return self._letters
+
+    def _serial(self, value) -> float:
+        if value not in self._serials:
+            self._serials[value] = self.ws._convert_date_time(value)
+        return self._serials[value]
+
+
+def _text(ref: str, style: str, text: str) -> str:
+    """An inline string, as xlsxwriter writes it in constant-memory mode."""
+    if len(text) > EXCEL_TEXT_UNITS // 2:
+        text = _fit(text)
+    if _PLAIN.fullmatch(text):
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
+    text = _ESCAPE_LIKE.sub(r"_x005F\1", text)  # rare: control characters, escapes, &, <, >, _
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+
+
+def _fit(text: str) -> str:
+    """Cut to what a cell holds, counted in UTF-16 units (a character beyond U+FFFF is two)."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > EXCEL_TEXT_UNITS:
+            return text[:i]
+    return text
