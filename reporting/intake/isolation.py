@@ -108,7 +108,6 @@ def _run_chunk(func: Callable, chunk: list) -> list:
 
 def start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
     faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
-    gc.freeze()  # what the worker inherits (the task list …) lives on: never scanned for garbage
     limit_memory(limit_mb)
     if initializer:
         initializer(*initargs)
