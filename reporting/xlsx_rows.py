@@ -1,6 +1,6 @@
 """Whole rows written straight into a constant-memory xlsxwriter sheet.
 
-xlsxwriter spends about 6 µs on each cell it writes (a call, a dispatch, a tuple kept until the
+xlsxwriter spends about 5 µs on each cell it writes (a call, a dispatch, a tuple kept until the
 row is done, attributes escaped one by one).  The summary's two long sheets of a province month
 hold 2.5 million cells: most of the time the summary takes.  A row here becomes, in one string, the
 XML xlsxwriter itself writes for it (tests compare the two byte for byte) and goes to the sheet's
