@@ -61,5 +61,5 @@ def test_rules_change_the_roll_ups_findings_too(tmp_path, counties):  # noqa: F8
     unmapped = [f for f in result.findings if f.code == "unmapped_task"]
     assert unmapped and all(f.severity.value == "错误" for f in unmapped)
     problems = openpyxl.load_workbook(result.path)["校验问题"]
-    written = [r[0].value for r in problems.iter_rows(min_row=2) if r[4].value == "unmapped_task"]
+    written = [r[0].value for r in problems.iter_rows(min_row=2) if r[5].value == "unmapped_task"]
     assert written and set(written) == {"错误"}

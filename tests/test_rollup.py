@@ -208,7 +208,8 @@ def test_the_city_rolls_up_two_counties_and_each_row_says_where_it_came_from(tmp
     assert extended["原计划完成时间"].value == datetime(2022, 6, 30)
     assert extended["判定"].value == "未到期"
     findings = table(wb["校验问题"])
-    codes = [(r["类别"].value, r["单位"].value) for r in findings]
+    codes = [(r["代码"].value, r["单位"].value) for r in findings]
+    assert {r["类别"].value for r in findings if r["代码"].value == "not_returned"} == {"未报送"}
     assert codes.count(("unmapped_task", ENPING)) == 1  # once for EP03, not once per milestone
     assert [f for f in codes if f[0] == "unmapped_task"] == [("unmapped_task", ENPING)]
     assert ("not_returned", KAIPING) in codes  # expected but missing
@@ -250,7 +251,7 @@ def test_the_province_sees_every_row_through_its_city_and_each_gap_once(tmp_path
     unmapped = [
         (r["单位"].value, r["问题及处理办法"].value)
         for r in table(wb["校验问题"])
-        if r["类别"].value == "unmapped_task"
+        if r["代码"].value == "unmapped_task"
     ]
     assert len(unmapped) == 2  # two causes, once each
     [city_gap] = [m for u, m in unmapped if u == CITY]  # C02: the city's own task has the gap
@@ -259,10 +260,10 @@ def test_the_province_sees_every_row_through_its_city_and_each_gap_once(tmp_path
     assert "“县域特色项目”（EP03）未对应江门市教育局的任务" in county_gap
     findings = table(wb["校验问题"])
     assert any(
-        r["类别"].value == "not_returned" and r["单位"].value == "佛山市教育局" for r in findings
+        r["代码"].value == "not_returned" and r["单位"].value == "佛山市教育局" for r in findings
     )
     assert any(
-        r["类别"].value == "task_not_reported" and "高校学科建设" in r["问题及处理办法"].value
+        r["代码"].value == "task_not_reported" and "高校学科建设" in r["问题及处理办法"].value
         for r in findings
     )
     assert sorted_errors_first(wb["校验问题"])

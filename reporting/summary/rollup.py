@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import xlsx
 from ..checks.rules import apply_rules
+from ..codes import REGISTRY
 from ..filenames import safe_name
 from ..intake import values as cells
 from ..intake.collect import collect
@@ -372,10 +373,12 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     sub.set_column(3, 4, 16)
 
     problems = wb.add_worksheet("校验问题")
-    problems.write_row(0, 0, ["严重程度", "单位", "文件", "问题及处理办法", "类别"], head)
+    problems.write_row(0, 0, ["严重程度", "单位", "文件", "问题及处理办法", "类别", "代码"], head)
     for r, f in enumerate(result.findings, start=1):
-        problems.write_row(r, 0, [f.severity.value, f.office, f.file, f.message, f.code], cell)
-    problems.set_column(0, 4, 16)
+        kind = REGISTRY[f.code].name if f.code in REGISTRY else f.code  # in words, as 校验问题
+        row = [f.severity.value, f.office, f.file, f.message, kind, f.code]
+        problems.write_row(r, 0, row, cell)
+    problems.set_column(0, 5, 16)
     problems.set_column(3, 3, 70)
 
     data = []
