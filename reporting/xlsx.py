@@ -126,6 +126,7 @@ def print_setup(ws, header_row: int, scale: int | None = None) -> None:
     ws.set_paper(9)  # A4
     if scale:
         ws.set_print_scale(scale)
+        ws.set_margins(left=PAGE_MARGIN, right=PAGE_MARGIN, top=0.7, bottom=0.7)  # as fit_scale
     else:
         ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)

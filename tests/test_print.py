@@ -12,6 +12,7 @@ import subprocess
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -19,11 +20,14 @@ import pytest
 import xlsxwriter
 
 from reporting.codes import REGISTRY
+from reporting.cycle import Cycle
 from reporting.forms.fill import form_file_name
+from reporting.summary.rollup import rollup
 from reporting.summary.workbook import CHART_COLOURS, summary_file_name
 
 from .conftest import yuebao
 from .test_render import to_pdf
+from .test_rollup import city_level, counties  # noqa: F401 (a fixture)
 
 MIN_POINTS = 8
 UNIT = "台山市教育系统"  # the sample bureau: its name is in the summary's file name
@@ -281,3 +285,15 @@ def test_charts_read_in_black_and_white(demo_dir, pdfs, tmp_path):
     pixels = Counter(data.split(b"\n", 3)[3])
     for level in levels:
         assert sum(pixels[v] for v in range(level - 3, level + 4)) > 300, level
+
+
+def test_a_roll_up_prints_readable(tmp_path, counties, box_per_point):  # noqa: F811
+    """The city's roll-up, as its chiefs print it: A4 landscape, no text under 8 points."""
+    result = rollup(Cycle.load(city_level(tmp_path, counties), date(2022, 6, 28)), "2022-06")
+    pages = read_pages(to_pdf(result.path, tmp_path / "printed"))
+    assert pages
+    smallest = min(points(w, box_per_point) for p in pages for w in p.words)
+    assert smallest >= MIN_POINTS, round(smallest, 1)
+    assert all(abs(p.width - 842) < 3 and abs(p.height - 595) < 3 for p in pages), "A4 landscape"
+    words = "".join(w.text for p in pages for w in p.words)
+    assert "扩建台城中心小学" in words and "未对应本级任务" in words  # 汇总 and 校验问题 printed

@@ -35,6 +35,7 @@ from .workbook import (
     FONT_COLOURS,
     HEAD,
     META_SHEET,
+    SIZE,
     data_sheet_name,
     write_data,
 )
@@ -291,20 +292,21 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     city = cycle.tasks.by_key()
 
     columns = [  # (header, width); 任务链 and 单位路径: where each row came from, top first
-        ("本级序号", 6),
-        ("本级任务", 18),
-        ("报送单位", 12),
-        ("单位路径", 22),
-        ("任务链", 30),
-        ("牵头股室", 10),
-        ("下级任务", 18),
-        ("关键节点", 36),
-        ("计划完成时间", 11),
-        ("原计划完成时间", 11),
-        ("填报状态", 9),
-        ("判定", 7),
-        ("进展情况", 40),
+        ("本级序号", 5),  # the widths fill A4 landscape at 75%: no text under 8 points printed
+        ("本级任务", 13),
+        ("报送单位", 10),
+        ("单位路径", 15),
+        ("任务链", 21),
+        ("牵头股室", 8),
+        ("下级任务", 13),
+        ("关键节点", 28),
+        ("计划完成时间", 12),
+        ("原计划完成时间", 12),
+        ("填报状态", 7),
+        ("判定", 6),
+        ("进展情况", 26),
     ]
+    widths = [w for _, w in columns]
     dates, verdict_col = (8, 9), 11
     title_fmt = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
 
@@ -314,7 +316,9 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
         for i, (h, w) in enumerate(columns):
             ws.set_column(i, i, w)
             ws.write(1, i, h, head)
-        xlsx.print_setup(ws, 1)
+        ws.set_row(1, max(row_height(h, w, size=SIZE) for h, w in columns))
+        xlsx.print_setup(ws, 1, xlsx.fit_scale(widths))
+        ws.set_footer("&C&11第 &P 页，共 &N 页")
         return ws
 
     ws, part, r = sheet("汇总"), 1, 2
@@ -345,14 +349,8 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
                 ws.write_datetime(r, c, datetime(v.year, v.month, v.day), date_fmt)
             else:
                 ws.write(r, c, v or "", verdict_fmt.get(v, cell) if c == verdict_col else cell)
-        ws.set_row(
-            r,
-            max(
-                row_height(values[4], 30),
-                row_height(values[7], 36),
-                row_height(values[12][:400], 40),
-            ),
-        )
+        texts = (v if isinstance(v, str) else "" for v in values)
+        ws.set_row(r, max(row_height(t[:400], w, size=SIZE) for t, w in zip(texts, widths)))
         r += 1
     ws.autofilter(1, 0, max(r - 1, 2), len(columns) - 1)
 
@@ -371,6 +369,7 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
     sub.set_column(0, 0, 16)
     sub.set_column(1, 2, 24)
     sub.set_column(3, 4, 16)
+    xlsx.print_setup(sub, 0, xlsx.fit_scale([16, 24, 24, 16, 16]))
 
     problems = wb.add_worksheet("校验问题")
     problems.write_row(0, 0, ["严重程度", "单位", "文件", "问题及处理办法", "类别", "代码"], head)
@@ -380,6 +379,7 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
         problems.write_row(r, 0, row, cell)
     problems.set_column(0, 5, 16)
     problems.set_column(3, 3, 70)
+    xlsx.print_setup(problems, 0, xlsx.fit_scale([16, 16, 16, 70, 16, 16]))
 
     data = []
     for row in result.rows:  # so the city's summary rolls up to the province: its own task first
