@@ -18,11 +18,12 @@ from math import isfinite
 
 from xlsxwriter.utility import xl_col_to_name
 
+from .wording import MAX_ROW_POINTS
+from .xlsx import stored_text
+
 EXCEL_TEXT_UNITS = 32_767  # a cell holds this many UTF-16 code units
 # a text written as it is: nothing to escape, no blank at either end (those need xml:space)
 _PLAIN = re.compile(r"(?!\s)[^\x00-\x1f&<>_\ufffe\uffff]*(?<!\s)")
-_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
 
 class RowWriter:
@@ -49,7 +50,7 @@ class RowWriter:
                 ws.previous_row = r  # nothing held: as _write_single_row leaves it
         elif r < ws.previous_row or ws.table.get(r) or r in ws.row_info:
             raise ValueError(f"row {r + 1} comes after rows already written")
-        if height is not None and not 0 < height <= 409:
+        if height is not None and not 0 < height <= MAX_ROW_POINTS:
             raise ValueError(f"row {r + 1}: a height of {height} points is not a row's height")
         if cells and (r >= ws.xls_rowmax or cells[-1][0] >= ws.xls_colmax):
             raise ValueError(f"row {r + 1} or column {cells[-1][0] + 1} is beyond Excel's sheet")
@@ -127,8 +128,7 @@ def _text(ref: str, style: str, text: str) -> str:
         text = _fit(text)
     if _PLAIN.fullmatch(text):
         return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
-    text = _ESCAPE_LIKE.sub(r"_x005F\1", text)  # rare: control characters, escapes, &, <, >, _
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = stored_text(text)  # rare: control characters, escapes, &, <, >, _
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     preserve = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
