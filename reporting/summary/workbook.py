@@ -290,7 +290,6 @@ class _Book:
         ws.set_row(header_row, 32)
         ws.scale = xlsx.fit_scale(widths[:printed])
         xlsx.print_setup(ws, header_row, scale=ws.scale)
-        ws.set_margins(left=xlsx.PAGE_MARGIN, right=xlsx.PAGE_MARGIN, top=0.7, bottom=0.7)
         ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}')
         ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{_zh_date(self.s.as_of)}")
         ws.pages = _Pages(ws, header_row)
