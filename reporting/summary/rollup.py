@@ -189,6 +189,13 @@ def rollup(cycle: Cycle, month: str) -> RollupResult:
     return result
 
 
+def _columns(ws, widths: list[float]) -> None:
+    """Column widths, and printed A4 landscape at the scale they fill the page with."""
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    xlsx.print_setup(ws, 0, xlsx.fit_scale(widths))
+
+
 def _unmapped(upper, lower, file: str, milestones: int, bureau: str) -> Finding:
     """The task whose 上级任务 names no task of the unit above, once, at the level with the gap."""
     above = f"{upper.unit}的任务" if upper else "本级任务清单中的任务"
@@ -366,10 +373,7 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
         else:
             sub.write(r, 3, "", cell)
         sub.write(r, 4, taken.judged_on if taken else "", cell)
-    sub.set_column(0, 0, 16)
-    sub.set_column(1, 2, 24)
-    sub.set_column(3, 4, 16)
-    xlsx.print_setup(sub, 0, xlsx.fit_scale([16, 24, 24, 16, 16]))
+    _columns(sub, [16, 24, 24, 16, 16])
 
     problems = wb.add_worksheet("校验问题")
     problems.write_row(0, 0, ["严重程度", "单位", "文件", "问题及处理办法", "类别", "代码"], head)
@@ -377,9 +381,7 @@ def _write(wb, result: RollupResult, cycle: Cycle, month: str) -> None:
         kind = REGISTRY[f.code].name if f.code in REGISTRY else f.code  # in words, as 校验问题
         row = [f.severity.value, f.office, f.file, f.message, kind, f.code]
         problems.write_row(r, 0, row, cell)
-    problems.set_column(0, 5, 16)
-    problems.set_column(3, 3, 70)
-    xlsx.print_setup(problems, 0, xlsx.fit_scale([16, 16, 16, 70, 16, 16]))
+    _columns(problems, [16, 16, 16, 70, 16, 16])
 
     data = []
     for row in result.rows:  # so the city's summary rolls up to the province: its own task first
