@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date
 
+from ..intake import values as cells
 from ..models import Milestone
 from .dates import read_date
 
@@ -86,8 +86,7 @@ _CN_BESIDE_MONTH = re.compile(r"[一二三四五六七八九十]月|月[一二�
 
 def normalise(text: str) -> str:
     """Full-width to half-width, Chinese-numeral months and days to digits, no blanks."""
-    # str.split() splits at exactly the characters regex \s matches
-    text = "".join(unicodedata.normalize("NFKC", text or "").split())
+    text = cells.squash(text)
     if _CN_BESIDE_MONTH.search(text):  # one cheap scan; both rewrites need a numeral by a 月
         text = _CN_MONTH.sub(lambda m: f"{_cn_to_int(m.group(1))}月", text)
         text = _CN_DAY.sub(lambda m: f"{m.group(1)}{_cn_to_int(m.group(2))}日", text)
