@@ -124,6 +124,24 @@ def naive_read(paths: list[Path]) -> int:
     return len(pd.concat(frames))
 
 
+def floor_rows(summary):
+    """Each milestone row's values as the floors write them: (汇总's 13, 数据's 14)."""
+    for row in summary.rows:
+        m, t = row.milestone, row.task
+        text, due = (m.text, m.due) if m else ("", None)
+        light = row.light.value if row.light else ""
+        yield (
+            (t.no, t.name, t.lead, "、".join(t.offices), text, due, row.status, row.completed_on)
+            + (light, row.days_overdue, row.progress, row.problems, row.remarks),
+            (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "", text, due)
+            + (row.status, row.completed_on, light, row.progress, row.problems),
+        )
+
+
+SUMMARY_DATES, DATA_DATES = (5, 7), (8, 10)  # the date columns of 汇总 and 数据 in floor_rows
+SUMMARY_LIT = (4, 8)  # 汇总's columns on the light's fill
+
+
 def writer_floor(summary, path: Path, fast: bool = False) -> None:
     """The least a writer needs for 汇总 and 数据: the same cells (汇总: a task's values on each of
     its rows; one format per kind of column, a height per row), constant memory, nothing else.
@@ -132,31 +150,19 @@ def writer_floor(summary, path: Path, fast: bool = False) -> None:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     cell, date_cell = wb.add_format(CELL), wb.add_format({**CELL, "num_format": "yyyy-mm-dd"})
     light = {lt: wb.add_format({**CELL, "bg_color": "#FFC7CE"}) for lt in Light}
+    rows = list(floor_rows(summary))
     ws = wb.add_worksheet("汇总")
     put = RowWriter(ws).row if fast else _cell_by_cell(ws)
-    for r, row in enumerate(summary.rows, start=4):
-        m, t, fmt = row.milestone, row.task, light.get(row.light, cell)
-        task = (t.no, t.name, t.lead, "、".join(t.offices))
-        cells = [(c, value, cell) for c, value in enumerate(task)]
-        cells += [
-            (4, m.text if m else "", fmt),
-            (5, m.due if m else None, date_cell),
-            (6, row.status, cell),
-            (7, row.completed_on, date_cell),
-            (8, row.light.value if row.light else "", fmt),
-            (9, row.days_overdue, cell),
-            (10, row.progress, cell),
-            (11, row.problems, cell),
-            (12, row.remarks, cell),
+    for r, (row, (values, _)) in enumerate(zip(summary.rows, rows), start=4):
+        lit = light.get(row.light, cell)
+        formats = [
+            date_cell if c in SUMMARY_DATES else lit if c in SUMMARY_LIT else cell
+            for c in range(len(values))
         ]
-        put(r, cells, 30)
+        put(r, list(zip(range(len(values)), values, formats)), 30)
     ws = wb.add_worksheet("数据")
     put = RowWriter(ws).row if fast else _cell_by_cell(ws)
-    for r, row in enumerate(summary.rows, start=1):
-        m, t = row.milestone, row.task
-        values = (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "")
-        values += (m.text if m else "", m.due if m else None, row.status, row.completed_on)
-        values += (row.light.value if row.light else "", row.progress, row.problems)
+    for r, (_, values) in enumerate(rows, start=1):
         put(
             r,
             [(c, v, date_cell if hasattr(v, "isoformat") else None) for c, v in enumerate(values)],
@@ -175,28 +181,19 @@ def compiled_floor(summary, path: Path) -> None:
             yield {str(c): v for c, v in enumerate(row)}
 
     day = Format().set_num_format("yyyy-mm-dd")
-    sheets = {"汇总": [], "数据": []}
-    for row in summary.rows:
-        m, t = row.milestone, row.task
-        due = m.due if m else None
-        sheets["汇总"].append(
-            (t.no, t.name, t.lead, "、".join(t.offices), m.text if m else "", due, row.status)
-            + (row.completed_on, row.light.value if row.light else "", row.days_overdue)
-            + (row.progress, row.problems, row.remarks)
-        )
-        sheets["数据"].append(
-            (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "")
-            + (m.text if m else "", due, row.status, row.completed_on)
-            + (row.light.value if row.light else "", row.progress, row.problems)
-        )
+    rows = list(floor_rows(summary))
     book = FastExcel(str(path))
     book.sheet(
         "汇总",
-        records(sheets["汇总"]),
-        column_formats={"5": day, "7": day},
-        row_heights={r: 30 for r in range(1, len(summary.rows) + 1)},
+        records(values for values, _ in rows),
+        column_formats={str(c): day for c in SUMMARY_DATES},
+        row_heights={r: 30 for r in range(1, len(rows) + 1)},
     )
-    book.sheet("数据", records(sheets["数据"]), column_formats={"8": day, "10": day})
+    book.sheet(
+        "数据",
+        records(values for _, values in rows),
+        column_formats={str(c): day for c in DATA_DATES},
+    )
     book.save()
 
 
