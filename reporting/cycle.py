@@ -23,17 +23,21 @@ from .summary.outputs import write_check_files, write_summary_files
 
 
 def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
+    cycle.require_list_year(month)  # last year's list in a new year: stop, say so
     period = cycle.period(month)
-    offices = [cycle.config.office(name) for name in cycle.tasks.lead_offices()]
-    carried = None
-    if cycle.config.reporting.prefill:
-        with cycle.ledger() as ledger:
-            carried = last_answers(ledger, period)
-    with cycle.writing(month, backup=False):  # forms only: the ledger is read, not changed
+    with cycle.writing(month):  # the forms, and the list they are filled from into the ledger
+        tasks, kept = cycle.list_to_fill(month)
+        offices = [cycle.config.office(name) for name in tasks.lead_offices()]
+        carried = None
+        if cycle.config.reporting.prefill:
+            with cycle.ledger() as ledger:
+                carried = last_answers(ledger, period)
         outbox = cycle.folder("outbox", month)
-        return fill_month(
-            cycle.tasks, period, cycle.config.bureau, offices, outbox, progress, carried
-        )
+        result = fill_month(tasks, period, cycle.config.bureau, offices, outbox, progress, carried)
+        if kept:
+            with cycle.ledger() as ledger:
+                ledger.keep_month_list(month, *kept)
+        return result
 
 
 def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
@@ -46,14 +50,28 @@ def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
 def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthCheck]:
     """Read every archived return of the month and validate them against the task list."""
     period = cycle.period(month)
+    # the other months' returns (last December's too): one mailed this month for another month is
+    # filed under that month, and its office is told this month's form is still to be sent
+    others = [f"{period.year:04d}-{m:02d}" for m in range(1, 13)] + [f"{period.year - 1:04d}-12"]
+    other_months = []
     with cycle.ledger() as ledger:
+        tasks = cycle.tasks_for(month, ledger)  # the list as it stood for the month
         returns = ledger.returns(month)
+        for other in (m for m in others if m != period.label):
+            for ret in ledger.returns(other):
+                ret.month = other  # the month it is filed under
+                other_months.append(ret)
     max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
-    return period, check_returns(cycle.tasks, period, returns, cycle.as_of, max_bytes, progress)
+    return period, check_returns(
+        tasks, period, returns, cycle.as_of, max_bytes, progress, other_months
+    )
 
 
-def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger) -> MonthSummary:
-    """The month's summary, compared with what the ledger remembers of the months before."""
+def summarise(
+    cycle: Cycle, period: Period, check: MonthCheck, ledger, fresh: dict | None = None
+) -> MonthSummary:
+    """The month's judgement, on what the ledger remembers of the months before (`fresh`: earlier
+    months judged anew, see summary.month.history_of)."""
     config = cycle.config
     settings = Settings(
         unit=config.bureau,
@@ -62,7 +80,9 @@ def summarise(cycle: Cycle, period: Period, check: MonthCheck, ledger) -> MonthS
         rules=config.rules,
         office_info=config.office,
     )
-    return build(cycle.tasks, period, check, cycle.as_of, settings, history_of(ledger, period))
+    history = history_of(ledger, period, fresh)
+    tasks = cycle.tasks_for(period.label, ledger)  # the list as it stood for the month
+    return build(tasks, period, check, cycle.as_of, settings, history)
 
 
 @dataclass

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS returns (
     received_at TEXT NOT NULL,
     archived_path TEXT NOT NULL,
     office TEXT NOT NULL DEFAULT '',
+    last_received_at TEXT,            -- the same file sent again: the latest time (NULL: once)
     accepted INTEGER,                 -- NULL until validated
     superseded_by TEXT,
     errors INTEGER NOT NULL DEFAULT 0,
@@ -120,6 +121,15 @@ CREATE TABLE IF NOT EXISTS merges (
     generated_at TEXT NOT NULL,
     summary_path TEXT NOT NULL
 );
+-- the task list each month's forms were filled from: the list that month is judged by
+CREATE TABLE IF NOT EXISTS month_lists (
+    month TEXT PRIMARY KEY,
+    file_name TEXT NOT NULL,                  -- the configured list's file name when filled
+    sha256 TEXT NOT NULL,
+    year INTEGER NOT NULL,                    -- the year its dates were read in
+    filled_at TEXT NOT NULL,
+    content BLOB NOT NULL                     -- the list file's bytes, as they were
+);
 """
 
 
@@ -152,6 +162,7 @@ class Ledger:
         self.db = open_ledger(self.path)
         self._group: _Group | None = None
         self._upgrade_notices()
+        self._upgrade_returns()
         self.db.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -246,6 +257,19 @@ class Ledger:
                     (month, f"unread:{ret.file_name}"),
                 )
 
+    def received_again(self, month: str, sha256: str, when: datetime) -> bool:
+        """The same file sent again (another upload, mail or inbox copy, received later than
+        any time before): it counts as sent at `when`.  True when this is news."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE returns SET last_received_at=? WHERE month=? AND sha256=? "
+                    "AND COALESCE(last_received_at, received_at)<?",
+                    (when.isoformat(timespec="seconds"), month, sha256, when.isoformat()),
+                ).rowcount
+                == 1
+            )
+
     def returns(self, month: str) -> list[Return]:
         rows = self.db.execute(
             "SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)
@@ -257,6 +281,11 @@ class Ledger:
                 received_at=datetime.fromisoformat(r["received_at"]),
                 archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
                 office=r["office"],
+                sent_again_at=(
+                    datetime.fromisoformat(r["last_received_at"])
+                    if r["last_received_at"]
+                    else None
+                ),
             )
             for r in rows
         ]
@@ -326,16 +355,16 @@ class Ledger:
         ).fetchall()
         return {m: n for m, n in rows}
 
-    def statuses_before(self, month: str) -> dict[str, dict[str, str]]:
-        """The milestone statuses of each merged month of the year before `month`:
-        {month: {item: status}}."""
+    def reports_before(self, month: str) -> dict[str, dict[str, tuple]]:
+        """What each merged month of the year before `month` recorded of each item:
+        {month: {item: (status, completed_on)}} (see summary.words)."""
         rows = self.db.execute(
-            "SELECT month, item, status FROM month_state WHERE month<? AND month>=?",
+            "SELECT month, item, status, completed_on FROM month_state WHERE month<? AND month>=?",
             (month, month[:4] + "-01"),
         ).fetchall()
-        merged: dict[str, dict[str, str]] = {}
-        for m, item, status in rows:
-            merged.setdefault(m, {})[item] = status
+        merged: dict[str, dict[str, tuple]] = {}
+        for m, item, status, completed_on in rows:
+            merged.setdefault(m, {})[item] = (status, completed_on)
         return merged
 
     def months_with_later_returns(self, month: str) -> list[str]:
@@ -490,6 +519,13 @@ class Ledger:
             sql, args = sql + " WHERE month=?", (month,)
         return self.db.execute(sql + " ORDER BY received_at, uid", args).fetchall()
 
+    def _upgrade_returns(self) -> None:
+        """Ledgers written before a file sent again counted as sent again: add its column."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(returns)")}
+        if "last_received_at" not in columns:
+            with self.transaction() as db:
+                db.execute("ALTER TABLE returns ADD COLUMN last_received_at TEXT")
+
     def _upgrade_notices(self) -> None:
         """Ledgers written before notices had states: keep their history, resend nothing unknown;
         before notices went to chat groups too: add the column of the channels used."""
@@ -579,6 +615,38 @@ class Ledger:
         if month is None:
             return self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
         return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
+
+    def keep_month_list(
+        self, month: str, file_name: str, sha256: str, year: int, content: bytes
+    ) -> bool:
+        """Keep the task list `month`'s forms were filled from (its file's bytes): the list the
+        month is judged by.  A month with returns keeps the list they were made on (False: not
+        replaced); before any return, filling again with an edited list replaces it."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "INSERT INTO month_lists VALUES (?,?,?,?,?,?) ON CONFLICT (month) DO UPDATE "
+                    "SET file_name=excluded.file_name, sha256=excluded.sha256, year=excluded.year, "
+                    "filled_at=excluded.filled_at, content=excluded.content "
+                    "WHERE NOT EXISTS (SELECT 1 FROM returns WHERE month=excluded.month)",
+                    (month, file_name, sha256, year, _now(), content),
+                ).rowcount
+                == 1
+            )
+
+    def month_list_sha(self, month: str) -> str | None:
+        """The SHA-256 of the task list kept for `month` (None: none kept, filled before lists
+        were kept)."""
+        row = self.db.execute("SELECT sha256 FROM month_lists WHERE month=?", (month,)).fetchone()
+        return row[0] if row else None
+
+    def month_list(self, month: str) -> tuple[str, str, int, bytes] | None:
+        """The task list kept for `month` (see keep_month_list): (file name, SHA-256, year, the
+        file's bytes), or None."""
+        row = self.db.execute(
+            "SELECT file_name, sha256, year, content FROM month_lists WHERE month=?", (month,)
+        ).fetchone()
+        return (row[0], row[1], row[2], bytes(row[3])) if row else None
 
 
 def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:

@@ -204,6 +204,13 @@ class Return:
     tasks: dict[str, TaskReport] = field(default_factory=dict)
     accepted: bool = True
     superseded_by: str | None = None  # file name of the newer return that replaces it
+    sent_again_at: datetime | None = None  # the same file received again, latest time
+
+    @property
+    def last_received(self) -> datetime:
+        """When the bureau last received this file: of an office's returns, the one last
+        received counts (a file sent again is sent again: it counts anew)."""
+        return max(self.received_at, self.sent_again_at or self.received_at)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import openpyxl
 
 from reporting.cycle import Cycle
 from reporting.forms.prefill import last_answers
-from reporting.notify.day import Facts
+from reporting.summary.month import history_of
 
 from .conftest import yuebao
 from .test_cycle import rows_of
@@ -30,7 +30,9 @@ def test_prefill_and_supervision_both_take_a_rejected_returns_answers(demo_copy)
         carried = last_answers(ledger, cycle.period("2022-07"))
     prefilled = set(carried.done) & mine  # the 已完成 its July form comes with
     assert prefilled  # the rejected return's answers are carried
-    judged_done = Facts(cycle).done_before("2022-07") & mine  # what supervision holds as done
+    with cycle.ledger() as ledger:  # what July is judged on where it says nothing (supervision)
+        words = history_of(ledger, cycle.period("2022-07")).words
+    judged_done = {k for k, w in words.items() if w.status == "已完成"} & mine
     assert judged_done == prefilled
     tasks = {t.key for t in cycle.tasks.tasks_of("基财股")}
     assert tasks & set(carried.tasks)  # its progress texts too

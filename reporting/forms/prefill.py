@@ -6,8 +6,9 @@ it saves retyping and copy-paste from the wrong file.  Carried: each task's 进�
 下一步工作计划, and the milestones reported 已完成 with their dates.  Other statuses are left open:
 the office judges them afresh every month.  A text nobody updates is flagged by the 变化 sheet and
 the progress_unchanged finding, as before.  A return judged 报表有误 is carried like any other:
-it still counts as not returned (reminded, escalated), but its answers are the office's latest word,
-as supervision judges its milestones by them (notify/day.py, done_before).
+it still counts as not returned (reminded, escalated), but its answers are the office's latest word.
+The milestones carried as 已完成 are those whose latest word (summary.words, the one rule every
+surface reads) is 已完成.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from datetime import date
 from ..ledger import Ledger
 from ..models import Status
 from ..period import Period
-from ..summary.month import MISSING_ROW, MISSING_TASK, NOT_RETURNED
+from ..summary.month import MISSING_TASK
+from ..summary.words import latest_words
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,13 @@ def last_answers(ledger: Ledger, period: Period) -> Carried | None:
     if not carries_into(period):
         return None
     month = period.previous()
-    state = ledger.state(month)
+    if ledger.merged_as_of(month) is None:  # its answers were never merged: nothing to carry
+        return None
     tasks: dict[str, tuple[str, str]] = {}
-    done: dict[str, date | None] = {}
-    for item, row in state.items():
-        if row["status"] in (NOT_RETURNED, MISSING_ROW):
-            continue
+    for row in ledger.state(month).values():
         progress = "" if row["progress"] == MISSING_TASK else row["progress"] or ""
         if progress or row["problems"]:
             tasks.setdefault(row["task_key"], (progress, row["problems"] or ""))
-        if row["status"] == Status.DONE.value and item != row["task_key"]:
-            done[item] = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
+    words = latest_words(ledger.reports_before(period.label))
+    done = {k: w.completed_on for k, w in words.items() if w.status == Status.DONE.value}
     return Carried(month, tasks, done) if tasks or done else None

@@ -2,7 +2,9 @@
 
 The inbox original is only ever read.  Each file is copied, unchanged, into the archive under a
 name that carries its receipt time and hash, before anything else looks at it.  The time received
-is the file's modification time in the inbox (when the mail attachment was saved there).
+is the file's modification time in the inbox (when the mail attachment was saved there).  A file
+already collected that arrives again, later (a second upload, mail or copy of the same bytes), is
+not archived twice; the ledger notes when it came again, and it counts as sent then.
 
 No inbox file is ever left out: one that cannot be copied (or even read) is still recorded in the
 ledger, without an archive copy, so that validate lists it in 校验问题; the next collect tries
@@ -32,6 +34,7 @@ class CollectResult:
     archive: Path
     new: list[Return] = field(default_factory=list)
     already: int = 0
+    again: list[str] = field(default_factory=list)  # files sent again: they count anew
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -107,10 +110,14 @@ def _take(
     digest, target = "", None
     try:
         digest = sha256_of(path)
+        received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         if ledger.known(month, digest):
             result.already += 1
+            # the same file sent again later (another upload, mail or copy) counts as sent then
+            if ledger.received_again(month, digest, received):
+                result.again.append(name)
+                log.info("%s (%s) sent again, received %s", name, digest[:12], received)
             return None
-        received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         target = archive / archive_name(received, digest, readable(path.name))
         shutil.copy2(path, target)  # keeps the time stamp; the original is untouched
         ret = Return(file_name=name, sha256=digest, received_at=received, archived_path=target)

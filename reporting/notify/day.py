@@ -16,8 +16,8 @@ from .. import cycle as steps
 from ..errors import YuebaoError
 from ..forms.fill import form_file_name
 from ..intake.mailbox import fetch_if_configured
-from ..models import OfficeState, Status
-from ..summary.month import MISSING_ROW, MonthSummary
+from ..models import Light, OfficeState
+from ..summary.month import MonthSummary
 from ..summary.workbook import summary_text
 from ..wording import render
 from ..workdays import add_workdays
@@ -62,16 +62,21 @@ def plan_for(cycle: steps.Cycle, day: date) -> list[Action]:
     )
 
 
-def warn_other_year(cycle: steps.Cycle, month: str) -> None:
-    """A task list of last year used in a new year would send last year's tasks: say so."""
-    if int(month[:4]) != cycle.tasks.year:
-        log.warning(
-            "警告：任务清单是%d年的（%s），而报告月份是%s："
-            "请在 config.yaml 的 task_list 中换上今年的任务清单",
-            cycle.tasks.year,
-            cycle.config.task_list_path.name,
-            month,
-        )
+def warn_other_year(cycle: steps.Cycle, month: str, report: DayReport, schedule: bool) -> bool:
+    """A task list of another year than the month's would send last year's tasks, every milestone
+    overdue.  A command (remind, escalate) stops with exit 2; the schedule does none of the
+    month's actions and says so in the log and on the console (the day's problems), and leaves the
+    day undone, so it is planned again (late) once the right list is configured.  True: go on."""
+    try:
+        cycle.require_list_year(month)
+    except YuebaoError as exc:
+        if not schedule:
+            raise
+        log.warning("%s（%s）", exc.zh, exc.en)
+        report.problems.append(f"{month}的计划未执行：{exc.zh}")
+        report.complete = False
+        return False
+    return True
 
 
 def run_day(
@@ -114,8 +119,9 @@ def run_actions(
         mailer.warn_plain_auth()
     if deliver == "all" and not dry_run and schedule:
         deliver_due(cycle, day, mailer, report, facts)  # what earlier runs still owe comes first
-    for month in sorted({a.month for a in actions}):
-        warn_other_year(cycle, month)
+    months = sorted({a.month for a in actions})
+    wrong = {m for m in months if not warn_other_year(cycle, m, report, schedule)}
+    actions = [a for a in actions if a.month not in wrong]
     notices = []
     for action in actions:
         log.info("%s %s：开始（%s月）", day, NAMES_ZH[action.kind], action.month)
@@ -154,17 +160,22 @@ def run_actions(
 
 
 class Facts:
-    """The inbox as collected this run, judged as of the cycle's day: each month's summary, once."""
+    """The inbox as collected this run, judged as of the cycle's day: each month's summary, once.
+    Every notice reads its facts from these summaries, as the pages and the workbook do."""
 
     def __init__(self, cycle: steps.Cycle):
         self.cycle = cycle
-        self._summaries: dict[str, MonthSummary] = {}
+        self._summaries: dict[tuple[str, bool], MonthSummary] = {}
         self._escalations: dict[str, dict] = {}
 
-    def summary(self, month: str) -> MonthSummary:
-        if month not in self._summaries:
-            self._summaries[month] = collect_and_summarise(self.cycle, month)
-        return self._summaries[month]
+    def summary(self, month: str, refresh: bool = False) -> MonthSummary:
+        """The month judged on the inbox as collected now; `refresh`: also on the returns that
+        earlier months' merges did not count yet (late ones, collected now if still in their
+        inbox), so that a milestone reported 已完成 late is not 督办'd as overdue."""
+        if (month, refresh) not in self._summaries:
+            fresh = self._earlier(month) if refresh else None
+            self._summaries[month, refresh] = collect_and_summarise(self.cycle, month, fresh)
+        return self._summaries[month, refresh]
 
     def office_state(self, month: str, office: str) -> OfficeState:
         states = (o.state for o in self.summary(month).offices if o.office.name == office)
@@ -175,39 +186,24 @@ class Facts:
         if month not in self._escalations:
             rules = self.cycle.config.supervision
 
-            def decided(done):
-                return decide(
-                    self.summary(month),
-                    self.cycle.as_of,
-                    rules.missing_days,
-                    rules.overdue_days,
-                    done,
-                )
+            def decided(summary):
+                return decide(summary, self.cycle.as_of, rules.missing_days, rules.overdue_days)
 
-            found = decided(self.done_before(month))
+            found = decided(self.summary(month))
             if any(e.reason == OVERDUE for e in found):  # read the returns merged months missed
-                found = decided(self.done_before(month, refresh=True))
+                found = decided(self.summary(month, refresh=True))
             self._escalations[month] = {(e.office, e.reason): e for e in found}
         return self._escalations[month]
 
-    def done_before(self, month: str, refresh: bool = False) -> frozenset[str]:
-        """Milestones whose latest status reported in an earlier month of the year is 已完成: as
-        each month was merged, or (`refresh`) with the returns a merge did not count yet (late
-        ones, collected now if still in their inbox) read afresh."""
-        if refresh:
-            for m in _months_before(self.cycle, month):
-                if self.cycle.config.folder("inbox", m).is_dir():
-                    steps.collect_month(self.cycle, m)
+    def _earlier(self, month: str) -> dict[str, MonthSummary]:
+        """The months of the year before `month` with returns their merge did not count, judged
+        anew."""
+        for m in _months_before(self.cycle, month):
+            if self.cycle.config.folder("inbox", m).is_dir():
+                steps.collect_month(self.cycle, m)
         with self.cycle.ledger() as ledger:
-            by_month = ledger.statuses_before(month)
-            later = ledger.months_with_later_returns(month) if refresh else []
-        for m in later:
-            by_month[m] = {r.milestone.key: r.status for r in self.summary(m).rows if r.milestone}
-        latest: dict[str, str] = {}
-        unknown = (OfficeState.NOT_RETURNED, MISSING_ROW, "")
-        for m in sorted(by_month):
-            latest.update((k, v) for k, v in by_month[m].items() if v not in unknown)
-        return frozenset(k for k, v in latest.items() if v == Status.DONE.value)
+            later = ledger.months_with_later_returns(month)
+        return {m: self.summary(m) for m in later}
 
 
 def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
@@ -217,7 +213,9 @@ def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
     return [f"{year:04d}-{m:02d}" for m in range(first, number)]
 
 
-def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
+def collect_and_summarise(
+    cycle: steps.Cycle, month: str, fresh: dict | None = None
+) -> MonthSummary:
     """Fetch the mailbox (when configured) and collect the inbox, then judge the month on it; the
     log names each new return's office."""
     fetched = fetch_if_configured(cycle, month)
@@ -240,7 +238,7 @@ def collect_and_summarise(cycle: steps.Cycle, month: str) -> MonthSummary:
     for f in collected.findings:
         log.warning("收件箱中的文件未能收取：%s：%s", f.file, f.message)
     with cycle.ledger() as ledger:
-        summary = steps.summarise(cycle, period, check, ledger)
+        summary = steps.summarise(cycle, period, check, ledger, fresh)
     if fetched and cycle.config.mail.reply:
         replies = reply_with_findings(cycle, fetched, {month: summary})
         for why in replies.failed:
@@ -329,17 +327,13 @@ def build_notices(
             )
     elif action.kind == REMIND_MILESTONES:
         window = config.schedule.milestone_window_days
-        done = facts.done_before(month)
         due_of: dict[str, list] = {}
         for r in facts.summary(month).rows:
             m = r.milestone
             if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
                 continue
-            missing = (OfficeState.NOT_RETURNED, MISSING_ROW)
-            said_done = r.status in missing and m.key in done  # in an earlier month
-            if r.status == Status.DONE.value or said_done:
-                continue
-            due_of.setdefault(r.task.lead, []).append((r.task, m))
+            if r.light is not Light.DONE:  # as judged: this month's word, else the latest before
+                due_of.setdefault(r.task.lead, []).append((r.task, m))
         quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
         if quiet:
             log.info("节点到期提醒：%s 在%d天内没有未完成的节点，不提醒", "、".join(quiet), window)

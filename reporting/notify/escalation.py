@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..models import Light
-from ..summary.month import MISSING_ROW, NOT_RETURNED, REJECTED, MonthSummary
+from ..models import Light, OfficeState
+from ..summary.month import MonthSummary
 from ..workdays import workdays_between
 
 MISSING, OVERDUE = "missing", "overdue"
@@ -32,18 +32,16 @@ def decide(
     day: date,
     missing_days: int,
     overdue_days: int,
-    done_before: frozenset[str] = frozenset(),
 ) -> list[Escalation]:
     """Who must be escalated on `day`, by the rules above (before de-duplication).
 
-    `summary` must be of the inbox as collected that day.  An office without a return this month
-    is judged on what it reported last: `done_before` are the milestones whose latest reported
-    status is 已完成 (as the pre-filled forms carry them), and those are not overdue."""
+    `summary` must be of the inbox as collected that day; it has judged each office's state and
+    each milestone (an office without a return this month on what it reported last)."""
     out = []
     late_by = workdays_between(summary.period.deadline, day)
     for o in summary.offices:
-        if o.state in (NOT_RETURNED, REJECTED) and late_by >= missing_days:
-            what = "未报送" if o.state == NOT_RETURNED else "报送的报表有误、未改正"
+        if o.state.missing and late_by >= missing_days:
+            what = "未报送" if o.state is OfficeState.NOT_RETURNED else "报送的报表有误、未改正"
             out.append(
                 Escalation(
                     o.office.name,
@@ -53,8 +51,6 @@ def decide(
             )
     overdue: dict[str, list] = {}
     for r in summary.rows:
-        if r.status in (NOT_RETURNED, MISSING_ROW) and r.milestone.key in done_before:
-            continue  # nothing reported this month: its last report said 已完成
         if r.light is Light.OVERDUE and workdays_between(r.milestone.due, day) > overdue_days:
             overdue.setdefault(r.task.lead, []).append(r)
     for office, rows in overdue.items():

@@ -8,6 +8,7 @@ and the ledger history all read from it, and nothing changes it afterwards.
 
 from __future__ import annotations
 
+import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from ..models import (
     Milestone,
     Office,
     OfficeState,
+    Return,
     Severity,
     Status,
     Task,
@@ -31,20 +33,41 @@ from ..models import (
 )
 from ..period import Period, make_period
 from ..wording import render
-from .verdicts import GREEN, RED, YELLOW, days_overdue, light, office_light
+from .verdicts import GREEN, RED, YELLOW, days_overdue, done_late, office_light, verdict
+from .words import Word, latest_words, words_of_rows
+
+
+class Said(str, enum.Enum):
+    """Where a milestone row's word comes from this month."""
+
+    REPORTED = "reported"  # the counted return gives its status
+    BLANK = "blank"  # the counted return has the row, its status left empty
+    ROW_MISSING = "row_missing"  # the counted return lacks the row
+    NO_RETURN = "no_return"  # no usable return this month
+
+
+SHOWN = {Said.NO_RETURN: "未报送", Said.ROW_MISSING: "表中缺失"}  # the words printed for them
 
 
 @dataclass
 class MilestoneRow:
     task: Task
     milestone: Milestone | None  # None for a task without milestones
-    status: str  # as reported; "未报送" when the office sent nothing usable
-    completed_on: date | None
+    status: str  # as the counted return reports it ("" when it says nothing)
+    completed_on: date | None  # of the latest word (this month's, else an earlier month's)
     light: Light | None
     days_overdue: int
     progress: str
     problems: str
     remarks: str = ""
+    said: Said = Said.REPORTED
+    word: Word | None = None  # the latest status reported, this month or before
+    late_done: bool = False  # reported 已完成 on a day after its due date (逾期完成)
+
+    @property
+    def status_shown(self) -> str:
+        """The status as printed: what was reported, else why nothing was."""
+        return SHOWN.get(self.said, self.status)
 
 
 @dataclass
@@ -61,6 +84,7 @@ class OfficeRow:
     lights: Counter = field(default_factory=Counter)
     light: str = ""  # 红灯 / 黄灯 / 绿灯
     overdue_share: float = 0.0
+    counted: Return | None = None  # the return that counts this month, whatever its state
 
 
 @dataclass
@@ -113,8 +137,7 @@ class MonthSummary:
         )
 
 
-NOT_RETURNED = OfficeState.NOT_RETURNED  # also a milestone row's status when nothing came
-MISSING_ROW = "表中缺失"
+NOT_RETURNED = OfficeState.NOT_RETURNED
 MISSING_TASK = "（报表中缺少该任务）"  # shown as the progress of a task a return left out
 
 
@@ -151,8 +174,8 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
             was = p["light"] if p else ""
             if r.light is Light.DONE and was != Light.DONE.value:
                 note = f"完成日期 {r.completed_on:%Y-%m-%d}" if r.completed_on else ""
-                if p is not None and p["status"] in (NOT_RETURNED, MISSING_ROW):
-                    note = f"上月{p['status']}，本月报已完成" + (f"（{note}）" if note else "")
+                if p is not None and not p["status"]:
+                    note = "上月未报该节点状态，本月报已完成" + (f"（{note}）" if note else "")
                 changes.append(Change(ChangeKind.NEWLY_DONE, r.task, m, note))
             elif r.light is Light.OVERDUE and was != Light.OVERDUE.value:
                 changes.append(
@@ -164,7 +187,7 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
                         ChangeKind.UNDONE, r.task, m, f"上月报已完成，本月报“{r.status or '未填'}”"
                     )
                 )
-        if r.task.key in seen_tasks or r.status == NOT_RETURNED:
+        if r.task.key in seen_tasks or r.said is Said.NO_RETURN:
             continue
         seen_tasks.add(r.task.key)
         p, b = by_task_prev.get(r.task.key), by_task_before.get(r.task.key)
@@ -192,47 +215,56 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
 
 
 def milestone_rows(
-    tasks: TaskList, check: MonthCheck, as_of: date, amber_days: int, previous: dict | None = None
+    tasks: TaskList,
+    check: MonthCheck,
+    as_of: date,
+    amber_days: int,
+    earlier: dict | None = None,
+    month: str = "",
 ) -> list[MilestoneRow]:
-    """Every milestone (a task without any: the task) with the chosen return's report and light.
+    """Every milestone (a task without any: the task) with its latest word and verdict.
 
-    An office that sent nothing this month keeps what it reported 已完成 before (`previous`: last
-    month's merged state, which carries it on month after month): a milestone done in June is not
-    "overdue" in July because July's form is missing; only its status says 未报送."""
-    previous = previous or {}
+    The latest word is what the counted return says of it, else what the office said last in an
+    earlier month of the year (`earlier`: milestone key -> Word): a milestone done in June is not
+    "overdue" in July because July's form is missing or its row empty; a later 滞后 undoes an
+    earlier 已完成.  Every surface reads these rows; none decides "done" on its own."""
+    earlier = earlier or {}
     rows: list[MilestoneRow] = []
     for task in tasks.tasks:
         ret = check.chosen.get(task.lead)
         report = ret.tasks.get(task.key) if ret else None
         progress = report.progress if report else (MISSING_TASK if ret else "")
         problems = report.problems if report else ""
+        remarks = report.remarks if report else ""
         if not task.milestones:
+            said = Said.REPORTED if ret else Said.NO_RETURN
             rows.append(
-                MilestoneRow(
-                    task, None, "" if ret else NOT_RETURNED, None, None, 0, progress, problems
-                )
+                MilestoneRow(task, None, "", None, None, 0, progress, problems, remarks, said)
             )
         for m in task.milestones:
             mr = report.milestones.get(m.key) if report else None
-            lt = light(m, mr, as_of, amber_days)
-            status = (mr.status if mr else MISSING_ROW) if ret else NOT_RETURNED
-            completed_on = mr.completed_on if mr else None
-            done_before = previous.get(m.key)
-            if ret is None and done_before is not None and done_before["light"] == Light.DONE:
-                lt = Light.DONE
-                if done_before["completed_on"]:
-                    completed_on = date.fromisoformat(done_before["completed_on"])
+            if mr is not None and mr.status:
+                said, word = Said.REPORTED, Word(mr.status, mr.completed_on, month)
+            else:
+                said = Said.NO_RETURN if ret is None else (Said.BLANK if mr else Said.ROW_MISSING)
+                word = earlier.get(m.key)
+            done = word is not None and word.status == Status.DONE.value
+            lt = verdict(m.due, done, as_of, amber_days)
+            completed_on = word.completed_on if word else None
             rows.append(
                 MilestoneRow(
                     task,
                     m,
-                    status,
+                    mr.status if mr else "",
                     completed_on,
                     lt,
                     days_overdue(m, as_of) if lt is Light.OVERDUE else 0,
                     progress,
                     problems,
-                    report.remarks if report else "",
+                    remarks,
+                    said,
+                    word,
+                    done and done_late(m.due, completed_on),
                 )
             )
     return rows
@@ -240,18 +272,28 @@ def milestone_rows(
 
 @dataclass(frozen=True)
 class History:
-    """What the ledger remembers of the months before, as the summary compares with it."""
+    """What the ledger remembers of the months before, as the month is judged and compared."""
 
     previous: dict = field(default_factory=dict)  # last month's merged state: item -> row
     before: dict = field(default_factory=dict)  # the month before last's
     trend: dict[str, int] = field(default_factory=dict)  # earlier months of the year -> overdue
+    words: dict = field(default_factory=dict)  # milestone -> the latest Word of earlier months
 
 
-def history_of(ledger, period: Period) -> History:
-    """The History of `period` as the ledger holds it (merged months only)."""
+def history_of(ledger, period: Period, fresh: dict | None = None) -> History:
+    """The History of `period` as the ledger holds it (merged months); `fresh`: month ->
+    MonthSummary of earlier months judged anew (returns their merge did not count yet)."""
     last = period.previous()
     trend = {m: n for m, n in ledger.overdue_trend(period.year).items() if m < period.label}
-    return History(ledger.state(last), ledger.state(make_period(last).previous()), trend)
+    by_month = ledger.reports_before(period.label)
+    for m, summary in (fresh or {}).items():
+        by_month[m] = words_of_rows(summary.rows)
+    return History(
+        ledger.state(last),
+        ledger.state(make_period(last).previous()),
+        trend,
+        latest_words(by_month),
+    )
 
 
 @dataclass(frozen=True)
@@ -275,7 +317,9 @@ def summarise(
 ) -> MonthSummary:
     """The month's summary, built once: rows, changes since the months before, every finding with
     its configured severity (applied first, so counts and lights go by it), office rows, trend."""
-    rows = milestone_rows(tasks, check, as_of, settings.amber_days, history.previous)
+    rows = milestone_rows(
+        tasks, check, as_of, settings.amber_days, history.words, period.label
+    )
     changes = find_changes(rows, history.previous, history.before)
     findings = check.findings + unchanged_findings(changes, check)
     apply_rules(findings, settings.rules)
@@ -370,6 +414,7 @@ def office_rows(
             lights=Counter(r.light for r in rows_of.get(name, [])),
         )
         if ret:
+            row.counted = ret
             row.file, row.received_at = ret.file_name, ret.received_at
             row.filled_by, row.filled_on = ret.filled_by, ret.filled_on
             if any(f.severity is Severity.ERROR and f.file == ret.file_name for f in mine):
@@ -379,7 +424,9 @@ def office_rows(
                 late = ret.received_at.date() > period.deadline
                 row.state = OfficeState.LATE if late else OfficeState.ON_TIME
         due = sum(1 for r in rows_of.get(name, []) if r.milestone.due and r.milestone.due <= end)
-        row.light, row.overdue_share = office_light(row.state, row.lights, due, red_share)
+        row.light, row.overdue_share = office_light(
+            row.state, row.lights, due, red_share, rows_of[name]
+        )
         offices.append(row)
     rank = {RED: 0, YELLOW: 1, GREEN: 2}
     return sorted(

@@ -17,11 +17,11 @@ from .. import xlsx
 from ..codes import REGISTRY
 from ..filenames import safe_name
 from ..intake.values import EXCEL_CELL_CHARS
-from ..models import Finding, Light, Severity
+from ..models import Finding, Light, OfficeState, Severity
 from ..wording import render, row_height
 from ..xlsx_rows import RowWriter
 from . import charts
-from .month import NOT_RETURNED, REJECTED, MonthSummary
+from .month import NOT_RETURNED, REJECTED, MonthSummary, Said
 from .verdicts import LIGHT_RULE, RED, YELLOW
 
 FONT = "宋体"
@@ -68,7 +68,7 @@ def findings_file_name(month: str) -> str:
 
 def summary_text(s: MonthSummary, amber_days: int) -> str:
     counts = s.counts
-    late = [o.office.name for o in s.offices if o.state == "逾期报送"]
+    late = [o.office.name for o in s.offices if o.state is OfficeState.LATE]
     missing = [o.office.name for o in s.offices if o.state == NOT_RETURNED]
     rejected = [o.office.name for o in s.offices if o.state == REJECTED]
     return render(
@@ -84,7 +84,7 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
         undated=counts[Light.UNDATED],
         amber_days=amber_days,
         offices=len(s.offices),
-        on_time=sum(o.state == "按时报送" for o in s.offices),
+        on_time=sum(o.state is OfficeState.ON_TIME for o in s.offices),
         late=len(late),
         late_names=late,
         missing=len(missing),
@@ -468,7 +468,7 @@ class _Book:
             ws.set_row(r, 20)
 
     def _state_format(self, state: str):
-        kind = {NOT_RETURNED: "missing", REJECTED: "missing", "逾期报送": "late"}.get(state)
+        kind = {NOT_RETURNED: "missing", REJECTED: "missing", OfficeState.LATE: "late"}.get(state)
         return self.fmt("cell", kind or "center")
 
     def all_milestones(self) -> None:
@@ -515,7 +515,7 @@ class _Book:
                 )
             task = task_rows[0].task
             progress = task_rows[0].progress or (
-                "（未报送）" if task_rows[0].status == NOT_RETURNED else ""
+                "（未报送）" if task_rows[0].said is Said.NO_RETURN else ""
             )
             block = (
                 (0, _number(task.no), "center"),
@@ -545,13 +545,7 @@ class _Book:
                     (col, value, fmt) for (col, value, _), fmt in zip(block, formats)
                 ]
                 m, lt = row.milestone, row.light
-                late_done = bool(
-                    lt is Light.DONE
-                    and m
-                    and m.due
-                    and row.completed_on
-                    and row.completed_on > m.due
-                )
+                late_done = row.late_done
                 formats = milestone_formats.get((lt, late_done))
                 if formats is None:
                     tint = (lt,) if lt in self.fills else ()
@@ -568,7 +562,7 @@ class _Book:
                 values = (
                     m.text if m else "（任务清单中未列出节点）",
                     _due(m),
-                    self.clip(row.status),
+                    self.clip(row.status_shown),
                     row.completed_on,
                     verdict,
                     days or None,
@@ -626,7 +620,7 @@ class _Book:
                 row.milestone.text,
                 _due(row.milestone),
                 days,
-                row.status,
+                row.status_shown,
                 self.clip(row.progress or ""),
                 self.clip(row.problems or ""),
                 contact,
@@ -741,7 +735,7 @@ class _Book:
                     r.milestone.key if r.milestone else "",
                     r.milestone.text if r.milestone else "",
                     r.milestone.due if r.milestone and r.milestone.due else None,
-                    r.status,
+                    r.status_shown,
                     r.completed_on,
                     r.light.value if r.light else "",
                     self.clip(r.progress),

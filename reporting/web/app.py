@@ -21,7 +21,7 @@ from ..errors import YuebaoError
 from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
 from . import actions
-from .live import LiveMonth, form_path, milestones_due, month_files
+from .live import LiveMonth, form_path, milestones_due, month_files, office_row, source_of
 from .security import LoginLimit, add_headers, check_csrf, csrf_token
 from .store import CHIEFS, OFFICE, WebState
 from .uploads import Intake, NotAWorkbook, TooLarge
@@ -63,7 +63,7 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
     state = state_of(first)
     intake = Intake(state, state.path.parent / "上传暂存")
     intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
-    live = LiveMonth()
+    live = LiveMonth(cache=state.path.parent / "网页汇总")
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
     last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
     running = threading.Lock()  # one button at a time
@@ -105,6 +105,9 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
     def office_page(token):
         office = office_of(token)
         c, month = served.cycle(), served.month()
+        summary = live.summary(c, month)  # the month as judged: the same for every page
+        mine = office_row(summary, office)
+        counted = mine.counted if mine else None
         uploads = state.uploads(month, office)
         return render_template(
             "web/office.html",
@@ -114,9 +117,15 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
             period=c.period(month),
             bureau=c.config.bureau,
             form=form_path(c, month, office),
-            due=milestones_due(c, month, office),
+            due=milestones_due(summary, office, c.amber_days),
             uploads=uploads,
-            counted=next((u for u in uploads if u.accepted), None),
+            mine=mine,
+            counted=counted,
+            counted_source=source_of(counted.file_name) if counted else "",
+            counted_upload=next(
+                (u for u in uploads if counted and u.accepted and u.sha256 == counted.sha256),
+                None,
+            ),
         )
 
     @app.get("/o/<token>/form")
@@ -208,6 +217,8 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
     @app.get("/clerk/file/<kind>")
     def clerk_file(kind):
         clerk()
+        if kind == "summary":  # as the page shows the month now
+            return _summary_file()
         path = month_files(served.cycle(), served.month()).get(kind)
         if path is None:
             abort(404)
@@ -227,21 +238,21 @@ def create_app(config_path: Path, month: str | None = None) -> Flask:
     @app.get("/c/<token>/summary")
     def chiefs_summary(token):
         chiefs_link(token)
-        path = month_files(served.cycle(), served.month()).get("summary")
-        if path is None:
-            abort(404)
+        return _summary_file()
+
+    def _summary_file():
+        """The summary workbook written from the judgement the page shows: never another one."""
+        path = live.workbook(served.cycle(), served.month())
         return send_file(path, as_attachment=True, download_name=path.name)
 
     def _chiefs_page(token):
         c, month = served.cycle(), served.month()
         summary = live.summary(c, month)
-        has_file = "summary" in month_files(c, month)
         return render_template(
             "web/chiefs.html",
             month=month,
             summary=summary,
             token=token,
-            has_file=has_file,
             bureau=c.config.bureau,
             returned=sum(not o.state.missing for o in summary.offices),
         )

@@ -1,7 +1,9 @@
-"""What the pages show of a month: the summary as validate would build it now (nothing written),
-built again only when the ledger holds other returns or the day has changed; and the files the
-month's steps left for people (summary, 校验问题, feedback texts), found by kind, never by a name
-from the browser."""
+"""What the pages show of a month: the month as validate would judge it now (nothing written),
+judged again only when the ledger holds other returns or the day has changed.  Every page reads
+this one judgement (an office's state, the return that counts, each milestone's verdict), and the
+workbook the pages offer is written from it, so a page and its workbook never disagree.  Also the
+files the month's steps left for people (summary, 校验问题, feedback texts), found by kind, never
+by a name from the browser."""
 
 from __future__ import annotations
 
@@ -13,34 +15,78 @@ from pathlib import Path
 from ..context import Cycle
 from ..cycle import check_month, summarise
 from ..forms.fill import form_file_name
-from ..models import Light, Milestone, Status, Task
-from ..summary.month import MonthSummary
-from ..summary.verdicts import verdict
+from ..intake.mailbox import MAIL_FOLDER
+from ..models import Light, Milestone, Task
+from ..summary.month import MonthSummary, OfficeRow
+from ..summary.outputs import write_summary_files
 from ..summary.workbook import findings_file_name, summary_file_name
+from .uploads import WEB_FOLDER
 
 
 class LiveMonth:
-    def __init__(self):
-        self._lock = threading.Lock()  # many pages at once: the month is read once
+    def __init__(self, cache: Path | None = None):
+        self._lock = threading.Lock()  # many pages at once: the month is judged once
         self._built: dict[str, tuple[str, MonthSummary]] = {}
+        self._cache = cache  # where the workbooks of the judged month are written
 
     def summary(self, cycle: Cycle, month: str) -> MonthSummary:
         with self._lock:
-            key = _fingerprint(cycle, month)
-            built = self._built.get(month)
-            if built and built[0] == key:
-                return built[1]
-            period, check = check_month(cycle, month)
-            with cycle.ledger() as ledger:
-                summary = summarise(cycle, period, check, ledger)
-            self._built[month] = (key, summary)
-            return summary
+            return self._summary(cycle, month)[1]
+
+    def _summary(self, cycle: Cycle, month: str) -> tuple[str, MonthSummary]:
+        key = _fingerprint(cycle, month)
+        built = self._built.get(month)
+        if built and built[0] == key:
+            return built
+        period, check = check_month(cycle, month)
+        with cycle.ledger() as ledger:
+            summary = summarise(cycle, period, check, ledger)
+        self._built[month] = (key, summary)
+        return key, summary
+
+    def workbook(self, cycle: Cycle, month: str) -> Path:
+        """The summary workbook of the month exactly as the pages show it now."""
+        assert self._cache is not None, "LiveMonth(cache=...) writes workbooks"
+        with self._lock:
+            key, summary = self._summary(cycle, month)
+            folder = self._cache / month / key[:16]
+            path = folder / summary_file_name(summary.period.label, summary.unit)
+            if not path.is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                write_summary_files(summary, folder, cycle.amber_days, cycle.fills)
+                for old in (self._cache / month).iterdir():  # earlier judgements: stale
+                    if old != folder:
+                        _remove(old)
+            return path
+
+
+def _remove(folder: Path) -> None:
+    for f in folder.glob("*"):
+        f.unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def _fingerprint(cycle: Cycle, month: str) -> str:
+    """What the judgement depends on: the returns (and when each came last), the approved
+    extensions, the task list and the day."""
     with cycle.ledger() as ledger:
-        rows = [(r.sha256, str(r.archived_path)) for r in ledger.returns(month)]
-    return hashlib.sha256(repr((cycle.as_of, rows)).encode()).hexdigest()
+        rows = [
+            (r.sha256, str(r.archived_path), r.last_received.isoformat())
+            for r in ledger.returns(month)
+        ]
+    extended = [(m.key, m.due) for m in cycle.tasks.milestones() if m.extended_from]
+    listed = (cycle.tasks.title, len(cycle.tasks.tasks), id(cycle.tasks))
+    return hashlib.sha256(repr((cycle.as_of, rows, extended, listed)).encode()).hexdigest()
+
+
+def office_row(summary: MonthSummary, office: str) -> OfficeRow | None:
+    return next((o for o in summary.offices if o.office.name == office), None)
+
+
+def source_of(file_name: str) -> str:
+    """How a return came, as the office page says it."""
+    first = Path(file_name).parts[0] if file_name else ""
+    return {WEB_FOLDER: "网页上传", MAIL_FOLDER: "邮件"}.get(first, "局办公室收件箱")
 
 
 @dataclass(frozen=True)
@@ -50,27 +96,18 @@ class Due:
     light: Light  # OVERDUE (past, not reported done), DUE_SOON, NOT_DUE
 
 
-def milestones_due(cycle: Cycle, month: str, office: str) -> list[Due]:
-    """The office's milestones due by the end of the month (or within the amber window), not
-    reported done in the last merged month."""
-    period = cycle.period(month)
-    with cycle.ledger() as ledger:
-        done = {
-            item
-            for m in ledger.statuses_before(f"{month}-32").values()  # this month too
-            for item, status in m.items()
-            if status == Status.DONE.value
-        }
-    horizon = max(period.end, cycle.as_of)
+def milestones_due(summary: MonthSummary, office: str, amber_days: int) -> list[Due]:
+    """The office's milestones due by the end of the month (or within the amber window) and not
+    done, as the month is judged now (the same verdicts as the chiefs' page and the workbook)."""
+    horizon = max(summary.period.end, summary.as_of)
     out = []
-    for task in cycle.tasks.tasks_of(office):
-        for m in task.milestones:
-            if m.due is None or m.key in done:
-                continue
-            days = (m.due - cycle.as_of).days
-            if m.due > horizon and days > cycle.amber_days:
-                continue
-            out.append(Due(task, m, verdict(m.due, False, cycle.as_of, cycle.amber_days)))
+    for r in summary.rows:
+        m = r.milestone
+        if r.task.lead != office or m is None or m.due is None or r.light is Light.DONE:
+            continue
+        if m.due > horizon and (m.due - summary.as_of).days > amber_days:
+            continue
+        out.append(Due(r.task, m, r.light))
     return sorted(out, key=lambda d: d.milestone.due)
 
 

@@ -61,6 +61,7 @@ class Upload:
     office: str
     shown_name: str
     saved_name: str
+    sha256: str
     received_at: datetime
     accepted: bool
     errors: int
@@ -197,9 +198,11 @@ class WebState:
         return _upload(self._run("SELECT * FROM uploads WHERE id=?", (upload_id,))[0])
 
     def uploads(self, month: str, office: str) -> list[Upload]:
-        """The office's uploads of the month, newest first."""
+        """The office's uploads of the month, the last received first (as returns count: the
+        order reading finished in says nothing)."""
         rows = self._run(
-            "SELECT * FROM uploads WHERE month=? AND office=? ORDER BY id DESC", (month, office)
+            "SELECT * FROM uploads WHERE month=? AND office=? ORDER BY received_at DESC, id DESC",
+            (month, office),
         )
         return [_upload(r) for r in rows]
 
@@ -237,6 +240,7 @@ def _upload(r: sqlite3.Row) -> Upload:
         office=r["office"],
         shown_name=r["shown_name"],
         saved_name=r["saved_name"],
+        sha256=r["sha256"],
         received_at=datetime.fromisoformat(r["received_at"]),
         accepted=bool(r["accepted"]),
         errors=r["errors"],

@@ -125,12 +125,10 @@ class Intake:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / saved_name
         with self._collecting, cycle.writing(month), cycle.ledger() as ledger:
-            if ledger.known(month, staged.sha256):
-                return [same_file()]
             shutil.copyfile(staged.path, target)
             os.utime(target, (received.timestamp(), received.timestamp()))
             result = collect(folder, cycle.folder("archive", month), ledger, month)
-        return result.findings
+        return result.findings  # the same file sent again counts anew: nothing to say of it
 
 
 def foreign_form(owner: str, office: str) -> Finding:
@@ -140,12 +138,4 @@ def foreign_form(owner: str, office: str) -> Finding:
         "请下载本页的本股室表格填写后重新上传",
         Severity.ERROR,
         office=office,
-    )
-
-
-def same_file() -> Finding:
-    return Finding(
-        "superseded",
-        "该文件与此前收到的一份完全相同，未重复登记；以最近一次上传的不同文件为准",
-        Severity.WARNING,
     )
