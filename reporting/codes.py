@@ -27,6 +27,12 @@ REGISTRY: dict[str, Code] = {
     c.code: c
     for c in (
         Code("not_returned", E, "未报送", "催报，或确认报表已放入收件箱"),
+        Code(
+            "other_month_return",
+            W,
+            "报来的是其他月份的报表",
+            "本月报表仍需报送（报来的已归入其所属月份）",
+        ),
         Code("late", W, "逾期报送", "按时报送"),
         Code("missing_task", E, "任务被删除", "恢复被删除的任务行后重新报送"),
         Code("missing_milestone", E, "节点被删除", "恢复被删除的节点行后重新报送"),
@@ -39,7 +45,7 @@ REGISTRY: dict[str, Code] = {
         Code("empty_status", E, "未填节点状态", "为到期节点选择状态"),
         Code("bad_status", E, "节点状态无效", "从下拉列表中选择状态"),
         Code("no_done_date", W, "缺少完成日期", "填写完成日期"),
-        Code("future_done_date", W, "完成日期晚于今天", "核对完成日期"),
+        Code("future_done_date", W, "完成日期晚于收到报表的日期", "核对完成日期"),
         Code("wrong_office", E, "非牵头股室的报表", "用本股室的报表报送"),
         Code("wrong_month", E, "月份不符", "报送本月的报表"),
         Code("no_office", E, "未写明填报股室", "填写填报股室"),

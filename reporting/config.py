@@ -31,7 +31,8 @@ SCHEMA: dict[str, Any] = {
     "task_list": (str, REQUIRED),  # path of the task list workbook
     "year": (int, None),  # task list year; default: read from its title
     "reporting": {
-        "first_month": (int, 1),  # first month offices report (Taishan: 6)
+        "first_month": (int, 1),  # first month offices report (Taishan: 6) in first_month_year
+        "first_month_year": (int, None),  # the year first_month is for; unset: any list's year
         "period_start_month": (int, 1),  # the "1" of "（1—6月）"
         "deadline_day": (int, 20),  # returns due on this day of the month
         "amber_days": (int, 7),  # milestones due within this many days are amber
@@ -128,7 +129,8 @@ WEBHOOK_KINDS = ("json", "wecom", "dingtalk")
 # each holds exactly its SCHEMA section's keys (a test keeps them the same).
 @dataclass(frozen=True)
 class Reporting:
-    first_month: int
+    first_month: int  # of the task list's year (see Config.first_month_in)
+    first_month_year: int | None
     period_start_month: int
     deadline_day: int
     amber_days: int
@@ -239,6 +241,7 @@ def _section(cls, values: dict):
 class Config:
     data: dict[str, Any]
     path: Path
+    list_year: int | None = None  # the task list's year, once read (Cycle sets it)
 
     @property
     def base(self) -> Path:
@@ -261,9 +264,19 @@ class Config:
     def year(self) -> int | None:
         return self.data["year"]
 
+    def first_month_in(self, year: int | None) -> int:
+        """The first reporting month of a task list of `year`: `reporting.first_month` in the year
+        `reporting.first_month_year` names (unset: whatever the list's year), January in any other
+        year: a month set for the first year of reporting never holds up the next year's list."""
+        rep = self.data["reporting"]
+        said = rep["first_month_year"]
+        return rep["first_month"] if said is None or year is None or said == year else 1
+
     @cached_property
     def reporting(self) -> Reporting:
-        return _section(Reporting, self.data["reporting"])
+        year = self.list_year if self.list_year is not None else self.year
+        values = dict(self.data["reporting"], first_month=self.first_month_in(year))
+        return _section(Reporting, values)
 
     @property
     def lock_wait_seconds(self) -> int:
@@ -549,6 +562,7 @@ def _check_offices(offices: dict) -> None:
 # key -> (lowest, highest): values outside pass the type check but break a later day
 RANGES = {
     "reporting.first_month": (1, 12),
+    "reporting.first_month_year": (2000, 2100),
     "reporting.period_start_month": (1, 12),
     "reporting.deadline_day": (1, 31),
     "reporting.amber_days": (0, 366),
@@ -584,7 +598,7 @@ def _value(data: dict, key: str):
 def _check_ranges(data: dict) -> None:
     for key, (low, high) in RANGES.items():
         value = _value(data, key)
-        if not low <= value <= high:
+        if value is not None and not low <= value <= high:
             raise YuebaoError(
                 f"配置项“{key}”的值{value}超出范围，应在{low}到{high}之间",
                 f"config key {key} must be between {low} and {high}, not {value}",

@@ -3,9 +3,10 @@ day taken as today, the ledger, the month's lock and the output folders."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,16 +26,87 @@ class Cycle:
     tasks: TaskList
     as_of: date
     backed_up: bool = False
+    tasks_sha256: str = ""  # of the file `tasks` was read from ("": not known)
+    month_lists: dict[str, TaskList] = field(default_factory=dict, repr=False)  # by SHA-256
 
     @classmethod
     def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
         config = load_config(config_path)
         tasks = read_task_list(config.task_list_path, config.year)
         cycle = cls(config, tasks, as_of or date.today())
+        cycle.tasks_sha256 = file_sha256(config.task_list_path)
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 cycle.tasks = apply_extensions(tasks, ledger.extensions())
         return cycle
+
+    def tasks_for(self, month: str, ledger: Ledger | None = None) -> TaskList:
+        """The task list as it stood for `month`: the one its forms were filled from (the ledger
+        keeps it, see cycle.fill), with approved 延期; the configured list (`tasks`) for a month
+        whose forms were filled before the ledger kept lists, or never filled."""
+        if ledger is None:
+            if not self.config.ledger_path.exists():
+                return self.tasks
+            with self.ledger() as opened:
+                return self.tasks_for(month, opened)
+        sha = ledger.month_list_sha(month)
+        if sha is None or sha == self.tasks_sha256:
+            return self.tasks
+        if sha in self.month_lists:
+            return self.month_lists[sha]
+        file_name, sha, year, content = ledger.month_list(month)
+        return self.list_of(file_name, sha, content, ledger, year)
+
+    def list_to_fill(self, month: str) -> tuple[TaskList, tuple | None]:
+        """The task list `month`'s forms are filled from, and what the ledger is to keep of it as
+        the list the month is judged by (None: it keeps the one it has).  A month with returns is
+        filled again from the list kept for it: its returns were made on those forms, and a list
+        edited since changes only the months filled after the edit.  Otherwise the configured
+        list as its file stands now (kept: filling again with an edited list before any return
+        replaces the month's list)."""
+        with self.ledger() as ledger:
+            if ledger.count(month) and ledger.month_list_sha(month):
+                return self.tasks_for(month, ledger), None
+            path = self.config.task_list_path
+            content = path.read_bytes()
+            sha = hashlib.sha256(content).hexdigest()
+            tasks = self.list_of(path.name, sha, content, ledger)
+            return tasks, (path.name, sha, tasks.year, content)
+
+    def list_of(
+        self, file_name: str, sha256: str, content: bytes, ledger: Ledger, year: int | None = None
+    ) -> TaskList:
+        """The task list whose file held `content` (named `file_name`; `year`: as configured),
+        with approved 延期: `tasks` when it is the file `tasks` was read from, else read once and
+        kept by SHA-256."""
+        if sha256 == self.tasks_sha256:
+            return self.tasks
+        if sha256 not in self.month_lists:
+            with tempfile.TemporaryDirectory(prefix="yuebao-list-") as folder:
+                path = Path(folder) / Path(file_name).name
+                path.write_bytes(content)
+                listed = read_task_list(path, year or self.config.year)
+            listed = replace(listed, path=Path(path.name))  # the copy is gone: its name stays
+            self.month_lists[sha256] = apply_extensions(listed, ledger.extensions())
+        return self.month_lists[sha256]
+
+    def __post_init__(self):
+        """config.yaml read for this task list's year (`reporting.first_month` is for one year)."""
+        if self.config.list_year != self.tasks.year:
+            self.config = replace(self.config, list_year=self.tasks.year)
+
+    def require_list_year(self, month: str) -> None:
+        """Stop a fill or plan for a month of another year than its task list's (the one kept for
+        the month, else the configured one): last year's list in a new year would send last
+        year's tasks, every milestone overdue."""
+        period, tasks = self.period(month), self.tasks_for(month)
+        if period.year != tasks.year:
+            name, label, year = tasks.path.name, period.label, period.year
+            raise YuebaoError(
+                f"任务清单是{tasks.year}年的（{name}），不能用于{label}：请在 config.yaml 的 "
+                f"task_list 中换上{year}年的任务清单",
+                f"the task list is of {tasks.year} ({name}), not of {label}: configure {year}'s",
+            )
 
     def period(self, month: str) -> Period:
         rep = self.config.reporting
@@ -87,6 +159,10 @@ def apply_extensions(tasks: TaskList, approved: dict) -> TaskList:
         )
         changed.append(replace(t, milestones=ms))
     return replace(tasks, tasks=changed)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def writable(folder: Path) -> Path:

@@ -282,9 +282,7 @@ class Ledger:
                 archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
                 office=r["office"],
                 sent_again_at=(
-                    datetime.fromisoformat(r["last_received_at"])
-                    if r["last_received_at"]
-                    else None
+                    datetime.fromisoformat(r["last_received_at"]) if r["last_received_at"] else None
                 ),
             )
             for r in rows

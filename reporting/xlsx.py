@@ -35,7 +35,8 @@ _ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 
 # The default font sets the width of a column unit.  Calibri has no metric twin on a Linux without
 # Carlito (LibreOffice then measures with DejaVu Sans and every column prints 40% wider, the text
-# that much smaller); Arial's twin, Liberation Sans, comes with LibreOffice: widths match Excel's.
+# that much smaller); Arial's twin, Liberation Sans, mostly comes with LibreOffice: widths match
+# Excel's (where it does not, libreoffice.convert measures Arial with Noto Sans CJK SC's digits).
 DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
 EXCEL_CALC_ID = 191029  # Excel 2019/365: an older id: Excel recalculates, asks to save on close
 A4_LANDSCAPE = (842, 595)  # points

@@ -36,11 +36,13 @@ def check_returns(
     as_of: date,
     max_bytes: int = MAX_FILE_BYTES,
     progress=None,
+    other_months: list[Return] | None = None,
 ) -> MonthCheck:
     """Read the month's archived returns (see intake.reading) and validate them; the returns
-    received after `as_of` are listed, unread, at the end of check.returns."""
+    received after `as_of` are listed, unread, at the end of check.returns.  `other_months`: see
+    validate_month."""
     read, future, read_findings = read_month(returns, tasks, as_of, max_bytes, progress)
-    check = validate_month(tasks, period, read, read_findings, as_of)
+    check = validate_month(tasks, period, read, read_findings, as_of, other_months)
     check.returns += future
     return check
 
@@ -51,15 +53,20 @@ def validate_month(
     returns: list[Return],
     read_findings: list[Finding],
     as_of: date,
+    other_months: list[Return] | None = None,
 ) -> MonthCheck:
+    """`other_months`: the ledger's returns filed under other months (each with .month set to the
+    month it is filed under): an office without a return this month whose return of another month
+    came in this month is told that this month's form is still to be sent."""
     check = MonthCheck(returns=returns, findings=list(tasks.findings) + list(read_findings))
     offices = tasks.lead_offices()
     readable = [r for r in returns if r.readable]
     for ret in returns:
         if not ret.readable:
             ret.accepted = False
+    spelled = {cells.office_key(o): o for o in offices}  # 職終股 is 职终股: the list's spelling
     for ret in readable:
-        check.findings += _check_identity(ret, offices, period)
+        check.findings += _check_identity(ret, offices, spelled, period)
         check.findings += _check_owner(ret, tasks)
 
     # One return per office counts: the newest received (then the latest 填报日期).
@@ -74,7 +81,7 @@ def validate_month(
         mine = returns_of.get(office)
         if not mine:
             continue
-        mine.sort(key=lambda r: (r.received_at, r.filled_on or date.min))
+        mine.sort(key=lambda r: (r.last_received, r.filled_on or date.min))
         newest = mine[-1]
         check.chosen[office] = newest
         for f in read_of.get(newest.file_name, []):  # what reading found reaches the office too
@@ -92,6 +99,7 @@ def validate_month(
                 )
             )
 
+    sent_other_month = _other_month_returns(other_months, spelled, period, as_of)
     for office in offices:
         ret = check.chosen.get(office)
         if ret is None:
@@ -104,6 +112,7 @@ def validate_month(
                     office=office,
                 )
             )
+            check.findings += sent_other_month.get(office, [])
             continue
         if ret.received_at.date() > period.deadline:
             late = (ret.received_at.date() - period.deadline).days
@@ -117,18 +126,61 @@ def validate_month(
                     file=ret.file_name,
                 )
             )
-        check.findings += _check_content(ret, tasks, period, as_of)
+        check.findings += _check_content(ret, tasks, period)
     return check
 
 
-def _check_identity(ret: Return, offices: list[str], period: Period) -> list[Finding]:
+def _other_month_returns(
+    others: list[Return] | None, spelled: dict[str, str], period: Period, as_of: date
+) -> dict[str, list[Finding]]:
+    """{office: a finding for each of its returns of other months received from the 1st of this
+    month to `as_of`}: it may believe it has sent this month's form (what it sent is filed under
+    its own month).  A return not yet validated names its office by its file name."""
+    since, found = date(period.year, period.month, 1), {}
+    for r in sorted(others or [], key=lambda r: (r.last_received, r.file_name)):
+        if r.month == period.label or not since <= r.last_received.date() <= as_of:
+            continue
+        if r.office:
+            office = spelled.get(cells.office_key(r.office), "")
+        else:
+            named = [o for o in spelled.values() if o and o in r.file_name]
+            office = named[0] if len(named) == 1 else ""
+        if not office:
+            continue
+        when, filed = r.last_received, _month_zh(r.month)
+        found.setdefault(office, []).append(
+            Finding(
+                "other_month_return",
+                f"{when.month}月{when.day}日收到的“{r.file_name}”是{filed}的报表，已归入{filed}"
+                f"，不能代替本月的报表。本月（{period.month}月）的{period.span_zh}进展情况表"
+                f"（截止日期{period.deadline.month}月{period.deadline.day}日）仍未收到，"
+                "请使用本月下发的表格填写后报送",
+                WARNING,
+                office=office,
+                file=r.file_name,
+            )
+        )
+    return found
+
+
+def _month_zh(label: str) -> str:
+    """The month as clerks write it: 2022-06 -> 2022年6月."""
+    year, _, month = label.partition("-")
+    return f"{year}年{int(month)}月" if month.isdigit() else label
+
+
+def _check_identity(
+    ret: Return, offices: list[str], spelled: dict[str, str], period: Period
+) -> list[Finding]:
+    """`spelled`: {office_key(office): the office as the task list spells it}."""
+    ret.office = spelled.get(cells.office_key(ret.office), ret.office) if ret.office else ""
     where = dict(office=ret.office, file=ret.file_name, sheet=ret.sheet)
     shown = ret.office_shown
-    if shown and ret.office and cells.squash(shown) != cells.squash(ret.office):
+    if shown and ret.office and cells.office_key(shown) != cells.office_key(ret.office):
         # a copy of another office's form: counted for neither, so it supersedes nobody's return
         ret.accepted = False
         # as a rule the sheet names its sender
-        where["office"] = shown if shown in offices else ret.office
+        where["office"] = spelled.get(cells.office_key(shown), ret.office)
         return [
             Finding(
                 "office_mismatch",
@@ -204,7 +256,7 @@ def _check_owner(ret: Return, tasks: TaskList) -> list[Finding]:
     ]
 
 
-def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) -> list[Finding]:
+def _check_content(ret: Return, tasks: TaskList, period: Period) -> list[Finding]:
     out: list[Finding] = []
     expected = tasks.tasks_of(ret.office)
     expected_keys = {t.key for t in expected}
@@ -272,7 +324,7 @@ def _check_content(ret: Return, tasks: TaskList, period: Period, as_of: date) ->
                     header=form.PROGRESS,
                     task_key=task.key,
                 )
-        _check_milestones(task, report, period, as_of, finding, label)
+        _check_milestones(task, report, period, ret.received_at.date(), finding, label)
     return out
 
 
@@ -341,7 +393,10 @@ def _check_lengths(report, finding, task: Task) -> None:
             )
 
 
-def _check_milestones(task: Task, report, period: Period, as_of: date, finding, label: str) -> None:
+def _check_milestones(
+    task: Task, report, period: Period, received: date, finding, label: str
+) -> None:
+    """`received`: the day the return was received; nothing it reports was done later."""
     for m in task.milestones:
         mr = report.milestones.get(m.key)
         due_now = m.due is not None and m.due <= period.end
@@ -395,10 +450,11 @@ def _check_milestones(task: Task, report, period: Period, as_of: date, finding, 
                     header=form.DONE_ON,
                     task_key=task.key,
                 )
-            elif mr.completed_on > as_of:
+            elif mr.completed_on > received:
                 finding(
                     "future_done_date",
-                    f"{label}第{m.seq}个节点的完成日期{mr.completed_on:%Y-%m-%d}晚于今天，请核对",
+                    f"{label}第{m.seq}个节点的完成日期{mr.completed_on:%Y-%m-%d}晚于收到报表的日期"
+                    f"{received:%Y-%m-%d}，报送时尚未到该日期，不可能已完成。请核对完成日期",
                     WARNING,
                     row=mr.row,
                     header=form.DONE_ON,

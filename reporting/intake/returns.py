@@ -462,11 +462,21 @@ def _guess_key(row, get, by_key, current_task):
     return ""
 
 
+_LABELS = ("填报股室", "填报人", "填报日期")
+
+
+def _is_label(value) -> bool:
+    """A cell that is a label itself ("填报日期：", "联系电话:"): never the value before it."""
+    text = cells.squash(value)  # NFKC: "：" is ":"
+    return text.endswith(":") or text in _LABELS
+
+
 def _label_raw(head, label):
     for row in head:
         for i, v in enumerate(row):
             if cells.squash(v).rstrip(":：") == label:
-                return next((x for x in row[i + 1 :] if cells.text(x)), None)
+                value = next((x for x in row[i + 1 :] if cells.text(x)), None)
+                return None if _is_label(value) else value  # left empty: the next label
             text = cells.text(v)
             if (
                 text.startswith(label) and len(text) > len(label) + 1

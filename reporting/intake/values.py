@@ -6,6 +6,7 @@ us datetimes or serial numbers.  Everything is reduced here, once, for every rea
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -54,6 +55,21 @@ def squash(value) -> str:
     """Text for comparison: full-width folded (NFKC) and all white space removed."""
     # str.split() splits at exactly the characters regex \s matches
     return "".join(unicodedata.normalize("NFKC", text(value)).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def office_key(name) -> str:
+    """An office's name for comparison: squash()ed, then traditional characters folded to
+    simplified (職終股, 督導室 and 衞生股 are 职终股, 督导室 and 卫生股): clerks type either."""
+    global _to_simplified
+    if _to_simplified is None:  # the dictionaries load once, on the first name compared
+        from opencc_purepy import OpenCC
+
+        _to_simplified = OpenCC("hk2s")  # Hong Kong's variants (衞) too, then t2s
+    return _to_simplified.convert(squash(name))
+
+
+_to_simplified = None
 
 
 def same_text(found, original) -> bool:

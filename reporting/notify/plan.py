@@ -1,6 +1,7 @@
 """The schedule's plan: which actions fall on which day, on the official working-day calendar.
 
-For each reporting month (from `reporting.first_month` of the task list's year on):
+For each reporting month, from the task list's first on (`reporting.first_month` in the year
+`reporting.first_month_year` names, January in any other year: Config.first_month_in):
 
 - FILL_AND_SEND    the month's first working day: fill the forms and mail each office its own;
 - REMIND_MISSING   `schedule.remind_day` (moved to the next working day) and the working day

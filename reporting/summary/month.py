@@ -317,9 +317,7 @@ def summarise(
 ) -> MonthSummary:
     """The month's summary, built once: rows, changes since the months before, every finding with
     its configured severity (applied first, so counts and lights go by it), office rows, trend."""
-    rows = milestone_rows(
-        tasks, check, as_of, settings.amber_days, history.words, period.label
-    )
+    rows = milestone_rows(tasks, check, as_of, settings.amber_days, history.words, period.label)
     changes = find_changes(rows, history.previous, history.before)
     findings = check.findings + unchanged_findings(changes, check)
     apply_rules(findings, settings.rules)

@@ -7,7 +7,8 @@ An office's light:
 
 - 红灯: no return, a return with errors (counts as not returned), or overdue milestones making up
         at least `supervision.red_share` of its milestones due so far;
-- 黄灯: returned late, or any milestone overdue;
+- 黄灯: returned late, any milestone overdue, or a milestone due soon (临期) that the office
+        itself reports 滞后: it says the date will be missed, so the light does not wait for it;
 - 绿灯: otherwise.
 """
 
@@ -20,7 +21,8 @@ from ..models import Light, Milestone, MilestoneReport, Status
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHT_RULE = (
     "红灯：未报送、报表有误（视为未报送），或逾期节点占截至本月应完成节点的{share:.0%}及以上；"
-    "黄灯：逾期报送，或有逾期节点；绿灯：按时报送且无逾期节点。按红、黄、绿及逾期占比排序。"
+    "黄灯：逾期报送，或有逾期节点，或有临期节点本单位报“滞后”；"
+    "绿灯：按时报送、无逾期节点且临期节点均未报“滞后”。按红、黄、绿及逾期占比排序。"
 )
 
 
@@ -46,12 +48,25 @@ def days_overdue(m: Milestone, as_of: date) -> int:
     return max(0, (as_of - m.due).days) if m.due else 0
 
 
-def office_light(state: str, lights, due_so_far: int, red_share: float) -> tuple[str, float]:
-    """(light, overdue share) of one office."""
+def office_light(
+    state: str, lights, due_so_far: int, red_share: float, rows=()
+) -> tuple[str, float]:
+    """(light, overdue share) of one office; `rows`: its milestones' rows (each with its `light`
+    and reported `status`), for a 临期 milestone the office reports 滞后 (at least 黄灯)."""
     overdue = lights[Light.OVERDUE]
     share = overdue / due_so_far if due_so_far else 0.0
     if state in ("未报送", "报表有误") or (overdue and share >= red_share):
         return RED, share
-    if state == "逾期报送" or overdue:
+    if state == "逾期报送" or overdue or behind_due_soon(rows):
         return YELLOW, share
     return GREEN, share
+
+
+def behind_due_soon(rows) -> int:
+    """How many of the rows are 临期 and reported 滞后 by the office itself."""
+    return sum(r.light is Light.DUE_SOON and r.status == Status.BEHIND.value for r in rows)
+
+
+def done_late(due: date | None, completed_on: date | None) -> bool:
+    """逾期完成: reported done on a day after its due date."""
+    return bool(due and completed_on and completed_on > due)

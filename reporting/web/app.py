@@ -34,15 +34,16 @@ MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
 class Served:
     """config.yaml and the task list as of today (read again when the day changes)."""
 
-    def __init__(self, config_path: Path, month: str | None = None):
+    def __init__(self, config_path: Path, month: str | None = None, as_of: date | None = None):
         self.config_path = config_path
         self.fixed_month = month
+        self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
-        self._cycle = Cycle.load(config_path)
+        self._cycle = Cycle.load(config_path, as_of)
 
     def cycle(self) -> Cycle:
         with self._lock:
-            if self._cycle.as_of != date.today():
+            if self.fixed_day is None and self._cycle.as_of != date.today():
                 try:
                     self._cycle = Cycle.load(self.config_path)
                 except YuebaoError as exc:  # keep serving yesterday's; say why in the log
@@ -57,8 +58,8 @@ def state_of(cycle: Cycle) -> WebState:
     return WebState(cycle.config.resolve(cycle.config.web.state))
 
 
-def create_app(config_path: Path, month: str | None = None) -> Flask:
-    served = Served(Path(config_path), month)
+def create_app(config_path: Path, month: str | None = None, as_of: date | None = None) -> Flask:
+    served = Served(Path(config_path), month, as_of)
     first = served.cycle()
     state = state_of(first)
     intake = Intake(state, state.path.parent / "上传暂存")
