@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reporting.cycle import Cycle, check_month, collect_month, fill, merge, summarise
 from reporting.models import OfficeState, Status
@@ -224,3 +226,57 @@ def test_the_latest_word_wins_over_the_months():
     assert words["T01-M2"].status == Status.DONE.value
     assert words["T01-M2"].completed_on == date(2022, 6, 12)
     assert words["T01-M2"].month == "2022-06"
+
+
+# -- every surface agrees, whatever the order of events --------------------------------------
+EVENTS = ("upload_good", "upload_bad", "send_first_again", "inbox_good", "inbox_bad")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(events=st.lists(st.sampled_from(EVENTS), min_size=1, max_size=4))
+def test_every_surface_tells_the_same_story(tmp_path_factory, events):
+    """Random returns of one office, by upload and by inbox, good and bad, sent again: after
+    each, the office page, the chiefs' page, the workbook they offer, validate and the 催报 plan
+    agree with each other and with the rule (the file received last counts)."""
+    from reporting.notify.day import Facts
+
+    folder = tmp_path_factory.mktemp("truth")
+    config, month, c = set_up(folder)
+    office = "基财股"
+    files = {
+        good: answered(c, month, office, folder / "pc" / f"{good}.xlsx", **kw)
+        for good, kw in ((True, {}), (False, {"status": "差不多"}))
+    }
+    sent: list[bool] = []  # what the office sent, in order received (True: a good file)
+    site = Site(config, month)
+    try:
+        for i, event in enumerate(events):
+            time.sleep(1.1)  # times are kept to the second
+            good = {"upload_good": True, "inbox_good": True, "upload_bad": False}.get(
+                event, event == "send_first_again" and (sent[0] if sent else True)
+            )
+            if event == "inbox_bad":
+                good = False
+            path = files[good]
+            if event.startswith("inbox"):
+                inbox = c.config.folder("inbox", month)
+                inbox.mkdir(parents=True, exist_ok=True)
+                (inbox / f"{i}.xlsx").write_bytes(path.read_bytes())
+                collect_month(Cycle.load(config), month)
+            else:
+                site.upload(office, path)
+            sent.append(good)
+            want = OfficeState.ON_TIME if sent[-1] else OfficeState.REJECTED
+
+            row = {o.office.name: o for o in judged(config, month).offices}[office]
+            assert row.state is want, (events, i)  # validate follows the rule
+            lights = site.lights()
+            assert lights[office][1] == want.value  # the chiefs' page
+            assert site.workbook_lights() == lights  # the workbook it offers
+            page = site.office(office)
+            assert "本月报表已收到" in page  # the office page
+            assert ("有错误，视为未报送" in page) == (want is OfficeState.REJECTED)
+            facts = Facts(Cycle.load(config))
+            assert facts.office_state(month, office) is want  # what 催报 and 督办 go by
+    finally:
+        site.close()

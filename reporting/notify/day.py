@@ -304,8 +304,9 @@ def build_notices(
             )
     elif action.kind == REMIND_MISSING:
         _not_leading(cycle, "催报")
-        states = {o.office.name: o for o in facts.summary(month).offices}
-        for office in cycle.tasks.lead_offices():
+        summary = facts.summary(month)  # judged on the month's own list
+        states = {o.office.name: o for o in summary.offices}
+        for office in dict.fromkeys(r.task.lead for r in summary.rows):
             row = states[office]
             if not row.state.missing:  # a return with errors counts as not returned
                 log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
@@ -319,7 +320,9 @@ def build_notices(
                     "remind_missing.j2",
                     common,
                     info=info,
-                    tasks=cycle.tasks.tasks_of(office),
+                    tasks=list(
+                        dict.fromkeys(r.task for r in summary.rows if r.task.lead == office)
+                    ),
                     rejected=row.state is OfficeState.REJECTED,
                     file=row.file,
                     errors=row.errors,

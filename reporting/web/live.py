@@ -74,8 +74,9 @@ def _fingerprint(cycle: Cycle, month: str) -> str:
             (r.sha256, str(r.archived_path), r.last_received.isoformat())
             for r in ledger.returns(month)
         ]
-    extended = [(m.key, m.due) for m in cycle.tasks.milestones() if m.extended_from]
-    listed = (cycle.tasks.title, len(cycle.tasks.tasks), id(cycle.tasks))
+        tasks = cycle.tasks_for(month, ledger)  # the month's own list
+    extended = [(m.key, m.due) for m in tasks.milestones() if m.extended_from]
+    listed = (tasks.title, len(tasks.tasks), id(tasks))
     return hashlib.sha256(repr((cycle.as_of, rows, extended, listed)).encode()).hexdigest()
 
 

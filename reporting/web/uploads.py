@@ -112,11 +112,11 @@ class Intake:
 
     def _check(self, cycle, month, staged, saved_name, received, max_bytes):
         """Read and validate the upload alone, as validate will read it among the month's."""
-        period = cycle.period(month)
+        period, tasks = cycle.period(month), cycle.tasks_for(month)  # the month's own list
         as_of = max(cycle.as_of, received.date())
         ret = Return(saved_name, staged.sha256, received, archived_path=staged.path)
-        ret, found = self.reader.read(ret, cycle.tasks, max_bytes)
-        check = validate_month(cycle.tasks, period, [ret], found, as_of)
+        ret, found = self.reader.read(ret, tasks, max_bytes)
+        check = validate_month(tasks, period, [ret], found, as_of)
         return ret, [f for f in check.findings if f.file == saved_name]
 
     def _collect(self, cycle, month, office, staged, saved_name, received) -> list[Finding]:
