@@ -242,6 +242,7 @@ class Config:
     data: dict[str, Any]
     path: Path
     list_year: int | None = None  # the task list's year, once read (Cycle sets it)
+    first_year: int | None = None  # the first year the ledger has reported (Cycle sets it)
 
     @property
     def base(self) -> Path:
@@ -266,10 +267,11 @@ class Config:
 
     def first_month_in(self, year: int | None) -> int:
         """The first reporting month of a task list of `year`: `reporting.first_month` in the year
-        `reporting.first_month_year` names (unset: whatever the list's year), January in any other
-        year: a month set for the first year of reporting never holds up the next year's list."""
+        `reporting.first_month_year` names (unset: the first year the ledger has reported, else
+        whatever the list's year), January in any other year: a month set for the first year of
+        reporting never holds up the next year's list."""
         rep = self.data["reporting"]
-        said = rep["first_month_year"]
+        said = rep["first_month_year"] or self.first_year
         return rep["first_month"] if said is None or year is None or said == year else 1
 
     @cached_property

@@ -38,6 +38,9 @@ class Cycle:
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 cycle.tasks = apply_extensions(tasks, ledger.extensions())
+                first = ledger.first_year()  # first_month was set for the year reporting began
+            if first is not None and config.data["reporting"]["first_month_year"] is None:
+                cycle.config = replace(cycle.config, first_year=first)
         return cycle
 
     def tasks_for(self, month: str, ledger: Ledger | None = None) -> TaskList:

@@ -376,6 +376,15 @@ class Ledger:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def first_year(self) -> int | None:
+        """The earliest year of any month the ledger has a return, merge or schedule day of."""
+        row = self.db.execute(
+            "SELECT MIN(y) FROM (SELECT MIN(substr(month, 1, 4)) AS y FROM returns "
+            "UNION ALL SELECT MIN(substr(month, 1, 4)) FROM merges "
+            "UNION ALL SELECT MIN(substr(day, 1, 4)) FROM schedule_days)"
+        ).fetchone()
+        return int(row[0]) if row and row[0] and row[0].isdigit() else None
+
     def merged_as_of(self, month: str) -> str | None:
         row = self.db.execute("SELECT as_of FROM merges WHERE month=?", (month,)).fetchone()
         return row[0] if row else None

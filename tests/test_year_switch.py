@@ -134,3 +134,19 @@ def test_december_to_january_with_a_new_list(tmp_path, smtp):
     assert attached == written
     title = openpyxl.load_workbook(tmp_path / "2023-01" / "out" / written[0]).worksheets[0]
     assert any("2023" in str(c.value) for row in title.iter_rows(max_row=3) for c in row if c.value)
+
+
+def test_a_config_without_first_month_year_starts_the_next_years_list_in_january(tmp_path):
+    """A bureau's own config.yaml says `first_month: 6` and no year: the ledger remembers that
+    reporting began in 2022, so the 2023 list is reported from January, not silent till June."""
+    config = write_config(tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["reporting"].pop("first_month_year", None)
+    data["reporting"]["first_month"] = 6
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    fill(Cycle.load(config, date(2022, 6, 1)), "2022-06")
+    run_once(config, date(2022, 6, 1))  # a day of 2022's schedule, in the ledger
+    assert plan_for(Cycle.load(config, date(2022, 5, 5)), date(2022, 5, 5)) == []  # June, 2022
+    switch_list(config, list_of_2023(tmp_path))
+    january = first_workday("2023-01")
+    assert FILL_AND_SEND in [a.kind for a in plan_for(Cycle.load(config, january), january)]
