@@ -29,9 +29,9 @@ from .commands.serve import serve
 from .commands.tasks import tasks
 from .console import echo, progress_printer
 from .errors import YuebaoError
+from .jobs import on_demand
+from .jobs.scheduler import run_forever, run_once, setup_log
 from .monthly import monthly as run_monthly
-from .notify import on_demand
-from .notify.scheduler import run_forever, run_once, setup_log
 from .summary.rollup import rollup as roll_up
 
 

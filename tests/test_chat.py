@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import yaml
 
-from reporting.notify.scheduler import run_once
+from reporting.jobs.scheduler import run_once
 from reporting.notify.senders import Chat, Notice, SendFailed, chat_payloads, post_chat
 
 from .chat_server import DING_SECRET, ChatServer

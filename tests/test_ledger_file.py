@@ -250,7 +250,7 @@ def test_the_running_schedule_checks_the_ledger_before_every_day(demo_copy):
     from datetime import date
 
     from reporting.errors import YuebaoError
-    from reporting.notify.scheduler import run_once
+    from reporting.jobs.scheduler import run_once
 
     config, db = demo_copy / "config.yaml", demo_copy / "台账.sqlite3"
     run_once(config, date(2022, 7, 21))

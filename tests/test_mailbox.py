@@ -369,7 +369,7 @@ def test_the_demo_runs_with_its_returns_arriving_as_mails(tmp_path, mailbox, dem
 
 
 def test_the_schedule_fetches_the_mailbox_before_it_reminds(tmp_path, mailbox, monkeypatch):
-    from reporting.notify.scheduler import run_once
+    from reporting.jobs.scheduler import run_once
 
     from .test_schedule import offices_returned_before
 
@@ -403,7 +403,7 @@ def test_the_schedule_fetches_the_mailbox_before_it_reminds(tmp_path, mailbox, m
 
 
 def test_a_mailbox_that_is_down_does_not_stop_the_schedule(tmp_path, mailbox, monkeypatch):
-    from reporting.notify.scheduler import run_once
+    from reporting.jobs.scheduler import run_once
 
     config = configure(tmp_path, mailbox, port=free_port())
     data = yaml.safe_load(config.read_text(encoding="utf-8"))

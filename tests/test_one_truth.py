@@ -238,7 +238,7 @@ def test_every_surface_tells_the_same_story(tmp_path_factory, events):
     """Random returns of one office, by upload and by inbox, good and bad, sent again: after
     each, the office page, the chiefs' page, the workbook they offer, validate and the 催报 plan
     agree with each other and with the rule (the file received last counts)."""
-    from reporting.notify.day import Facts
+    from reporting.jobs.day import Facts
 
     folder = tmp_path_factory.mktemp("truth")
     config, month, c = set_up(folder)

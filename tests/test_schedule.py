@@ -13,6 +13,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.demo import RETURNS, stage_returns
+from reporting.jobs.scheduler import catch_up, run_once
 from reporting.notify.plan import (
     ESCALATE,
     FILL_AND_SEND,
@@ -21,7 +22,6 @@ from reporting.notify.plan import (
     RUN_AND_REPORT,
     actions_for,
 )
-from reporting.notify.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
 from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, write_config

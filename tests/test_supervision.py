@@ -87,8 +87,8 @@ def test_escalation_paths_over_a_simulated_month(demo_copy):
     days after
     the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
     from reporting import cycle as steps
+    from reporting.jobs.scheduler import run_once
     from reporting.notify.escalation import decide
-    from reporting.notify.scheduler import run_once
     from reporting.workdays import is_workday
 
     config = demo_copy / "config.yaml"

@@ -17,7 +17,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from reporting.cycle import Cycle, collect_month, fill, merge
-from reporting.notify.scheduler import catch_up, run_once
+from reporting.jobs.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
@@ -301,7 +301,7 @@ def test_a_log_folder_that_cannot_be_written_does_not_stop_the_day(tmp_path, ser
 def test_an_address_with_a_line_break_fails_only_its_own_notice(tmp_path, server):
     """config.yaml refuses such an address; one that reaches the mailer anyway (a notice planned
     with it) fails alone, once, and blocks nothing later."""
-    from reporting.notify.delivery import plan_notices
+    from reporting.jobs.delivery import plan_notices
     from reporting.notify.senders import Notice
 
     server.up()

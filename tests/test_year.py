@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reporting.jobs.scheduler import run_once
 from reporting.notify.escalation import REASONS_ZH
 from reporting.notify.plan import REMIND_MISSING, actions_for
-from reporting.notify.scheduler import run_once
 from reporting.tasks.tasklist import read_task_list
 from reporting.workdays import (
     add_workdays,

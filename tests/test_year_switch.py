@@ -13,9 +13,9 @@ import yaml
 
 from reporting.cycle import Cycle, fill
 from reporting.errors import YuebaoError
-from reporting.notify.day import plan_for
+from reporting.jobs.day import plan_for
+from reporting.jobs.scheduler import run_once
 from reporting.notify.plan import FILL_AND_SEND
-from reporting.notify.scheduler import run_once
 from reporting.workdays import first_workday
 
 from .conftest import SAMPLE_TASKS, write_config, yuebao

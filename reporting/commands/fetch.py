@@ -11,7 +11,7 @@ from .. import cycle as steps
 from ..context import Cycle
 from ..errors import YuebaoError
 from ..intake.mailbox import MailboxError, fetch_month
-from ..notify.replies import reply_with_findings
+from ..jobs.replies import reply_with_findings
 from .options import as_of_option, config_option, month_option
 
 

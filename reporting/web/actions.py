@@ -10,8 +10,8 @@ from datetime import datetime
 from .. import cycle as steps
 from ..context import Cycle
 from ..errors import YuebaoError
+from ..jobs import on_demand
 from ..models import Light, Severity
-from ..notify import on_demand
 
 log = logging.getLogger(__name__)
 STEPS = {

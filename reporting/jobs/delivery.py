@@ -24,10 +24,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import cycle as steps
-from .escalation import REASONS_ZH
-from .lease import expiry, gone, holder, stamp
-from .plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, REPLY
-from .senders import (
+from ..notify.escalation import REASONS_ZH
+from ..notify.lease import expiry, gone, holder, stamp
+from ..notify.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, REPLY
+from ..notify.senders import (
     BadAddress,
     Chat,
     Mailer,

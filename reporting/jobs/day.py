@@ -1,7 +1,7 @@
 """What the plan's actions say, to whom: the notices of a day (fill and send, remind, escalate,
 run and report).
 
-The notices are then planned in the ledger and delivered by reporting.notify.delivery, which sends
+The notices are then planned in the ledger and delivered by reporting.jobs.delivery, which sends
 whatever is due and unsent, whatever day it is: a restart, a second run on the same day or a second
 instance never sends one twice, and nothing lost in an outage stays lost.
 """
@@ -17,13 +17,8 @@ from ..errors import YuebaoError
 from ..forms.fill import form_file_name
 from ..intake.mailbox import fetch_if_configured
 from ..models import Light, OfficeState
-from ..summary.month import MonthSummary
-from ..summary.workbook import summary_text
-from ..wording import render
-from ..workdays import add_workdays
-from .delivery import deliver_due, plan_notices
-from .escalation import OVERDUE, REASONS_ZH, decide
-from .plan import (
+from ..notify.escalation import OVERDUE, REASONS_ZH, decide
+from ..notify.plan import (
     ESCALATE,
     FILL_AND_SEND,
     NAMES_ZH,
@@ -33,8 +28,13 @@ from .plan import (
     Action,
     actions_for,
 )
+from ..notify.senders import Mailer, Notice
+from ..summary.month import MonthSummary
+from ..summary.workbook import summary_text
+from ..wording import render
+from ..workdays import add_workdays
+from .delivery import deliver_due, plan_notices
 from .replies import reply_with_findings
-from .senders import Mailer, Notice
 
 log = logging.getLogger("reporting.schedule")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Severity
+from ..notify.plan import REPLY
+from ..notify.senders import Mailer, Notice
 from ..wording import render
 from .delivery import deliver_due, plan_notices
-from .plan import REPLY
-from .senders import Mailer, Notice
 
 if TYPE_CHECKING:
     from ..context import Cycle

@@ -2,7 +2,7 @@
 
 The `schedule` library wakes us at `schedule.time` each day; every run (also `--once`) first plans
 any plan day missed since the schedule first ran (up to a month back), once, late, with a note in
-the log, and then delivers every notice due and unsent (see reporting.notify.delivery).  Every
+the log, and then delivers every notice due and unsent (see reporting.jobs.delivery).  Every
 notice is a row of the ledger, so catching up never repeats what was already sent.
 """
 
