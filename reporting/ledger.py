@@ -378,11 +378,14 @@ class Ledger:
 
     def first_year(self) -> int | None:
         """The earliest year of any month the ledger has a return, merge or schedule day of."""
-        row = self.db.execute(
-            "SELECT MIN(y) FROM (SELECT MIN(substr(month, 1, 4)) AS y FROM returns "
-            "UNION ALL SELECT MIN(substr(month, 1, 4)) FROM merges "
-            "UNION ALL SELECT MIN(substr(day, 1, 4)) FROM schedule_days)"
-        ).fetchone()
+        try:  # read as every command starts: a damaged page says so, in Chinese
+            row = self.db.execute(
+                "SELECT MIN(y) FROM (SELECT MIN(substr(month, 1, 4)) AS y FROM returns "
+                "UNION ALL SELECT MIN(substr(month, 1, 4)) FROM merges "
+                "UNION ALL SELECT MIN(substr(day, 1, 4)) FROM schedule_days)"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ledger_error(self.path, exc) from exc
         return int(row[0]) if row and row[0] and row[0].isdigit() else None
 
     def merged_as_of(self, month: str) -> str | None:

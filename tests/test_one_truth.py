@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting.cycle import Cycle, check_month, collect_month, fill, merge, summarise
-from reporting.models import OfficeState, Status
+from reporting.models import Light, OfficeState, Status
 from reporting.summary.words import latest_words
+from reporting.tasks import extensions
 from reporting.web.app import close, create_app, state_of
 from reporting.web.store import CHIEFS
 
 from .clerks import answer_form
-from .webserver import answered, set_up
+from .webserver import PASSWORD, answered, set_up
 
 AUGUST, AS_OF = "2022-08", date(2022, 8, 25)
 ASK = "请于8月22日前填好上传"  # the 20th is a Saturday: the next working day
@@ -85,6 +86,37 @@ class Site:
                 break
             out[cells["牵头股室"]] = (cells["督办灯"], cells["报送情况"])
         return out
+
+    def clerk_states(self) -> dict[str, str]:
+        """The clerk's page (logged in): office -> state."""
+        if not getattr(self, "_clerk", False):
+            page = self.text("/login")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            response = self.client.post("/login", data={"csrf_token": csrf, "password": PASSWORD})
+            assert response.status_code == 303
+            self._clerk = True
+        page = self.text("/clerk")
+        rows = re.findall(
+            r'<tr data-office="([^"]+)"[^>]*>\s*<td>[^<]*</td>\s*<td class="state">'
+            r"([^<]+)</td>",
+            page,
+        )
+        return dict(rows)
+
+    def chiefs_done(self) -> tuple[int, int]:
+        """The chiefs' page: (milestones done, overdue)."""
+        page = self.text(f"/c/{self.tokens['领导']}")
+        done = re.search(r"<b>(\d+)</b>个节点已完成", page).group(1)
+        overdue = re.search(r"<b>(\d+)</b>个节点逾期", page).group(1)
+        return int(done), int(overdue)
+
+    def workbook_done(self) -> tuple[int, int]:
+        """The workbook the chiefs' page offers: 概览's (已完成, 逾期)."""
+        response = self.client.get(f"/c/{self.tokens['领导']}/summary")
+        ws = openpyxl.load_workbook(io.BytesIO(response.data))["概览"]
+        header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "节点总数")
+        cells = dict(zip((c.value for c in ws[header]), (c.value for c in ws[header + 1])))
+        return cells["已完成"], cells["逾期"]
 
     def close(self) -> None:
         close(self.app)
@@ -229,15 +261,17 @@ def test_the_latest_word_wins_over_the_months():
 
 
 # -- every surface agrees, whatever the order of events --------------------------------------
-EVENTS = ("upload_good", "upload_bad", "send_first_again", "inbox_good", "inbox_bad")
+EVENTS = ("upload_good", "upload_bad", "send_first_again", "inbox_good", "inbox_bad", "extend")
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 @given(events=st.lists(st.sampled_from(EVENTS), min_size=1, max_size=4))
 def test_every_surface_tells_the_same_story(tmp_path_factory, events):
-    """Random returns of one office, by upload and by inbox, good and bad, sent again: after
-    each, the office page, the chiefs' page, the workbook they offer, validate and the 催报 plan
-    agree with each other and with the rule (the file received last counts)."""
+    """Random returns of one office, by upload and by inbox, good and bad, sent again, and
+    extensions approved meanwhile: after each, the office page, the clerk's and the chiefs'
+    pages, the workbook they offer, validate and the 催报/督办 facts agree with each other and
+    with the rule (the file received last counts), on the office's state and on the counts of
+    milestones done and overdue."""
     from reporting.jobs.day import Facts
 
     folder = tmp_path_factory.mktemp("truth")
@@ -251,6 +285,13 @@ def test_every_surface_tells_the_same_story(tmp_path_factory, events):
     site = Site(config, month)
     try:
         for i, event in enumerate(events):
+            if event == "extend":
+                if not sent:
+                    continue
+                first = c.tasks.tasks_of(office)[0].milestones[0]
+                later = (first.due or date.today()) + timedelta(days=30 + i)
+                extensions.approve(Cycle.load(config), first.task_key, "1", later, "经批准延期")
+                event = "send_first_again"  # and the office sends its first file once more
             time.sleep(1.1)  # times are kept to the second
             good = {"upload_good": True, "inbox_good": True, "upload_bad": False}.get(
                 event, event == "send_first_again" and (sent[0] if sent else True)
@@ -276,7 +317,12 @@ def test_every_surface_tells_the_same_story(tmp_path_factory, events):
             page = site.office(office)
             assert "本月报表已收到" in page  # the office page
             assert ("有错误，视为未报送" in page) == (want is OfficeState.REJECTED)
+            assert site.clerk_states()[office] == want.value  # the clerk's page
+            summary = judged(config, month)
+            counts = (summary.counts[Light.DONE], summary.counts[Light.OVERDUE])
+            assert site.chiefs_done() == counts == site.workbook_done()  # every verdict alike
             facts = Facts(Cycle.load(config))
             assert facts.office_state(month, office) is want  # what 催报 and 督办 go by
+            assert facts.summary(month).counts == summary.counts
     finally:
         site.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Light, Milestone, MilestoneReport, Status
+from ..models import Light, Milestone, OfficeState, Status
 
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHT_RULE = (
@@ -24,11 +24,6 @@ LIGHT_RULE = (
     "黄灯：逾期报送，或有逾期节点，或有临期节点本单位报“滞后”；"
     "绿灯：按时报送、无逾期节点且临期节点均未报“滞后”。按红、黄、绿及逾期占比排序。"
 )
-
-
-def light(m: Milestone, report: MilestoneReport | None, as_of: date, amber_days: int) -> Light:
-    done = report is not None and report.status == Status.DONE.value
-    return verdict(m.due, done, as_of, amber_days)
 
 
 def verdict(due: date | None, done: bool, as_of: date, amber_days: int) -> Light:
@@ -49,15 +44,16 @@ def days_overdue(m: Milestone, as_of: date) -> int:
 
 
 def office_light(
-    state: str, lights, due_so_far: int, red_share: float, rows=()
+    state: OfficeState, lights, due_so_far: int, red_share: float, rows=()
 ) -> tuple[str, float]:
     """(light, overdue share) of one office; `rows`: its milestones' rows (each with its `light`
     and reported `status`), for a 临期 milestone the office reports 滞后 (at least 黄灯)."""
+    state = OfficeState(state)
     overdue = lights[Light.OVERDUE]
     share = overdue / due_so_far if due_so_far else 0.0
-    if state in ("未报送", "报表有误") or (overdue and share >= red_share):
+    if state.missing or (overdue and share >= red_share):
         return RED, share
-    if state == "逾期报送" or overdue or behind_due_soon(rows):
+    if state is OfficeState.LATE or overdue or behind_due_soon(rows):
         return YELLOW, share
     return GREEN, share
 

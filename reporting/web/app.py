@@ -32,7 +32,8 @@ MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
 
 
 class Served:
-    """config.yaml and the task list as of today (read again when the day changes)."""
+    """config.yaml, the task list and the approved 延期 as of today: read again when the day
+    changes or any of them does, so the pages judge the month as a command run now would."""
 
     def __init__(self, config_path: Path, month: str | None = None, as_of: date | None = None):
         self.config_path = config_path
@@ -40,15 +41,37 @@ class Served:
         self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
         self._cycle = Cycle.load(config_path, as_of)
+        self._read_as = self._inputs(self._cycle)
 
     def cycle(self) -> Cycle:
         with self._lock:
-            if self.fixed_day is None and self._cycle.as_of != date.today():
+            inputs = self._inputs(self._cycle)
+            if inputs != self._read_as:
                 try:
-                    self._cycle = Cycle.load(self.config_path)
-                except YuebaoError as exc:  # keep serving yesterday's; say why in the log
+                    self._cycle = Cycle.load(self.config_path, self.fixed_day)
+                    self._read_as = self._inputs(self._cycle)
+                except YuebaoError as exc:  # keep serving what was read; say why in the log
                     log.error("config.yaml could not be read again: %s", exc.en)
             return self._cycle
+
+    def _inputs(self, cycle: Cycle) -> tuple:
+        """What the served Cycle is made of: the day, the files' times, the approved 延期."""
+
+        def stamp(path: Path):
+            try:
+                return path.stat().st_mtime_ns
+            except OSError:
+                return None
+
+        config = cycle.config
+        extensions = ()
+        if config.ledger_path.exists():
+            with cycle.ledger() as ledger:
+                extensions = tuple(
+                    sorted((k, r["new_due"]) for k, r in ledger.extensions().items())
+                )
+        day = self.fixed_day or date.today()
+        return day, stamp(self.config_path), stamp(config.task_list_path), extensions
 
     def month(self) -> str:
         return self.fixed_month or f"{date.today():%Y-%m}"
