@@ -5,6 +5,7 @@ tell two stories.  Each test is something a clerk or a chief saw disagree."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import sqlite3
 import time
@@ -20,7 +21,7 @@ from reporting.models import Light, OfficeState, Status
 from reporting.summary.words import latest_words
 from reporting.tasks import extensions
 from reporting.web.app import close, create_app, state_of
-from reporting.web.store import CHIEFS
+from reporting.web.store import CHIEFS, WebState
 
 from .clerks import answer_form
 from .webserver import PASSWORD, answered, set_up
@@ -262,67 +263,105 @@ def test_the_latest_word_wins_over_the_months():
 
 # -- every surface agrees, whatever the order of events --------------------------------------
 EVENTS = ("upload_good", "upload_bad", "send_first_again", "inbox_good", "inbox_bad", "extend")
+EVENTS += ("days_pass",)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-@given(events=st.lists(st.sampled_from(EVENTS), min_size=1, max_size=4))
+def workbook_verdicts(site: Site) -> dict[str, str]:
+    """The workbook the chiefs' page offers: milestone -> 判定, from its 数据 sheet."""
+    response = site.client.get(f"/c/{site.tokens['领导']}/summary")
+    ws = openpyxl.load_workbook(io.BytesIO(response.data))["数据"]
+    rows = ws.iter_rows(values_only=True)
+    names = next(rows)
+    return {r["节点编码"]: r["判定"] for r in (dict(zip(names, v)) for v in rows) if r["节点编码"]}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(events=st.lists(st.sampled_from(EVENTS), min_size=1, max_size=5))
 def test_every_surface_tells_the_same_story(tmp_path_factory, events):
-    """Random returns of one office, by upload and by inbox, good and bad, sent again, and
-    extensions approved meanwhile: after each, the office page, the clerk's and the chiefs'
-    pages, the workbook they offer, validate and the 催报/督办 facts agree with each other and
-    with the rule (the file received last counts), on the office's state and on the counts of
-    milestones done and overdue."""
+    """Random returns of one office, by upload and by inbox (where mail attachments land), good
+    and bad, on time and late, sent again; extensions approved and days passing meanwhile.  After
+    each event the office page, the clerk's and the chiefs' pages, the workbook they offer,
+    validate and the 催报/督办 facts agree with each other and with the rule, worked out here
+    on its own: the file received last counts, late by when its bytes first came; on every
+    office's state and every milestone's verdict."""
     from reporting.jobs.day import Facts
 
     folder = tmp_path_factory.mktemp("truth")
     config, month, c = set_up(folder)
-    office = "基财股"
+    office, deadline = "基财股", c.period(month).deadline
     files = {
         good: answered(c, month, office, folder / "pc" / f"{good}.xlsx", **kw)
         for good, kw in ((True, {}), (False, {"status": "差不多"}))
     }
-    sent: list[bool] = []  # what the office sent, in order received (True: a good file)
-    site = Site(config, month)
+    first: dict[bool, datetime] = {}  # the rule's own record: each content's first receipt …
+    last: dict[bool, datetime] = {}  # … and its last
+    as_of = date.today()
+    site = Site(config, month, as_of)
     try:
         for i, event in enumerate(events):
-            if event == "extend":
-                if not sent:
-                    continue
-                first = c.tasks.tasks_of(office)[0].milestones[0]
-                later = (first.due or date.today()) + timedelta(days=30 + i)
-                extensions.approve(Cycle.load(config), first.task_key, "1", later, "经批准延期")
-                event = "send_first_again"  # and the office sends its first file once more
-            time.sleep(1.1)  # times are kept to the second
-            good = {"upload_good": True, "inbox_good": True, "upload_bad": False}.get(
-                event, event == "send_first_again" and (sent[0] if sent else True)
-            )
-            if event == "inbox_bad":
-                good = False
-            path = files[good]
-            if event.startswith("inbox"):
-                inbox = c.config.folder("inbox", month)
-                inbox.mkdir(parents=True, exist_ok=True)
-                (inbox / f"{i}.xlsx").write_bytes(path.read_bytes())
-                collect_month(Cycle.load(config), month)
+            if event == "days_pass":  # a later look at the same month: after the deadline
+                as_of = max(as_of, deadline) + timedelta(days=7 + i)
+                site.close()
+                site = Site(config, month, as_of)
+            elif event == "extend":
+                m = c.tasks.tasks_of(office)[0].milestones[0]
+                later = (m.due or as_of) + timedelta(days=30 + i)
+                extensions.approve(Cycle.load(config, as_of), m.task_key, "1", later, "经批准")
             else:
-                site.upload(office, path)
-            sent.append(good)
-            want = OfficeState.ON_TIME if sent[-1] else OfficeState.REJECTED
-
-            row = {o.office.name: o for o in judged(config, month).offices}[office]
-            assert row.state is want, (events, i)  # validate follows the rule
+                time.sleep(1.1)  # times are kept to the second
+                good = event in ("upload_good", "inbox_good") or (
+                    event == "send_first_again" and min(first, key=first.get, default=True)
+                )
+                now = datetime.now().replace(microsecond=0)
+                if event.startswith("inbox"):  # dropped in the inbox, late once days have passed
+                    when = now
+                    if as_of > date.today():  # the day before the one looked at: late
+                        when = datetime.combine(as_of - timedelta(days=1), now.time())
+                    if last and max(last.values()) >= when:  # never two at one second
+                        when = max(last.values()) + timedelta(seconds=1)
+                    inbox = c.config.folder("inbox", month)
+                    inbox.mkdir(parents=True, exist_ok=True)
+                    dropped = inbox / f"{i}.xlsx"
+                    dropped.write_bytes(files[good].read_bytes())
+                    os.utime(dropped, (when.timestamp(), when.timestamp()))
+                    collect_month(Cycle.load(config, as_of), month)
+                else:
+                    site.upload(office, files[good])
+                    when = WebState(folder / "web.sqlite3").uploads(month, office)[0].received_at
+                first.setdefault(good, when)
+                last[good] = max(last.get(good, when), when)
+            if not last:
+                continue
+            counted = max(last, key=last.get)
+            want = (
+                OfficeState.REJECTED
+                if not counted
+                else OfficeState.LATE
+                if first[counted].date() > deadline
+                else OfficeState.ON_TIME
+            )
+            summary = judged(config, month, as_of)
+            states = {o.office.name: o.state.value for o in summary.offices}
+            assert states[office] == want.value, (events, i)  # validate follows the rule
             lights = site.lights()
-            assert lights[office][1] == want.value  # the chiefs' page
+            assert {o: s for o, (_, s) in lights.items()} == states  # the chiefs' page
             assert site.workbook_lights() == lights  # the workbook it offers
-            page = site.office(office)
-            assert "本月报表已收到" in page  # the office page
+            assert site.clerk_states() == states  # the clerk's page
+            page = site.office(office)  # the office's own page
+            assert "本月报表已收到" in page
             assert ("有错误，视为未报送" in page) == (want is OfficeState.REJECTED)
-            assert site.clerk_states()[office] == want.value  # the clerk's page
-            summary = judged(config, month)
+            verdicts = {r.milestone.key: r.light.value for r in summary.rows if r.milestone}
+            assert workbook_verdicts(site) == verdicts  # every milestone's verdict
             counts = (summary.counts[Light.DONE], summary.counts[Light.OVERDUE])
-            assert site.chiefs_done() == counts == site.workbook_done()  # every verdict alike
-            facts = Facts(Cycle.load(config))
-            assert facts.office_state(month, office) is want  # what 催报 and 督办 go by
+            assert site.chiefs_done() == counts == site.workbook_done()
+            listed = page[page.index("近期到期的节点") : page.index("上传填好的表格")]
+            for r in summary.rows:  # the office's due list: its milestones not done, as judged
+                if r.task.lead == office and r.light is Light.OVERDUE:
+                    assert r.milestone.text in listed
+                if r.task.lead == office and r.light is Light.DONE and r.milestone:
+                    assert r.milestone.text not in listed
+            facts = Facts(Cycle.load(config, as_of))  # what 催报 and 督办 go by
+            assert {o.office.name: o.state.value for o in facts.summary(month).offices} == states
             assert facts.summary(month).counts == summary.counts
     finally:
         site.close()
