@@ -47,8 +47,11 @@ def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
         return collect(inbox, archive, ledger, month, progress)
 
 
-def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthCheck]:
-    """Read every archived return of the month and validate them against the task list."""
+def check_month(
+    cycle: Cycle, month: str, progress=None, cache: dict | None = None
+) -> tuple[Period, MonthCheck]:
+    """Read every archived return of the month and validate them against the task list
+    (`cache`: files read before, by the intranet page, not read again)."""
     period = cycle.period(month)
     # the other months' returns (last December's too): one mailed this month for another month is
     # filed under that month, and its office is told this month's form is still to be sent
@@ -63,7 +66,7 @@ def check_month(cycle: Cycle, month: str, progress=None) -> tuple[Period, MonthC
                 other_months.append(ret)
     max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
     return period, check_returns(
-        tasks, period, returns, cycle.as_of, max_bytes, progress, other_months
+        tasks, period, returns, cycle.as_of, max_bytes, progress, other_months, cache
     )
 
 

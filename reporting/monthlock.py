@@ -20,6 +20,10 @@ from .period import parse_month
 log = logging.getLogger(__name__)
 
 
+class MonthBusy(YuebaoError):
+    """Another yuebao process held the month longer than the wait."""
+
+
 def lock_folder(ledger: Path) -> Path:
     return ledger.with_name(ledger.name + ".locks")
 
@@ -51,7 +55,7 @@ def _acquire(ledger: Path, month: str, wait: float):
             log.warning("另一个yuebao程序正在处理%s，等待其结束（最多%s秒）", month, wait)
             lock.acquire(timeout=wait)
     except Timeout:
-        raise YuebaoError(
+        raise MonthBusy(
             f"另一个yuebao程序正在处理{month}（等待{wait:g}秒后仍未结束），本次未运行。"
             "请等它结束后再运行（该程序结束时会自动解除占用）",
             f"month {month} is held by another yuebao process",

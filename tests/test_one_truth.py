@@ -65,6 +65,9 @@ class Site:
         data = {"csrf_token": csrf, "file": (io.BytesIO(path.read_bytes()), "进展情况表.xlsx")}
         response = self.client.post(f"/o/{self.tokens[office]}/upload", data=data)
         assert response.status_code == 303, response.get_data(as_text=True)
+        deadline = time.monotonic() + 120
+        while "正在检查" in self.office(office) and time.monotonic() < deadline:
+            time.sleep(0.2)  # checked in the background: wait for its result
 
     def lights(self) -> dict[str, tuple[str, str]]:
         """The chiefs' page: office -> (light, state)."""

@@ -96,9 +96,20 @@ def upload(driver, path: Path) -> str:
     click does not wait for the next page)."""
     from selenium.webdriver.common.by import By
 
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.find_element(By.ID, "file").send_keys(str(path))
     press(driver, "upload")
-    return driver.find_element(By.ID, "verdict").text
+
+    def checked(d):  # the page refreshes itself until the check is done
+        try:
+            text = d.find_element(By.ID, "verdict").text
+        except WebDriverException:  # the page was reloading
+            return False
+        return text if not text.startswith("已收到，正在检查") else False
+
+    return WebDriverWait(driver, 120).until(checked)
 
 
 def press(driver, button: str) -> None:

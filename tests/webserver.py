@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+import time
 import urllib.parse
 import uuid
 from contextlib import contextmanager
@@ -78,13 +79,20 @@ def answered(c: Cycle, month: str, office: str, out: Path, status: str = "已完
 
 @contextmanager
 def serving(config: Path, month: str, threads: int = 16):
-    """The application served by waitress on a free loopback port: its base URL."""
-    import waitress
+    """The application served by waitress on a free loopback port, with `yuebao serve`'s limits
+    (reporting.web.server): its base URL."""
+    import dataclasses
 
     from reporting.web.app import close, create_app
+    from reporting.web.server import make_server
 
     app = create_app(config, month)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    web = dataclasses.replace(Cycle.load(config).config.web, threads=threads)
+    try:
+        server = make_server(app, "127.0.0.1", 0, web, app.config["MAX_CONTENT_LENGTH"])
+    except BaseException:
+        close(app)
+        raise
 
     def run():
         try:
@@ -202,4 +210,16 @@ def upload(base: str, token: str, path: Path, name: str = "进展情况表.xlsx"
     status, headers, page = b.post(
         f"/o/{token}/upload", {"csrf_token": csrf}, {"file": (name, path.read_bytes())}
     )
+    if status == 303:
+        checked(b, f"/o/{token}")
     return status, headers, b
+
+
+def checked(b: "Browser", path: str, seconds: float = 120) -> str:
+    """The office's page once its uploads are checked (it says 正在检查 until then)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page = b.get(path)[2]
+        if "正在检查" not in page or time.monotonic() > deadline:
+            return page
+        time.sleep(0.2)

@@ -37,11 +37,12 @@ def check_returns(
     max_bytes: int = MAX_FILE_BYTES,
     progress=None,
     other_months: list[Return] | None = None,
+    cache: dict | None = None,
 ) -> MonthCheck:
     """Read the month's archived returns (see intake.reading) and validate them; the returns
     received after `as_of` are listed, unread, at the end of check.returns.  `other_months`: see
-    validate_month."""
-    read, future, read_findings = read_month(returns, tasks, as_of, max_bytes, progress)
+    validate_month; `cache`: see read_month."""
+    read, future, read_findings = read_month(returns, tasks, as_of, max_bytes, progress, cache)
     check = validate_month(tasks, period, read, read_findings, as_of, other_months)
     check.returns += future
     return check

@@ -88,11 +88,19 @@ def portable(name: str, room: int = MAX_NAME_BYTES) -> str:
     return stem + suffix
 
 
-def collect(inbox: Path, archive: Path, ledger: Ledger, month: str, progress=None) -> CollectResult:
+def collect(
+    inbox: Path,
+    archive: Path,
+    ledger: Ledger,
+    month: str,
+    progress=None,
+    only: list[Path] | None = None,
+) -> CollectResult:
+    """Every file of the inbox (`only`: these files of it, e.g. the one just uploaded)."""
     result = CollectResult(inbox=inbox, archive=archive)
     inbox.mkdir(parents=True, exist_ok=True)
     archive.mkdir(parents=True, exist_ok=True)
-    files = inbox_files(inbox)
+    files = inbox_files(inbox) if only is None else only
     with ledger.grouped():  # a commit per file would cost more than its copy: Ledger.grouped
         for i, path in enumerate(files, start=1):
             name = _take(path, inbox, archive, ledger, month, result)

@@ -22,13 +22,22 @@ from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
 from . import actions
 from .live import LiveMonth, form_path, milestones_due, month_files, office_row, source_of
-from .security import LoginLimit, add_headers, check_csrf, csrf_token
+from .security import (
+    LoginLimit,
+    add_headers,
+    check_csrf,
+    csrf_token,
+    known_browser,
+    remember_browser,
+)
+from .server import BodyLimit
 from .store import CHIEFS, OFFICE, WebState
 from .uploads import Intake, NotAWorkbook, TooLarge
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
+ACK_SECONDS = 1.5  # an upload's answer waits this long for its check, never longer
 
 
 class Served:
@@ -85,8 +94,9 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     served = Served(Path(config_path), month, as_of)
     first = served.cycle()
     state = state_of(first)
-    intake = Intake(state, state.path.parent / "上传暂存")
+    intake = Intake(state, state.path.parent / "上传暂存", served.cycle)
     intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
+    intake.resume()  # what a stopped server had received and not checked
     live = LiveMonth(cache=state.path.parent / "网页汇总")
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
     last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
@@ -100,7 +110,9 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         MAX_CONTENT_LENGTH=first.config.collect.max_file_mb * 1024 * 1024 + MULTIPART_ROOM,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=first.config.web.secure_cookie,  # behind https
     )
+    app.wsgi_app = BodyLimit(app, first.config.collect.max_file_mb)  # refused unread
     app.jinja_env.globals.update(csrf_token=csrf_token, Light=Light, OfficeState=OfficeState)
     app.before_request(check_csrf)
     app.after_request(add_headers)
@@ -117,7 +129,10 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             abort(404)
 
     def clerk() -> None:
-        if not session.get("clerk"):
+        """The clerk's session: named in the signed cookie, and still on in web.sqlite3 (not
+        logged out, no new password since)."""
+        session_id = session.get("clerk")
+        if not (isinstance(session_id, str) and state.session_alive(session_id)):
             abort(redirect(url_for("login")))
 
     @app.get("/")
@@ -165,11 +180,20 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     def office_upload(token):
         office = office_of(token)
         c, month = served.cycle(), served.month()
+        if form_path(c, month, office) is None:  # nothing to return before the forms are out
+            return _message(
+                "本月表格尚未下发，暂不能上传。请等候局办公室通知后，下载本月表格填写上传",
+                back=url_for("office_page", token=token),
+                status=409,
+            )
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             return _message("请先选择要上传的表格文件", back=url_for("office_page", token=token))
         try:
-            intake.receive(c, month, office, upload.stream, upload.filename)
+            _, checked = intake.receive(c, month, office, upload.stream, upload.filename)
+            checked.wait(
+                ACK_SECONDS
+            )  # a quick check is shown at once; else 正在检查, then the result
         except NotAWorkbook:
             return _message(
                 "只能上传Excel表格（.xlsx），请选择下载的表格填写后上传",
@@ -184,19 +208,29 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     # -- the clerk ------------------------------------------------------------------------------
     @app.route("/login", methods=["GET", "POST"])
     def login():
-        address = request.remote_addr or ""
         error, status = "", 200
         if request.method == "POST":
-            wait = limit.wait_seconds(address)
+            # wrong passwords are counted per browser the clerk has logged in from (with this
+            # password), else per address: guessing from the clerk's address (a NAT, a proxy)
+            # locks that address, never the clerk's browser
+            epoch = state.password_epoch()
+            browser = known_browser(epoch)
+            key = f"browser:{browser}" if browser else f"address:{request.remote_addr or ''}"
+            wait = limit.reserve(key)  # a slot taken before the check: parallel guesses wait
             if wait:
                 error, status = f"密码错误次数过多，请{(wait + 59) // 60}分钟后再试", 429
-            elif state.check_password(request.form.get("password", "")):
-                limit.succeeded(address)
-                session.clear()
-                session["clerk"] = True
-                return redirect(url_for("clerk_page"), code=303)
             else:
-                limit.failed(address)
+                right = False
+                try:
+                    right = state.check_password(request.form.get("password", ""))
+                finally:
+                    limit.release(key, right)
+                if right:
+                    session.clear()
+                    session["clerk"] = state.new_session()
+                    response = redirect(url_for("clerk_page"), code=303)
+                    remember_browser(response, epoch, browser)
+                    return response
                 error, status = "密码不正确", 401
         if not state.has_password():
             error = "尚未设置密码：请在办公室电脑上运行 yuebao serve --set-password"
@@ -204,6 +238,9 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
 
     @app.post("/logout")
     def logout():
+        session_id = session.get("clerk")
+        if isinstance(session_id, str):
+            state.end_session(session_id)  # a copy of the cookie logs nobody in either
         session.clear()
         return redirect(url_for("login"), code=303)
 

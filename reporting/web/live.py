@@ -28,6 +28,7 @@ class LiveMonth:
         self._lock = threading.Lock()  # many pages at once: the month is judged once
         self._built: dict[str, tuple[str, MonthSummary]] = {}
         self._cache = cache  # where the workbooks of the judged month are written
+        self._read: dict[int, dict] = {}  # per task list: each file as read, read only once
 
     def summary(self, cycle: Cycle, month: str) -> MonthSummary:
         with self._lock:
@@ -38,7 +39,11 @@ class LiveMonth:
         built = self._built.get(month)
         if built and built[0] == key:
             return built
-        period, check = check_month(cycle, month)
+        with cycle.ledger() as ledger:
+            tasks = cycle.tasks_for(month, ledger)
+        if id(tasks) not in self._read:  # a list read again: every file is read again for it
+            self._read = {id(tasks): {}}
+        period, check = check_month(cycle, month, cache=self._read[id(tasks)])
         with cycle.ledger() as ledger:
             summary = summarise(cycle, period, check, ledger)
         self._built[month] = (key, summary)

@@ -8,12 +8,14 @@ this file only remembers who may see what, and what each office was told.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import secrets
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -40,10 +42,22 @@ CREATE TABLE IF NOT EXISTS uploads (
     accepted INTEGER NOT NULL,      -- 0: refused (another office's form), not collected
     errors INTEGER NOT NULL,
     warnings INTEGER NOT NULL,
-    findings TEXT NOT NULL          -- JSON list
+    findings TEXT NOT NULL,         -- JSON list
+    status TEXT NOT NULL DEFAULT 'checked',  -- received (being checked) | checked
+    staged TEXT NOT NULL DEFAULT ''  -- while received: the file in the staging folder
 );
 CREATE INDEX IF NOT EXISTS uploads_office ON uploads (month, office);
 """
+RECEIVED, CHECKED = "received", "checked"
+SESSIONS = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,            -- the SHA-256 of the id in the clerk's signed cookie
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    revoked INTEGER NOT NULL        -- 1: logged out, or the password changed since
+);
+"""
+SESSIONS_KEPT_DAYS = 30  # rows of sessions not seen this long are dropped (and log nobody in)
 OFFICE, CHIEFS = "office", "chiefs"
 
 
@@ -52,6 +66,7 @@ class Link:
     token: str
     role: str
     office: str
+    revoked: bool = False  # withdrawn and not made anew: it stays so until `--new-link`
 
 
 @dataclass
@@ -67,18 +82,31 @@ class Upload:
     errors: int
     warnings: int
     findings: list[Finding]
+    status: str = CHECKED
+    staged: str = ""
 
     @property
     def passed(self) -> bool:
-        return self.accepted and self.errors == 0
+        return self.checked and self.accepted and self.errors == 0
+
+    @property
+    def checked(self) -> bool:
+        """False while it waits for its turn to be checked (the page says 正在检查)."""
+        return self.status == CHECKED
 
 
 class WebState:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private(self.path)
         with closing(self._open()) as db, db:
             db.executescript(SCHEMA)
+            db.executescript(SESSIONS)
+            columns = {r[1] for r in db.execute("PRAGMA table_info(uploads)")}
+            if "status" not in columns:  # a state file from before uploads were queued
+                db.execute("ALTER TABLE uploads ADD COLUMN status TEXT NOT NULL DEFAULT 'checked'")
+                db.execute("ALTER TABLE uploads ADD COLUMN staged TEXT NOT NULL DEFAULT ''")
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -106,12 +134,23 @@ class WebState:
         return Link(rows[0]["token"], rows[0]["role"], rows[0]["office"]) if rows else None
 
     def ensure_links(self, offices: list[str]) -> list[Link]:
-        """A link for every office (and the chiefs) that has none; every live link."""
-        have = {(link.role, link.office) for link in self.links()}
-        for role, office in [(CHIEFS, "")] + [(OFFICE, o) for o in offices]:
-            if (role, office) not in have:
+        """A link for every office (and the chiefs) that never had one; every live link, and
+        (marked revoked) each of those whose link was withdrawn: a withdrawn link is not made
+        anew by a restart or `--links`, only by `--new-link`."""
+        rows = self._run("SELECT DISTINCT role, office FROM links")
+        had = {(r["role"], r["office"]) for r in rows}
+        wanted = [(CHIEFS, "")] + [(OFFICE, o) for o in offices]
+        for role, office in wanted:
+            if (role, office) not in had:
                 self._add(role, office)
-        return self.links()
+        live = self.links()
+        named = {(link.role, link.office) for link in live}
+        withdrawn = [
+            Link("", role, office, revoked=True)
+            for role, office in wanted
+            if (role, office) not in named and (role, office) in had
+        ]
+        return live + withdrawn
 
     def renew(self, role: str, office: str = "") -> Link:
         """Revoke the office's (or the chiefs') link and make a new one."""
@@ -136,7 +175,57 @@ class WebState:
 
     # -- the clerk's password and the session key ---------------------------------------------
     def set_password(self, password: str) -> None:
-        self._set("password", generate_password_hash(password, method="scrypt"))
+        """The clerk's new password: every session is ended, every browser known to the login
+        limit (security.known_browser) becomes a stranger."""
+        with closing(self._open()) as db, db:
+            db.execute(
+                "INSERT OR REPLACE INTO settings VALUES ('password', ?)",
+                (generate_password_hash(password, method="scrypt"),),
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO settings VALUES ('password_epoch', ?)",
+                (secrets.token_urlsafe(16),),
+            )
+            db.execute("UPDATE sessions SET revoked=1 WHERE revoked=0")
+
+    def password_epoch(self) -> str:
+        """Changes with each new password (made on first use for a password set before)."""
+        epoch = self._get("password_epoch")
+        if epoch is None:
+            self._run(
+                "INSERT OR IGNORE INTO settings VALUES ('password_epoch', ?)",
+                (secrets.token_urlsafe(16),),
+            )
+            epoch = self._get("password_epoch")
+        return epoch
+
+    # -- the clerk's sessions: the signed cookie names one; it counts while it is here ---------
+    def new_session(self) -> str:
+        """A session for the clerk who just gave the right password: its id, for the cookie."""
+        session_id, now = secrets.token_urlsafe(32), _now()
+        old = (datetime.now() - timedelta(days=SESSIONS_KEPT_DAYS)).isoformat(timespec="seconds")
+        with closing(self._open()) as db, db:
+            db.execute("DELETE FROM sessions WHERE last_seen < ?", (old,))
+            db.execute(
+                "INSERT INTO sessions (id, created_at, last_seen, revoked) VALUES (?,?,?,0)",
+                (_digest(session_id), now, now),
+            )
+        return session_id
+
+    def session_alive(self, session_id: str) -> bool:
+        """Whether the session is still on (not logged out, no new password since): noted as
+        seen now."""
+        if not session_id or len(session_id) > 100:
+            return False
+        rows = self._run(
+            "UPDATE sessions SET last_seen=? WHERE id=? AND revoked=0 RETURNING id",
+            (_now(), _digest(session_id)),
+        )
+        return bool(rows)
+
+    def end_session(self, session_id: str) -> None:
+        """Logout: the session's cookie, wherever a copy of it is, logs nobody in any more."""
+        self._run("UPDATE sessions SET revoked=1 WHERE id=?", (_digest(session_id),))
 
     def has_password(self) -> bool:
         return self._get("password") is not None
@@ -194,6 +283,50 @@ class WebState:
         )
         return self.upload(rows[0]["id"])
 
+    def receive_upload(
+        self,
+        month: str,
+        office: str,
+        shown_name: str,
+        saved_name: str,
+        sha256: str,
+        received_at: datetime,
+        staged: str,
+    ) -> Upload:
+        """An upload received, stored in the staging folder and not yet checked."""
+        rows = self._run(
+            "INSERT INTO uploads (month, office, shown_name, saved_name, sha256, received_at, "
+            "accepted, errors, warnings, findings, status, staged) "
+            "VALUES (?,?,?,?,?,?,1,0,0,'[]',?,?) RETURNING id",
+            (
+                month,
+                office,
+                shown_name,
+                saved_name,
+                sha256,
+                received_at.isoformat(timespec="seconds"),
+                RECEIVED,
+                staged,
+            ),
+        )
+        return self.upload(rows[0]["id"])
+
+    def checked_upload(self, upload_id: int, accepted: bool, findings: list[Finding]) -> Upload:
+        """What checking found: the upload's result, as the page shows it."""
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        data = json.dumps([_finding_data(f) for f in findings], ensure_ascii=False)
+        self._run(
+            "UPDATE uploads SET accepted=?, errors=?, warnings=?, findings=?, status=?, staged='' "
+            "WHERE id=?",
+            (int(accepted), errors, len(findings) - errors, data, CHECKED, upload_id),
+        )
+        return self.upload(upload_id)
+
+    def unchecked(self) -> list[Upload]:
+        """Uploads received and not yet checked (a restart finds them again), oldest first."""
+        rows = self._run("SELECT * FROM uploads WHERE status=? ORDER BY id", (RECEIVED,))
+        return [_upload(r) for r in rows]
+
     def upload(self, upload_id: int) -> Upload:
         return _upload(self._run("SELECT * FROM uploads WHERE id=?", (upload_id,))[0])
 
@@ -246,8 +379,31 @@ def _upload(r: sqlite3.Row) -> Upload:
         errors=r["errors"],
         warnings=r["warnings"],
         findings=findings,
+        status=r["status"],
+        staged=r["staged"],
     )
 
 
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
+
+
+def _digest(session_id: str) -> str:
+    """Sessions are kept by their hash: a copy of the file gives no cookie's id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _private(path: Path) -> None:
+    """web.sqlite3 (the session key, the password hash) for its owner only: made so, and an
+    older file (with its WAL and shared memory, which SQLite makes with the file's mode) made so.
+    Skipped on Windows, where a file's access is its folder's ACL."""
+    if os.name == "nt":
+        return
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty db
+    for each in (path, *(path.with_name(path.name + side) for side in ("-wal", "-shm", "-journal"))):
+        try:
+            if each.stat().st_mode & 0o077:
+                os.chmod(each, 0o600)
+        except OSError:  # not there, or another user's: nothing to do here
+            pass

@@ -10,25 +10,30 @@ collected, so one office can never put a return in another's name.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from ..checks.validate import validate_month
 from ..context import Cycle
 from ..filenames import safe_name
 from ..intake.collect import collect
 from ..intake.grids import WORKBOOK_SUFFIXES
-from ..intake.values import squash
+from ..intake.values import office_key
 from ..models import Finding, Return, Severity
+from ..monthlock import MonthBusy
+from .checking import CheckQueue
 from .reader import Reader
 from .store import Upload, WebState
 
+log = logging.getLogger(__name__)
 WEB_FOLDER = "网页上传"  # inside the month's inbox: the uploads kept as received
 CHUNK = 1 << 16
 
@@ -75,60 +80,104 @@ def suffix_of(shown_name: str) -> str:
 
 
 class Intake:
-    """Receives uploads for one served config; collecting is one at a time (the month's lock
-    also keeps out a `yuebao run` started meanwhile), reading is not."""
+    """Receives uploads for one served config: each is stored and recorded at once (the page
+    says 已收到，正在检查), then checked and collected by the CheckQueue's workers; collecting is
+    one at a time, and waits out another command holding the month (a worker waits, no page)."""
 
-    def __init__(self, state: WebState, staging: Path):
+    def __init__(self, state: WebState, staging: Path, cycle_of: Callable[[], Cycle]):
         self.state = state
         self.staging = staging
+        self.cycle_of = cycle_of  # the served config as of now
         self.reader = Reader()
         self._collecting = threading.Lock()
+        self.queue = CheckQueue(self.reader.workers, self.check)
+
+    def resume(self) -> None:
+        """After a restart: check what was received and not checked; drop staged files nobody
+        waits for (a server killed mid-upload)."""
+        waiting = self.state.unchecked()
+        kept = {u.staged for u in waiting}
+        if self.staging.is_dir():
+            for path in self.staging.iterdir():
+                if path.name not in kept:
+                    path.unlink(missing_ok=True)
+        for upload in waiting:
+            self.queue.put(upload.office, upload.id)
 
     def receive(
         self, cycle: Cycle, month: str, office: str, stream: BinaryIO, shown_name: str
-    ) -> Upload:
+    ) -> tuple[Upload, threading.Event]:
+        """Store the upload and record it as received; (the upload, set once it is checked)."""
         max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
         suffix = suffix_of(shown_name)
         staged = stage(stream, self.staging, suffix, max_bytes)
         received = datetime.now().replace(microsecond=0)
         saved_name = f"{safe_name(office)}_{received:%Y%m%d-%H%M%S}_{staged.sha256[:8]}{suffix}"
-        try:
-            ret, findings = self._check(cycle, month, staged, saved_name, received, max_bytes)
-            owner = ret.office
-            if owner and squash(owner) != squash(office):
-                return self.state.add_upload(
-                    month, office, shown_name, saved_name, staged.sha256, received, False,
-                    [foreign_form(owner, office)],
-                )  # fmt: skip
-            findings += self._collect(cycle, month, office, staged, saved_name, received)
-        finally:
-            staged.path.unlink(missing_ok=True)
-        return self.state.add_upload(
-            month, office, shown_name, saved_name, staged.sha256, received, True, findings
+        upload = self.state.receive_upload(
+            month, office, shown_name, saved_name, staged.sha256, received, staged.path.name
         )
+        return upload, self.queue.put(office, upload.id)
+
+    def check(self, upload_id: int) -> None:
+        """Read and check one upload, then collect it (the queue's work)."""
+        upload = self.state.upload(upload_id)
+        path = self.staging / upload.staged
+        if not upload.staged or not path.is_file():
+            self.state.checked_upload(upload_id, False, [lost()])
+            return
+        try:
+            cycle = self.cycle_of()
+            max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
+            ret, findings = self._check(cycle, upload, path, max_bytes)
+            owner = ret.office
+            if owner and office_key(owner) != office_key(upload.office):
+                self.state.checked_upload(upload_id, False, [foreign_form(owner, upload.office)])
+            else:
+                findings += self._collect(cycle, upload, path)
+                self.state.checked_upload(upload_id, True, findings)
+        except Exception:
+            log.exception("upload %s of %s could not be checked", upload_id, upload.office)
+            self.state.checked_upload(upload_id, False, [failed()])
+        path.unlink(missing_ok=True)
 
     def close(self) -> None:
+        self.queue.close()
         self.reader.close()
 
-    def _check(self, cycle, month, staged, saved_name, received, max_bytes):
+    def _check(self, cycle: Cycle, upload: Upload, path: Path, max_bytes: int):
         """Read and validate the upload alone, as validate will read it among the month's."""
-        period, tasks = cycle.period(month), cycle.tasks_for(month)  # the month's own list
+        period, tasks = cycle.period(upload.month), cycle.tasks_for(upload.month)
+        received = upload.received_at
         as_of = max(cycle.as_of, received.date())
-        ret = Return(saved_name, staged.sha256, received, archived_path=staged.path)
+        ret = Return(upload.saved_name, upload.sha256, received, archived_path=path)
         ret, found = self.reader.read(ret, tasks, max_bytes)
         check = validate_month(tasks, period, [ret], found, as_of)
-        return ret, [f for f in check.findings if f.file == saved_name]
+        return ret, [f for f in check.findings if f.file == upload.saved_name]
 
-    def _collect(self, cycle, month, office, staged, saved_name, received) -> list[Finding]:
-        """Into the inbox (its own folder per office) and through collect; what collect found."""
-        folder = cycle.config.folder("inbox", month) / WEB_FOLDER / safe_name(office)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / saved_name
-        with self._collecting, cycle.writing(month), cycle.ledger() as ledger:
-            shutil.copyfile(staged.path, target)
-            os.utime(target, (received.timestamp(), received.timestamp()))
-            result = collect(folder, cycle.folder("archive", month), ledger, month)
-        return result.findings  # the same file sent again counts anew: nothing to say of it
+    def _collect(self, cycle: Cycle, upload: Upload, path: Path) -> list[Finding]:
+        """Into the inbox (its own folder per office) and the ledger, this file alone; the same
+        bytes received before are kept once and count as sent again now.  Another command
+        holding the month: wait for it (this worker only; the pages answer meanwhile)."""
+        month, received = upload.month, upload.received_at
+        folder = cycle.config.folder("inbox", month) / WEB_FOLDER / safe_name(upload.office)
+        while True:
+            try:
+                with self._collecting, cycle.writing(month), cycle.ledger() as ledger:
+                    if ledger.known(month, upload.sha256):
+                        ledger.received_again(month, upload.sha256, received)
+                        return []
+                    folder.mkdir(parents=True, exist_ok=True)
+                    target = folder / upload.saved_name
+                    shutil.copyfile(path, target)
+                    os.utime(target, (received.timestamp(), received.timestamp()))
+                    archive = cycle.folder("archive", month)
+                    return collect(folder, archive, ledger, month, only=[target]).findings
+            except MonthBusy:
+                log.info("upload %s waits: month %s is held by another command", upload.id, month)
+                time.sleep(BUSY_RETRY_SECONDS)
+
+
+BUSY_RETRY_SECONDS = 2
 
 
 def foreign_form(owner: str, office: str) -> Finding:
@@ -138,4 +187,20 @@ def foreign_form(owner: str, office: str) -> Finding:
         "请下载本页的本股室表格填写后重新上传",
         Severity.ERROR,
         office=office,
+    )
+
+
+def lost() -> Finding:
+    return Finding(
+        "read_failed",
+        "服务器重启时该上传的文件未能保留，未接收。请重新上传",
+        Severity.ERROR,
+    )
+
+
+def failed() -> Finding:
+    return Finding(
+        "read_failed",
+        "检查该文件时程序出错，未接收（详情已记入日志）。请稍后重新上传；如仍不行，请发给局办公室",
+        Severity.ERROR,
     )

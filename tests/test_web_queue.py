@@ -1,0 +1,123 @@
+"""The intranet page under a busy month: an upload is received at once and checked in the
+background, offices take turns, another command holding the month stalls no page, and a page
+never reads every return again."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from filelock import FileLock
+
+from reporting.monthlock import lock_folder
+from reporting.web.checking import CheckQueue
+
+from .test_one_truth import Site, judged
+from .webserver import Browser, answered, checked, links, serving, set_up, synthetic
+
+
+def test_offices_take_turns_so_heavy_files_wait_behind_their_own():
+    """Office A sends three slow files, then B one quick one: B's is checked while A's wait."""
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def check(upload_id: int) -> None:
+        time.sleep(0.6 if upload_id < 10 else 0.05)  # A's files are heavy
+        with lock:
+            finished.append(f"{'A' if upload_id < 10 else 'B'}{upload_id}")
+
+    queue = CheckQueue(2, check)
+    try:
+        events = [queue.put("A", i) for i in (1, 2, 3)] + [queue.put("B", 11)]
+        for event in events:
+            assert event.wait(10)
+    finally:
+        queue.close()
+    assert finished.index("B11") < finished.index("A2")  # not behind A's second and third
+    assert [f for f in finished if f.startswith("A")] == ["A1", "A2", "A3"]  # A's in order
+
+
+def hold_month(ledger, month: str, seconds: float, held) -> None:
+    """Another yuebao process (say a `yuebao run`) holding the month's lock."""
+    with FileLock(lock_folder(ledger) / f"{month}.lock"):
+        held.set()
+        time.sleep(seconds)
+
+
+def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
+    config, month, c, returns = synthetic(tmp_path, 10)
+    lock_folder(c.config.ledger_path).mkdir(parents=True, exist_ok=True)
+    held = multiprocessing.Event()
+    holder = multiprocessing.Process(
+        target=hold_month, args=(c.config.ledger_path, month, 8, held), daemon=True
+    )
+    holder.start()
+    assert held.wait(10)
+    tokens = links(tmp_path)
+    with serving(config, month) as base:
+        pages: list[float] = []
+
+        def send(office):
+            b = Browser(base)
+            csrf = b.csrf(f"/o/{tokens[office]}")
+            started = time.monotonic()
+            status, _, _ = b.post(
+                f"/o/{tokens[office]}/upload",
+                {"csrf_token": csrf},
+                {"file": ("进展情况表.xlsx", returns[office].read_bytes())},
+            )
+            answered_in = time.monotonic() - started
+            started = time.monotonic()
+            page = b.get(f"/o/{tokens[office]}")[2]
+            pages.append(time.monotonic() - started)
+            return status, answered_in, page, b
+
+        with ThreadPoolExecutor(10) as pool:
+            sent = list(pool.map(send, returns))
+        for _ in range(5):  # the other pages, while the month is still held
+            started = time.monotonic()
+            assert Browser(base).get("/")[0] == 200
+            pages.append(time.monotonic() - started)
+        assert holder.is_alive(), "the month was still held while the offices uploaded"
+        for status, answered_in, page, _ in sent:
+            assert status == 303 and answered_in < 3  # received at once, however busy
+            assert "已收到，正在检查" in page  # and told so
+        assert max(pages) < 2, pages
+        holder.join(30)
+        results = {
+            office: checked(b, f"/o/{tokens[office]}") for office, (*_, b) in zip(returns, sent)
+        }
+    for office, page in results.items():  # once the month is free, each is checked
+        assert 'id="verdict">已通过' in page, office
+    with sqlite3.connect(c.config.ledger_path) as db:
+        rows = db.execute("SELECT office, COUNT(*) FROM returns GROUP BY sha256").fetchall()
+    assert len(rows) == 10 and all(n == 1 for _, n in rows)  # each once in the ledger
+
+
+def test_the_page_reads_each_return_once_and_keeps_a_file_sent_again_once(tmp_path):
+    config, month, c = set_up(tmp_path)
+    first = answered(c, month, "基财股", tmp_path / "pc" / "基财股.xlsx")
+    site = Site(config, month)
+    try:
+        site.upload("基财股", first)
+        assert judged(config, month).offices  # judged as validate would
+        before = site.lights()["基财股"]
+        assert before[1] == "按时报送"
+        # the archived copy is gone from the disk: a page that read every file again on each
+        # new return would now find 基财股's return unreadable
+        with sqlite3.connect(c.config.ledger_path) as db:
+            (archived,) = db.execute("SELECT archived_path FROM returns").fetchone()
+        Path(archived).rename(tmp_path / "moved.xlsx")
+        other = answered(c, month, "人事股", tmp_path / "pc" / "人事股.xlsx")
+        site.upload("人事股", other)
+        assert site.lights()["基财股"] == before  # read once, not again
+        assert site.lights()["人事股"][1] == "按时报送"
+        site.upload("基财股", first)  # the same bytes again
+        inbox = c.config.folder("inbox", month) / "网页上传" / "基财股"
+        assert len(list(inbox.iterdir())) == 1  # kept once
+    finally:
+        site.close()
