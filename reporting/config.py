@@ -116,8 +116,11 @@ SCHEMA: dict[str, Any] = {
         "url": (str, ""),  # the address offices type, for the links; default http://host:port
         "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
         "threads": (int, 16),  # requests served at once
+        "connection_limit": (int, 500),  # connections open at once (kept below the PC's limit)
+        "channel_timeout": (int, 30),  # seconds: an idle connection, or unfinished headers, closed
         "login_attempts": (int, 5),  # wrong passwords allowed from one address ...
         "lockout_minutes": (int, 15),  # ... within this many minutes, then refused this long
+        "secure_cookie": (bool, False),  # served behind https: cookies sent over https only
     },
 }
 OFFICE_KEYS = {"contact": str, "email": str, "phone": str, "leader": str, "leader_email": str}
@@ -199,8 +202,11 @@ class Web:
     url: str
     state: str
     threads: int
+    connection_limit: int
+    channel_timeout: int
     login_attempts: int
     lockout_minutes: int
+    secure_cookie: bool
 
 
 @dataclass(frozen=True)
@@ -586,6 +592,8 @@ RANGES = {
     "lock_wait_seconds": (0, 86400),
     "web.port": (1, 65535),
     "web.threads": (1, 64),
+    "web.connection_limit": (10, 10000),
+    "web.channel_timeout": (5, 3600),
     "web.login_attempts": (1, 100),
     "web.lockout_minutes": (1, 1440),
 }

@@ -492,12 +492,21 @@ def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
 
 # -- the intranet page (yuebao serve) ----------------------------------------------------------
 def print_links(url: str, links: list, state_path, renewed: bool = False) -> None:
+    """Each link; one withdrawn (`--revoke-link`) and not made anew is listed as 已作废."""
     for link in links:
-        if link.role == "chiefs":
+        name = "领导" if link.role == "chiefs" else link.office
+        if getattr(link, "revoked", False):
+            echo(f"{name}：已作废（重新生成：yuebao serve --new-link {name}）")
+        elif link.role == "chiefs":
             echo(f"领导（只读）：{url}/c/{link.token}")
         else:
             echo(f"{link.office}：{url}/o/{link.token}")
-    what = "新链接已生成，旧链接已作废" if renewed else f"共{len(links)}个链接"
+    withdrawn = sum(bool(getattr(link, "revoked", False)) for link in links)
+    what = (
+        "新链接已生成，旧链接已作废"
+        if renewed
+        else f"共{len(links) - withdrawn}个链接" + (f"，{withdrawn}个已作废" if withdrawn else "")
+    )
     echo(
         f"{what}（保存在 {state_path}）。链接即凭证，请只发给本人；"
         "作废并重发：yuebao serve --new-link 股室名"

@@ -94,9 +94,8 @@ def shot(driver, tmp_path: Path, name: str) -> None:
 def upload(driver, path: Path) -> str:
     """Send the file and read the verdict of the page that answers (not the one before it: a
     click does not wait for the next page)."""
-    from selenium.webdriver.common.by import By
-
     from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.find_element(By.ID, "file").send_keys(str(path))

@@ -382,10 +382,14 @@ def _check_lengths(report, finding, task: Task) -> None:
     texts = [(report.row, header, text) for header, text in answers]
     texts += [(mr.row, form.STATUS, mr.status) for mr in report.milestones.values()]
     for row, header, text in texts:
-        if len(text) > limit:
+        # Excel counts a cell in UTF-16 units, as the summary's sheets cut it (xlsx_rows._fit):
+        # a character beyond U+FFFF (an emoji, a rare 汉字 of Extension B) is two
+        units = len(text) + (sum(ord(ch) > 0xFFFF for ch in text) if len(text) > limit // 2 else 0)
+        if units > limit:
+            counted = f"{len(text)}字" + (f"（按Excel计为{units}字）" if units != len(text) else "")
             finding(
                 "cell_truncated",
-                f"第{task.no}项任务“{_short(task.name)}”的“{header}”有{len(text)}字，"
+                f"第{task.no}项任务“{_short(task.name)}”的“{header}”有{counted}，"
                 f"超过Excel单元格上限{limit}字，汇总表中已截断，全文见原报表；请精简到{limit}字以内",
                 WARNING,
                 row=row,

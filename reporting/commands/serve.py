@@ -37,8 +37,9 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
             raise YuebaoError(
                 f"密码至少{MIN_PASSWORD}个字符，未修改", "password too short, not changed"
             )
-        state.set_password(password)
+        state.set_password(password)  # every logged-in browser is logged out with it
         console.print_password_set(state.path)
+        console.echo("已登录的浏览器均已退出，请用新密码重新登录")
         return
     if new_link or revoke_link:
         name = new_link or revoke_link
@@ -53,11 +54,19 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
         console.print_links(url, everyone, state.path)
         return
     app = create_app(c.config.path, month)
-    console.print_serving(url, host, port, state.has_password(), state.path)
-    import waitress
-
     try:
-        waitress.serve(app, host=host, port=port, threads=web.threads, ident="yuebao")
+        import logging
+
+        from ..web.server import make_server
+
+        logging.basicConfig()  # waitress's warnings (connection limit reached) on stderr
+        max_body = app.config["MAX_CONTENT_LENGTH"]
+        server = make_server(app, host, port, web, max_body)  # a port in use: YuebaoError
+        console.print_serving(url, host, port, state.has_password(), state.path)
+        try:
+            server.run()
+        finally:
+            server.close()
     finally:
         close(app)
 

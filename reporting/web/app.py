@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..context import Cycle
 from ..errors import YuebaoError
+from ..intake.values import visible
 from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
 from . import actions
@@ -328,7 +329,29 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc):
+        length, most = request.content_length, app.config["MAX_CONTENT_LENGTH"]
+        if length is not None and most is not None and length <= most:
+            # the body is within the upload limit: werkzeug refused one form field past its
+            # max_form_memory_size (500 kB) or too many fields (max_form_parts), not the file
+            return _message(
+                "表单内容过长（某一栏的内容超过了网页能接收的长度），未接收。"
+                "请返回刷新页面，只选择要上传的表格文件后重新提交",
+                back=_page_of_form(),
+                status=413,
+            )
         return _too_large(served.cycle())
+
+    def _form_unreadable(exc) -> bool:
+        """The CSRF check found no token because werkzeug could not parse the form at all (it
+        drops a form whose part headers are not UTF-8, e.g. a GBK file name, and gives none)."""
+        return (
+            exc.code == 400
+            and exc.description == "csrf"  # the form was parsed: looking at it reads nothing
+            and request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+            and bool(request.content_length)
+            and not request.form
+            and not request.files
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -337,9 +360,23 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             404: "找不到该页面：链接可能已失效或输错，请向局办公室索取新链接",
         }
         text = words.get(exc.code, f"请求未能完成（{exc.code}）")
-        return _message(text, status=exc.code or 500)
+        back = ""
+        if _form_unreadable(exc):
+            text = (
+                "上传的内容无法读取：文件名无法识别（含有特殊字符，或不是UTF-8编码）。"
+                "请把文件改名为简单的名称（如“进展情况表.xlsx”）后重新上传"
+                if request.mimetype == "multipart/form-data"
+                else "提交的表单内容无法识别，请返回刷新页面后重试"
+            )
+            back = _page_of_form()
+        return _message(text, back=back, status=exc.code or 500)
+
+    def _page_of_form() -> str:
+        """An office's page, for its upload form's 返回 ('' elsewhere)."""
+        return request.path.rsplit("/", 1)[0] if request.path.startswith("/o/") else ""
 
     app.jinja_env.globals.update(ERROR=Severity.ERROR)
+    app.jinja_env.filters["visible"] = visible  # a name's bidi controls named, not obeyed
     app.extensions["yuebao.intake"] = intake  # its reading workers: closed when serving ends
     return app
 

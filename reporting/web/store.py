@@ -401,7 +401,8 @@ def _private(path: Path) -> None:
         return
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty db
-    for each in (path, *(path.with_name(path.name + side) for side in ("-wal", "-shm", "-journal"))):
+    sides = [path.with_name(path.name + side) for side in ("-wal", "-shm", "-journal")]
+    for each in [path, *sides]:
         try:
             if each.stat().st_mode & 0o077:
                 os.chmod(each, 0o600)
