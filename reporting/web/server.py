@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import select
+import socket
 import time
 from html import escape
 
@@ -118,6 +119,7 @@ class _ErrorTask(ErrorTask):
     def execute(self):
         if not (isinstance(self.request.error, RequestEntityTooLarge) and self.too_large):
             return super().execute()
+        self.channel.refused_body = True  # its body is read and dropped, then it is closed
         self.status = "413 Request Entity Too Large"
         self.response_headers.extend(PAGE_HEADERS)
         self.set_close_on_finish()
@@ -126,10 +128,19 @@ class _ErrorTask(ErrorTask):
 
 
 class _Channel(HTTPChannel):
-    """A connection that must send its request line and headers within `header_seconds`."""
+    """A connection that must send its request line and headers within `header_seconds`.
+
+    One refused 413 is not closed at once (a browser still sending its file would show "connection
+    reset" instead of the page): the answer sent, what follows is read and dropped, never stored,
+    for at most `drain_seconds` and `drain_bytes`, then it is closed."""
 
     header_seconds = 60.0
+    drain_seconds = 10.0
+    drain_bytes = 0
+    refused_body = False
     _began = 0.0
+    _draining_until: float | None = None
+    _drained = 0
 
     def received(self, data):
         before = self.request
@@ -138,7 +149,33 @@ class _Channel(HTTPChannel):
             self._began = time.monotonic()  # a new request's first bytes
         return done
 
+    def handle_close(self):
+        if self.refused_body and self._draining_until is None and self.connected:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)  # the answer is out; the rest is dropped
+            except OSError:
+                return super().handle_close()
+            self._draining_until = time.monotonic() + self.drain_seconds
+            self.will_close = self.close_when_flushed = False
+            return None
+        return super().handle_close()
+
+    def handle_read(self):
+        if self._draining_until is None:
+            return super().handle_read()
+        try:
+            data = self.recv(self.adj.recv_bytes)  # the client closing: handle_close
+        except OSError:
+            data = b""
+            super().handle_close()
+        self._drained += len(data)
+
     def readable(self):
+        if self._draining_until is not None:
+            if time.monotonic() > self._draining_until or self._drained > self.drain_bytes:
+                self.will_close = True  # closed by the next loop (writable() is now true)
+                return False
+            return True
         request = self.request
         if (
             request is not None
@@ -193,7 +230,9 @@ def make_server(app, host: str, port: int, web, max_body: int):
     A port already taken or not allowed stops with a YuebaoError."""
     listening: dict = {}
     try:
-        server = create_server(app, map=listening, host=host, port=port, **server_settings(web, max_body))
+        server = create_server(
+            app, map=listening, host=host, port=port, **server_settings(web, max_body)
+        )
     except OSError as exc:
         raise _listen_error(exc, host, port) from exc
     from .app import MULTIPART_ROOM
@@ -203,7 +242,12 @@ def make_server(app, host: str, port: int, web, max_body: int):
     channel = type(
         "Channel",
         (_Channel,),
-        {"error_task_class": task, "header_seconds": float(web.channel_timeout)},
+        {
+            "error_task_class": task,
+            "header_seconds": float(web.channel_timeout),
+            "drain_seconds": float(min(web.channel_timeout, 10)),
+            "drain_bytes": 4 * max_body,
+        },
     )
     for dispatcher in listening.values():
         if isinstance(dispatcher, BaseWSGIServer):
