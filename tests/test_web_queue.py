@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import yaml
 from filelock import FileLock
 
 from reporting.monthlock import lock_folder
@@ -49,7 +50,10 @@ def hold_month(ledger, month: str, seconds: float, held) -> None:
 
 
 def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
-    config, month, c, returns = synthetic(tmp_path, 10)
+    config, month, c, returns = synthetic(tmp_path, 20)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["lock_wait_seconds"] = 2  # each wait for the month gives up and is tried again
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     lock_folder(c.config.ledger_path).mkdir(parents=True, exist_ok=True)
     held = multiprocessing.Event()
     holder = multiprocessing.Process(
@@ -76,7 +80,7 @@ def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_
             pages.append(time.monotonic() - started)
             return status, answered_in, page, b
 
-        with ThreadPoolExecutor(10) as pool:
+        with ThreadPoolExecutor(20) as pool:
             sent = list(pool.map(send, returns))
         for _ in range(5):  # the other pages, while the month is still held
             started = time.monotonic()
@@ -95,7 +99,7 @@ def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_
         assert 'id="verdict">已通过' in page, office
     with sqlite3.connect(c.config.ledger_path) as db:
         rows = db.execute("SELECT office, COUNT(*) FROM returns GROUP BY sha256").fetchall()
-    assert len(rows) == 10 and all(n == 1 for _, n in rows)  # each once in the ledger
+    assert len(rows) == 20 and all(n == 1 for _, n in rows)  # each once in the ledger
 
 
 def test_the_page_reads_each_return_once_and_keeps_a_file_sent_again_once(tmp_path):

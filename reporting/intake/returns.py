@@ -465,10 +465,14 @@ def _guess_key(row, get, by_key, current_task):
 _LABELS = ("填报股室", "填报人", "填报日期")
 
 
+_LABEL = re.compile(r"[\u4e00-\u9fff]{1,8}:")  # a few Chinese words and a colon: 联系电话：
+
+
 def _is_label(value) -> bool:
-    """A cell that is a label itself ("填报日期：", "联系电话:"): never the value before it."""
+    """A cell that is a label itself ("填报日期：", "联系电话:"): never the value before it.  What a
+    clerk typed as a value stays a value, even with a colon at its end ("mailto:")."""
     text = cells.squash(value)  # NFKC: "：" is ":"
-    return text.endswith(":") or text in _LABELS
+    return text.rstrip(":") in _LABELS or _LABEL.fullmatch(text) is not None
 
 
 def _label_raw(head, label):
