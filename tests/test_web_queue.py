@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import openpyxl
 import yaml
 from filelock import FileLock
 
@@ -125,3 +126,23 @@ def test_the_page_reads_each_return_once_and_keeps_a_file_sent_again_once(tmp_pa
         assert len(list(inbox.iterdir())) == 1  # kept once
     finally:
         site.close()
+
+
+def test_the_inbox_keeps_an_offices_latest_uploads_and_the_archive_all(tmp_path):
+    config, month, c = set_up(tmp_path)
+    site = Site(config, month)
+    try:
+        for i in range(5):  # five different versions, a second apart
+            path = answered(c, month, "基财股", tmp_path / "pc" / f"v{i}.xlsx")
+            book = openpyxl.load_workbook(path)
+            book.active["A1"] = f"第{i}版"
+            book.save(path)
+            site.upload("基财股", path)
+            time.sleep(1.1)
+    finally:
+        site.close()
+    inbox = c.config.folder("inbox", month) / "网页上传" / "基财股"
+    assert len(list(inbox.iterdir())) == 3
+    with sqlite3.connect(c.config.ledger_path) as db:
+        archived = [Path(p) for (p,) in db.execute("SELECT archived_path FROM returns")]
+    assert len(archived) == 5 and all(p.is_file() for p in archived)

@@ -171,13 +171,25 @@ class Intake:
                     shutil.copyfile(path, target)
                     os.utime(target, (received.timestamp(), received.timestamp()))
                     archive = cycle.folder("archive", month)
-                    return collect(folder, archive, ledger, month, only=[target]).findings
+                    found = collect(folder, archive, ledger, month, only=[target]).findings
+                    if not found:  # archived: the inbox keeps only the office's latest copies
+                        prune(folder, KEEP_IN_INBOX)
+                    return found
             except MonthBusy:
                 log.info("upload %s waits: month %s is held by another command", upload.id, month)
                 time.sleep(BUSY_RETRY_SECONDS)
 
 
 BUSY_RETRY_SECONDS = 2
+KEEP_IN_INBOX = 3  # an office's uploads kept in the inbox beside the archive, which keeps all
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` newest uploads of the office's inbox folder: each is in the
+    archive (with its hash in the ledger) already; the inbox copy only doubled the disk used."""
+    files = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime)
+    for old in files[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def foreign_form(owner: str, office: str) -> Finding:
