@@ -38,7 +38,7 @@ from .uploads import Intake, NotAWorkbook, TooLarge
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
-ACK_SECONDS = 1.5  # an upload's answer waits this long for its check, never longer
+ACK_SECONDS = 1.0  # an upload alone waits this long for its check, never longer
 
 
 class Served:
@@ -192,9 +192,8 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             return _message("请先选择要上传的表格文件", back=url_for("office_page", token=token))
         try:
             _, checked = intake.receive(c, month, office, upload.stream, upload.filename)
-            checked.wait(
-                ACK_SECONDS
-            )  # a quick check is shown at once; else 正在检查, then the result
+            if intake.queue.waiting() <= 1:  # alone: its quick check is shown at once; in a
+                checked.wait(ACK_SECONDS)  # crowd no thread waits (正在检查, then the result)
         except NotAWorkbook:
             return _message(
                 "只能上传Excel表格（.xlsx），请选择下载的表格填写后上传",

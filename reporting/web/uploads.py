@@ -102,7 +102,9 @@ class Intake:
                 if path.name not in kept:
                     path.unlink(missing_ok=True)
         for upload in waiting:
-            self.queue.put(upload.office, upload.id)
+            path = self.staging / upload.staged
+            heavy = path.is_file() and path.stat().st_size > HEAVY_BYTES
+            self.queue.put(upload.office, upload.id, heavy)
 
     def receive(
         self, cycle: Cycle, month: str, office: str, stream: BinaryIO, shown_name: str
@@ -116,7 +118,7 @@ class Intake:
         upload = self.state.receive_upload(
             month, office, shown_name, saved_name, staged.sha256, received, staged.path.name
         )
-        return upload, self.queue.put(office, upload.id)
+        return upload, self.queue.put(office, upload.id, staged.size > HEAVY_BYTES)
 
     def check(self, upload_id: int) -> None:
         """Read and check one upload, then collect it (the queue's work)."""
@@ -181,6 +183,7 @@ class Intake:
 
 
 BUSY_RETRY_SECONDS = 2
+HEAVY_BYTES = 2 << 20  # a form is well under 1 MB; a bigger file is slow to read: see CheckQueue
 KEEP_IN_INBOX = 3  # an office's uploads kept in the inbox beside the archive, which keeps all
 
 
