@@ -252,37 +252,6 @@ class WebState:
         self._run("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
     # -- uploads ------------------------------------------------------------------------------
-    def add_upload(
-        self,
-        month: str,
-        office: str,
-        shown_name: str,
-        saved_name: str,
-        sha256: str,
-        received_at: datetime,
-        accepted: bool,
-        findings: list[Finding],
-    ) -> Upload:
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        warnings = len(findings) - errors
-        rows = self._run(
-            "INSERT INTO uploads (month, office, shown_name, saved_name, sha256, received_at, "
-            "accepted, errors, warnings, findings) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            (
-                month,
-                office,
-                shown_name,
-                saved_name,
-                sha256,
-                received_at.isoformat(timespec="seconds"),
-                int(accepted),
-                errors,
-                warnings,
-                json.dumps([_finding_data(f) for f in findings], ensure_ascii=False),
-            ),
-        )
-        return self.upload(rows[0]["id"])
-
     def receive_upload(
         self,
         month: str,
