@@ -44,6 +44,7 @@ REGISTRY: dict[str, Code] = {
         Code("empty_progress", E, "未填进展情况", "填写本月进展情况"),
         Code("empty_status", E, "未填节点状态", "为到期节点选择状态"),
         Code("bad_status", E, "节点状态无效", "从下拉列表中选择状态"),
+        Code("status_read_as", W, "节点状态不是可选值", "核对按哪个状态汇总，从下拉列表中选择"),
         Code("no_done_date", W, "缺少完成日期", "填写完成日期"),
         Code("future_done_date", W, "完成日期晚于收到报表的日期", "核对完成日期"),
         Code("wrong_office", E, "非牵头股室的报表", "用本股室的报表报送"),

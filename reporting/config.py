@@ -28,6 +28,7 @@ REQUIRED = object()
 # key -> (type, default) for leaves; key -> dict for sections.
 SCHEMA: dict[str, Any] = {
     "bureau": (str, REQUIRED),  # name used in titles, e.g. 台山市教育系统
+    "signature": (str, ""),  # feedback texts are signed with it; blank: "<bureau>办公室"
     "task_list": (str, REQUIRED),  # path of the task list workbook
     "year": (int, None),  # task list year; default: read from its title
     "reporting": {
@@ -407,8 +408,10 @@ def read_config_text(path: Path) -> dict:
     for number, line in enumerate(text.splitlines(), start=1):
         if ":" not in line and _FULL_WIDTH_COLON.match(line):  # `task_list：a.xlsx`
             raise _slip(number, line)
+        if slip := _flow_slip(number, line):  # `{contact: 张三， email：a@b.org}`
+            raise slip
     try:
-        raw = yaml.safe_load(text) or {}
+        raw = _load_once_each(text) or {}
     except yaml.YAMLError as exc:
         raise _yaml_problem(exc, text) from exc
     if not isinstance(raw, dict):
@@ -416,6 +419,76 @@ def read_config_text(path: Path) -> dict:
             f"配置文件应为“键: 值”的形式：{path}", f"config must be a mapping: {path}"
         )
     return raw
+
+
+def _load_once_each(text: str):
+    """yaml.safe_load, but a key written twice in one mapping is an error naming both lines
+    (PyYAML keeps the last silently: an office written twice lost the first one's details)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _no_key_twice(node, "", set())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _no_key_twice(node, where: str, seen_nodes: set) -> None:
+    if id(node) in seen_nodes:  # an alias: already looked at
+        return
+    seen_nodes.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value, start=1):
+            _no_key_twice(item, f"{where}[{index}]", seen_nodes)
+    if not isinstance(node, yaml.MappingNode):
+        return
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if key.value in lines:
+            first = lines[key.value]
+            said = f"第{first}行和第{line}行都写了" if first != line else f"第{line}行写了两次"
+            under = f" {where} 下的" if where else ""
+            raise YuebaoError(
+                f"配置文件{said}{under}“{key.value}”，请合并为一项"
+                "（同一项写两次时只有后一项有效，前一项的内容会丢失）",
+                f"config line {line}: {where + '.' if where else ''}{key.value} given twice "
+                f"(lines {first} and {line})",
+            )
+        lines[key.value] = line
+        _no_key_twice(value, f"{where}.{key.value}" if where else key.value, seen_nodes)
+
+
+# inside `{…}` (quotes and comments taken out): a key with a full-width colon, and a full-width
+# comma before the next key
+_FLOW_FULL_WIDTH_COLON = re.compile(r"(?:^|[{,，])\s*(?:-\s+)?([^\s:：,，{}\[\]#'\"]+)\s*：")
+_FLOW_FULL_WIDTH_COMMA = re.compile(r"，\s*([^\s:：,，{}\[\]#'\"]+)\s*[:：]")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+
+
+def _flow_slip(number: int, line: str) -> YuebaoError | None:
+    """A full-width colon or comma typed inside `{…}` on this line, if there is one."""
+    bare = _COMMENT.sub("", _QUOTED.sub('""', line))
+    if "{" not in bare:
+        return None
+    if found := _FLOW_FULL_WIDTH_COMMA.search(bare):
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：“{found.group(1)}”前面用了中文全角逗号“，”，"
+            "花括号中各项之间请用英文半角逗号“,”分隔（逗号后加一个空格）",
+            f"config line {number}: full-width comma between entries",
+        )
+    if found := _FLOW_FULL_WIDTH_COLON.search(bare):
+        return YuebaoError(
+            f"配置文件第{number}行“{line.strip()}”：“{found.group(1)}”后面的冒号是中文全角冒号“：”，"
+            "请改为英文半角冒号“:”，并在冒号后加一个空格",
+            f"config line {number}: full-width colon",
+        )
+    return None
 
 
 def _slip(number: int, line: str) -> YuebaoError | None:
@@ -444,6 +517,15 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> YuebaoError:
         slip = _slip(number + 1, lines[number])
         if slip and "escape" not in problem and "\t" not in lines[upto]:
             return slip
+    moved = _misaligned(lines, mark.line) if mark and "\t" not in text else None
+    if moved:
+        number, wanted = moved
+        line, has = lines[number], len(lines[number]) - len(lines[number].lstrip(" "))
+        return YuebaoError(
+            f"配置文件第{number + 1}行“{line.strip()}”：这一行没有与上下行对齐（行首应有{wanted}个"
+            f"空格，现在有{has}个），请在行首补足空格，与上下行对齐",
+            f"config line {number + 1}: indented {has} spaces, not {wanted} as its neighbours",
+        )
     where = f"第{mark.line + 1}行" if mark else ""
     line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
     if "escape" in problem:
@@ -451,6 +533,8 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> YuebaoError:
             "双引号中的反斜杠“\\”被当作转义符（Windows“复制为路径”得到的路径带双引号）："
             "请去掉路径两边的双引号，或改用单引号，如 task_list: 'D:\\月报\\任务清单.xlsx'"
         )
+    elif re.search(r"[:：] *\t", line) and "\t" not in line[: len(line) - len(line.lstrip())]:
+        zh = "冒号后用了Tab键：请把冒号后的Tab删掉，改为一个空格"
     elif "\t" in line or "\\t" in problem:
         zh = "用了Tab键缩进，请删除Tab，改用空格对齐"
     else:
@@ -459,6 +543,30 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> YuebaoError:
         f"配置文件{where}{f'“{line.strip()}”' if line.strip() else ''}：{zh}",
         f"config is not valid YAML: {problem} (line {mark.line + 1 if mark else '?'})",
     )
+
+
+_OPENS_BLOCK = re.compile(r"^\s*[^#\s][^#]*:\s*(?:#.*)?$")  # `offices:` (its entries below)
+
+
+def _misaligned(lines: list[str], at: int) -> tuple[int, int] | None:
+    """(line index, spaces it should have) when YAML stumbled on line `at` because the line before
+    was moved left (`人事股:` typed at column 0 among offices indented by two): the line the clerk
+    changed, not the next one YAML reports."""
+
+    def indent(i: int) -> int:
+        return len(lines[i]) - len(lines[i].lstrip(" "))
+
+    if not 0 <= at < len(lines):
+        return None
+    content = [i for i in range(at - 1, -1, -1) if lines[i].strip() and lines[i].lstrip()[0] != "#"]
+    if len(content) < 2 or not lines[at].strip() or indent(content[0]) >= indent(at):
+        return None
+    moved, before = content[0], content[1]
+    if indent(before) == indent(at) or (
+        indent(before) == indent(moved) and _OPENS_BLOCK.match(lines[before])
+    ):
+        return moved, indent(at)
+    return None
 
 
 def _check(raw: dict, schema: dict, prefix: str) -> dict:
@@ -653,12 +761,37 @@ def _check_addresses(data: dict) -> None:
             continue  # not configured: reported as "no address" when a notice is due
         if key == "smtp.sender" and isinstance(value, str) and not {"\r", "\n"} & set(value):
             value = parseaddr(value)[1] or value  # "台山市教育局 <jyj@example.org>" is fine here
+        if several := _several_addresses(value):
+            raise _several_problem(key, value, several)
         if not valid_address(value):
             raise YuebaoError(
                 f"配置项“{key}”的邮箱地址“{_shown(value)}”格式不对，应为一个邮箱，"
                 "如 name@example.org（不能含空格、换行或多个地址）",
                 f"config key {key} is not one valid e-mail address",
             )
+
+
+def _several_addresses(value) -> list[str] | None:
+    """The addresses of `a@x.org，b@x.org` (joined by a comma, 、, ; or a space), if that is it."""
+    if not isinstance(value, str):
+        return None
+    parts = [part for part in re.split(r"[\s,，;；、]+", value) if part]
+    return parts if len(parts) > 1 and all(valid_address(part) for part in parts) else None
+
+
+def _several_problem(key: str, value: str, parts: list[str]) -> YuebaoError:
+    listed = f"[{', '.join(parts)}]"
+    field_name = re.sub(r"\[\d+\]$", "", key).rsplit(".", 1)[-1]
+    if field_name in MANY_ADDRESSES or key.startswith("schedule.chiefs"):
+        zh = (
+            f"配置项“{key}”的“{_shown(value)}”是{len(parts)}个邮箱地址写在了一起：多个邮箱请写成"
+            f"方括号中的列表，用英文半角逗号分隔，如 {field_name}: {listed}"
+        )
+        if field_name in MANY_ADDRESSES:
+            zh += "（通知发往第一个）"
+    else:
+        zh = f"配置项“{key}”只能填一个邮箱地址，“{_shown(value)}”是{len(parts)}个，请只留一个"
+    return YuebaoError(zh, f"config key {key}: several addresses in one value")
 
 
 def _shown(value) -> str:

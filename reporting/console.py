@@ -105,7 +105,12 @@ def print_fill(c, month: str, result) -> None:
             f"{len(result.carried.done)}个已完成的节点，请各股室在此基础上更新"
         )
     elif c.config.reporting.prefill and carries_into(period):
-        echo(f"未预填：{period.previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
+        from .forms.prefill import nothing_before
+
+        with c.ledger() as ledger:  # a first month: nothing could be pre-filled, say nothing
+            first = nothing_before(ledger, period)
+        if not first:
+            echo(f"未预填：{period.previous()}尚未汇总（汇总后重新生成即可预填上月内容）")
     print_task_list_findings(c)
 
 
@@ -275,12 +280,29 @@ def print_reminders(report, c, month: str, dry_run: bool, log) -> None:
     for notice in report.sent if dry_run else ():
         to = ", ".join(notice.to) or "无邮箱"
         echo(f"—— 致 {notice.office}（{to}）：{notice.subject}\n{notice.body}\n")
-    verb = "将发送" if dry_run else "已发送"
+    written = len(report.written) + (len(report.sent) if dry_run and not c.config.smtp.host else 0)
+    mailed = len(report.sent) - written
+    done = [f"{'将发送' if dry_run else '已发送'} {mailed} 条"] if mailed or not written else []
     echo(
-        f"提醒：{verb} {len(report.sent)} 条，此前已发过或已计划而跳过 {report.skipped} 条，"
-        f"不再需要 {len(report.dropped)} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
+        "提醒："
+        + "，".join(done + [f"此前已发过或已计划而跳过 {report.skipped} 条"])
+        + f"，不再需要 {len(report.dropped)} 条（{month}，以{c.as_of:%Y-%m-%d}为今天）"
         + ("" if dry_run else f"；日志：{log}")
     )
+    if written:
+        echo(_written_line(c, month, written, "条提醒", dry_run))
+
+
+def _written_line(c, month: str, count: int, what: str, dry_run: bool) -> str:
+    """Without a mail server nothing is sent: say so, and where the texts are (or why none)."""
+    folder = c.config.folder("outbox", month) / "提醒"
+    if not c.config.schedule.reminder_files:
+        return (
+            f"未配置邮件服务器：{count} {what}未发送，也未写成文本（schedule.reminder_files 为"
+            " false）；请在 config.yaml 的 smtp 中配置邮件服务器"
+        )
+    verb = "将写成文本" if dry_run else "已写成文本"
+    return f"未配置邮件服务器：{count} {what}{verb}，未发送：{folder}"
 
 
 def print_escalations(report, c, month: str, dry_run: bool) -> None:
@@ -294,6 +316,14 @@ def print_escalations(report, c, month: str, dry_run: bool) -> None:
             f"记录在台账 {c.config.ledger_path}"
         )
     )
+    written = len(report.written) + (len(report.sent) if dry_run and not c.config.smtp.host else 0)
+    if written:  # no mail server: the letters are texts to hand on, nothing was sent
+        echo(
+            f"督办：应督办 {len(report.sent)} 项（{month}，以{c.as_of:%Y-%m-%d}为今天）；"
+            f"记录在台账 {c.config.ledger_path}"
+        )
+        echo(_written_line(c, month, written, "份督办函", dry_run))
+        return
     echo(
         f"督办：{'将' if dry_run else '已'}督办 {len(report.sent)} 项（{month}，"
         f"以{c.as_of:%Y-%m-%d}为今天）{where}"

@@ -131,6 +131,12 @@ def _checked(cycle: Cycle, month: str, progress=None) -> CheckResult:
         summary = summarise(cycle, period, check, ledger)
         ledger.record_validation(month, check.returns, summary.findings)
     findings_path, feedback = write_check_files(
-        summary, folder, cycle.amber_days, cycle.fills, cycle.config.bureau, cycle.as_of
+        summary,
+        folder,
+        cycle.amber_days,
+        cycle.fills,
+        cycle.config.bureau,
+        cycle.as_of,
+        cycle.config.data.get("signature", ""),
     )
     return CheckResult(summary, findings_path, feedback=feedback)

@@ -208,7 +208,7 @@ def test_office_without_email_is_reported_not_skipped(tmp_path, smtp):
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     report = run_once(config, date(2022, 6, 1))
     assert any(p.startswith("卫健所") and "no_address" in p for p in report.problems)
-    assert (tmp_path / "2022-06" / "out" / "提醒" / "提醒_fill_and_send_卫健所.txt").is_file()
+    assert (tmp_path / "2022-06" / "out" / "提醒" / "提醒_下发表格_卫健所.txt").is_file()
 
 
 def test_catch_up_after_days_off_runs_missed_days_once(tmp_path, smtp):

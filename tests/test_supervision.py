@@ -114,7 +114,7 @@ def test_escalation_paths_over_a_simulated_month(demo_copy):
     assert ("职终股", "missing") not in got
     assert ("督导室", "overdue") in got  # 第10项 due 31 May, still 滞后
     letter = (
-        demo_copy / "2022-06" / "待发送" / "提醒" / "提醒_escalate_卫健所（逾期未报送）.txt"
+        demo_copy / "2022-06" / "待发送" / "提醒" / "督办_卫健所（逾期未报送）.txt"
     ).read_text(encoding="utf-8")
     assert "李明辉" in letter and "截止日期后3个工作日仍未报送" in letter
 

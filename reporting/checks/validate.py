@@ -288,7 +288,9 @@ def _check_content(ret: Return, tasks: TaskList, period: Period) -> list[Finding
         finding("no_filled_by", "未填写“填报人”，请补填", WARNING)
     if ret.filled_on is None:
         finding(
-            "no_filled_on", "未填写“填报日期”（或无法识别为日期），请补填，例如 2022-06-15", WARNING
+            "no_filled_on",
+            f"未填写“填报日期”（或无法识别为日期），请补填，例如 {period.label}-15",
+            WARNING,
         )
 
     for key, report in ret.tasks.items():
@@ -356,7 +358,7 @@ def _check_definition(task: Task, report, finding) -> None:
     for header in (form.DUE, *form.MILESTONE_INPUTS):  # locked and blank on a task's own row
         if found.get(header):
             advice = (
-                "如需调整请联系局办公室"
+                "如需调整，请在各节点所在行的“节点状态”中选择“申请延期”并填写申请的日期"
                 if header == form.DUE
                 else f"请填写到各节点所在行的“{header}”中"
             )
@@ -441,6 +443,17 @@ def _check_milestones(
             )
             mr.status = shown  # the summary shows it as the message quotes it
             continue
+        if cells.squash(mr.status).rstrip("。.") != value:  # a word outside the list ("完成")
+            finding(
+                "status_read_as",
+                f"{label}第{m.seq}个节点的状态“{_short(cells.visible(mr.status))}”不是下拉列表中的"
+                f"选项，已按“{value}”汇总；如不是此意，请从下拉列表重新选择"
+                f"（{'、'.join(Status.choices())}）",
+                WARNING,
+                row=mr.row,
+                header=form.STATUS,
+                task_key=task.key,
+            )
         mr.status = value
         if value == Status.DONE.value:
             if mr.completed_on is None:
@@ -449,7 +462,7 @@ def _check_milestones(
                     "no_done_date",
                     f"{label}第{m.seq}个节点已完成，但完成日期"
                     + (f"“{_short(raw)}”无法识别为日期" if raw else "未填写")
-                    + "，请填写，例如 2022-06-15",
+                    + f"，请填写，例如 {period.label}-15",
                     WARNING,
                     row=mr.row,
                     header=form.DONE_ON,

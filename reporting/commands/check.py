@@ -134,7 +134,7 @@ def key_line(text: str, key: str | None) -> int | None:
             found = [(k, v) for k, v in node.value if str(k.value) == part]
             if not found:
                 break
-            key_node, node = found[-1]  # a key given twice: the last counts
+            key_node, node = found[-1]  # (a key given twice is refused on reading)
             line = key_node.start_mark.line + 1
         else:
             break

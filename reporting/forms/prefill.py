@@ -42,6 +42,15 @@ def carries_into(period: Period) -> bool:
     return period.month != period.start_month
 
 
+def nothing_before(ledger: Ledger, period: Period) -> bool:
+    """Whether this is a first month: no month of the period merged before it and no return
+    received for the month before (a new bureau).  Then merging could pre-fill nothing; a month
+    skipped after others were merged is not this (its forms could carry, once it is merged)."""
+    if ledger.reports_before(period.label):
+        return False
+    return ledger.merged_as_of(period.previous()) is None and not ledger.returns(period.previous())
+
+
 def last_answers(ledger: Ledger, period: Period) -> Carried | None:
     """Last month's answers, or None: nothing merged, or a new 1—N period begins with this month."""
     if not carries_into(period):

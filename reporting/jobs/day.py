@@ -9,6 +9,8 @@ instance never sends one twice, and nothing lost in an outage stays lost.
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,7 +45,8 @@ log = logging.getLogger("reporting.schedule")
 class DayReport:
     day: date
     actions: list[Action]
-    sent: list[Notice] = field(default_factory=list)
+    sent: list[Notice] = field(default_factory=list)  # sent, or (no mail server) only written
+    written: list[Notice] = field(default_factory=list)  # of `sent`: text file only, not sent
     skipped: int = 0  # planned or sent by an earlier run
     problems: list[str] = field(default_factory=list)
     failed: int = 0  # not delivered this run (failed, bad address)
@@ -267,6 +270,11 @@ def build_notices(
         day=day,
     )
     notices = []
+    pages = (
+        page_links(cycle)
+        if action.kind in (FILL_AND_SEND, REMIND_MISSING, REMIND_MILESTONES)
+        else {}
+    )
     if action.kind == FILL_AND_SEND:
         _not_leading(cycle, "表格")
         outbox = config.folder("outbox", month)
@@ -300,6 +308,7 @@ def build_notices(
                     attachments=[attachment] if attachment else [],
                     outbox=outbox,
                     carried=carried,
+                    link=pages.get(office, ""),
                 )
             )
     elif action.kind == REMIND_MISSING:
@@ -326,20 +335,30 @@ def build_notices(
                     rejected=row.state is OfficeState.REJECTED,
                     file=row.file,
                     errors=row.errors,
+                    link=pages.get(office, ""),
                 )
             )
     elif action.kind == REMIND_MILESTONES:
         window = config.schedule.milestone_window_days
-        due_of: dict[str, list] = {}
+        due_of: dict[str, list[Due]] = {}
         for r in facts.summary(month).rows:
             m = r.milestone
-            if m is None or not m.due or not day <= m.due <= day + timedelta(days=window):
+            # as judged: this month's word, else the latest before
+            if m is None or not m.due or r.light is Light.DONE:
                 continue
-            if r.light is not Light.DONE:  # as judged: this month's word, else the latest before
-                due_of.setdefault(r.task.lead, []).append((r.task, m))
+            if r.light is Light.OVERDUE and m.due < day:  # already overdue, not done
+                due_of.setdefault(r.task.lead, []).append(Due(r.task, m, (day - m.due).days))
+            elif day <= m.due <= day + timedelta(days=window):
+                due_of.setdefault(r.task.lead, []).append(Due(r.task, m))
+        for due in due_of.values():  # the overdue first, the longest overdue first; then by date
+            due.sort(key=lambda d: (not d.late, d.milestone.due))
         quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
         if quiet:
-            log.info("节点到期提醒：%s 在%d天内没有未完成的节点，不提醒", "、".join(quiet), window)
+            log.info(
+                "节点到期提醒：%s 没有逾期或在%d天内到期的未完成节点，不提醒",
+                "、".join(quiet),
+                window,
+            )
         for office in cycle.tasks.lead_offices():
             if office in due_of:
                 info = config.office(office)
@@ -353,6 +372,7 @@ def build_notices(
                         info=info,
                         due=due_of[office],
                         window=window,
+                        link=pages.get(office, ""),
                     )
                 )
     elif action.kind == ESCALATE:
@@ -406,6 +426,46 @@ def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
     return notice
 
 
+@dataclass(frozen=True)
+class Due:
+    """A milestone the weekly reminder names: already overdue (`late` days), or falling due."""
+
+    task: object
+    milestone: object
+    late: int = 0  # days overdue (0: not yet due)
+
+
+def page_links(cycle: steps.Cycle) -> dict[str, str]:
+    """Each office's own page (`yuebao serve`), by office, when `web.url` is set and the links
+    have been made: read from the web state file (never created here), as the page reads it."""
+    web = cycle.config.web
+    path = cycle.config.resolve(web.state)
+    if not web.url or not path.is_file():
+        return {}
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True, timeout=30)) as db:
+            rows = db.execute(
+                "SELECT office, token FROM links WHERE role = 'office' AND revoked_at IS NULL"
+                " ORDER BY rowid"
+            ).fetchall()
+    except sqlite3.Error as exc:  # a reminder without its link rather than none
+        log.warning("未能读取网页链接（%s），提醒中不附链接：%s", path, exc)
+        return {}
+    return {office: f"{web.url.rstrip('/')}/o/{token}" for office, token in rows}
+
+
+def with_link(text: str, link: str) -> str:
+    """The office's page named above the signature (the text's last paragraph)."""
+    if not link:
+        return text
+    body, _, signature = text.rpartition("\n\n")
+    line = (
+        f"也可在本股室的报送网页查看、下载表格并上传报表（此链接仅供本股室使用，请勿转发）：{link}"
+    )
+    return f"{body}\n\n{line}\n\n{signature}" if body else f"{text}\n\n{line}"
+
+
 def _notice(
     action: Action,
     office: str,
@@ -413,9 +473,10 @@ def _notice(
     template: str,
     common: dict,
     attachments=(),
+    link: str = "",
     **context,
 ):
-    text = render(template, office=office, **common, **context)
+    text = with_link(render(template, office=office, **common, **context), link)
     subject, _, body = text.partition("\n")
     return Notice(
         action=action.kind,

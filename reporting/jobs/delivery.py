@@ -130,6 +130,8 @@ def deliver_due(
             outcome = send_one(cycle, ledger, row, notice, day, mailer)
             if outcome == "sent" or outcome == "written":
                 report.sent.append(notice)
+                if outcome == "written":  # no mail server: only its text file, not sent
+                    report.written.append(notice)
             elif outcome in ("failed", "bad_address", "no_address"):
                 report.problems.append(f"{notice.label}：{notice.subject}（{outcome}）")
                 report.failed += outcome != "no_address"

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..config import Smtp
 from ..filenames import safe_name
+from .plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, RUN_AND_REPORT
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +183,25 @@ class Mailer:
             server.send_message(msg)
 
 
+# the text files' names, in Chinese: 提醒_催报_基财股.txt, 督办_卫健所（逾期未报送）.txt
+TEXT_FILE_PREFIXES = {
+    FILL_AND_SEND: "提醒_下发表格",
+    REMIND_MISSING: "提醒_催报",
+    REMIND_MILESTONES: "提醒_节点到期",
+    RUN_AND_REPORT: "提醒_汇总报送",
+    ESCALATE: "督办",
+}
+
+
+def text_file_prefix(action: str) -> str:
+    """The start of a notice's text file name (an action not listed keeps its code)."""
+    return TEXT_FILE_PREFIXES.get(action, f"提醒_{action}")
+
+
 def write_text_file(folder: Path, notice: Notice) -> Path:
     """The reminder as a text file, for offices reached through a chat group."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"提醒_{notice.action}_{safe_name(notice.label)}.txt"
+    path = folder / f"{text_file_prefix(notice.action)}_{safe_name(notice.label)}.txt"
     # with a BOM: old Notepad shows the Chinese
     path.write_text(f"{notice.subject}\n\n{notice.body}\n", encoding="utf-8-sig")
     return path

@@ -6,6 +6,7 @@ Each reads a finished MonthSummary and changes nothing in it.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -27,12 +28,18 @@ from .workbook import (
 
 
 def write_check_files(
-    summary: MonthSummary, folder: Path, amber_days: int, fills: dict, bureau: str, as_of: date
+    summary: MonthSummary,
+    folder: Path,
+    amber_days: int,
+    fills: dict,
+    bureau: str,
+    as_of: date,
+    signature: str = "",
 ) -> tuple[Path, list[Path]]:
     """校验问题_<month>.xlsx and 反馈/反馈_<office>.txt in `folder`: (workbook, texts)."""
     month = summary.period.label
     path = write_findings_workbook(summary, folder / findings_file_name(month), amber_days, fills)
-    return path, write_feedback(summary, folder / "反馈", bureau, as_of)
+    return path, write_feedback(summary, folder / "反馈", bureau, as_of, signature)
 
 
 def write_summary_files(
@@ -52,9 +59,17 @@ def write_summary_files(
         return path, to_pdf(printable, folder)
 
 
-def write_feedback(summary: MonthSummary, folder: Path, bureau: str, as_of: date) -> list[Path]:
+# Findings that no resubmission can change: the text says so, and asks for nothing
+NOTHING_TO_RESUBMIT = frozenset({"late", "superseded"})
+
+
+def write_feedback(
+    summary: MonthSummary, folder: Path, bureau: str, as_of: date, signature: str = ""
+) -> list[Path]:
     """One short text per office with something to fix, for the clerk to send back
-    (templates/feedback.j2); last run's texts are removed first."""
+    (templates/feedback.j2); last run's texts are removed first.  An office whose only findings
+    are its own older files replaced by a newer one (`superseded`) gets no text: nothing is to be
+    done.  `signature`: the line the texts are signed with (blank: "<bureau>办公室")."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("反馈_*.txt"):
         old.unlink()
@@ -67,25 +82,42 @@ def write_feedback(summary: MonthSummary, folder: Path, bureau: str, as_of: date
             findings_of.get(office, []),  # in sheet order, as the clerk reads
             key=lambda f: (bool(f.sheet), f.sheet, f.row or 0, f.cell),
         )
-        if not mine:
+        if not mine or (row.file and all(f.code == "superseded" for f in mine)):
             continue
+        listed = [f for f in mine if f.code != "not_returned"]
+        info_only = [i for i, f in enumerate(listed, 1) if f.code in NOTHING_TO_RESUBMIT]
         text = render(
             "feedback.j2",
             office=office,
             title=form_title(bureau, summary.period),
             returned=bool(row.file),
             file=row.file,
+            file_shown=shown_file(row.file, row.received_at),
             findings=mine,
             as_of=as_of,
             deadline=summary.period.deadline,
             fix_by=fix_by,
             errors=any(f.severity is Severity.ERROR for f in mine),
-            sender=f"{bureau}办公室",
+            info_only=info_only,
+            sender=signature.strip() or f"{bureau}办公室",
         )
         path = folder / feedback_file_name(office)
         path.write_text(text + "\n", encoding="utf-8-sig")  # the BOM: old Notepad shows Chinese
         paths.append(path)
     return paths
+
+
+def shown_file(name: str, received) -> str:
+    """A return as its office knows it: an upload by the intranet page is saved under a name
+    made there (`督导室_20220725-093102_167f70c3.xlsx`) the office never saw, so it is named by
+    when it was uploaded."""
+    if received is not None and UPLOAD_NAME.fullmatch(name.replace("\\", "/").split("/")[-1]):
+        return f"{received.month}月{received.day}日{received:%H:%M}网页上传的文件"
+    return f"文件“{name}”"
+
+
+# the name web/uploads.py saves an upload under: office_YYYYMMDD-HHMMSS_sha256[:8].suffix
+UPLOAD_NAME = re.compile(r".+_\d{8}-\d{6}_[0-9a-f]{8}\.[A-Za-z]+")
 
 
 def feedback_file_name(office: str) -> str:

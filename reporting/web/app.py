@@ -249,8 +249,20 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         clerk()
         c, month = served.cycle(), served.month()
         summary = live.summary(c, month)
+        file_shown = {}  # office -> its counted return as the office named it, not as stored
+        for o in summary.offices:
+            if not o.file:
+                continue
+            saved = Path(o.file).name
+            up = next(
+                (u for u in state.uploads(month, o.office.name) if u.saved_name == saved), None
+            )
+            file_shown[o.office.name] = (
+                f"网页上传：{up.shown_name}（{up.received_at:%m月%d日%H:%M}）" if up else o.file
+            )
         return render_template(
             "web/clerk.html",
+            file_shown=file_shown,
             month=month,
             summary=summary,
             findings_of=findings_by_office(summary.findings),
