@@ -332,8 +332,12 @@ def print_escalations(report, c, month: str, dry_run: bool) -> None:
 
 def print_day(report) -> None:
     names = "、".join(f"{NAMES_ZH[a.kind]}（{a.month}）" for a in report.actions) or "无"
+    written = len(report.written)  # no mail server: written as texts only
+    sent = f"发送 {len(report.sent) - written} 条" + (
+        f"，写成文本未发送 {written} 条" if written else ""
+    )
     echo(
-        f"{report.day:%Y-%m-%d} 计划：{names}；发送 {len(report.sent)} 条，此前已计划或已发过 "
+        f"{report.day:%Y-%m-%d} 计划：{names}；{sent}，此前已计划或已发过 "
         f"{report.skipped} 条，不再需要 {len(report.dropped)} 条，问题 {len(report.problems)} 条"
     )
     for p in report.problems:

@@ -115,3 +115,20 @@ def test_reminders_link_the_office_page_when_web_url_is_set(tmp_path, action):
     assert f"http://10.1.2.3:8080/o/{links['基财股']}" in text, text
     assert not any(f"/o/{t}" in text for o, t in links.items() if o != "基财股")
     assert text.splitlines()[-1] == f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_the_clerks_button_and_the_days_line_do_not_call_written_texts_sent(tmp_path, capsys):
+    """The page's 催报 button and `schedule --once`'s day line, without a mail server."""
+    from reporting.jobs.day import run_day
+    from reporting.web import actions
+
+    config = no_mail_server(tmp_path)
+    outcome = actions.run_step(Cycle.load(config, date(2022, 6, 15)), "remind", "2022-06")
+    assert outcome.ok and outcome.lines
+    assert not any(line.startswith("已提醒") for line in outcome.lines), outcome.lines
+    assert any(line.startswith("已写成文本（未配置邮件服务器，未发送）") for line in outcome.lines)
+    assert "共发送 0 条，写成文本未发送" in outcome.lines[-1], outcome.lines[-1]
+    day = date(2022, 6, 17)  # the working day before the deadline: 催报 is planned
+    console.print_day(run_day(Cycle.load(config, day), day))
+    out = capsys.readouterr().out
+    assert "发送 0 条，写成文本未发送" in out, out

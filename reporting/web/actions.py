@@ -65,14 +65,22 @@ def _send(c: Cycle, month: str) -> list[str]:
 
 def _remind(c: Cycle, month: str) -> list[str]:
     report, log = on_demand.remind(c, month)
-    lines = [f"已提醒：{n.office}：{n.subject}" for n in report.sent]
+    lines = [f"{_verb(report, n, '已提醒')}：{n.office}：{n.subject}" for n in report.sent]
     return lines + _report_end(report, log)
 
 
 def _escalate(c: Cycle, month: str) -> list[str]:
     report, log = on_demand.escalate(c, month)
-    lines = [f"已督办：{n.label} → {', '.join(n.to) or '未配置分管领导邮箱'}" for n in report.sent]
+    lines = [
+        f"{_verb(report, n, '已督办')}：{n.label} → {', '.join(n.to) or '未配置分管领导邮箱'}"
+        for n in report.sent
+    ]
     return lines + _report_end(report, log)
+
+
+def _verb(report, notice, done: str) -> str:
+    """What happened to a notice: sent, or (no mail server) only written as a text."""
+    return "已写成文本（未配置邮件服务器，未发送）" if notice in report.written else done
 
 
 def _merge(c: Cycle, month: str) -> list[str]:
@@ -94,8 +102,11 @@ def _merge(c: Cycle, month: str) -> list[str]:
 
 def _report_end(report, log) -> list[str]:
     lines = [f"问题：{p}" for p in report.problems]
+    written = len(report.written)
     lines.append(
-        f"共发送 {len(report.sent)} 条，此前已发过或已计划而跳过 {report.skipped} 条，"
+        f"共发送 {len(report.sent) - written} 条"
+        + (f"，写成文本未发送 {written} 条" if written else "")
+        + f"，此前已发过或已计划而跳过 {report.skipped} 条，"
         f"未能发出 {report.failed} 条（稍后重发）；日志：{log}"
     )
     return lines
