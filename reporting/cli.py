@@ -27,6 +27,7 @@ from .commands.menu import menu
 from .commands.options import as_of_option, config_option, month_option
 from .commands.serve import serve
 from .commands.tasks import tasks
+from .commands.zh import VERSION_MESSAGE, VERSION_TEXT, ZhGroup
 from .console import echo, progress_printer
 from .errors import YuebaoError
 from .jobs import on_demand
@@ -35,7 +36,7 @@ from .monthly import monthly as run_monthly
 from .summary.rollup import rollup as roll_up
 
 
-class Yuebao(click.Group):
+class Yuebao(ZhGroup):
     """The one place a YuebaoError or a failing ledger becomes one line and exit status 2."""
 
     def invoke(self, ctx):
@@ -73,7 +74,7 @@ def _exit_if_unsent(report, log) -> None:
 
 @click.group(cls=Yuebao, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="详细日志 verbose log")
-@click.version_option(package_name="yuebao")
+@click.version_option(package_name="yuebao", message=VERSION_MESSAGE, help=VERSION_TEXT)
 def main(verbose: bool) -> None:
     """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
     console.never_crash_on_output()

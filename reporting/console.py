@@ -58,7 +58,7 @@ class Month(click.ParamType):
         try:
             year, month = parse_month(value)
         except YuebaoError as exc:
-            self.fail(f"{exc.zh} ({exc.en})", param, ctx)
+            self.fail(exc.zh, param, ctx)  # said in Chinese by commands.zh
         return f"{year:04d}-{month:02d}"  # 2022-6 is 2022-06: one month, one folder
 
 

@@ -24,6 +24,7 @@ from ..models import Severity
 from ..tasks.doubts import all_doubts
 from ..tasks.tasklist import read_task_list
 from .options import config_option
+from .zh import ZhCommand
 
 
 @dataclass
@@ -41,7 +42,7 @@ class SetupCheck:
     leads: int = 0
 
 
-@click.command("check")
+@click.command("check", cls=ZhCommand)
 @config_option
 def check(config_path):
     """检查配置文件和任务清单：逐条列出问题、所在行和改法（有问题时退出码为2）。"""

@@ -8,10 +8,11 @@ from .. import console
 from ..context import Cycle
 from ..tasks import extensions
 from .options import as_of_option, config_option
+from .zh import ZhCommand
 
 
 # "-1" as MILESTONE is a (wrong) milestone number, not an unknown option: find_milestone names it
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(cls=ZhCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("task")
 @click.argument("milestone")
 @click.argument("new_date", metavar="DATE", type=console.Day())

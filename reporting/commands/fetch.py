@@ -13,9 +13,10 @@ from ..errors import YuebaoError
 from ..intake.mailbox import MailboxError, fetch_month
 from ..jobs.replies import reply_with_findings
 from .options import as_of_option, config_option, month_option
+from .zh import ZhCommand
 
 
-@click.command()
+@click.command(cls=ZhCommand)
 @config_option
 @as_of_option
 @month_option

@@ -18,6 +18,7 @@ from ..errors import YuebaoError
 from ..tasks.importers import blank_task_list
 from ..tasks.tasklist import write_task_list
 from . import windows
+from .zh import ZhCommand
 
 TASK_LIST = "任务清单.xlsx"
 GUIDE = "使用说明.txt"
@@ -93,7 +94,7 @@ GUIDE_TEXT = """\
 """
 
 
-@click.command("init")
+@click.command("init", cls=ZhCommand)
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--bureau", required=True, help="单位名称，如 恩平市教育局 the bureau's name")
 def init(folder, bureau):

@@ -10,9 +10,10 @@ from .. import console
 from ..backup import inspect, restore_when_idle
 from ..config import load_config
 from .options import config_option
+from .zh import ZhGroup
 
 
-@click.group("ledger")
+@click.group("ledger", cls=ZhGroup)
 def ledger_group():
     """台账：检查完整性、从备份恢复。"""
 

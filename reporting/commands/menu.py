@@ -18,6 +18,7 @@ from ..console import echo
 from ..errors import YuebaoError
 from ..summary.workbook import summary_file_name
 from .options import as_of_option, config_option
+from .zh import ZhCommand, say
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ CHOICES = {
 }
 
 
-@click.command("menu")
+@click.command("menu", cls=ZhCommand)
 @config_option
 @as_of_option
 @click.pass_context
@@ -80,7 +81,7 @@ def _run(command: click.Command, name: str, args: list[str], label: str) -> None
         echo(f"错误：{exc.zh}", err=True)
         code = 2
     except click.ClickException as exc:
-        echo(f"错误：{exc.format_message()}", err=True)
+        echo(say(exc), err=True)
         code = 2
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import console
 from ..context import Cycle
 from ..errors import YuebaoError
 from .options import config_option
+from .zh import ZhCommand
 
 CHIEFS_NAME = "领导"  # --new-link/--revoke-link name of the chiefs' link
 MIN_PASSWORD = 8
 
 
-@click.command()
+@click.command(cls=ZhCommand)
 @config_option
 @click.option("--host", help="监听地址（默认config.yaml的web.host，即127.0.0.1，仅本机可访问）")
 @click.option("--port", type=int, help="端口（默认web.port，即8080）")
@@ -32,7 +35,8 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
     host, port = host or web.host, port or web.port
     url = (web.url or f"http://{host}:{port}").rstrip("/")
     if set_password:
-        password = click.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次")
+        hide = sys.stdin.isatty()  # piped in: getpass would warn in English that it echoes
+        password = click.prompt("新密码", hide_input=hide, confirmation_prompt="再输入一次")
         if len(password) < MIN_PASSWORD:
             raise YuebaoError(
                 f"密码至少{MIN_PASSWORD}个字符，未修改", "password too short, not changed"

@@ -7,9 +7,10 @@ import click
 from .. import console
 from ..tasks.convert import convert, read_for_check
 from .options import config_option
+from .zh import ZhGroup
 
 
-@click.group()
+@click.group(cls=ZhGroup)
 def tasks():
     """任务清单：导入各地格式、检查。"""
 
