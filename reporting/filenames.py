@@ -8,6 +8,7 @@ the configured folder or fail on Windows; the office keeps its real name everywh
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 # characters Windows (or any OS) refuses in a file name -> their full-width forms, still readable
 _FULL_WIDTH = str.maketrans(dict(zip('/\\:*?"<>|', "／＼：＊？＂＜＞｜")))
@@ -26,3 +27,17 @@ def safe_name(name: str) -> str:
     if _RESERVED.fullmatch(text):
         text += "_"
     return text
+
+
+def upload_name(office: str, received: datetime, sha256: str, suffix: str) -> str:
+    """The name an upload of the intranet page is kept under (`office_time_hash.xlsx`): made here,
+    never the name on the office's PC."""
+    return f"{safe_name(office)}_{received:%Y%m%d-%H%M%S}_{sha256[:8]}{suffix}"
+
+
+_UPLOAD_NAME = re.compile(r".+_\d{8}-\d{6}_[0-9a-f]{8}\.[A-Za-z]+")
+
+
+def is_upload_name(file_name: str) -> bool:
+    """Whether a return's file (its last part) was named by upload_name: it came by the page."""
+    return _UPLOAD_NAME.fullmatch(file_name.replace("\\", "/").split("/")[-1]) is not None

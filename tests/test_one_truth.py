@@ -217,6 +217,7 @@ def test_a_file_sent_again_counts_as_sent_again(tmp_path):
             history.index("<tr><td>") : history.index("</tr>", history.index("<tr><td>"))
         ]
         assert "已通过" in first_row and "（以此为准）" in first_row
+        assert "经网页上传收到" in page  # the path it came by, as the office sent it
         assert history.count("（以此为准）") == 1
     finally:
         site.close()

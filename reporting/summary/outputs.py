@@ -6,12 +6,11 @@ Each reads a finished MonthSummary and changes nothing in it.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from ..filenames import safe_name
+from ..filenames import is_upload_name, safe_name
 from ..forms.fill import form_title
 from ..models import Severity
 from ..wording import render
@@ -111,13 +110,9 @@ def shown_file(name: str, received) -> str:
     """A return as its office knows it: an upload by the intranet page is saved under a name
     made there (`督导室_20220725-093102_167f70c3.xlsx`) the office never saw, so it is named by
     when it was uploaded."""
-    if received is not None and UPLOAD_NAME.fullmatch(name.replace("\\", "/").split("/")[-1]):
+    if received is not None and is_upload_name(name):
         return f"{received.month}月{received.day}日{received:%H:%M}网页上传的文件"
     return f"文件“{name}”"
-
-
-# the name web/uploads.py saves an upload under: office_YYYYMMDD-HHMMSS_sha256[:8].suffix
-UPLOAD_NAME = re.compile(r".+_\d{8}-\d{6}_[0-9a-f]{8}\.[A-Za-z]+")
 
 
 def feedback_file_name(office: str) -> str:

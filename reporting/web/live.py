@@ -14,13 +14,13 @@ from pathlib import Path
 
 from ..context import Cycle
 from ..cycle import check_month, summarise
+from ..filenames import is_upload_name
 from ..forms.fill import form_file_name
 from ..intake.mailbox import MAIL_FOLDER
 from ..models import Light, Milestone, Task
 from ..summary.month import MonthSummary, OfficeRow
 from ..summary.outputs import write_summary_files
 from ..summary.workbook import findings_file_name, summary_file_name
-from .uploads import WEB_FOLDER
 
 
 class LiveMonth:
@@ -90,9 +90,12 @@ def office_row(summary: MonthSummary, office: str) -> OfficeRow | None:
 
 
 def source_of(file_name: str) -> str:
-    """How a return came, as the office page says it."""
+    """How a return came, as the office page says it (an upload is recorded under the name the
+    page made for it, a mail's file below the inbox's mail folder)."""
+    if is_upload_name(file_name):
+        return "网页上传"
     first = Path(file_name).parts[0] if file_name else ""
-    return {WEB_FOLDER: "网页上传", MAIL_FOLDER: "邮件"}.get(first, "局办公室收件箱")
+    return "邮件" if first == MAIL_FOLDER else "局办公室收件箱"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import BinaryIO, Callable
 
 from ..checks.validate import validate_month
 from ..context import Cycle
-from ..filenames import safe_name
+from ..filenames import safe_name, upload_name
 from ..intake.collect import collect
 from ..intake.grids import WORKBOOK_SUFFIXES
 from ..intake.values import office_key
@@ -114,7 +114,7 @@ class Intake:
         suffix = suffix_of(shown_name)
         staged = stage(stream, self.staging, suffix, max_bytes)
         received = datetime.now().replace(microsecond=0)
-        saved_name = f"{safe_name(office)}_{received:%Y%m%d-%H%M%S}_{staged.sha256[:8]}{suffix}"
+        saved_name = upload_name(office, received, staged.sha256, suffix)
         upload = self.state.receive_upload(
             month, office, shown_name, saved_name, staged.sha256, received, staged.path.name
         )
