@@ -265,6 +265,11 @@ class Config:
         return self.data["bureau"]
 
     @property
+    def signature(self) -> str:
+        """What feedback texts are signed with: `signature`, else "<bureau>办公室"."""
+        return self.data["signature"].strip() or f"{self.bureau}办公室"
+
+    @property
     def task_list_path(self) -> Path:
         return self.resolve(self.data["task_list"])
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from .backup import back_up
 from .config import Config, load_config
 from .errors import YuebaoError
+from .intake.collect import sha256_of
 from .ledger import Ledger
 from .models import Light, TaskList
 from .monthlock import hold_months
@@ -34,7 +35,7 @@ class Cycle:
         config = load_config(config_path)
         tasks = read_task_list(config.task_list_path, config.year)
         cycle = cls(config, tasks, as_of or date.today())
-        cycle.tasks_sha256 = file_sha256(config.task_list_path)
+        cycle.tasks_sha256 = sha256_of(config.task_list_path)
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 cycle.tasks = apply_extensions(tasks, ledger.extensions())
@@ -162,10 +163,6 @@ def apply_extensions(tasks: TaskList, approved: dict) -> TaskList:
         )
         changed.append(replace(t, milestones=ms))
     return replace(tasks, tasks=changed)
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def writable(folder: Path) -> Path:

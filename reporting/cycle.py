@@ -137,6 +137,6 @@ def _checked(cycle: Cycle, month: str, progress=None) -> CheckResult:
         cycle.fills,
         cycle.config.bureau,
         cycle.as_of,
-        cycle.config.data.get("signature", ""),
+        cycle.config.signature,
     )
     return CheckResult(summary, findings_path, feedback=feedback)

@@ -33,12 +33,12 @@ def write_check_files(
     fills: dict,
     bureau: str,
     as_of: date,
-    signature: str = "",
+    sender: str,
 ) -> tuple[Path, list[Path]]:
     """校验问题_<month>.xlsx and 反馈/反馈_<office>.txt in `folder`: (workbook, texts)."""
     month = summary.period.label
     path = write_findings_workbook(summary, folder / findings_file_name(month), amber_days, fills)
-    return path, write_feedback(summary, folder / "反馈", bureau, as_of, signature)
+    return path, write_feedback(summary, folder / "反馈", bureau, as_of, sender)
 
 
 def write_summary_files(
@@ -63,12 +63,12 @@ NOTHING_TO_RESUBMIT = frozenset({"late", "superseded"})
 
 
 def write_feedback(
-    summary: MonthSummary, folder: Path, bureau: str, as_of: date, signature: str = ""
+    summary: MonthSummary, folder: Path, bureau: str, as_of: date, sender: str
 ) -> list[Path]:
     """One short text per office with something to fix, for the clerk to send back
     (templates/feedback.j2); last run's texts are removed first.  An office whose only findings
     are its own older files replaced by a newer one (`superseded`) gets no text: nothing is to be
-    done.  `signature`: the line the texts are signed with (blank: "<bureau>办公室")."""
+    done.  `sender`: the line the texts are signed with (config.signature)."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("反馈_*.txt"):
         old.unlink()
@@ -98,7 +98,7 @@ def write_feedback(
             fix_by=fix_by,
             errors=any(f.severity is Severity.ERROR for f in mine),
             info_only=info_only,
-            sender=signature.strip() or f"{bureau}办公室",
+            sender=sender,
         )
         path = folder / feedback_file_name(office)
         path.write_text(text + "\n", encoding="utf-8-sig")  # the BOM: old Notepad shows Chinese
