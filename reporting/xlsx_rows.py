@@ -135,6 +135,12 @@ def _text(ref: str, style: str, text: str) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
+def excel_units(text: str) -> int:
+    """A text's length as Excel counts a cell: in UTF-16 units (a character beyond U+FFFF is two),
+    as _fit cuts it."""
+    return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
+
+
 def _fit(text: str) -> str:
     """Cut to what a cell holds, counted in UTF-16 units (a character beyond U+FFFF is two)."""
     units = 0

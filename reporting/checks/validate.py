@@ -16,6 +16,7 @@ from ..intake.reading import read_month
 from ..models import Finding, Return, Severity, Status, Task, TaskList
 from ..period import Period
 from ..tasks.tasklist import split_offices
+from ..xlsx_rows import excel_units
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -384,9 +385,9 @@ def _check_lengths(report, finding, task: Task) -> None:
     texts = [(report.row, header, text) for header, text in answers]
     texts += [(mr.row, form.STATUS, mr.status) for mr in report.milestones.values()]
     for row, header, text in texts:
-        # Excel counts a cell in UTF-16 units, as the summary's sheets cut it (xlsx_rows._fit):
-        # a character beyond U+FFFF (an emoji, a rare 汉字 of Extension B) is two
-        units = len(text) + (sum(ord(ch) > 0xFFFF for ch in text) if len(text) > limit // 2 else 0)
+        # counted as Excel counts, as the summary's sheets cut it (an emoji, a rare 汉字 of
+        # Extension B, is two); a text under half the limit cannot reach it
+        units = excel_units(text) if len(text) > limit // 2 else len(text)
         if units > limit:
             counted = f"{len(text)}字" + (f"（按Excel计为{units}字）" if units != len(text) else "")
             finding(

@@ -61,15 +61,15 @@ def squash(value) -> str:
 def office_key(name) -> str:
     """An office's name for comparison: squash()ed, then traditional characters folded to
     simplified (職終股, 督導室 and 衞生股 are 职终股, 督导室 and 卫生股): clerks type either."""
-    global _to_simplified
-    if _to_simplified is None:  # the dictionaries load once, on the first name compared
-        from opencc_purepy import OpenCC
-
-        _to_simplified = OpenCC("hk2s")  # Hong Kong's variants (衞) too, then t2s
-    return _to_simplified.convert(squash(name))
+    return _to_simplified().convert(squash(name))
 
 
-_to_simplified = None
+@functools.cache
+def _to_simplified():
+    """OpenCC's dictionaries, loaded once, on the first name compared (not at start-up)."""
+    from opencc_purepy import OpenCC
+
+    return OpenCC("hk2s")  # Hong Kong's variants (衞) too, then t2s
 
 
 def same_text(found, original) -> bool:
