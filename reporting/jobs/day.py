@@ -315,7 +315,7 @@ def build_notices(
         _not_leading(cycle, "催报")
         summary = facts.summary(month)  # judged on the month's own list
         states = {o.office.name: o for o in summary.offices}
-        for office in dict.fromkeys(r.task.lead for r in summary.rows):
+        for office in _leads(summary):
             row = states[office]
             if not row.state.missing:  # a return with errors counts as not returned
                 log.info("催报：%s 已报送（%s，%s），不催", office, row.file, row.state)
@@ -341,7 +341,8 @@ def build_notices(
     elif action.kind == REMIND_MILESTONES:
         window = config.schedule.milestone_window_days
         due_of: dict[str, list[Due]] = {}
-        for r in facts.summary(month).rows:
+        summary = facts.summary(month)  # judged on the month's own list
+        for r in summary.rows:
             m = r.milestone
             # as judged: this month's word, else the latest before
             if m is None or not m.due or r.light is Light.DONE:
@@ -352,14 +353,14 @@ def build_notices(
                 due_of.setdefault(r.task.lead, []).append(Due(r.task, m))
         for due in due_of.values():  # the overdue first, the longest overdue first; then by date
             due.sort(key=lambda d: (not d.late, d.milestone.due))
-        quiet = [o for o in cycle.tasks.lead_offices() if o not in due_of]
+        quiet = [o for o in _leads(summary) if o not in due_of]
         if quiet:
             log.info(
                 "节点到期提醒：%s 没有逾期或在%d天内到期的未完成节点，不提醒",
                 "、".join(quiet),
                 window,
             )
-        for office in cycle.tasks.lead_offices():
+        for office in _leads(summary):
             if office in due_of:
                 info = config.office(office)
                 notices.append(
@@ -397,6 +398,11 @@ def build_notices(
             )
         )
     return notices
+
+
+def _leads(summary: MonthSummary) -> list[str]:
+    """The month's lead offices, in task-list order, as the month is judged (its own list)."""
+    return list(dict.fromkeys(r.task.lead for r in summary.rows))
 
 
 def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
