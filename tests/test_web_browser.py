@@ -123,10 +123,16 @@ def press(driver, button: str) -> None:
 
 
 def wait_for_file(folder: Path, pattern: str) -> Path:
-    for _ in range(100):
+    """The downloaded file once chromium has finished writing it: it may appear under its final
+    name empty, before its bytes (a size seen twice, not zero)."""
+    size = None
+    for _ in range(300):
         found = [p for p in folder.glob(pattern) if not p.name.endswith(".crdownload")]
         if found:
-            return found[0]
+            now = found[0].stat().st_size
+            if now and now == size:
+                return found[0]
+            size = now
         time.sleep(0.1)
     raise AssertionError(f"nothing downloaded into {folder}")
 
