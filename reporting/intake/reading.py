@@ -75,14 +75,29 @@ def read_cached(archived: list[Return], tasks: TaskList, max_bytes: int, progres
     fresh = [r for r in archived if key(r) not in cache]
     read, found = read_isolated(fresh, tasks, max_bytes, progress) if fresh else ([], [])
     for r in read:
-        cache[key(r)] = copy.deepcopy((r, [f for f in found if f.file == r.file_name]))
+        cache[key(r)] = _marked_copy(r), [copy.copy(f) for f in found if f.file == r.file_name]
     done, findings = [], []
     for r in archived:
-        ret, mine = copy.deepcopy(cache[key(r)])
+        ret, mine = cache[key(r)]
+        ret = _marked_copy(ret)
         ret.received_at, ret.sent_again_at = r.received_at, r.sent_again_at
         done.append(ret)
-        findings += mine
+        findings += [copy.copy(f) for f in mine]
     return done, findings
+
+
+def _marked_copy(ret: Return) -> Return:
+    """A copy of a return as read with its own copies of what validate marks (the return's
+    verdict and office, each milestone's status, a finding's office); what it only reads is
+    shared.  A deep copy of 500 returns on every judgement cost more than judging them."""
+    tasks = {}
+    for key, report in ret.tasks.items():
+        report = copy.copy(report)
+        report.milestones = {k: copy.copy(m) for k, m in report.milestones.items()}
+        tasks[key] = report
+    ret = copy.copy(ret)
+    ret.tasks = tasks
+    return ret
 
 
 PARALLEL_FROM = 24  # below this, one worker: starting more costs more than it saves

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,44 +19,64 @@ from ..cycle import check_month, summarise
 from ..filenames import is_upload_name
 from ..forms.fill import form_file_name
 from ..intake.mailbox import MAIL_FOLDER
-from ..models import Light, Milestone, Task
+from ..models import Light, Milestone, Task, TaskList
 from ..summary.month import MonthSummary, OfficeRow
 from ..summary.outputs import write_summary_files
 from ..summary.workbook import findings_file_name, summary_file_name
 
 
+@dataclass
+class _Judged:
+    key: str  # what it was judged from (_fingerprint)
+    read_at: float  # when that was read (time.monotonic)
+    summary: MonthSummary
+
+
 class LiveMonth:
     def __init__(self, cache: Path | None = None):
         self._lock = threading.Lock()  # many pages at once: the month is judged once
-        self._built: dict[str, tuple[str, MonthSummary]] = {}
+        self._built: dict[str, _Judged] = {}
         self._cache = cache  # where the workbooks of the judged month are written
         self._read: dict[int, dict] = {}  # per task list: each file as read, read only once
 
     def summary(self, cycle: Cycle, month: str) -> MonthSummary:
-        with self._lock:
-            return self._summary(cycle, month)[1]
+        with self._current(cycle, month) as judged:
+            return judged.summary
 
-    def _summary(self, cycle: Cycle, month: str) -> tuple[str, MonthSummary]:
-        key = _fingerprint(cycle, month)
-        built = self._built.get(month)
-        if built and built[0] == key:
-            return built
+    @contextmanager
+    def _current(self, cycle: Cycle, month: str):
+        """The month judged from the ledger as it stood at some moment after this was asked
+        for: pages asking while the month is being judged take that judgement, so a burst of
+        uploads and page loads judges the month a few times, not once per page."""
+        asked = time.monotonic()
+        with self._lock:
+            built = self._built.get(month)
+            if built is None or built.read_at < asked:
+                built = self._judge(cycle, month, built)
+            yield built
+
+    def _judge(self, cycle: Cycle, month: str, built: _Judged | None) -> _Judged:
+        read_at = time.monotonic()
         with cycle.ledger() as ledger:
             tasks = cycle.tasks_for(month, ledger)
+            key = _fingerprint(cycle, tasks, ledger.returns_version(month))
+        if built and built.key == key:
+            built.read_at = read_at
+            return built
         if id(tasks) not in self._read:  # a list read again: every file is read again for it
             self._read = {id(tasks): {}}
         period, check = check_month(cycle, month, cache=self._read[id(tasks)])
         with cycle.ledger() as ledger:
             summary = summarise(cycle, period, check, ledger)
-        self._built[month] = (key, summary)
-        return key, summary
+        self._built[month] = built = _Judged(key, read_at, summary)
+        return built
 
     def workbook(self, cycle: Cycle, month: str) -> Path:
         """The summary workbook of the month exactly as the pages show it now."""
         assert self._cache is not None, "LiveMonth(cache=...) writes workbooks"
-        with self._lock:
-            key, summary = self._summary(cycle, month)
-            folder = self._cache / month / key[:16]
+        with self._current(cycle, month) as judged:
+            summary = judged.summary
+            folder = self._cache / month / judged.key[:16]
             path = folder / summary_file_name(summary.period.label, summary.unit)
             if not path.is_file():
                 folder.mkdir(parents=True, exist_ok=True)
@@ -71,18 +93,12 @@ def _remove(folder: Path) -> None:
     folder.rmdir()
 
 
-def _fingerprint(cycle: Cycle, month: str) -> str:
+def _fingerprint(cycle: Cycle, tasks: TaskList, returns: tuple) -> str:
     """What the judgement depends on: the returns (and when each came last), the approved
     extensions, the task list and the day."""
-    with cycle.ledger() as ledger:
-        rows = [
-            (r.sha256, str(r.archived_path), r.last_received.isoformat())
-            for r in ledger.returns(month)
-        ]
-        tasks = cycle.tasks_for(month, ledger)  # the month's own list
     extended = [(m.key, m.due) for m in tasks.milestones() if m.extended_from]
     listed = (tasks.title, len(tasks.tasks), id(tasks))
-    return hashlib.sha256(repr((cycle.as_of, rows, extended, listed)).encode()).hexdigest()
+    return hashlib.sha256(repr((cycle.as_of, returns, extended, listed)).encode()).hexdigest()
 
 
 def office_row(summary: MonthSummary, office: str) -> OfficeRow | None:

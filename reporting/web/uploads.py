@@ -16,7 +16,7 @@ import secrets
 import shutil
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -90,6 +90,8 @@ class Intake:
         self.cycle_of = cycle_of  # the served config as of now
         self.reader = Reader()
         self._collecting = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[_Collecting] = []  # checked, waiting to be collected
         self.queue = CheckQueue(self.reader.workers, self.check)
 
     def resume(self) -> None:
@@ -114,7 +116,7 @@ class Intake:
         suffix = suffix_of(shown_name)
         staged = stage(stream, self.staging, suffix, max_bytes)
         received = datetime.now().replace(microsecond=0)
-        saved_name = upload_name(office, received, staged.sha256, suffix)
+        saved_name = upload_name(office, received, staged.sha256, suffix, shown_name)
         upload = self.state.receive_upload(
             month, office, shown_name, saved_name, staged.sha256, received, staged.path.name
         )
@@ -158,28 +160,75 @@ class Intake:
 
     def _collect(self, cycle: Cycle, upload: Upload, path: Path) -> list[Finding]:
         """Into the inbox (its own folder per office) and the ledger, this file alone; the same
-        bytes received before are kept once and count as sent again now.  Another command
-        holding the month: wait for it (this worker only; the pages answer meanwhile)."""
-        month, received = upload.month, upload.received_at
-        folder = cycle.config.folder("inbox", month) / WEB_FOLDER / safe_name(upload.office)
-        while True:
-            try:
-                with self._collecting, cycle.writing(month), cycle.ledger() as ledger:
-                    if ledger.known(month, upload.sha256):
-                        ledger.received_again(month, upload.sha256, received)
-                        return []
-                    folder.mkdir(parents=True, exist_ok=True)
-                    target = folder / upload.saved_name
-                    shutil.copyfile(path, target)
-                    os.utime(target, (received.timestamp(), received.timestamp()))
-                    archive = cycle.folder("archive", month)
-                    found = collect(folder, archive, ledger, month, only=[target]).findings
-                    if not found:  # archived: the inbox keeps only the office's latest copies
-                        prune(folder, KEEP_IN_INBOX)
-                    return found
-            except MonthBusy:
-                log.info("upload %s waits: month %s is held by another command", upload.id, month)
+        bytes received before are kept once and count as sent again now.
+
+        One worker collects at a time, and takes every upload checked meanwhile with its own
+        (one hold of the month, one commit): fifty offices at once cost a few commits, not
+        fifty.  Another command holding the month: wait for it (the workers only; the pages
+        answer meanwhile)."""
+        job = _Collecting(upload, path)
+        with self._pending_lock:
+            self._pending.append(job)
+        while not job.done:
+            with self._collecting:
+                if job.done:  # collected by the worker that held the lock before
+                    break
+                with self._pending_lock:
+                    batch, self._pending = self._pending, []
+                busy = self._collect_batch(cycle, batch)
+                with self._pending_lock:
+                    self._pending[:0] = busy
+            if busy:
+                log.info("%d uploads wait: their month is held by another command", len(busy))
                 time.sleep(BUSY_RETRY_SECONDS)
+        if job.error is not None:
+            raise job.error
+        return job.findings
+
+    def _collect_batch(self, cycle: Cycle, batch: list[_Collecting]) -> list[_Collecting]:
+        """Collect the jobs, month by month; those whose month another command holds are
+        returned, to be tried again."""
+        busy = []
+        for month in dict.fromkeys(job.upload.month for job in batch):
+            jobs = [job for job in batch if job.upload.month == month]
+            try:
+                with cycle.writing(month), cycle.ledger() as ledger, ledger.grouped():
+                    for job in jobs:
+                        job.findings = _collect_one(cycle, ledger, job.upload, job.path)
+            except MonthBusy:
+                busy += jobs
+                continue
+            except Exception as exc:  # noqa: BLE001 - each upload's check reports it
+                for job in jobs:
+                    job.error = exc
+            for job in jobs:
+                job.done = True
+        return busy
+
+
+@dataclass
+class _Collecting:
+    upload: Upload
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    error: Exception | None = None
+    done: bool = False
+
+
+def _collect_one(cycle: Cycle, ledger, upload: Upload, path: Path) -> list[Finding]:
+    month, received = upload.month, upload.received_at
+    if ledger.known(month, upload.sha256):
+        ledger.received_again(month, upload.sha256, received)
+        return []
+    folder = cycle.config.folder("inbox", month) / WEB_FOLDER / safe_name(upload.office)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / upload.saved_name
+    shutil.copyfile(path, target)
+    os.utime(target, (received.timestamp(), received.timestamp()))
+    found = collect(folder, cycle.folder("archive", month), ledger, month, only=[target]).findings
+    if not found:  # archived: the inbox keeps only the office's latest copies
+        prune(folder, KEEP_IN_INBOX)
+    return found
 
 
 BUSY_RETRY_SECONDS = 2
