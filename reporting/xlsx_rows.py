@@ -8,6 +8,10 @@ row file; each format gets its index as xlsxwriter would give it.  Rows go top t
 constant memory requires anyway.  One difference, on purpose: a text that begins with "<r>" and
 ends with "</r>" is stored as the text it is (xlsxwriter would copy it into the file as rich-text
 XML: a clerk's text could then carry a formula into the chiefs' workbook).
+
+The row file and the few attributes used are xlsxwriter's own, not its promise: on a version the
+byte-for-byte tests have not passed on, rows go through xlsxwriter's public calls instead (slower,
+the same workbook), so a bureau may upgrade xlsxwriter without waiting for a port.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ import re
 from datetime import date, datetime
 from math import isfinite
 
+import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from .wording import MAX_ROW_POINTS
 from .xlsx import stored_text
 
+TESTED_XLSXWRITER = ("3.3",)  # minor versions tests/test_xlsx_rows.py passed on, byte for byte
 EXCEL_TEXT_UNITS = 32_767  # a cell holds this many UTF-16 code units
 # a text written as it is: nothing to escape, no blank at either end (those need xml:space)
 _PLAIN = re.compile(r"(?!\s)[^\x00-\x1f&<>_\ufffe\uffff]*(?<!\s)")
@@ -30,18 +36,23 @@ class RowWriter:
     """Writes rows of one constant-memory worksheet; use it for a sheet's long tail of rows (the
     rows above, written with the worksheet's own calls, are flushed first)."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, fast: bool | None = None):
         if not ws.constant_memory:
             raise ValueError("RowWriter needs a workbook in constant_memory mode")
         self.ws = ws
+        self.fast = tested_xlsxwriter() if fast is None else fast
         self._letters: list[str] = []
         self._serials: dict = {}  # date -> Excel serial number
         self._styles: dict = {}  # format -> ' s="…"'
+        self._last = -1  # the last row written through the public calls
 
     def row(self, r: int, cells, height: float | None = None) -> None:
         """Row `r` (0-based) from (column, value, format) in column order; `height` in points, as
         set_row takes it.  Values: str, int, float, bool, date, datetime or None (blank).  A row
         without a cell is not written (its height neither)."""
+        if not self.fast:
+            self._plain(r, cells, height)
+            return
         ws = self.ws
         if r > ws.previous_row:
             if ws.table or ws.previous_row in ws.row_info or ws.previous_row in ws.comments:
@@ -73,6 +84,28 @@ class RowWriter:
             ws._check_dimensions(r, first)
             ws._check_dimensions(r, last)
             ws.fh.write(f"{self._row_tag(n, height)}{''.join(written)}</row>")
+
+    def _plain(self, r: int, cells, height: float | None) -> None:
+        """The row through xlsxwriter's public calls: texts as text (never a formula), cut as
+        _text cuts them."""
+        if r <= self._last:
+            raise ValueError(f"row {r + 1} comes after rows already written")
+        if height is not None and not 0 < height <= MAX_ROW_POINTS:
+            raise ValueError(f"row {r + 1}: a height of {height} points is not a row's height")
+        if not cells:
+            return
+        self._last = r
+        for col, value, fmt in cells:
+            if isinstance(value, str) and value != "":
+                self.ws.write_string(r, col, _fit(str.__str__(value)), fmt)
+            elif isinstance(value, float) and not isfinite(value):
+                raise ValueError(f"row {r + 1}: {value} is not a number Excel can hold")
+            elif value is None or value == "":
+                self.ws.write_blank(r, col, None, fmt)
+            else:
+                self.ws.write(r, col, value, fmt)
+        if height is not None:
+            self.ws.set_row(r, height)
 
     def _row_tag(self, n: str, height: float | None) -> str:
         ws = self.ws
@@ -120,6 +153,11 @@ class RowWriter:
         if value not in self._serials:
             self._serials[value] = self.ws._convert_date_time(value)
         return self._serials[value]
+
+
+def tested_xlsxwriter(version: str = xlsxwriter.__version__) -> bool:
+    """Whether rows may be written into xlsxwriter's row file (see the module's note)."""
+    return ".".join(version.split(".")[:2]) in TESTED_XLSXWRITER
 
 
 def _text(ref: str, style: str, text: str) -> str:

@@ -120,3 +120,55 @@ def test_rows_go_top_to_bottom(tmp_path):
     with pytest.raises(ValueError, match="beyond Excel's sheet"):
         rows.row(1_048_576, [(0, "太远", None)])
     wb.close()
+
+
+def heights(path) -> dict:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, n): d.height for ws in wb.worksheets for n, d in ws.row_dimensions.items()}
+
+
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date")  # numbers under a date format
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ROW, min_size=1, max_size=5))
+@example([({0: ("=1+1", 0), 1: ("+SUM(A1)", 1), 2: ("@x", 0)}, 30.0)])
+def test_an_untested_xlsxwriter_gets_the_same_cells_through_its_public_calls(
+    tmp_path_factory, rows
+):
+    """A bureau on an xlsxwriter the row writer was never checked against: the same cells,
+    formats and heights (texts still text), written by xlsxwriter's own public calls."""
+    folder = tmp_path_factory.mktemp("plain")
+    written(folder / "fast.xlsx", rows, RowWriter)
+    written(folder / "plain.xlsx", rows, lambda ws: RowWriter(ws, fast=False))
+    fast, plain = folder / "fast.xlsx", folder / "plain.xlsx"
+    assert cell_values(plain) == cell_values(fast)
+    assert heights(plain) == heights(fast)
+    assert b"<f>" not in b"".join(parts(plain).values())  # no formula, whatever was typed
+
+
+def cell_values(path) -> dict:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return {
+        (ws.title, c.coordinate): (c.value, c.data_type, c.number_format, bool(c.font.b))
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None or c.has_style
+    }
+
+
+def test_only_the_versions_checked_byte_for_byte_take_the_fast_path(monkeypatch, tmp_path):
+    import xlsxwriter
+
+    from reporting import xlsx_rows
+
+    assert xlsx_rows.tested_xlsxwriter(xlsxwriter.__version__)  # the one these tests ran on
+    assert not xlsx_rows.tested_xlsxwriter("3.4.0")
+    assert not xlsx_rows.tested_xlsxwriter("4.0")
+    monkeypatch.setattr(xlsx_rows, "TESTED_XLSXWRITER", ())
+    wb = new_workbook(tmp_path / "a.xlsx")
+    assert not RowWriter(wb.add_worksheet()).fast
+    wb.close()
