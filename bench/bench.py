@@ -5,6 +5,7 @@
     python bench/bench.py --size province      # 3,000 returned workbooks, ~100,000 milestone rows
     python bench/bench.py --size province --out DIR   then   python bench/bench.py --reuse DIR
     python bench/bench.py --hostile            # a county month with hostile returns in the inbox
+    python bench/bench.py --size small         # 10 offices x 3 tasks x 2 milestones: does it run
 
 Generates the task list, fills every office's workbook (timed), answers them as clerks would (not
 timed), then runs collect, read + validate, writing the summary and the naive baseline for reading
@@ -15,6 +16,7 @@ the same month's 汇总 and 数据 (typed writes cell by cell, nothing else), an
 whole rows through the RowWriter the summary uses (reporting/xlsx_rows.py).  --scaling runs
 county, city, province and a 10,000-office month one after the other and prints time and peak
 memory per step.
+--scaling --sizes small,county takes the sizes named (the tests run every command at `small`).
 --reuse measures a month generated before, without generating it again.  --hostile replaces some
 offices' returns with files built to hurt the reader (tests/corpus.py: a value in XFD1048576 or in
 row 1,048,576, an .xls under an .xlsx name, an .xls and an .ods reaching far out, the form zipped,
@@ -54,6 +56,7 @@ from reporting.tasks.tasklist import write_task_list
 from reporting.xlsx_rows import RowWriter
 
 SIZES = {
+    "small": (10, 3, 2),  # that each command runs, in the tests: enough offices for --hostile
     "county": (40, 20, 3),
     "city": (300, 30, 3),
     "province": (3000, 10, 3),
@@ -130,11 +133,12 @@ def floor_rows(summary):
         m, t = row.milestone, row.task
         text, due = (m.text, m.due) if m else ("", None)
         light = row.light.value if row.light else ""
+        status = row.status_shown  # as the summary prints it: 未报送 for an office without return
         yield (
-            (t.no, t.name, t.lead, "、".join(t.offices), text, due, row.status, row.completed_on)
+            (t.no, t.name, t.lead, "、".join(t.offices), text, due, status, row.completed_on)
             + (light, row.days_overdue, row.progress, row.problems, row.remarks),
             (summary.unit, t.lead, t.key, t.parent, t.no, t.name, m.key if m else "", text, due)
-            + (row.status, row.completed_on, light, row.progress, row.problems),
+            + (status, row.completed_on, light, row.progress, row.problems),
         )
 
 
@@ -202,9 +206,9 @@ def _cell_by_cell(ws):
 
     def put(r: int, cells, height=None) -> None:
         for c, value, fmt in cells:
-            if value.__class__ is str:
+            if isinstance(value, str):  # an enum's word (str, Enum) included
                 if value:
-                    ws.write_string(r, c, value, fmt)
+                    ws.write_string(r, c, str.__str__(value), fmt)
             elif hasattr(value, "isoformat"):
                 ws.write_datetime(r, c, value, fmt)
             elif value is not None:
@@ -472,6 +476,11 @@ def main(argv=None) -> None:
         help="county, city, province and 10k one after another: time and peak memory per step",
     )
     parser.add_argument(
+        "--sizes",
+        default="county,city,province,10k",
+        help="with --scaling: the sizes, comma-separated (default: county,city,province,10k)",
+    )
+    parser.add_argument(
         "--step", help=argparse.SUPPRESS
     )  # internal: run one measured step, print its figures
     args = parser.parse_args(argv)
@@ -568,7 +577,11 @@ def measure(args) -> tuple[dict, dict, dict, Path, str]:
 def scaling(args) -> None:
     """Each size in turn, in its own temporary folder; one table: seconds / peak MB per step."""
     columns = {}
-    for size in SIZES:
+    sizes = args.sizes.split(",")
+    unknown = [size for size in sizes if size not in SIZES]
+    if unknown:
+        raise SystemExit(f"unknown size {', '.join(unknown)}: choose from {', '.join(SIZES)}")
+    for size in sizes:
         run = argparse.Namespace(**{**vars(args), "size": size, "out": None, "reuse": None})
         run.no_baseline = args.no_baseline or size != "province"  # the baseline once is enough
         load = os.getloadavg()[0]

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 
 from .forms import layout as form
 
+if TYPE_CHECKING:  # untyped (Any to mypy): named for the reader
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
-def open_form(path: Path):
+
+def open_form(path: Path) -> tuple[Workbook, Worksheet]:
     wb = openpyxl.load_workbook(path)
     return wb, wb[form.SHEET]
 
 
-def rows_by_key(ws) -> dict[str, int]:
+def rows_by_key(ws: Worksheet) -> dict[str, int]:
     return {str(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
 
 
@@ -27,7 +32,9 @@ def column(header: str) -> int:
     return form.HEADERS.index(header) + 1
 
 
-def answer(ws, filled_by: str, filled_on: date | None, tasks: dict) -> None:
+def answer(
+    ws: Worksheet, filled_by: str, filled_on: date | None, tasks: dict[str, dict[str, Any]]
+) -> None:
     """Type the answers into the open cells.
 
     tasks: {task_key: {"progress", "problems", "remarks", "milestones": {seq: {"status",
@@ -55,7 +62,7 @@ def answer(ws, filled_by: str, filled_on: date | None, tasks: dict) -> None:
             ws.cell(mr, column(form.DONE_ON), ms.get("completed_on"))
 
 
-def delete_task_block(ws, task_key: str) -> list[int]:
+def delete_task_block(ws: Worksheet, task_key: str) -> list[int]:
     """Delete a task's rows, as a clerk who thinks the task is not theirs would."""
     rows = sorted(
         r for k, r in rows_by_key(ws).items() if k == task_key or k.startswith(task_key + "-M")
@@ -67,7 +74,7 @@ def delete_task_block(ws, task_key: str) -> list[int]:
     return rows
 
 
-def overwrite_locked(ws, key: str, header: str, value) -> int:
+def overwrite_locked(ws: Worksheet, key: str, header: str, value: object) -> int:
     """Unprotect the sheet and type over a definition cell (it happens)."""
     ws.protection.sheet = False
     r = rows_by_key(ws)[key]

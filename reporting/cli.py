@@ -2,22 +2,24 @@
 
 Every command ends with a short summary of what it did and where the files are.  Problems in
 returned workbooks are findings (exit 0); a broken config, a missing task list or an unwritable
-folder stops the command with a one-line Chinese + English message (exit 2).  Each command calls
-one library function and prints through reporting.console (which also reads dates and months).
+folder stops the command with one Chinese line (exit 2; commands/stopping.py).  Each command
+calls one library function and prints through reporting.console (which also reads dates and
+months).
+Each command imports its rooms when it runs: `yuebao --help` and the menu load only click and
+the commands' modules, so every call (月报.bat's choices, the daily task) starts at once.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import sqlite3
 import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from . import console
-from . import cycle as steps
-from . import demo as sample
 from .commands.check import check
 from .commands.extend import extend
 from .commands.fetch import fetch
@@ -26,48 +28,35 @@ from .commands.ledger import ledger_group
 from .commands.menu import menu
 from .commands.options import as_of_option, config_option, month_option
 from .commands.serve import serve
+from .commands.stopping import Yuebao
 from .commands.tasks import tasks
-from .commands.zh import VERSION_MESSAGE, VERSION_TEXT, ZhGroup
+from .commands.zh import VERSION_MESSAGE, VERSION_TEXT
 from .console import echo, progress_printer
-from .errors import YuebaoError
-from .jobs import on_demand
-from .jobs.scheduler import run_forever, run_once, setup_log
-from .monthly import monthly as run_monthly
-from .summary.rollup import rollup as roll_up
+
+if TYPE_CHECKING:  # names for the signatures only: each command imports its rooms when it runs
+    from pathlib import Path
+
+    from .context import Cycle
+    from .jobs.day import DayReport
+
+CLERK_LOG_FORMAT, CLERK_LOG_TIME = "%(asctime)s %(message)s", "%m-%d %H:%M"
 
 
-class Yuebao(ZhGroup):
-    """The one place a YuebaoError or a failing ledger becomes one line and exit status 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except YuebaoError as exc:
-            echo(f"错误：{exc.zh} ({exc.en})", err=True)
-        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
-            raise  # a mistake in the program, not in the file
-        except sqlite3.DatabaseError as exc:
-            echo(
-                f"错误：读写台账时出错（{exc}）。请运行 yuebao ledger check 检查；如已损坏，"
-                f"运行 yuebao ledger restore 从备份恢复 (ledger error: {exc})",
-                err=True,
-            )
-        sys.exit(2)
-
-
-def month_command(fn):
+def month_command(fn: Callable[..., None]) -> click.Command:
     """A command on one month: --config, --as-of and --month; `fn` is given the cycle for
     config.yaml and the month asked for (default: the month of --as-of)."""
 
     @functools.wraps(fn)
-    def command(config_path, as_of, month, **options):
-        c = steps.Cycle.load(config_path, as_of)
+    def command(config_path: str, as_of: date | None, month: str | None, **options: object) -> None:
+        from .context import Cycle
+
+        c = Cycle.load(config_path, as_of)
         return fn(c, month or f"{c.as_of:%Y-%m}", **options)
 
     return main.command()(config_option(as_of_option(month_option(command))))
 
 
-def _exit_if_unsent(report, log) -> None:
+def _exit_if_unsent(report: DayReport, log: Path) -> None:
     if console.print_unsent(report, log):
         sys.exit(1)  # so systemd or the Task Scheduler sees it
 
@@ -77,16 +66,21 @@ def _exit_if_unsent(report, log) -> None:
 @click.version_option(package_name="yuebao", message=VERSION_MESSAGE, help=VERSION_TEXT)
 def main(verbose: bool) -> None:
     """月报 yuebao：重点工作月度进展的下发、收取、校验、汇总。"""
+    import logging
+
     console.never_crash_on_output()
-    logging.basicConfig(
+    logging.basicConfig(  # a clerk reads a time and a Chinese line; -v adds who said it
         level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else CLERK_LOG_FORMAT,
+        datefmt=None if verbose else CLERK_LOG_TIME,
     )
 
 
 @month_command
-def fill(c, month):
+def fill(c: Cycle, month: str) -> None:
     """为每个牵头股室生成本月预填的进展情况表。"""
+    from . import cycle as steps
+
     result = steps.fill(c, month, progress_printer("生成"))
     console.print_fill(c, month, result)
     if console.print_fill_failures(result):
@@ -94,14 +88,18 @@ def fill(c, month):
 
 
 @month_command
-def collect(c, month):
+def collect(c: Cycle, month: str) -> None:
     """从收件箱收取报回的表格，存档并登记台账。"""
+    from . import cycle as steps
+
     console.print_collect(steps.collect_month(c, month, progress_printer("收取")))
 
 
 @month_command
-def validate(c, month):
+def validate(c: Cycle, month: str) -> None:
     """对照任务清单校验本月收到的表格，写出校验问题。"""
+    from . import cycle as steps
+
     console.print_validated(steps.validate(c, month, progress_printer("校验")))
 
 
@@ -109,14 +107,18 @@ def validate(c, month):
 @click.option(
     "--pdf", is_flag=True, help="同时用LibreOffice生成概览和逾期事项的PDF also write a PDF"
 )
-def merge(c, month, pdf):
+def merge(c: Cycle, month: str, pdf: bool) -> None:
     """汇总本月进展，写出给科室负责人的汇总表。"""
+    from . import cycle as steps
+
     console.print_result(steps.merge(c, month, progress_printer("读取"), pdf=pdf))
 
 
 @month_command
-def run(c, month):
+def run(c: Cycle, month: str) -> None:
     """收取、校验、汇总一次完成。"""
+    from . import cycle as steps
+
     with c.writing(month):  # collect and merge as one: no other command on this month in between
         console.print_collect(steps.collect_month(c, month, progress_printer("收取")))
         console.print_result(steps.merge(c, month, progress_printer("校验")))
@@ -125,9 +127,12 @@ def run(c, month):
 @main.command()
 @config_option
 @as_of_option
-def monthly(config_path, as_of):
+def monthly(config_path: str, as_of: date | None) -> None:
     """定时任务：本月表格未下发则先生成，再收取、校验、汇总（run_monthly.py 调用）。"""
-    c = steps.Cycle.load(config_path, as_of)
+    from .context import Cycle
+    from .monthly import monthly as run_monthly
+
+    c = Cycle.load(config_path, as_of)
     console.print_monthly(c, run_monthly(c))
 
 
@@ -145,8 +150,10 @@ def monthly(config_path, as_of):
 )
 @click.option("--mail", "mail_url", help="报表以邮件寄到此邮箱再收取 imaps://USER@HOST:PORT")
 @click.option("--mail-ca-file", default="", help="邮箱服务器的证书（自签名时）server certificate")
-def demo(out_dir, as_of, mail_url, mail_ca_file):
+def demo(out_dir: str, as_of: date | None, mail_url: str | None, mail_ca_file: str) -> None:
     """用自带的台山市2022年样例数据完整演示每月的流程。"""
+    from . import demo as sample
+
     mail = sample.mail_settings(mail_url, mail_ca_file) if mail_url else None
     config = sample.prepare(out_dir, mail)
     echo(f"演示文件夹：{config.parent}（配置：{config.name}）")
@@ -158,8 +165,10 @@ def demo(out_dir, as_of, mail_url, mail_ca_file):
 
 @month_command
 @click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不发送 print, do not send")
-def remind(c, month, dry_run):
+def remind(c: Cycle, month: str, dry_run: bool) -> None:
     """提醒未报送的股室，以及节点即将到期的股室（以--as-of为今天）。"""
+    from .jobs import on_demand
+
     report, log = on_demand.remind(c, month, dry_run)
     console.print_reminders(report, c, month, dry_run, log)
     _exit_if_unsent(report, log)
@@ -171,9 +180,12 @@ def remind(c, month, dry_run):
 @click.option(
     "--once", is_flag=True, help="只执行--as-of这一天的计划后退出 run one day's plan and exit"
 )
-def schedule(config_path, as_of, once):
+def schedule(config_path: str, as_of: date | None, once: bool) -> None:
     """按config.yaml中的计划定时运行（前台运行，供systemd/任务计划程序使用）。"""
-    c = steps.Cycle.load(config_path, as_of)
+    from .context import Cycle
+    from .jobs.scheduler import run_forever, run_once, setup_log
+
+    c = Cycle.load(config_path, as_of)
     log = setup_log(c.config, console=True)
     if not once:
         return run_forever(config_path, echo)
@@ -184,16 +196,20 @@ def schedule(config_path, as_of, once):
 
 @month_command
 @click.option("--dry-run", is_flag=True, help="只显示，不记录、不发送 print only")
-def escalate(c, month, dry_run):
+def escalate(c: Cycle, month: str, dry_run: bool) -> None:
     """督办：把逾期未报送、节点严重逾期的股室报分管领导（每种情况只督办一次）。"""
+    from .jobs import on_demand
+
     report, log = on_demand.escalate(c, month, dry_run)
     console.print_escalations(report, c, month, dry_run)
     _exit_if_unsent(report, log)
 
 
 @month_command
-def rollup(c, month):
+def rollup(c: Cycle, month: str) -> None:
     """汇总下级单位（如各县区）的汇总表，生成本级汇总。"""
+    from .summary.rollup import rollup as roll_up
+
     with c.writing(month):
         console.print_rollup(roll_up(c, month), list(c.config.rollup.units))
 

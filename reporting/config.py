@@ -14,7 +14,7 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
@@ -22,8 +22,17 @@ from .codes import FINDING_CODES, SEVERITY_WORDS
 from .errors import YuebaoError
 from .models import Office
 from .wording import check_templates
+from .workdays import CalendarProblem, YearTable, read_tables, use_bureau_calendar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Section = TypeVar("_Section", bound="DataclassInstance")
 
 REQUIRED = object()
+BESIDE_LEDGER = ""  # a file's default: in the ledger's folder (输出/ in a folder `init` made)
+# key -> its file name when it goes beside the ledger
+BESIDE_LEDGER_NAMES = {("schedule", "log"): "yuebao.log", ("web", "state"): "web.sqlite3"}
 
 # key -> (type, default) for leaves; key -> dict for sections.
 SCHEMA: dict[str, Any] = {
@@ -76,7 +85,7 @@ SCHEMA: dict[str, Any] = {
             14,
         ),  # Monday reminders: milestones due within this many days
         "chiefs": (list, []),  # e-mail addresses that receive the summary
-        "log": (str, "output/yuebao.log"),  # rotating log file
+        "log": (str, BESIDE_LEDGER),  # rotating log file; default: yuebao.log beside the ledger
         "reminder_files": (bool, True),  # also write each reminder as a text file in the outbox
         "webhook": (str, ""),  # optional URL: each reminder POSTed (see webhook_kind)
         "webhook_timeout": (int, 10),
@@ -111,11 +120,15 @@ SCHEMA: dict[str, Any] = {
         "timeout": (int, 60),
     },
     "offices": (dict, {}),  # office name -> contact details (OFFICE_KEYS)
+    # year -> {放假: [...], 上班: [...]}: the State Council's notice, for years chinese-calendar
+    # lacks (it overrides the package for a year given); read by workdays.read_tables
+    "calendar": (dict, {}),
     "web": {  # `yuebao serve`: the intranet page
         "host": (str, "127.0.0.1"),  # the address it listens on (0.0.0.0: every network card)
         "port": (int, 8080),
         "url": (str, ""),  # the address offices type, for the links; default http://host:port
-        "state": (str, "output/web.sqlite3"),  # office links, clerk password, upload history
+        # office links, clerk password, upload history; default: web.sqlite3 beside the ledger
+        "state": (str, BESIDE_LEDGER),
         "threads": (int, 16),  # requests served at once
         "connection_limit": (int, 500),  # connections open at once (kept below the PC's limit)
         "channel_timeout": (int, 30),  # seconds: an idle connection, or unfinished headers, closed
@@ -237,7 +250,7 @@ SECTIONS = {
 }
 
 
-def _section(cls, values: dict):
+def _section(cls: type[_Section], values: dict[str, Any]) -> _Section:
     """A section's checked values as its dataclass (lists become tuples: nothing changes them)."""
     return cls(
         **{f.name: tuple(v) if isinstance(v := values[f.name], list) else v for f in fields(cls)}
@@ -254,6 +267,16 @@ class Config:
     @property
     def base(self) -> Path:
         return self.path.parent
+
+    @property
+    def calendar(self) -> dict[int, YearTable]:
+        """The bureau's own holiday table (`calendar:`), checked on loading."""
+        return read_tables(self.data["calendar"])
+
+    def use_calendar(self) -> None:
+        """Every deadline and working day of this process from now on counts with this config's
+        `calendar:` (a process serves one bureau: see workdays)."""
+        use_bureau_calendar(self.calendar)
 
     def resolve(self, value: str, month: str | None = None) -> Path:
         text = value.format(month=month) if month else value
@@ -316,7 +339,7 @@ class Config:
     @cached_property
     def office_of_address(self) -> dict[str, str]:
         """Sender address (lower case) -> office: every address config.yaml gives an office."""
-        found = {}
+        found: dict[str, str] = {}
         for name, info in self.data["offices"].items():
             addresses = (info or {}).get("email") or []
             for address in [addresses] if isinstance(addresses, str) else addresses:
@@ -371,7 +394,10 @@ def load_config(path: str | Path) -> Config:
     data, problems = checked(read_config_text(path))
     if problems:
         raise problems[0]
-    return Config(data=data, path=path.resolve())
+    assert data is not None, "no problem found: the values were read"
+    config = Config(data=data, path=path.resolve())
+    config.use_calendar()
+    return config
 
 
 def checked(raw: dict) -> tuple[dict | None, list[YuebaoError]]:
@@ -381,6 +407,7 @@ def checked(raw: dict) -> tuple[dict | None, list[YuebaoError]]:
         data = _check(raw, SCHEMA, "")
     except YuebaoError as exc:
         return None, [exc]
+    _place_beside_ledger(data)
     problems = []
     for check in _VALUE_CHECKS:
         try:
@@ -404,15 +431,15 @@ def read_config_text(path: Path) -> dict:
     try:
         text = data.decode("utf-8-sig")  # Notepad writes UTF-8 with a BOM
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        at = data[: exc.start].count(b"\n") + 1
         raise YuebaoError(
-            f"配置文件第{line}行：文件不是UTF-8编码（可能是以ANSI/GBK保存的）。请用记事本打开"
+            f"配置文件第{at}行：文件不是UTF-8编码（可能是以ANSI/GBK保存的）。请用记事本打开"
             f"{path}，点“另存为”，在“编码”中选择“UTF-8”后保存",
-            f"config line {line}: not UTF-8 (saved as ANSI/GBK?)",
+            f"config line {at}: not UTF-8 (saved as ANSI/GBK?)",
         ) from exc
     for number, line in enumerate(text.splitlines(), start=1):
-        if ":" not in line and _FULL_WIDTH_COLON.match(line):  # `task_list：a.xlsx`
-            raise _slip(number, line)
+        if ":" not in line and (slip := _slip(number, line)):  # `task_list：a.xlsx`
+            raise slip
         if slip := _flow_slip(number, line):  # `{contact: 张三， email：a@b.org}`
             raise slip
     try:
@@ -426,10 +453,18 @@ def read_config_text(path: Path) -> dict:
     return raw
 
 
-def _load_once_each(text: str):
+class _DatesAsText(yaml.SafeLoader):
+    """A date stays the text typed (no setting is a date; `calendar:` reads its own): PyYAML
+    would stop with a Python error on 2027-02-30 instead of the line that holds it."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def _load_once_each(text: str) -> Any:
     """yaml.safe_load, but a key written twice in one mapping is an error naming both lines
     (PyYAML keeps the last silently: an office written twice lost the first one's details)."""
-    loader = yaml.SafeLoader(text)
+    loader = _DatesAsText(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -440,7 +475,7 @@ def _load_once_each(text: str):
         loader.dispose()
 
 
-def _no_key_twice(node, where: str, seen_nodes: set) -> None:
+def _no_key_twice(node: yaml.Node, where: str, seen_nodes: set[int]) -> None:
     if id(node) in seen_nodes:  # an alias: already looked at
         return
     seen_nodes.add(id(node))
@@ -637,6 +672,22 @@ def _check_choices(data: dict) -> None:
             )
 
 
+def _place_beside_ledger(data: dict) -> None:
+    """A file left to its default goes in the ledger's folder: 输出/ for a folder `init` made, as
+    使用说明.txt says, output/ for a config that keeps the ledger there."""
+    ledger_folder = Path(data["ledger"]).parent
+    for (section, key), name in BESIDE_LEDGER_NAMES.items():
+        if data[section][key] == BESIDE_LEDGER:
+            data[section][key] = (ledger_folder / name).as_posix()
+
+
+def _check_calendar(section: dict) -> None:
+    try:
+        read_tables(section)
+    except CalendarProblem as exc:
+        raise YuebaoError(f"配置项“calendar”：{exc}", "config key calendar: not readable") from None
+
+
 def _check_rules(rules: dict) -> None:
     for code, word in rules.items():
         if code not in FINDING_CODES:
@@ -712,7 +763,7 @@ RANGES = {
 }
 
 
-def _value(data: dict, key: str):
+def _value(data: dict[str, Any], key: str) -> Any:
     for part in key.split("."):
         data = data[part]
     return data
@@ -737,7 +788,7 @@ def _check_time(value: str) -> None:
         )
 
 
-def valid_address(value) -> bool:
+def valid_address(value: object) -> bool:
     """One plain e-mail address (no name, no list, no line break: it goes into a mail header)."""
     if not isinstance(value, str) or not value:
         return False
@@ -776,7 +827,7 @@ def _check_addresses(data: dict) -> None:
             )
 
 
-def _several_addresses(value) -> list[str] | None:
+def _several_addresses(value: object) -> list[str] | None:
     """The addresses of `a@x.org，b@x.org` (joined by a comma, 、, ; or a space), if that is it."""
     if not isinstance(value, str):
         return None
@@ -799,7 +850,7 @@ def _several_problem(key: str, value: str, parts: list[str]) -> YuebaoError:
     return YuebaoError(zh, f"config key {key}: several addresses in one value")
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return str(value).replace("\r", "\\r").replace("\n", "\\n")
 
 
@@ -836,6 +887,7 @@ _VALUE_CHECKS = (
     lambda data: _check_offices(data["offices"]),
     lambda data: _check_colours(data["colours"]),
     lambda data: _check_rules(data["rules"]),
+    lambda data: _check_calendar(data["calendar"]),
     _check_choices,
     _check_ranges,
     lambda data: _check_time(data["schedule"]["time"]),

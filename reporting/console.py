@@ -11,18 +11,34 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import YuebaoError
-from .forms.prefill import carries_into
-from .ledger import backup_folder
-from .models import Light, OfficeState, Severity
-from .notify.plan import NAMES_ZH
-from .period import parse_month
-from .summary.workbook import findings_file_name, summary_file_name
-from .tasks.doubts import task_ref
+
+if TYPE_CHECKING:  # names for the signatures only: each print function imports what it runs
+    from pathlib import Path
+
+    from .backup import LedgerReport
+    from .context import Cycle
+    from .cycle import CheckResult
+    from .forms.fill import FillResult
+    from .intake.collect import CollectResult
+    from .intake.mailbox import FetchResult
+    from .jobs.day import DayReport
+    from .jobs.replies import Replies
+    from .models import Finding, Milestone, Task, TaskList
+    from .monthly import MonthRun
+    from .summary.month import MonthSummary
+    from .summary.rollup import RollupResult
+    from .tasks.convert import Converted
+    from .web.store import Link
+
+# Only click and the standard library at import: `yuebao --help` and the menu's first screen load
+# this module, so each print function imports the rooms it names when it runs.
 
 echo = click.echo
 
@@ -30,17 +46,23 @@ echo = click.echo
 class Day(click.ParamType):
     name = "YYYY-MM-DD"
 
-    def convert(self, value, param, ctx):
-        try:
-            return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError:  # one line and exit 2 (the group prints it), not click's usage text
-            raise YuebaoError(
-                f"{_named(param)}日期“{value}”应写成如2022-06-25",
-                f"{param.human_readable_name if param else 'date'} must be YYYY-MM-DD: {value}",
-            ) from None
+    def convert(
+        self, value: str | date, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        from .tasks.dates import read_date  # 2026-12-07, 2026/12/07, 2026.12.7, 2026年12月7日
+
+        if isinstance(value, date):
+            return value
+        if found := read_date(value):
+            return found
+        # one line and exit 2 (the group prints it), not click's usage text
+        raise YuebaoError(
+            f"{_named(param)}日期“{value}”应写成如2022-06-25（也可写2022/6/25）",
+            f"{param.human_readable_name if param else 'date'} must be YYYY-MM-DD: {value}",
+        )
 
 
-def _named(param) -> str:
+def _named(param: click.Parameter | None) -> str:
     """“--as-of的” / “DATE的”: which value on the command line was wrong."""
     if param is None:
         return ""
@@ -54,7 +76,9 @@ class Month(click.ParamType):
 
     name = "YYYY-MM"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .period import parse_month
+
         try:
             year, month = parse_month(value)
         except YuebaoError as exc:
@@ -67,12 +91,12 @@ def never_crash_on_output() -> None:
     '?' instead: the work is done by then, and printing about it must not fail it."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="replace")
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper
         except (AttributeError, ValueError, OSError):
             pass  # no stream (pythonw), or not a text stream to reconfigure
 
 
-def progress_printer(verb: str):
+def progress_printer(verb: str) -> Callable[[int, int, str], None]:
     """One line per file; with hundreds of files, about fifty lines in all (every 2%, and the
     last)."""
 
@@ -83,17 +107,19 @@ def progress_printer(verb: str):
     return show
 
 
-def pad(text, width: int) -> str:
+def pad(text: object, width: int) -> str:
     """Left-align for a terminal, where a Chinese character takes two columns."""
     return f"{text}{' ' * max(0, width - text_width(text))}"
 
 
-def text_width(text) -> int:
+def text_width(text: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 # -- the month's steps ----------------------------------------------------------------------------
-def print_fill(c, month: str, result) -> None:
+def print_fill(c: Cycle, month: str, result: FillResult) -> None:
+    from .forms.prefill import carries_into
+
     period = c.period(month)
     tasks = sum(len(c.tasks.tasks_of(o)) for o in c.tasks.lead_offices())
     echo(
@@ -114,7 +140,7 @@ def print_fill(c, month: str, result) -> None:
     print_task_list_findings(c)
 
 
-def print_sent_forms(filled, month: str = "") -> None:
+def print_sent_forms(filled: FillResult, month: str = "") -> None:
     """The forms filled as part of a longer run (monthly, demo)."""
     echo(
         f"下发：已为 {len(filled.paths)} 个牵头股室生成{month}进展情况表{carried_note(filled)}："
@@ -123,7 +149,7 @@ def print_sent_forms(filled, month: str = "") -> None:
     print_fill_failures(filled)
 
 
-def print_fill_failures(filled) -> int:
+def print_fill_failures(filled: FillResult) -> int:
     for path, why in filled.failed:
         echo(
             f"  [未生成] {path.name}：无法写入（{why}）；其他股室的表格已生成",
@@ -132,11 +158,11 @@ def print_fill_failures(filled) -> int:
     return len(filled.failed)
 
 
-def carried_note(filled) -> str:
+def carried_note(filled: FillResult) -> str:
     return f"（已预填{filled.carried.month}报送的内容）" if filled.carried else ""
 
 
-def print_collect(result) -> None:
+def print_collect(result: CollectResult) -> None:
     echo(
         f"收取：新收到 {len(result.new)} 个文件，已收过 {result.already} 个；存档：{result.archive}"
     )
@@ -144,7 +170,7 @@ def print_collect(result) -> None:
         echo(f"  ！{f.file}：{f.message}")
 
 
-def print_fetch(result, month: str, limit: int = 30, collects: bool = True) -> None:
+def print_fetch(result: FetchResult, month: str, limit: int = 30, collects: bool = True) -> None:
     """`yuebao fetch`: each new mail (who, what it carried, where it went), then each collect."""
     echo(
         f"邮箱“{result.folder}”：新邮件 {len(result.mails)} 封，此前已收取 {result.already} 封"
@@ -160,23 +186,25 @@ def print_fetch(result, month: str, limit: int = 30, collects: bool = True) -> N
             echo(f"      ！{p}")
     if len(result.mails) > limit:
         echo(f"  … 另有 {len(result.mails) - limit} 封，见日志")
-    for m, collected in result.collected.items() if collects else ():
-        echo(f"{m} ", nl=False)
+    for collected_month, collected in result.collected.items() if collects else ():
+        echo(f"{collected_month} ", nl=False)
         print_collect(collected)
     if month not in result.months and result.mails:
         echo(f"（{month}没有新收到的报表）")
 
 
-def print_replies(replies) -> None:
+def print_replies(replies: Replies) -> None:
     if replies.sent or replies.failed:
         echo(f"回复：已把校验结果回复 {len(replies.sent)} 位发件人（每份文件只回复一次）")
     for why in replies.failed:
         echo(f"  ！{why}", err=True)
 
 
-def print_offices(summary, limit: int = 25) -> None:
+def print_offices(summary: MonthSummary, limit: int = 25) -> None:
     """Every office when they are few; with a city's hundreds, the counts and those needing
     attention."""
+    from .models import OfficeState
+
     offices = summary.offices
     if len(offices) > limit:
         states = Counter(o.state for o in offices)
@@ -198,7 +226,9 @@ def print_offices(summary, limit: int = 25) -> None:
         )
 
 
-def print_findings(summary, limit: int = 12) -> None:
+def print_findings(summary: MonthSummary, limit: int = 12) -> None:
+    from .models import Severity
+
     errors = [f for f in summary.findings if f.severity is Severity.ERROR]
     warnings = [f for f in summary.findings if f.severity is Severity.WARNING]
     echo(
@@ -212,13 +242,16 @@ def print_findings(summary, limit: int = 12) -> None:
         echo(f"  ……其余 {len(summary.findings) - limit} 条见“校验问题”表")
 
 
-def print_validated(result) -> None:
+def print_validated(result: CheckResult) -> None:
     print_offices(result.summary)
     print_findings(result.summary)
     print_outputs(result)
 
 
-def print_result(result) -> None:
+def print_result(result: CheckResult) -> None:
+    from .models import Light
+    from .summary.workbook import summary_file_name
+
     s = result.summary
     counts = s.counts
     print_offices(s)
@@ -240,14 +273,16 @@ def print_result(result) -> None:
     print_outputs(result)
 
 
-def saved_as(path, wanted: str) -> str:
+def saved_as(path: Path, wanted: str) -> str:
     """Said when a workbook went under another name because the last one is open in Excel."""
     if path.name == wanted:
         return ""
     return f"（{wanted}正在Excel或WPS中打开，无法覆盖，已另存为此文件；关闭后再运行即恢复原名）"
 
 
-def print_outputs(result) -> None:
+def print_outputs(result: CheckResult) -> None:
+    from .summary.workbook import findings_file_name
+
     echo(
         f"校验问题：{result.findings_path}"
         + saved_as(result.findings_path, findings_file_name(result.summary.period.label))
@@ -258,12 +293,12 @@ def print_outputs(result) -> None:
         )
 
 
-def print_task_list_findings(c) -> None:
+def print_task_list_findings(c: Cycle) -> None:
     for f in c.tasks.findings:
         echo(f"  [{f.severity.value}] 任务清单 {f.where}：{f.message}")
 
 
-def print_rollup(result, units: list) -> None:
+def print_rollup(result: RollupResult, units: list[str]) -> None:
     echo(
         f"下级汇总：收到 {len(result.units)} 个单位"
         + (f"（应报 {len(units)} 个）" if units else "")
@@ -276,7 +311,7 @@ def print_rollup(result, units: list) -> None:
 
 
 # -- the schedule ---------------------------------------------------------------------------------
-def print_reminders(report, c, month: str, dry_run: bool, log) -> None:
+def print_reminders(report: DayReport, c: Cycle, month: str, dry_run: bool, log: Path) -> None:
     for notice in report.sent if dry_run else ():
         to = ", ".join(notice.to) or "无邮箱"
         echo(f"—— 致 {notice.office}（{to}）：{notice.subject}\n{notice.body}\n")
@@ -293,7 +328,7 @@ def print_reminders(report, c, month: str, dry_run: bool, log) -> None:
         echo(_written_line(c, month, written, "条提醒", dry_run))
 
 
-def _written_line(c, month: str, count: int, what: str, dry_run: bool) -> str:
+def _written_line(c: Cycle, month: str, count: int, what: str, dry_run: bool) -> str:
     """Without a mail server nothing is sent: say so, and where the texts are (or why none)."""
     folder = c.config.folder("outbox", month) / "提醒"
     if not c.config.schedule.reminder_files:
@@ -305,7 +340,7 @@ def _written_line(c, month: str, count: int, what: str, dry_run: bool) -> str:
     return f"未配置邮件服务器：{count} {what}{verb}，未发送：{folder}"
 
 
-def print_escalations(report, c, month: str, dry_run: bool) -> None:
+def print_escalations(report: DayReport, c: Cycle, month: str, dry_run: bool) -> None:
     for n in report.sent:
         echo(f"—— 督办 {n.label} → {', '.join(n.to) or '（未配置分管领导邮箱）'}：{n.subject}")
     where = (
@@ -330,7 +365,9 @@ def print_escalations(report, c, month: str, dry_run: bool) -> None:
     )
 
 
-def print_day(report) -> None:
+def print_day(report: DayReport) -> None:
+    from .notify.plan import NAMES_ZH
+
     names = "、".join(f"{NAMES_ZH[a.kind]}（{a.month}）" for a in report.actions) or "无"
     written = len(report.written)  # no mail server: written as texts only
     sent = f"发送 {len(report.sent) - written} 条" + (
@@ -344,7 +381,7 @@ def print_day(report) -> None:
         echo(f"  ！{p}")
 
 
-def print_unsent(report, log) -> bool:
+def print_unsent(report: DayReport, log: Path) -> bool:
     """True when a message could not go out (the command then exits 1)."""
     if report.failed:
         echo(
@@ -366,11 +403,14 @@ LEDGER_TABLES_ZH = {
     "schedule_days": "计划运行日",
     "merges": "汇总次数",
     "mails": "收取的邮件",
+    "month_lists": "各月的任务清单",
 }
 
 
-def print_ledger(report) -> None:
+def print_ledger(report: LedgerReport) -> None:
     """`yuebao ledger check`; a ledger with a problem is then stopped on by the command."""
+    from .ledger import backup_folder
+
     if report.not_yet:
         echo(f"台账：{report.path} 尚未建立（第一次收取或汇总时自动建立）")
         return
@@ -385,10 +425,10 @@ def print_ledger(report) -> None:
     else:
         echo(f"备份：无（{folder}；每次写入台账前自动备份）")
     if not report.problem:
-        echo("检查结果：完好（PRAGMA quick_check 通过，是yuebao的台账）")
+        echo("检查结果：完好（数据库逐页检查通过，是yuebao的台账）")
 
 
-def print_restored(used, kept, path) -> None:
+def print_restored(used: Path, kept: Path | None, path: Path) -> None:
     echo(f"已用备份 {used} 恢复台账：{path}")
     if kept:
         echo(f"原来的台账已改名保留：{kept}（未删除）")
@@ -416,17 +456,19 @@ _DOUBT_NAMES = {
 }
 
 
-def print_task_list(listed, doubts: list, detail: bool) -> None:
+def print_task_list(listed: TaskList, doubts: list[Finding], detail: bool) -> None:
+    from .tasks.doubts import office_counts, task_ref
+
     milestones = listed.milestones()
     undated = [m for m in milestones if m.due is None]
-    offices = {o for t in listed.tasks for o in t.offices}
+    leads, offices = office_counts(listed, doubts)  # 待指定 leads are no lead office yet
     echo(f"《{listed.title}》（{listed.year}年）")
     echo(
         f"任务 {len(listed.tasks)} 项，节点 {len(milestones)} 个，"
         f"已识别日期 {len(milestones) - len(undated)} 个，未识别 {len(undated)} 个；"
-        f"牵头股室 {len(listed.lead_offices())} 个，涉及股室/单位 {len(offices)} 个"
+        f"牵头股室 {leads} 个，涉及股室/单位 {offices} 个"
     )
-    by_task: dict[str, list] = {}
+    by_task: dict[str, list[Finding]] = {}
     for f in doubts:
         by_task.setdefault(f.task_key, []).append(f)
     if detail:
@@ -462,7 +504,7 @@ def print_task_list(listed, doubts: list, detail: bool) -> None:
     echo(f"疑点 {len(doubts)} 条" + (f"：{listed_counts}" if doubts else "。"))
 
 
-def print_import(done, src, year, config_path) -> None:
+def print_import(done: Converted, src: str, year: int | None, config_path: str | None) -> None:
     """`yuebao tasks import`: the converted list, and what is left to do by hand."""
     print_task_list(done.listed, done.doubts, detail=False)
     kept = f"（原有的文件已另存为{done.kept.name}）" if done.kept else ""
@@ -489,7 +531,7 @@ def print_import(done, src, year, config_path) -> None:
     echo(f"逐项节点和疑点：yuebao tasks check {done.out}")
 
 
-def print_monthly(c, done) -> None:
+def print_monthly(c: Cycle, done: MonthRun | None) -> None:
     """`yuebao monthly`: the month's run, or None before the first reporting month."""
     if done is None:
         echo(
@@ -500,7 +542,7 @@ def print_monthly(c, done) -> None:
         print_month_run(done, with_month=True)
 
 
-def print_month_run(done, with_month: bool = False) -> None:
+def print_month_run(done: MonthRun, with_month: bool = False) -> None:
     """A whole month in one go (monthly, demo): forms sent, returns collected, the summary."""
     if done.filled is not None:
         print_sent_forms(done.filled, done.month if with_month else "")
@@ -510,14 +552,21 @@ def print_month_run(done, with_month: bool = False) -> None:
     print_result(done.merged)
 
 
-def print_demo_end(config, month: str, later) -> None:
+def print_demo_end(config: Path, month: str, later: date) -> None:
     echo(
         f"\n演示完成。可在 {config.parent} 中继续运行，例如看两周后的逾期情况：\n"
         f"  yuebao merge --config {config} --month {month} --as-of {later:%Y-%m-%d}"
     )
 
 
-def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
+def print_extension(
+    t: Task,
+    m: Milestone,
+    original: date | None,
+    new_date: date,
+    reason: str,
+    ledger_path: Path,
+) -> None:
     echo(
         f"已批准延期：第{t.no}项任务“{t.name}”第{m.seq}个节点，由{original}延期至{new_date}"
         f"（理由：{reason}）。已记入台账：{ledger_path}；重新运行 yuebao merge 即按新日期判断逾期。"
@@ -525,7 +574,7 @@ def print_extension(t, m, original, new_date, reason: str, ledger_path) -> None:
 
 
 # -- the intranet page (yuebao serve) ----------------------------------------------------------
-def print_links(url: str, links: list, state_path, renewed: bool = False) -> None:
+def print_links(url: str, links: list[Link], state_path: Path, renewed: bool = False) -> None:
     """Each link; one withdrawn (`--revoke-link`) and not made anew is listed as 已作废."""
     for link in links:
         name = "领导" if link.role == "chiefs" else link.office
@@ -547,11 +596,11 @@ def print_links(url: str, links: list, state_path, renewed: bool = False) -> Non
     )
 
 
-def print_password_set(state_path) -> None:
+def print_password_set(state_path: Path) -> None:
     echo(f"局办公室登录密码已设置（只保存加密后的摘要）：{state_path}")
 
 
-def print_serving(url: str, host: str, port: int, has_password: bool, state_path) -> None:
+def print_serving(url: str, host: str, port: int, has_password: bool, state_path: Path) -> None:
     echo(f"网页已启动：{url}/ （监听 {host}:{port}，按 Ctrl+C 停止）")
     echo(f"局办公室：{url}/login；各股室和领导的链接：yuebao serve --links；记录：{state_path}")
     if not has_password:

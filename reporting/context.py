@@ -4,7 +4,9 @@ day taken as today, the ledger, the month's lock and the output folders."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,7 +17,7 @@ from .config import Config, load_config
 from .errors import YuebaoError
 from .intake.collect import sha256_of
 from .ledger import Ledger
-from .models import Light, TaskList
+from .models import Light, Task, TaskList
 from .monthlock import hold_months
 from .period import Period, make_period
 from .tasks.tasklist import read_task_list
@@ -58,10 +60,12 @@ class Cycle:
             return self.tasks
         if sha in self.month_lists:
             return self.month_lists[sha]
-        file_name, sha, year, content = ledger.month_list(month)
+        kept = ledger.month_list(month)
+        assert kept is not None, "month_list_sha found it"
+        file_name, sha, year, content = kept
         return self.list_of(file_name, sha, content, ledger, year)
 
-    def list_to_fill(self, month: str) -> tuple[TaskList, tuple | None]:
+    def list_to_fill(self, month: str) -> tuple[TaskList, tuple[str, str, int, bytes] | None]:
         """The task list `month`'s forms are filled from, and what the ledger is to keep of it as
         the list the month is judged by (None: it keeps the one it has).  A month with returns is
         filled again from the list kept for it: its returns were made on those forms, and a list
@@ -94,7 +98,7 @@ class Cycle:
             self.month_lists[sha256] = apply_extensions(listed, ledger.extensions())
         return self.month_lists[sha256]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         """config.yaml read for this task list's year (`reporting.first_month` is for one year)."""
         if self.config.list_year != self.tasks.year:
             self.config = replace(self.config, list_year=self.tasks.year)
@@ -105,7 +109,8 @@ class Cycle:
         year's tasks, every milestone overdue."""
         period, tasks = self.period(month), self.tasks_for(month)
         if period.year != tasks.year:
-            name, label, year = tasks.path.name, period.label, period.year
+            name = tasks.path.name if tasks.path else ""
+            label, year = period.label, period.year
             raise YuebaoError(
                 f"任务清单是{tasks.year}年的（{name}），不能用于{label}：请在 config.yaml 的 "
                 f"task_list 中换上{year}年的任务清单",
@@ -120,7 +125,7 @@ class Cycle:
         return Ledger(self.config.ledger_path)
 
     @contextmanager
-    def writing(self, *months: str, backup: bool = True):
+    def writing(self, *months: str, backup: bool = True) -> Iterator[None]:
         """Hold the months (a second command on one waits, then stops) and, before the first change,
         check the ledger and back it up (once per Cycle: per command, per day of the schedule)."""
         config = self.config
@@ -148,12 +153,12 @@ class Cycle:
         return writable(self.config.folder(name, month))
 
 
-def apply_extensions(tasks: TaskList, approved: dict) -> TaskList:
+def apply_extensions(tasks: TaskList, approved: Mapping[str, sqlite3.Row]) -> TaskList:
     """Milestones with an approved 延期 count as due on the new date; the planned one is kept
     beside it."""
     if not approved:
         return tasks
-    changed = []
+    changed: list[Task] = []
     for t in tasks.tasks:
         ms = tuple(
             replace(m, due=date.fromisoformat(approved[m.key]["new_due"]), extended_from=m.due)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks.validate import MonthCheck, check_returns
 from .context import Cycle
@@ -21,8 +22,13 @@ from .summary.month import MonthSummary, Settings, history_of, state_items
 from .summary.month import summarise as build
 from .summary.outputs import write_check_files, write_summary_files
 
+if TYPE_CHECKING:  # names for the signatures only: the steps' rooms are those imported above
+    from .intake.reading import ReadCache
+    from .ledger import Ledger
+    from .models import Progress
 
-def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
+
+def fill(cycle: Cycle, month: str, progress: Progress | None = None) -> FillResult:
     cycle.require_list_year(month)  # last year's list in a new year: stop, say so
     period = cycle.period(month)
     with cycle.writing(month):  # the forms, and the list they are filled from into the ledger
@@ -40,7 +46,7 @@ def fill(cycle: Cycle, month: str, progress=None) -> FillResult:
         return result
 
 
-def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
+def collect_month(cycle: Cycle, month: str, progress: Progress | None = None) -> CollectResult:
     cycle.period(month)  # reject a malformed month before touching any folder
     with cycle.writing(month), cycle.ledger() as ledger:
         inbox, archive = cycle.config.folder("inbox", month), cycle.folder("archive", month)
@@ -48,7 +54,10 @@ def collect_month(cycle: Cycle, month: str, progress=None) -> CollectResult:
 
 
 def check_month(
-    cycle: Cycle, month: str, progress=None, cache: dict | None = None
+    cycle: Cycle,
+    month: str,
+    progress: Progress | None = None,
+    cache: ReadCache | None = None,
 ) -> tuple[Period, MonthCheck]:
     """Read every archived return of the month and validate them against the task list
     (`cache`: files read before, by the intranet page, not read again)."""
@@ -71,7 +80,11 @@ def check_month(
 
 
 def summarise(
-    cycle: Cycle, period: Period, check: MonthCheck, ledger, fresh: dict | None = None
+    cycle: Cycle,
+    period: Period,
+    check: MonthCheck,
+    ledger: Ledger,
+    fresh: dict[str, MonthSummary] | None = None,
 ) -> MonthSummary:
     """The month's judgement, on what the ledger remembers of the months before (`fresh`: earlier
     months judged anew, see summary.month.history_of)."""
@@ -97,14 +110,16 @@ class CheckResult:
     feedback: list[Path] = field(default_factory=list)
 
 
-def validate(cycle: Cycle, month: str, progress=None) -> CheckResult:
+def validate(cycle: Cycle, month: str, progress: Progress | None = None) -> CheckResult:
     """Check the month's returns, record the outcome in the ledger, write 校验问题 and feedback."""
     cycle.period(month)
     with cycle.writing(month):
         return _checked(cycle, month, progress)
 
 
-def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckResult:
+def merge(
+    cycle: Cycle, month: str, progress: Progress | None = None, pdf: bool = False
+) -> CheckResult:
     """Validate, then write the summary (`pdf`: also the chiefs' pages as PDF) and record the
     month's state as merged: what next month compares with and pre-fills from."""
     cycle.period(month)
@@ -124,7 +139,7 @@ def merge(cycle: Cycle, month: str, progress=None, pdf: bool = False) -> CheckRe
     return result
 
 
-def _checked(cycle: Cycle, month: str, progress=None) -> CheckResult:
+def _checked(cycle: Cycle, month: str, progress: Progress | None = None) -> CheckResult:
     period, check = check_month(cycle, month, progress)
     folder = cycle.folder("summary", month)
     with cycle.ledger() as ledger:

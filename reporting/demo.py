@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import cycle as steps
+from .config import Config
 from .errors import YuebaoError
 from .intake.mailbox import connect, settings_of
 from .monthly import MonthRun, run_month
@@ -110,7 +111,7 @@ def mail_settings(url: str, ca_file: str = "") -> dict:
     return settings
 
 
-def mail_returns(config, month: str) -> int:
+def mail_returns(config: Config, month: str) -> int:
     """Mail the month's sample returns into the mailbox, each from its office's address and
     received (INTERNALDATE) when it arrived in Taishan: what the offices' clerks would have sent."""
     source = RETURNS / month

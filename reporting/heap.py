@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
-def collection_paused():
+def collection_paused() -> Iterator[None]:
     """No cyclic garbage collection inside.  For building what stays alive (a province's task
     list, the month's returns read back from the workers): each pass of the collector walks every
     object the process holds, hundreds of thousands, and would free nothing."""

@@ -15,10 +15,12 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import TracebackType
 
 from .errors import YuebaoError
 from .models import Finding, Return
@@ -172,11 +174,16 @@ class Ledger:
     def __enter__(self) -> "Ledger":  # `with Ledger(path) as ledger:` closes it however it ends
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """All or nothing: a crash mid-write leaves the ledger as it was.  Inside grouped(), the
         transaction is committed with the others of its group."""
         try:
@@ -199,7 +206,7 @@ class Ledger:
             raise ledger_error(self.path, exc) from exc
 
     @contextmanager
-    def grouped(self):
+    def grouped(self) -> Iterator[None]:
         """Transactions inside are committed together, GROUP_SIZE at a time or after
         GROUP_SECONDS, and at the end.  A commit is what makes a write safe on disk (fsync, a few
         times); for a province's 3,000 returns one each cost more than collecting the files.
@@ -526,7 +533,7 @@ class Ledger:
         )
         return {r[0] for r in rows}
 
-    def record_mail(self, **fields) -> None:
+    def record_mail(self, **fields: object) -> None:
         cols = [*fields, "fetched_at"]
         with self.transaction() as db:
             db.execute(
@@ -536,7 +543,8 @@ class Ledger:
             )
 
     def mails(self, month: str | None = None) -> list[sqlite3.Row]:
-        sql, args = "SELECT * FROM mails", ()
+        sql = "SELECT * FROM mails"
+        args: tuple[str, ...] = ()
         if month is not None:
             sql, args = sql + " WHERE month=?", (month,)
         return self.db.execute(sql + " ORDER BY received_at, uid", args).fetchall()
@@ -612,7 +620,8 @@ class Ledger:
             )
 
     def escalations(self, month: str | None = None) -> list[sqlite3.Row]:
-        sql, args = "SELECT * FROM escalations", ()
+        sql = "SELECT * FROM escalations"
+        args: tuple[str, ...] = ()
         if month:
             sql, args = sql + " WHERE month=?", (month,)
         return self.db.execute(sql + " ORDER BY day, office", args).fetchall()

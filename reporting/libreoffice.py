@@ -93,7 +93,7 @@ def _needs_stand_in() -> bool:
         return False
     try:
         found = subprocess.run(
-            ["fc-match", "-f", "%{family}", DEFAULT_FONT["font_name"]],
+            ["fc-match", "-f", "%{family}", str(DEFAULT_FONT["font_name"])],
             capture_output=True, text=True, timeout=30,
         ).stdout  # fmt: skip
         stand_in = subprocess.run(

@@ -7,10 +7,14 @@ writing (fill, merge) live in their own modules and pass these objects around.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+
+# told of each file as a step goes through many: (this one's number from 1, how many, its name)
+Progress = Callable[[int, int, str], None]
 
 
 class Status(str, enum.Enum):

@@ -9,6 +9,7 @@ it ends, so a killed run never leaves the month locked.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _lock(ledger: Path, month: str) -> FileLock:
 
 
 @contextmanager
-def hold_months(ledger: Path, months: list[str], wait: float):
+def hold_months(ledger: Path, months: list[str], wait: float) -> Iterator[None]:
     """Hold the locks of `months` (taken in order, so two commands never wait on each other)."""
     with ExitStack() as stack:
         for month in sorted({"%04d-%02d" % parse_month(m) for m in months}):  # 2022-6 is 2022-06
@@ -43,7 +44,7 @@ def hold_months(ledger: Path, months: list[str], wait: float):
 
 
 @contextmanager
-def _acquire(ledger: Path, month: str, wait: float):
+def _acquire(ledger: Path, month: str, wait: float) -> Iterator[None]:
     try:
         lock_folder(ledger).mkdir(parents=True, exist_ok=True)
         lock = _lock(ledger, month)

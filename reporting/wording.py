@@ -110,7 +110,7 @@ def check_templates(folder: Path = TEMPLATES) -> None:
             )
 
 
-def render(name: str, **context) -> str:
+def render(name: str, **context: object) -> str:
     return environment().get_template(name).render(**context).strip()
 
 

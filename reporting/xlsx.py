@@ -16,12 +16,17 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
+
+if TYPE_CHECKING:  # openpyxl's, where a cell is set (untyped: Any to mypy, named for the reader)
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet as OpenpyxlSheet
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 1_048_576  # Excel's rows per sheet: more go on in a further sheet
@@ -48,12 +53,14 @@ class TextWorksheet(Worksheet):
     would copy it into the file as rich-text XML: a clerk's text could carry a formula, or make
     Excel call the chiefs' workbook damaged."""
 
-    def _xml_rich_inline_string(self, string, attributes=()) -> None:
+    def _xml_rich_inline_string(
+        self, string: str, attributes: Iterable[tuple[str, object]] = ()
+    ) -> None:
         preserve = string[:1].isspace() or string[-1:].isspace()
         self._xml_inline_string(string, preserve, list(attributes))
 
 
-def new_workbook(path: Path | str, options: dict | None = None) -> xlsxwriter.Workbook:
+def new_workbook(path: Path | str, options: dict[str, Any] | None = None) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook whose write(), write_row() and merge_range() store strings as text.
     Always in constant-memory mode: its strings are written by TextWorksheet (a shared string
     would again be copied as rich-text XML)."""
@@ -73,7 +80,7 @@ def new_workbook(path: Path | str, options: dict | None = None) -> xlsxwriter.Wo
     return wb
 
 
-def set_cell(cell, value) -> None:
+def set_cell(cell: Cell, value: object) -> None:
     """An openpyxl cell set to `value`; a str is stored as text whatever it starts with."""
     if not isinstance(value, str):
         cell.value = value
@@ -89,14 +96,16 @@ def stored_text(value: str) -> str:
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", escaped)
 
 
-def write_row(ws, row: int, values) -> None:
+def write_row(ws: OpenpyxlSheet, row: int, values: Iterable[object]) -> None:
     """Row `row` (1-based) of an openpyxl sheet, every str stored as text."""
     for col, value in enumerate(values, start=1):
         set_cell(ws.cell(row, col), value)
 
 
 def save_atomically(
-    path: Path, write: Callable[[xlsxwriter.Workbook], None], options: dict | None = None
+    path: Path,
+    write: Callable[[xlsxwriter.Workbook], None],
+    options: dict[str, Any] | None = None,
 ) -> Path:
     """`write` fills a new workbook; it is saved as `path` once complete.  Returns where it went."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +128,7 @@ def save_atomically(
     return path
 
 
-def print_setup(ws, header_row: int, scale: int | None = None) -> None:
+def print_setup(ws: Worksheet, header_row: int, scale: int | None = None) -> None:
     """Header frozen and repeated on every printed page; A4 landscape, one page wide (or at
     `scale` per cent: a known scale lets the writer place page breaks itself)."""
     ws.freeze_panes(header_row + 1, 0)

@@ -17,8 +17,10 @@ the same workbook), so a bureau may upgrade xlsxwriter without waiting for a por
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from math import isfinite
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -30,23 +32,26 @@ TESTED_XLSXWRITER = ("3.3",)  # minor versions tests/test_xlsx_rows.py passed on
 EXCEL_TEXT_UNITS = 32_767  # a cell holds this many UTF-16 code units
 # a text written as it is: nothing to escape, no blank at either end (those need xml:space)
 _PLAIN = re.compile(r"(?!\s)[^\x00-\x1f&<>_\ufffe\uffff]*(?<!\s)")
+# (column, value, xlsxwriter format or None): the value is Any, as the loop below tells str, int,
+# float, bool, date, datetime and None apart by __class__ (faster than isinstance)
+RowCell = tuple[int, Any, Any]
 
 
 class RowWriter:
     """Writes rows of one constant-memory worksheet; use it for a sheet's long tail of rows (the
     rows above, written with the worksheet's own calls, are flushed first)."""
 
-    def __init__(self, ws, fast: bool | None = None):
+    def __init__(self, ws: Any, fast: bool | None = None):  # an xlsxwriter worksheet
         if not ws.constant_memory:
             raise ValueError("RowWriter needs a workbook in constant_memory mode")
         self.ws = ws
         self.fast = tested_xlsxwriter() if fast is None else fast
         self._letters: list[str] = []
-        self._serials: dict = {}  # date -> Excel serial number
-        self._styles: dict = {}  # format -> ' s="…"'
+        self._serials: dict[date, float] = {}  # date -> Excel serial number
+        self._styles: dict[Any, str] = {}  # format -> ' s="…"'
         self._last = -1  # the last row written through the public calls
 
-    def row(self, r: int, cells, height: float | None = None) -> None:
+    def row(self, r: int, cells: Sequence[RowCell], height: float | None = None) -> None:
         """Row `r` (0-based) from (column, value, format) in column order; `height` in points, as
         set_row takes it.  Values: str, int, float, bool, date, datetime or None (blank).  A row
         without a cell is not written (its height neither)."""
@@ -85,7 +90,7 @@ class RowWriter:
             ws._check_dimensions(r, last)
             ws.fh.write(f"{self._row_tag(n, height)}{''.join(written)}</row>")
 
-    def _plain(self, r: int, cells, height: float | None) -> None:
+    def _plain(self, r: int, cells: Sequence[RowCell], height: float | None) -> None:
         """The row through xlsxwriter's public calls: texts as text (never a formula), cut as
         _text cuts them."""
         if r <= self._last:
@@ -114,7 +119,7 @@ class RowWriter:
             return f'<row r="{n}" ht="{pixels * 0.75:.16g}" customHeight="1">'
         return f'<row r="{n}">'
 
-    def _cell(self, ref: str, col: int, value, fmt) -> str:
+    def _cell(self, ref: str, col: int, value: Any, fmt: Any) -> str:
         if value is None or value == "":  # as xlsxwriter: a blank is only a format, if given
             return f'<c r="{ref}" s="{fmt._get_xf_index()}"/>' if fmt is not None else ""
         kind = value.__class__
@@ -137,7 +142,7 @@ class RowWriter:
             return self._cell(ref, col, str.__str__(value), fmt)
         raise TypeError(f"{ref}: cannot write a {kind.__name__}")
 
-    def _style(self, fmt) -> str:
+    def _style(self, fmt: Any) -> str:
         """The format's s attribute; its index is given at first use, as xlsxwriter does."""
         style = self._styles.get(fmt)
         if style is None:
@@ -149,7 +154,7 @@ class RowWriter:
             self._letters.append(xl_col_to_name(len(self._letters)))
         return self._letters
 
-    def _serial(self, value) -> float:
+    def _serial(self, value: date) -> float:
         if value not in self._serials:
             self._serials[value] = self.ws._convert_date_time(value)
         return self._serials[value]

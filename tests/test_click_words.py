@@ -7,6 +7,8 @@ words may reach the screen, and a wrong command line exits 2, a help page 0.
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -117,3 +119,14 @@ def test_password_piped_in_without_english_warning(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stdout + done.stderr
     assert "密码已设置" in done.stdout
+
+
+def test_a_stopping_error_is_one_chinese_line(tmp_path, monkeypatch):
+    """A command stopped by a mistake the clerk must fix: one Chinese line, no English half
+    (that goes to the log, and to the screen only with -v)."""
+    result = _run(["fill", "--config", str(tmp_path / "没有.yaml")], tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert line.startswith("错误：找不到配置文件"), line
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", line.replace(str(tmp_path), ""))]
+    assert words == ["yaml"], line  # only the file's own name

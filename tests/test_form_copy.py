@@ -24,6 +24,8 @@ from reporting.forms.template_copy import TemplateCopy
 from .conftest import soffice
 
 TRICKY = " =SUM(A1:A3) & <b>#N/A</b> _x0041_ \x01 http://example.org "
+# last month's answers as typed: a leading "=" is what a spreadsheet takes for a formula
+FORMULAS = ["=1+1", '=HYPERLINK("http://example.org","点我")', "=SUM(A1:A3)"]
 
 
 @pytest.fixture
@@ -33,7 +35,8 @@ def month(workdir):
     first = tasks.tasks[0]
     carried = Carried(  # last month's answers, some of them typed to hurt
         "2022-07",
-        tasks={t.key: (f"{t.name}进展{TRICKY}", "无\n下月继续") for t in tasks.tasks[:6]},
+        tasks={t.key: (f"{t.name}进展{TRICKY}", "无\n下月继续") for t in tasks.tasks[:6]}
+        | {t.key: (typed, typed) for t, typed in zip(tasks.tasks[6:], FORMULAS)},
         done={m.key: date(2022, 7, 15) for m in first.milestones[:1]}
         | {m.key: None for m in first.milestones[1:2]},
     )
@@ -69,14 +72,25 @@ def test_every_copied_form_is_the_openpyxl_form(month, tmp_path):
 
 
 def test_text_a_clerk_typed_stays_text(month, tmp_path):
+    """Last month's answers carried into the copied forms, "=1+1" and "=HYPERLINK(…)" among them,
+    are text in the form: never a formula, an error value or a link."""
     cycle, period, carried = month
-    office = cycle.config.office(cycle.tasks.tasks[0].lead)
-    _, copied = both(cycle, period, carried, office, tmp_path)
-    ws = openpyxl.load_workbook(copied)[form.SHEET]
-    progress = form.column_letter(form.PROGRESS)
-    cells = [ws[f"{progress}{r}"] for r in range(form.FIRST_DATA_ROW, ws.max_row + 1)]
-    typed = [c for c in cells if c.value and "=SUM(A1:A3) & <b>#N/A</b>" in c.value]
-    assert typed and all(c.data_type == "s" for c in typed)  # not a formula, not an error
+    offices = {t.lead for t in cycle.tasks.tasks[:6] + cycle.tasks.tasks[6:9]}
+    texts = {}
+    for name in offices:
+        _, copied = both(cycle, period, carried, cycle.config.office(name), tmp_path)
+        ws = openpyxl.load_workbook(copied)[form.SHEET]
+        for header in (form.PROGRESS, form.PROBLEMS):
+            column = form.column_letter(header)
+            for r in range(form.FIRST_DATA_ROW, ws.max_row + 1):
+                cell = ws[f"{column}{r}"]
+                if cell.value:
+                    texts.setdefault(cell.value, set()).add(cell.data_type)
+                    assert cell.hyperlink is None, cell.coordinate
+    for typed in FORMULAS:
+        assert texts.get(typed) == {"s"}, typed  # each one there, each one text
+    tricky = [v for v in texts if "=SUM(A1:A3) & <b>#N/A</b>" in v]
+    assert tricky and all(texts[v] == {"s"} for v in tricky)  # not a formula, not an error
 
 
 def test_restyling_the_template_restyles_every_copied_form(month, tmp_path, monkeypatch):

@@ -249,7 +249,7 @@ def test_city_layout(tmp_path):
     assert second.milestones[0].due == date(2023, 6, 30)  # full-width digits
     assert second.milestones[1].due is None  # no date anywhere: kept, flagged
     assert [f.code for f in tasks.findings] == ["undated_milestone"]
-    assert third.lead == "规划建设科" and third.remarks == "民生实事" and third.no == "民生实事1"
+    assert third.lead == "规划建设科" and third.remarks == "民生实事" and third.no == "1"
 
 
 # -- the command, and fill on what it wrote ---------------------------------------------------

@@ -28,7 +28,7 @@ from .test_import import TAISHAN_COUNTS, pengjiang_rows, pengjiang_xlsx, seed, t
 # September.
 PENGJIANG_2021 = {
     1: 5,
-    2: 3,
+    2: 6,  # "2.每季度召开意识形态工作分析研判会议": one milestone per quarter (3 - 1 + 4)
     3: 1,
     4: 1,
     5: 1,
@@ -177,7 +177,7 @@ def test_pengjiang_all_three_years(tmp_path):
     for year, counts in ((2021, PENGJIANG_2021), (2022, PENGJIANG_2022), (2023, PENGJIANG_2023)):
         found = {int(t.no): sum(m.due.year == year for m in t.milestones) for t in tasks.tasks}
         assert found == counts, year
-    assert len(tasks.milestones()) == 241  # 76 + 86 + 79, counted by hand
+    assert len(tasks.milestones()) == 244  # 79 + 86 + 79, counted by hand (每季度: four in 2021)
     assert "multi_year" in {f.code for f in tasks.findings}
     t17 = {int(t.no): t for t in tasks.tasks}[17]
     item3, item4 = t17.milestones[2:4]  # "4.9月" is item 4 in September, not the decimal 4.9
@@ -242,7 +242,14 @@ def test_leads_assigned_in_one_step(tmp_path):
     sheet = tmp_path / "蓬江2022_牵头股室对照表.xlsx"
     wb = openpyxl.load_workbook(sheet)
     ws = wb.active
-    assert [c.value for c in ws[1]] == ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室"]
+    assert [c.value for c in ws[1]] == [
+        "序号",
+        "任务名称",
+        "原牵头单位",
+        "牵头股室",
+        "配合股室",
+        "任务编码",
+    ]
     assert ws.max_row == 42 and ws.data_validations.dataValidation  # drop-down: config's offices
     for row in ws.iter_rows(min_row=2):
         row[3].value = "人事股" if int(row[0].value) in (17, 18, 22, 38) else "基教股"
@@ -362,7 +369,7 @@ def test_city_second_table_found_by_header_text(tmp_path, source):
     ]  # "6.30", "10月至12月"
     assert [m.text for m in first.milestones][-1].endswith("组织迎检")  # the title is no milestone
     assert not [m for m in tasks.milestones() if "民生实事项目" in m.text]
-    assert (second.name, second.no, second.remarks) == ("新增公办学位", "民生实事1", "民生实事")
+    assert (second.name, second.no, second.remarks) == ("新增公办学位", "1", "民生实事")
     assert [m.due for m in second.milestones] == [date(2023, 8, 31)] * 2  # 本学年内: August
     offices = {o for t in tasks.tasks for o in (t.lead, *t.offices)}
     assert not any("月" in o for o in offices)  # 完成时间 is never taken for an office

@@ -44,6 +44,9 @@ def test_the_command_line_stays_thin_and_the_pipeline_a_short_list_of_steps():
     room, so neither grows into a hub again."""
     assert len((ROOT / "reporting" / "cli.py").read_text(encoding="utf-8").splitlines()) < 250
     cycle = ast.parse((ROOT / "reporting" / "cycle.py").read_text(encoding="utf-8"))
+    for node in ast.walk(cycle):  # names for type hints only are no room the steps call
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
     imported = {
         node.module
         for node in ast.walk(cycle)

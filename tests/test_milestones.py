@@ -173,3 +173,44 @@ def test_a_date_on_its_own_is_quoted_whole_up_to_the_longest():
         assert note.startswith(f"“{normalise(text)}”"), note
     ((due, note),) = read_due("2022年12月31日之前完成", 2022)
     assert (due, note) == (date(2022, 12, 31), "“2022年12月31日”→2022年12月31日")
+
+
+# Words of real task lists that hold digits, 月, 年 or 季度 and are no date: text made of them
+# runs every pattern (none is skipped for lack of its key character) and must still find none.
+# No word ends in a digit or 一二三四, none starts with 月, 年 or 季度 after a number.
+NOT_DATES = st.sampled_from(
+    [
+        "培训120人次",
+        "3个月",
+        "月考",
+        "年级",
+        "青年教师",
+        "季度考核",
+        "年度",
+        "第2批",
+        "岁月",
+        "提高100%",
+        "12所学校",
+        "1.5万元",
+        "2023届毕业生",
+        "学年",
+        "月报",
+        "年报",
+        "季度报表",
+        "第一批",
+    ]
+)
+NOISE = st.lists(st.one_of(NOT_DATES, FILLER), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOISE)
+def test_words_with_month_year_and_digits_are_never_given_a_date(text):
+    assert read_due(text, 2022) == [], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(dated_phrase(), NOISE)
+def test_a_phrase_keeps_its_date_whatever_words_with_digits_follow(case, noise):
+    text, expected = case
+    assert [d for d, _ in read_due(f"{text}，{noise}", 2022)] == [expected], noise

@@ -369,3 +369,21 @@ def test_every_surface_tells_the_same_story(tmp_path_factory, events):
             assert facts.summary(month).counts == summary.counts
     finally:
         site.close()
+
+
+def test_the_upload_page_judges_by_the_configured_rules(tmp_path):
+    """config.yaml makes a status typed outside the list an error: the office's upload is not
+    已通过 on its page while the month's judgement rejects it (it said 已通过 before)."""
+    config, month, c = set_up(tmp_path, rules={"status_read_as": "错误"})
+    typed = answered(c, month, "基财股", tmp_path / "pc" / "typed.xlsx", status="完成 ")
+    site = Site(config, month)
+    try:
+        site.upload("基财股", typed)
+        state = {o.office.name: o for o in judged(config, month).offices}["基财股"]
+        assert state.state is OfficeState.REJECTED
+        page = site.office("基财股")
+        history = page[page.index('id="history"') :]
+        assert "1处错误" in history and "已通过" not in history, history
+        assert "有错误，视为未报送" in page
+    finally:
+        site.close()

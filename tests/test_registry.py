@@ -18,12 +18,14 @@ from .test_rollup import city_level, counties  # noqa: F401 (counties: a fixture
 from .test_supervision import set_config
 
 README = Path(__file__).parent.parent / "README.md"
+DOCS = sorted((README.parent / "docs").glob("*.md"))  # README's detail lives there
+MANUAL = README.parent / "docs" / "manual.md"  # the findings table
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def findings_table() -> dict[str, str]:
-    """code -> severity column, from README's table under “Validate: what is checked”."""
-    text = README.read_text(encoding="utf-8")
+    """code -> severity column, from docs/manual.md's table under “Validate: what is checked”."""
+    text = MANUAL.read_text(encoding="utf-8")
     start, end = text.index("### Validate: what is checked"), text.index("### The summary (merge)")
     section = text[start:end]
     table = {}
@@ -63,3 +65,82 @@ def test_rules_change_the_roll_ups_findings_too(tmp_path, counties):  # noqa: F8
     problems = openpyxl.load_workbook(result.path)["校验问题"]
     written = [r[0].value for r in problems.iter_rows(min_row=2) if r[5].value == "unmapped_task"]
     assert written and set(written) == {"错误"}
+
+
+# -- every command and option README shows exists under that name ----------------------------
+def readme_commands() -> list[str]:
+    """Each `yuebao …` README and docs/ show: a line of a code block, or an inline `yuebao …`."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [README, *DOCS])
+    found = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = line.split("#")[0].strip()
+            m = re.search(r"(?:^|[\s/])yuebao (.+)", line)
+            if m and not line.startswith(("python", "py ", "schtasks")):  # a task named yuebao
+                found.append("yuebao " + m.group(1))
+    found += re.findall(r"`(yuebao [^`]+)`", text)
+    return found
+
+
+def click_commands() -> dict[str, set[str]]:
+    """'tasks import' -> its options (every spelling), from the click application."""
+    import click
+
+    from reporting.cli import main
+
+    out = {}
+
+    def walk(cmd, path):
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        opts = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts) if o.startswith("-")}
+        out[" ".join(path)] = opts | {"--help", "-h"}
+
+    walk(main, [])
+    return out
+
+
+def test_readme_finds_the_commands_it_shows():
+    shown = readme_commands()
+    assert len(shown) > 30
+    assert any(c.startswith("yuebao tasks import") for c in shown)
+    assert any(c.startswith("yuebao serve --set-password") for c in shown)
+
+
+def test_every_command_and_option_readme_shows_exists():
+    commands = click_commands()
+    wrong = []
+    for shown in readme_commands():
+        words = shown.split()[1:]
+        path = []
+        while words and " ".join([*path, words[0]]) in commands:
+            path.append(words.pop(0))
+        if not path and words and words[0].startswith("-"):
+            path = []  # an option of yuebao itself (yuebao --version)
+        elif not path:
+            wrong.append(f"{shown}: no command {words[:1]}")
+            continue
+        for word in words:
+            option = re.match(r"\[?(--?[a-z][a-z-]*)", word)
+            if option and option.group(1) not in commands[" ".join(path)]:
+                wrong.append(f"{shown}: {' '.join(path) or 'yuebao'} has no {option.group(1)}")
+    assert wrong == []
+
+
+def test_readme_says_which_commands_take_no_config_or_as_of():
+    """README: every command takes --config and --as-of, except init (neither), demo (no
+    --config), serve, tasks import/check and ledger check/restore (no --as-of)."""
+    commands = {name: opts for name, opts in click_commands().items() if name}
+    groups = {"tasks", "ledger"}
+    no_config = {n for n, opts in commands.items() if "--config" not in opts} - groups
+    no_as_of = {n for n, opts in commands.items() if "--as-of" not in opts} - groups
+    assert no_config == {"init", "demo"}
+    assert no_as_of == {
+        "init",
+        "serve",
+        "tasks import",
+        "tasks check",
+        "ledger check",
+        "ledger restore",
+    }

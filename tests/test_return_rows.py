@@ -67,7 +67,8 @@ def summary_rows(result, task_name="加强教师培训"):
     shown, name = {}, None
     for r in rows_of(ws):
         name = r["任务名称"].value or name  # merged down the task's rows
-        if name == task_name and r["关键节点"].value:
+        named = name == task_name or (name or "").endswith("…") and task_name.startswith(name[:-1])
+        if named and r["关键节点"].value:  # later rows may print the name in one line
             shown[r["关键节点"].value] = (r["填报状态"].value, r["判定"].value)
     return shown
 
@@ -79,8 +80,8 @@ def cell_of(path, key, header):
 
 def test_every_locked_column_typed_over_is_named_by_its_cell(tmp_path, outbox):
     """The clerk unprotects the sheet, moves an overdue milestone's date to escape 逾期, and types
-    into locked blank cells: each change is an error naming its cell; the verdict keeps the list's
-    date."""
+    into locked blank cells: each change is a warning (警告) naming its cell, the return accepted
+    (the summary keeps the task list's text); the verdict keeps the list's date."""
     typed = {("T04-M3", form.STATUS): "滞后", ("T04-M3", form.DONE_ON): None}
     f = corpus.locked_cells_changed(
         outbox,
@@ -114,6 +115,11 @@ def test_every_locked_column_typed_over_is_named_by_its_cell(tmp_path, outbox):
     assert next(v for k, v in shown.items() if k.startswith("三是5月底前")) == ("滞后", "逾期")
     office = next(o for o in result.summary.offices if o.office.name == "人事股")
     assert office.state == "按时报送"  # locked cells restored from the task list: accepted
+    ws = openpyxl.load_workbook(result.findings_path)["校验问题"]
+    severities = {
+        r["严重程度"].value for r in rows_of(ws) if r["代码"].value == "definition_altered"
+    }
+    assert severities == {"警告"}
 
 
 def test_an_approved_extension_is_not_a_moved_date(tmp_path, outbox):

@@ -199,7 +199,7 @@ def test_a_gbk_console_shows_what_it_can_and_never_crashes(bureau):
     assert feedback.read_bytes().startswith(b"\xef\xbb\xbf")  # old Notepad shows Chinese
 
 
-def test_close_excel_is_said_only_for_a_locked_form(workdir, monkeypatch):
+def test_close_excel_is_said_for_a_locked_form(workdir):
     if not shutil.which("chattr"):
         pytest.skip("chattr makes a file unwritable, as Excel locks it on Windows")
     locked = workdir / "2022-06" / "out" / form_file_name("2022-06", "人事股")
@@ -217,7 +217,10 @@ def test_close_excel_is_said_only_for_a_locked_form(workdir, monkeypatch):
         f"[未生成] {locked.name}：无法写入（文件正被占用，可能正在Excel或WPS中打开" in done.stderr
     )
 
-    monkeypatch.setattr(filling, "TEMPLATE", workdir / "gone.xlsx")  # an incomplete install
+
+def test_a_missing_template_is_named_without_blaming_excel(workdir, monkeypatch):
+    """An incomplete install (no form template) says so, never "close it in Excel"."""
+    monkeypatch.setattr(filling, "TEMPLATE", workdir / "gone.xlsx")
     with pytest.raises(YuebaoError) as stopped:
         filling.fill_month(None, None, "", [], workdir / "out")
     assert "找不到表格模板" in stopped.value.zh and "Excel" not in stopped.value.zh

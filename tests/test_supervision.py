@@ -15,6 +15,8 @@ from reporting.summary.verdicts import GREEN, RED, YELLOW, office_light
 from .conftest import yuebao
 from .test_cycle import rows_of
 
+REASONS_ZH = {"missing": "逾期未报送", "overdue": "节点逾期"}
+
 
 @pytest.mark.parametrize(
     "state, overdue, due, light",
@@ -82,54 +84,80 @@ def escalations(folder):
     )
 
 
+# The demo's June, read by hand from workbooks/returns/2022-06/received.yaml, the sample answers
+# (workbooks/sample/progress_2022-06.yaml) and the task list. The deadline is Monday 20 June;
+# 3 June was a holiday (端午), so 31 May is 14 working days behind 21 June and 31 March 55.
+# - 卫健所 sends nothing: 逾期未报送 on the 3rd working day after the deadline (23 June); its
+#   第17项 milestone 1 (31 March) counts as not done: overdue from the first day.
+# - 督导室 returned on 15 June a form with 第14项's rows deleted (missing_task, an error): 报表有误,
+#   escalated as not returned on 23 June like 卫健所; what it says still counts, so 第10项
+#   milestone 1 (31 May), reported 滞后, is overdue from the first day.
+# - 基财股 returned late, on 23 June 10:12 (逾期报送): never escalated as not returned; until that
+#   return came (21 June) its 第1、2项 milestone 1 (31 March) and 第3项 milestone 1 (31 May) were
+#   not reported done: overdue; its return reports all three 已完成.
+# - 教育装备中心 reports 第18项 milestone 2 (31 May) 滞后: overdue from the first day.
+JUNE_ESCALATIONS = {
+    ("基财股", "overdue"): "2022-06-21",
+    ("督导室", "overdue"): "2022-06-21",
+    ("卫健所", "overdue"): "2022-06-21",
+    ("教育装备中心", "overdue"): "2022-06-21",
+    ("卫健所", "missing"): "2022-06-23",
+    ("督导室", "missing"): "2022-06-23",
+}
+
+
 def test_escalation_paths_over_a_simulated_month(demo_copy):
-    """Each working day from 21 to 30 June: the offices still missing (or rejected) three working
-    days after
-    the deadline, and milestones overdue more than ten working days, go to the leader, each once."""
-    from reporting import cycle as steps
+    """Each working day from 21 to 30 June the schedule runs: the offices still without a usable
+    return (未报送 or 报表有误) three working days after the deadline, and milestones overdue more
+    than ten working days, go to the leader, each once; an office that returned late does not."""
     from reporting.jobs.scheduler import run_once
-    from reporting.notify.escalation import decide
     from reporting.workdays import is_workday
 
     config = demo_copy / "config.yaml"
-    expected = {}
     day = date(2022, 6, 21)
     while day <= date(2022, 6, 30):
         if is_workday(day):
-            c = steps.Cycle.load(config, day)
-            period, check = steps.check_month(c, "2022-06")
-            ledger = c.ledger()
-            summary = steps.summarise(c, period, check, ledger)
-            ledger.close()
-            for e in decide(summary, day, 3, 10):
-                expected.setdefault((e.office, e.reason), day.isoformat())
             run_once(config, day)
         day = date.fromordinal(day.toordinal() + 1)
     got = {(office, reason): d for d, office, reason in escalations(demo_copy)}
-    assert got == expected
-    assert ("卫健所", "missing") in got and got[
-        ("卫健所", "missing")
-    ] == "2022-06-23"  # 3 working days after 20 June
-    # its edited task name was restored from the task list: a warning, the return counts
-    assert ("职终股", "missing") not in got
-    assert ("督导室", "overdue") in got  # 第10项 due 31 May, still 滞后
-    letter = (
-        demo_copy / "2022-06" / "待发送" / "提醒" / "督办_卫健所（逾期未报送）.txt"
-    ).read_text(encoding="utf-8")
+    assert got == JUNE_ESCALATIONS
+    letters = demo_copy / "2022-06" / "待发送" / "提醒"
+    letter = (letters / "督办_卫健所（逾期未报送）.txt").read_text(encoding="utf-8")
     assert "李明辉" in letter and "截止日期后3个工作日仍未报送" in letter
+    rejected = (letters / "督办_督导室（逾期未报送）.txt").read_text(encoding="utf-8")
+    assert "报送的报表有误、未改正" in rejected
+    assert not (letters / "督办_基财股（逾期未报送）.txt").exists()
 
 
 def test_escalate_command_dry_run_then_once(demo_copy):
+    """On 28 June (基财股's return in, its milestones done) the dry run lists exactly the letters
+    the real run sends; the real run records them; a run the next day has nothing new."""
     config = str(demo_copy / "config.yaml")
+    expected = {
+        ("卫健所", "missing"),
+        ("卫健所", "overdue"),
+        ("督导室", "missing"),
+        ("督导室", "overdue"),
+        ("教育装备中心", "overdue"),
+    }
     dry = yuebao(
         "escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28", "--dry-run"
     )
     assert dry.returncode == 0 and "督办 卫健所（逾期未报送） → liminghui@" in dry.stdout
+    listed = {
+        (line.split("督办 ")[1].split("（")[0], line.split("（")[1].split("）")[0])
+        for line in dry.stdout.splitlines()
+        if line.startswith("—— 督办 ")
+    }
+    assert listed == {(office, REASONS_ZH[reason]) for office, reason in expected}
     assert escalations(demo_copy) == []
     first = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-28")
+    assert first.returncode == 0, first.stderr
+    recorded = escalations(demo_copy)
+    assert {(o, r) for _, o, r in recorded} == expected
     again = yuebao("escalate", "--config", config, "--month", "2022-06", "--as-of", "2022-06-29")
-    assert "已督办 0 项" not in first.stdout and "已督办 0 项" in again.stdout
-    assert len(escalations(demo_copy)) == len(set((o, r) for _, o, r in escalations(demo_copy)))
+    assert again.returncode == 0 and "已督办 0 项" in again.stdout
+    assert escalations(demo_copy) == recorded  # nothing sent or recorded the second day
 
 
 def test_an_approved_extension_turns_a_red_milestone_amber(demo_copy):

@@ -132,7 +132,16 @@ def test_escalation_letters_lost_to_an_outage_go_out_the_next_working_day(demo_c
     made = escalations(demo_copy)
     assert ("卫健所", "missing") in made
     assert any("卫健所逾期未报送" in m["Subject"] and "liminghui@" in m["To"] for m in letters)
-    assert Counter((o, r) for o, r in made) == Counter(set(made))  # each once
+    # as judged on 24 June (read by hand from the demo's June: see test_supervision's
+    # JUNE_ESCALATIONS): 卫健所 sent nothing, 督导室's return has an error (报表有误), 基财股
+    # returned late on the 23rd with its overdue milestones done; one letter for each
+    assert sorted(made) == [
+        ("卫健所", "missing"),
+        ("卫健所", "overdue"),
+        ("教育装备中心", "overdue"),
+        ("督导室", "missing"),
+        ("督导室", "overdue"),
+    ]
     assert len(letters) == len(made)
     run_once(config, date(2022, 6, 27))
     assert len(server.subjects("【督办】")) == len(letters)  # none twice
@@ -446,7 +455,7 @@ def test_escalate_dry_run_promises_exactly_what_the_real_run_sends(demo_copy, se
 
 
 def test_readme_keeps_the_smtp_password_out_of_the_unit_file():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")  # the operator's guide
     unit = readme.split("```ini", 1)[1].split("```", 1)[0]
     assert "PASSWORD" not in unit and "EnvironmentFile=" in unit
     assert "0600" in readme

@@ -197,3 +197,51 @@ def test_office_fixes_its_return_and_the_clerk_merges_the_month(server, browser)
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the phone's screen
     shot(browser, folder, "6-chiefs-phone")
+
+
+def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser):
+    """While another command holds the month the upload waits (正在检查); the page's script asks
+    the server whether the check is done and shows the result then, not at the next 3-second
+    refresh; the asking itself is a cheap answer that names the office's uploads still waiting."""
+    import json
+    import multiprocessing
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from reporting.monthlock import lock_folder
+
+    from .test_web_queue import hold_month
+
+    base, folder, month, c = server
+    token = links(folder)[OFFICE]
+    good = answered(c, month, OFFICE, folder / "pc" / "进展情况表.xlsx")
+    lock_folder(c.config.ledger_path).mkdir(parents=True, exist_ok=True)
+    held = multiprocessing.Event()
+    holder = multiprocessing.Process(
+        target=hold_month, args=(c.config.ledger_path, month, 8, held), daemon=True
+    )
+    holder.start()
+    assert held.wait(10)
+    browser.get(f"{base}/o/{token}")
+    browser.find_element(By.ID, "file").send_keys(str(good))
+    press(browser, "upload")
+    WebDriverWait(browser, 30).until(lambda d: "正在检查" in d.find_element(By.ID, "verdict").text)
+
+    def asked(d):  # the script's requests, in the page now shown
+        entries = d.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        return [e for e in entries if e.endswith(f"/o/{token}/checking")]
+
+    WebDriverWait(browser, 2.5).until(asked)  # before the page's own 3-second refresh
+    answer = urllib.request.urlopen(f"{base}/o/{token}/checking", timeout=5).read()
+    assert json.loads(answer) == {"waiting": 1}  # held: still waiting
+    holder.join(30)
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
+    )
+    answer = urllib.request.urlopen(f"{base}/o/{token}/checking", timeout=5).read()
+    assert json.loads(answer) == {"waiting": 0}
+    with pytest.raises(urllib.error.HTTPError):  # no office behind a made-up link
+        urllib.request.urlopen(f"{base}/o/not-a-token/checking", timeout=5)

@@ -59,7 +59,9 @@ def test_a_bad_web_setting_stops_with_its_name(tmp_path):
     assert out.returncode == 2 and "web.port" in out.stderr
 
 
-def test_the_clerks_buttons_send_forms_once_remind_and_escalate(tmp_path, smtp):  # noqa: F811
+def test_the_clerks_buttons_send_forms_once_remind_and_escalate_nobody_before_the_deadline(
+    tmp_path, smtp
+):  # noqa: F811
     inbox, port = smtp
     config, month, c = set_up(
         tmp_path,
@@ -87,5 +89,6 @@ def test_the_clerks_buttons_send_forms_once_remind_and_escalate(tmp_path, smtp):
 
         reminded = press("remind")
         assert "已提醒：人事股" in reminded and "已提醒：基财股" not in reminded
-        assert "督办" in press("escalate")  # before the deadline: nothing to escalate
-        assert "共发送 0 条" in press("escalate")
+        escalated = press("escalate")  # before the deadline nobody is late: no letter
+        assert "督办" in escalated and "共发送 0 条" in escalated
+        assert [m["Subject"] for m in inbox.messages if "督办" in m["Subject"]] == []

@@ -68,7 +68,9 @@ def test_a_path_in_the_file_name_is_only_shown(month_served, name):
     assert "已通过" in page
     assert not list(folder.parent.rglob("evil.xlsx")) and not Path("/tmp/evil.xlsx").exists()
     saved = list((c.config.folder("inbox", month) / "网页上传" / "基财股").iterdir())
-    assert len(saved) == 1 and re.fullmatch(r"基财股_\d{8}-\d{6}_[0-9a-f]{8}\.xlsx", saved[0].name)
+    # the page's name, with the office's own name of the file at its end: never its path
+    made = r"基财股_\d{8}-\d{6}_[0-9a-f]{8}_evil\.xlsx"
+    assert len(saved) == 1 and re.fullmatch(made, saved[0].name), saved
     assert ledger_files(c, month) == [saved[0].name]
 
 

@@ -6,19 +6,38 @@ row (and cell where there is one) and says in Chinese what to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
+from ..filenames import shown_name
 from ..forms import layout as form
 from ..intake import values as cells
 from ..intake.grids import MAX_FILE_BYTES
 from ..intake.reading import read_month
-from ..models import Finding, Return, Severity, Status, Task, TaskList
+from ..models import (
+    Finding,
+    Milestone,
+    MilestoneReport,
+    Return,
+    Severity,
+    Status,
+    Task,
+    TaskList,
+    TaskReport,
+)
 from ..period import Period
 from ..tasks.tasklist import split_offices
 from ..xlsx_rows import excel_units
 
+if TYPE_CHECKING:
+    from ..intake.reading import ReadCache
+    from ..models import Progress
+
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
+# what a return's checks report through: (code, message, severity=, row=, header=, task_key=)
+Say = Callable[..., None]
 
 
 @dataclass
@@ -36,9 +55,9 @@ def check_returns(
     returns: list[Return],
     as_of: date,
     max_bytes: int = MAX_FILE_BYTES,
-    progress=None,
+    progress: Progress | None = None,
     other_months: list[Return] | None = None,
-    cache: dict | None = None,
+    cache: ReadCache | None = None,
 ) -> MonthCheck:
     """Read the month's archived returns (see intake.reading) and validate them; the returns
     received after `as_of` are listed, unread, at the end of check.returns.  `other_months`: see
@@ -63,13 +82,13 @@ def validate_month(
     check = MonthCheck(returns=returns, findings=list(tasks.findings) + list(read_findings))
     offices = tasks.lead_offices()
     readable = [r for r in returns if r.readable]
-    for ret in returns:
-        if not ret.readable:
-            ret.accepted = False
+    for r in returns:
+        if not r.readable:
+            r.accepted = False
     spelled = {cells.office_key(o): o for o in offices}  # 職終股 is 职终股: the list's spelling
-    for ret in readable:
-        check.findings += _check_identity(ret, offices, spelled, period)
-        check.findings += _check_owner(ret, tasks)
+    for r in readable:
+        check.findings += _check_identity(r, offices, spelled, period)
+        check.findings += _check_owner(r, tasks)
 
     # One return per office counts: the newest received (then the latest 填报日期).
     returns_of: dict[str, list[Return]] = {}
@@ -93,8 +112,8 @@ def validate_month(
             check.findings.append(
                 Finding(
                     "superseded",
-                    f"{office}报送了多份报表，已采用较新的“{newest.file_name}”，"
-                    f"本文件（{old.received_at.month}月{old.received_at.day}日{old.received_at:%H:%M}收到）保留在存档中但不计入汇总",
+                    f"{office}报送了多份报表，已采用较新的{_received(newest)}；"
+                    f"{_received(old)}保留在存档中但不计入汇总",
                     WARNING,
                     office=office,
                     file=old.file_name,
@@ -138,7 +157,8 @@ def _other_month_returns(
     """{office: a finding for each of its returns of other months received from the 1st of this
     month to `as_of`}: it may believe it has sent this month's form (what it sent is filed under
     its own month).  A return not yet validated names its office by its file name."""
-    since, found = date(period.year, period.month, 1), {}
+    since = date(period.year, period.month, 1)
+    found: dict[str, list[Finding]] = {}
     for r in sorted(others or [], key=lambda r: (r.last_received, r.file_name)):
         if r.month == period.label or not since <= r.last_received.date() <= as_of:
             continue
@@ -149,11 +169,11 @@ def _other_month_returns(
             office = named[0] if len(named) == 1 else ""
         if not office:
             continue
-        when, filed = r.last_received, _month_zh(r.month)
+        filed = _month_zh(r.month)
         found.setdefault(office, []).append(
             Finding(
                 "other_month_return",
-                f"{when.month}月{when.day}日收到的“{r.file_name}”是{filed}的报表，已归入{filed}"
+                f"{_received(r)}是{filed}的报表，已归入{filed}"
                 f"，不能代替本月的报表。本月（{period.month}月）的{period.span_zh}进展情况表"
                 f"（截止日期{period.deadline.month}月{period.deadline.day}日）仍未收到，"
                 "请使用本月下发的表格填写后报送",
@@ -163,6 +183,12 @@ def _other_month_returns(
             )
         )
     return found
+
+
+def _received(ret: Return) -> str:
+    """A return as its office knows it: when it came, and its name (filenames.shown_name)."""
+    when, name = ret.last_received, shown_name(ret.file_name, ret.received_at)
+    return f"{when.month}月{when.day}日{when:%H:%M}收到的“{name}”"
 
 
 def _month_zh(label: str) -> str:
@@ -176,7 +202,7 @@ def _check_identity(
 ) -> list[Finding]:
     """`spelled`: {office_key(office): the office as the task list spells it}."""
     ret.office = spelled.get(cells.office_key(ret.office), ret.office) if ret.office else ""
-    where = dict(office=ret.office, file=ret.file_name, sheet=ret.sheet)
+    where: dict[str, Any] = dict(office=ret.office, file=ret.file_name, sheet=ret.sheet)
     shown = ret.office_shown
     if shown and ret.office and cells.office_key(shown) != cells.office_key(ret.office):
         # a copy of another office's form: counted for neither, so it supersedes nobody's return
@@ -264,7 +290,14 @@ def _check_content(ret: Return, tasks: TaskList, period: Period) -> list[Finding
     expected_keys = {t.key for t in expected}
     all_tasks = tasks.by_key()
 
-    def finding(code, message, severity=ERROR, row=None, header=None, task_key=""):
+    def finding(
+        code: str,
+        message: str,
+        severity: Severity = ERROR,
+        row: int | None = None,
+        header: str | None = None,
+        task_key: str = "",
+    ) -> None:
         cell = f"{ret.columns[header]}{row}" if header in ret.columns and row else ""
         if cell in ret.formula_cells:
             message += (
@@ -294,17 +327,17 @@ def _check_content(ret: Return, tasks: TaskList, period: Period) -> list[Finding
             WARNING,
         )
 
-    for key, report in ret.tasks.items():
+    for key, sent in ret.tasks.items():
         if key not in expected_keys:
             other = all_tasks.get(key)
             text = (
-                f"第{report.row or '?'}行是第{other.no}项任务“{other.name}”，"
+                f"第{sent.row or '?'}行是第{other.no}项任务“{other.name}”，"
                 f"牵头股室为{other.lead}，不属于本股室，未计入汇总"
                 if other
-                else f"第{report.row or '?'}行的任务（{key}）不在任务清单中，未计入汇总，"
+                else f"第{sent.row or '?'}行的任务（{key}）不在任务清单中，未计入汇总，"
                 "请核对是否使用了最新下发的表格"
             )
-            finding("unknown_task", text, WARNING, row=report.row)
+            finding("unknown_task", text, WARNING, row=sent.row)
 
     for task in expected:
         report = ret.tasks.get(task.key)
@@ -332,7 +365,7 @@ def _check_content(ret: Return, tasks: TaskList, period: Period) -> list[Finding
     return out
 
 
-def _check_definition(task: Task, report, finding) -> None:
+def _check_definition(task: Task, report: TaskReport, finding: Say) -> None:
     found = report.definition
     want = {form.NO: task.no, form.NAME: task.name, form.CONTENT: task.overview or task.content}
     for header, original in want.items():
@@ -374,7 +407,7 @@ def _check_definition(task: Task, report, finding) -> None:
             )
 
 
-def _check_lengths(report, finding, task: Task) -> None:
+def _check_lengths(report: TaskReport, finding: Say, task: Task) -> None:
     """Text longer than an Excel cell holds is cut in every workbook we write: say where it is."""
     limit = cells.EXCEL_CELL_CHARS
     answers = (
@@ -402,7 +435,7 @@ def _check_lengths(report, finding, task: Task) -> None:
 
 
 def _check_milestones(
-    task: Task, report, period: Period, received: date, finding, label: str
+    task: Task, report: TaskReport, period: Period, received: date, finding: Say, label: str
 ) -> None:
     """`received`: the day the return was received; nothing it reports was done later."""
     for m in task.milestones:
@@ -418,7 +451,7 @@ def _check_milestones(
             continue
         _check_milestone_definition(task, m, mr, report.row, period.year, finding, label)
         if not mr.status:
-            if due_now:
+            if due_now and m.due is not None:  # (due_now says it; mypy reads this)
                 finding(
                     "empty_status",
                     f"{label}的第{m.seq}个节点应于{m.due.month}月{m.due.day}日前完成，“节点状态”未选择，"
@@ -481,10 +514,18 @@ def _check_milestones(
                 )
 
 
-def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, label: str) -> None:
+def _check_milestone_definition(
+    task: Task,
+    m: Milestone,
+    mr: MilestoneReport,
+    task_row: int | None,
+    year: int,
+    finding: Say,
+    label: str,
+) -> None:
     """Every locked cell of a milestone's row: text and date as in the task list, the rest blank."""
     found = mr.definition
-    where = dict(row=mr.row, task_key=task.key)
+    where: dict[str, Any] = dict(row=mr.row, task_key=task.key)
     if not cells.same_text(found.get(form.CONTENT), m.text):
         finding(
             "definition_altered",
@@ -545,13 +586,13 @@ def _check_milestone_definition(task: Task, m, mr, task_row, year, finding, labe
             )
 
 
-def _as_date(text: str, year: int):
+def _as_date(text: str, year: int) -> date | None:
     """The date a 计划完成时间 cell shows, also as other programs export it ("2022-05-31 00:00:00",
     a serial number as text)."""
     head = text.split(" ")[0].split("T")[0]
     return cells.to_date(text, year) or cells.to_date(int(head) if head.isdigit() else head, year)
 
 
-def _short(text, limit: int = 40) -> str:
+def _short(text: object, limit: int = 40) -> str:
     text = cells.visible(text).replace("\n", " ")
     return text if len(text) <= limit else text[:limit] + "…"

@@ -3,28 +3,30 @@ to do, before a month is run on them (exit 2 when something must be fixed).
 
 The checks themselves are config.py's (the ones every command runs on loading) and the task
 list's reader; this module finds each problem's line and adds what only the two together show:
-a lead office of the task list that config.yaml's `offices:` does not know.
+a lead office of the task list that config.yaml's `offices:` does not know; and which years'
+holidays it counts with (the package, `calendar:`, or Monday–Friday), warning from 1 December
+while next year's are missing.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import yaml
 
-from ..config import Config, checked, read_config_text
 from ..console import echo
 from ..errors import YuebaoError
-from ..models import Severity
-from ..tasks.doubts import all_doubts
-from ..tasks.tasklist import read_task_list
-from .options import config_option
+from .options import as_of_option, config_option
 from .zh import ZhCommand
+
+if TYPE_CHECKING:  # names for the signatures only: --help loads neither
+    from ..config import Config
+    from ..models import Task
 
 
 @dataclass
@@ -40,19 +42,26 @@ class SetupCheck:
     warnings: list[Problem] = field(default_factory=list)  # worth a look, nothing stops
     tasks: int = 0
     leads: int = 0
+    calendar: str = ""  # which years' holidays come from where
 
 
 @click.command("check", cls=ZhCommand)
 @config_option
-def check(config_path):
+@as_of_option
+def check(config_path: str, as_of: date | None) -> None:
     """检查配置文件和任务清单：逐条列出问题、所在行和改法（有问题时退出码为2）。"""
-    report = check_setup(Path(config_path))
+    report = check_setup(Path(config_path), as_of or date.today())
     print_check(report, config_path)
     if report.problems:
         sys.exit(2)
 
 
-def check_setup(path: Path) -> SetupCheck:
+def check_setup(path: Path, today: date | None = None) -> SetupCheck:
+    from ..config import Config, checked, read_config_text
+    from ..models import Severity
+    from ..tasks.doubts import all_doubts
+    from ..tasks.tasklist import read_task_list
+
     report = SetupCheck()
     name = path.name
     try:
@@ -62,11 +71,13 @@ def check_setup(path: Path) -> SetupCheck:
         return report
     text = path.read_text(encoding="utf-8-sig")
     data, problems = checked(raw)
-    for exc in problems:
-        report.problems.append(Problem(name, key_line(text, problem_key(exc.zh)), exc.zh))
+    for slip in problems:
+        report.problems.append(Problem(name, key_line(text, problem_key(slip.zh)), slip.zh))
     if data is None:  # a value of the wrong kind: the rest cannot be read
         return report
     config = Config(data=data, path=path.resolve())
+    if not problems:
+        check_calendar(config, today or date.today(), text, report)
     try:
         tasks = read_task_list(config.task_list_path, config.year)
     except YuebaoError as exc:
@@ -89,12 +100,28 @@ def check_setup(path: Path) -> SetupCheck:
     return report
 
 
-def unknown_office(task, known: list[str]) -> str:
+def check_calendar(config: Config, today: date, text: str, report: SetupCheck) -> None:
+    """Which years' holidays come from where; a warning for this year without any, and from
+    1 December for next year's, naming the lines to add."""
+    from .. import workdays
+
+    config.use_calendar()
+    years = [today.year, today.year + 1, *config.calendar]
+    report.calendar = workdays.coverage_line(years)
+    line = key_line(text, "calendar")
+    for warning in (workdays.coverage_warning(today.year), workdays.next_year_warning(today)):
+        if warning:
+            report.warnings.append(Problem(config.path.name, line, warning))
+
+
+def unknown_office(task: Task, known: list[str]) -> str:
     said = f"序号{task.no}“{task.name}”的牵头股室“{task.lead}”不在config.yaml的offices中"
     add = (
         f"请在config.yaml的offices下添加一行，如“  {task.lead}: "
         "{contact: 联系人, email: 邮箱}”，否则无法给该股室催报"
     )
+    import difflib
+
     close = difflib.get_close_matches(task.lead, known, n=1, cutoff=0.5)
     if close:
         return (
@@ -117,6 +144,8 @@ def problem_key(zh: str) -> str | None:
 
 def key_line(text: str, key: str | None) -> int | None:
     """The line (from 1) of a dotted key (`offices.基财股.email`, `schedule.chiefs[2]`)."""
+    import yaml
+
     if not key:
         return None
     try:
@@ -142,11 +171,13 @@ def key_line(text: str, key: str | None) -> int | None:
     return line
 
 
-def print_check(report: SetupCheck, config_path) -> None:
+def print_check(report: SetupCheck, config_path: str | Path) -> None:
     for p in report.problems:
         echo(f"  [错误] {p.file}{f' 第{p.line}行' if p.line else ''}：{p.zh}")
     for p in report.warnings:
         echo(f"  [提醒] {p.file}{f' 第{p.line}行' if p.line else ''}：{p.zh}")
+    if report.calendar:
+        echo(f"  {report.calendar}")
     if report.problems:
         echo(
             f"检查结果：{len(report.problems)} 处需要改正，{len(report.warnings)} 条提醒"

@@ -6,21 +6,16 @@ then waits for Enter, so the window stays open until the clerk has read the resu
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from datetime import date
 
 import click
 
-from ..config import load_config
 from ..console import echo
 from ..errors import YuebaoError
-from ..summary.workbook import summary_file_name
 from .options import as_of_option, config_option
 from .zh import ZhCommand, say
-
-log = logging.getLogger(__name__)
 
 # key -> (what the clerk reads, the command run; None: open the summary)
 CHOICES = {
@@ -36,7 +31,7 @@ CHOICES = {
 @config_option
 @as_of_option
 @click.pass_context
-def menu(ctx, config_path, as_of):
+def menu(ctx: click.Context, config_path: str, as_of: date | None) -> None:
     """菜单：按数字选择下发、收取汇总、催报、打开汇总表、检查配置（双击月报.bat打开）。"""
     day = as_of or date.today()
     month = f"{day:%Y-%m}"
@@ -60,9 +55,17 @@ def menu(ctx, config_path, as_of):
             args = ["--config", config_path]
             if name != "check":
                 args += ["--month", month] + (["--as-of", f"{day:%Y-%m-%d}"] if as_of else [])
-            _run(ctx.parent.command.get_command(ctx, name), name, args, label)
+            _run(_command(ctx, name), name, args, label)
         if _read("按回车键返回菜单……") is None:
             return
+
+
+def _command(ctx: click.Context, name: str) -> click.Command:
+    """The command `name` of the group the menu belongs to (yuebao's own)."""
+    group = ctx.parent.command if ctx.parent else None
+    command = group.get_command(ctx, name) if isinstance(group, click.Group) else None
+    assert command is not None, f"every choice is a yuebao command: {name}"
+    return command
 
 
 def _read(prompt: str) -> str | None:
@@ -86,13 +89,18 @@ def _run(command: click.Command, name: str, args: list[str], label: str) -> None
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:  # noqa: BLE001 - the menu must stay open to say what went wrong
-        log.exception("%s failed", name)
+        import logging
+
+        logging.getLogger(__name__).exception("%s failed", name)
         echo(f"出错：{type(exc).__name__}: {exc}", err=True)
         code = 2
     echo(f"\n【{label}】" + ("完成。" if code == 0 else "未全部完成，请看上面的说明。"))
 
 
 def _open_summary(config_path: str, month: str) -> None:
+    from ..config import load_config
+    from ..summary.workbook import summary_file_name
+
     try:
         config = load_config(config_path)
     except YuebaoError as exc:

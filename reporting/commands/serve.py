@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import console
-from ..context import Cycle
 from ..errors import YuebaoError
 from .options import config_option
 from .zh import ZhCommand
+
+if TYPE_CHECKING:  # names for the signatures only: Flask and the rest load for serving
+    from ..context import Cycle
 
 CHIEFS_NAME = "领导"  # --new-link/--revoke-link name of the chiefs' link
 MIN_PASSWORD = 8
@@ -25,8 +29,18 @@ MIN_PASSWORD = 8
 @click.option("--new-link", metavar="股室", help="作废该股室（或“领导”）的链接并生成新链接")
 @click.option("--revoke-link", metavar="股室", help="作废该股室（或“领导”）的链接")
 @click.option("--set-password", is_flag=True, help="设置局办公室登录密码后退出")
-def serve(config_path, host, port, month, links, new_link, revoke_link, set_password):
+def serve(
+    config_path: str,
+    host: str | None,
+    port: int | None,
+    month: str | None,
+    links: bool,
+    new_link: str | None,
+    revoke_link: str | None,
+    set_password: bool,
+) -> None:
     """启动内网网页：股室上传报表即时检查，局办公室按钮操作，领导查看进展。"""
+    from ..context import Cycle
     from ..web.app import close, create_app, state_of  # Flask is loaded only for this command
 
     c = Cycle.load(config_path)
@@ -45,8 +59,7 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
         console.print_password_set(state.path)
         console.echo("已登录的浏览器均已退出，请用新密码重新登录")
         return
-    if new_link or revoke_link:
-        name = new_link or revoke_link
+    if name := new_link or revoke_link:
         role, office = _role(c, name)
         if new_link:
             console.print_links(url, [state.renew(role, office)], state.path, renewed=True)
@@ -67,12 +80,29 @@ def serve(config_path, host, port, month, links, new_link, revoke_link, set_pass
         max_body = app.config["MAX_CONTENT_LENGTH"]
         server = make_server(app, host, port, web, max_body)  # a port in use: YuebaoError
         console.print_serving(url, host, port, state.has_password(), state.path)
+        _stop_like_ctrl_c()
         try:
-            server.run()
+            server.run()  # returns on Ctrl+C (waitress takes the KeyboardInterrupt)
+            console.echo("网页已停止。")
         finally:
             server.close()
     finally:
-        close(app)
+        close(app)  # the reading workers ended, their semaphores released
+
+
+def _stop_like_ctrl_c() -> None:
+    """systemd stops a service with SIGTERM (a closed terminal sends SIGHUP): Python's default
+    ends the process at once, leaving the reading workers and their semaphores behind
+    ("resource_tracker: There appear to be 2 leaked semaphore objects"). Each becomes the orderly
+    stop Ctrl+C makes."""
+    import signal
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # Windows has no SIGHUP
+            signal.signal(getattr(signal, name), stop)
 
 
 def _role(c: Cycle, name: str) -> tuple[str, str]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from click.exceptions import (
@@ -57,12 +59,14 @@ class ZhFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
 
-    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
         """click's definition list, lined up by how wide Chinese characters are on screen."""
-        rows = [(_zh_metavars(a), _zh_extras(b)) for a, b in rows]
-        first_col = min(max((_width(a) for a, _ in rows), default=0), col_max) + col_spacing
+        lined = [(_zh_metavars(a), _zh_extras(b)) for a, b in rows]
+        first_col = min(max((_width(a) for a, _ in lined), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
-        for first, second in rows:
+        for first, second in lined:
             self.write(f"{indent}{first}")
             if not second:
                 self.write("\n")
@@ -102,7 +106,7 @@ class ZhCommand(click.Command):
 
     context_class = ZhContext
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
 
@@ -112,11 +116,17 @@ class ZhCommand(click.Command):
             option.help = HELP_TEXT
         return option
 
-    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
         with in_chinese():
             return super().make_context(info_name, args, parent, **extra)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         with in_chinese():
             return super().invoke(ctx)
 
@@ -127,13 +137,13 @@ class ZhGroup(ZhCommand, click.Group):
     command_class = ZhCommand
     group_class = type  # a group's sub-group is of the group's own class
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
 
 @contextmanager
-def in_chinese():
+def in_chinese() -> Iterator[None]:
     """click's errors as one Chinese line and click's exit status (2 for a command line)."""
     try:
         yield

@@ -24,6 +24,7 @@ PROTOTYPE_ROWS = {
     DUE: form.PROTO_MILESTONE_DUE,
 }
 BLOCK_COLUMNS = (form.NO, form.NAME, form.OFFICES)  # merged down a task's rows: one visual block
+TITLE_POINTS, BLOCK_POINTS = 32.0, 22.0  # rows 1 and 2 as the template sets them
 
 
 @dataclass
@@ -43,6 +44,24 @@ class FormContent:
     rows: list[FormRow]  # from form.FIRST_DATA_ROW down
     merges: list[tuple[str, int, int]] = field(default_factory=list)  # (header, first, last row)
     meta: list[tuple[str, str]] = field(default_factory=list)  # the hidden sheet's pairs
+    note_height: float = 56.0  # row 3, 填报说明: every line printed
+
+    @property
+    def page_breaks(self) -> list[int]:
+        """Rows that start a printed page: a task is never printed apart from its milestones."""
+        above = TITLE_POINTS + BLOCK_POINTS + self.note_height + form.HEADER_POINTS
+        rows = [(r, row.height, not row.milestone) for r, row in self.numbered()]
+        return form.page_breaks(rows, above)
+
+    def row_breaks_xml(self) -> str:
+        """The page breaks as the sheet's XML holds them (after its header and footer)."""
+        breaks = self.page_breaks
+        if not breaks:
+            return ""
+        found = "".join(f'<brk id="{r - 1}" max="16383" man="1"/>' for r in breaks)
+        return (
+            f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">{found}</rowBreaks>'
+        )
 
     def numbered(self):
         return enumerate(self.rows, start=form.FIRST_DATA_ROW)
@@ -96,6 +115,7 @@ def form_content(
             form.DEADLINE_CELL: period.deadline,
         },
         rows=[],
+        note_height=max(56.0, form.note_height(note)),
         meta=[
             ("office", office.name),
             ("month", period.label),

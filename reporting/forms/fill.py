@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from ..errors import YuebaoError
 from ..filenames import safe_name
@@ -218,6 +219,7 @@ def write_form(wb, content: FormContent) -> dict:
         error="请填写日期，例如 2022-06-15",
     )
     filled_on_dv = copy(date_dv)
+    filled_on_dv.errorTitle = "填报日期"  # its own name in the box Excel shows, not 完成日期
     filled_on_dv.add(form.FILLED_ON_CELL)
     for dv in (status_dv, date_dv, filled_on_dv):
         ws.add_data_validation(dv)
@@ -238,6 +240,14 @@ def write_form(wb, content: FormContent) -> dict:
             CellRange(min_col=col[header], min_row=first, max_col=col[header], max_row=last)
         )
 
+    ws.row_dimensions[ws[form.NOTE_CELL].row].height = content.note_height
+    for r in content.page_breaks:  # a task printed with its milestones (content.py)
+        ws.row_breaks.append(Break(id=r - 1))
+    # every printed page says whose form it is, of which month, and by when (page 2 has no title)
+    title, office = content.cells[form.TITLE_CELL], content.cells[form.OFFICE_CELL]
+    ws.oddHeader.center.text, ws.oddHeader.center.size = f"{title} {office}", 11
+    ws.oddFooter.right.text = f"报送截止 {content.cells[form.DEADLINE_CELL]:%Y-%m-%d}"
+    ws.oddFooter.right.size = 11
     ws.print_title_rows = f"{form.HEADER_ROW}:{form.HEADER_ROW}"
     ws.print_area = content.print_area
     ws.protection.sheet = True

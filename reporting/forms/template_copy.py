@@ -143,6 +143,8 @@ class TemplateCopy:
                 **{h: " ".join(content.dropdown_cells(h)) for h in _DROPDOWN_MARK},
             )
         ).replace(OFFICE, name)
+        breaks = content.row_breaks_xml()  # the form's own page breaks (content.page_breaks)
+        sheet = sheet.replace("</headerFooter>", f"</headerFooter>{breaks}", 1)
         own = {
             SHEET_PART: sheet.encode(),
             META_PART: self.meta.replace(OFFICE, name).replace(MADE_AT, made_at).encode(),

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..ledger import Ledger
-from ..models import Finding, Return, Severity
+from ..models import Finding, Progress, Return, Severity
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def collect(
     archive: Path,
     ledger: Ledger,
     month: str,
-    progress=None,
+    progress: Progress | None = None,
     only: list[Path] | None = None,
 ) -> CollectResult:
     """Every file of the inbox (`only`: these files of it, e.g. the one just uploaded)."""

@@ -24,7 +24,9 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Callable, Sequence
 from xml.etree import ElementTree
 
 import python_calamine
@@ -40,6 +42,11 @@ MAX_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200  # real xlsx compress ~5-20x; bombs 1000x+
 RESAVE = "请在Excel或WPS中打开该文件，另存为“Excel工作簿(*.xlsx)”后重新报送"
 RESEND = "文件不完整（可能未下载完或发送时中断），请重新发送原文件"
+
+# a cell as read: what calamine gives ("" when empty; openpyxl's None is made "", csv gives text)
+Cell = int | float | str | bool | time | date | datetime | timedelta
+Row = Sequence[Cell]  # read, never changed
+Grid = Sequence[Row]  # a sheet's rows, row 1 first
 
 
 class Unreadable(Exception):
@@ -61,16 +68,14 @@ class Bounds:
 class Book:
     """A file opened as grids, with what was found about it on the way."""
 
-    sheets: dict[str, list[list]]
+    sheets: dict[str, Grid]
     hidden: list[str]
     kind: str  # by content: xlsx, xls, ods, xlsb, csv
     beyond: dict[str, str] = field(default_factory=dict)  # sheet -> farthest cell past bounds
     formulas: bool = False  # an xlsx sheet holds formulas
 
 
-def load_sheets(
-    path: Path, max_bytes: int = MAX_FILE_BYTES
-) -> tuple[dict[str, list[list]], list[str]]:
+def load_sheets(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, Grid], list[str]]:
     """(sheets, hidden sheet names), unbounded.  Raises Unreadable."""
     book = open_book(path, max_bytes)
     return book.sheets, book.hidden
@@ -82,7 +87,8 @@ def open_book(path: Path, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None
     kind = _kind(data, path.suffix.lower())
     if kind == "csv":
         return _read_csv(data, path.stem, bounds)
-    extents, formulas = {}, False
+    extents: dict[str, tuple[int, int]] = {}
+    formulas = False
     if kind == "zip":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -108,7 +114,12 @@ def open_book(path: Path, max_bytes: int = MAX_FILE_BYTES, bounds: Bounds | None
         for name, (rows, cols) in extents.items()
         if bounds and (rows > bounds.rows or cols > bounds.cols)
     }
-    book = _read_bounded_xlsx(data, bounds) if beyond else _read_calamine(data, kind, bounds)
+    # beyond: only with bounds
+    book = (
+        _read_bounded_xlsx(data, bounds)
+        if beyond and bounds
+        else _read_calamine(data, kind, bounds)
+    )
     book.beyond.update(beyond)
     book.formulas = formulas
     return book
@@ -148,8 +159,8 @@ def _kind(data: bytes, suffix: str) -> str:
             )
     text = decode(data) if b"\x00" not in data[:4096] else None
     if text is not None:  # text under any name: a table exported by another system, or not a table
-        head = text.lstrip("\ufeff \r\n\t")[:200].lower()
-        if head.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
+        opening = text.lstrip("\ufeff \r\n\t")[:200].lower()
+        if opening.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta")):
             raise Unreadable(
                 "not_a_workbook",
                 "该文件是网页或XML格式的表格（多为从网站或其他系统导出），"
@@ -203,10 +214,13 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CHUNK = 4 << 20
 
 
-def _xlsx_extents(zf: zipfile.ZipFile, bounds: Bounds | None) -> tuple[dict[str, tuple], bool]:
+def _xlsx_extents(
+    zf: zipfile.ZipFile, bounds: Bounds | None
+) -> tuple[dict[str, tuple[int, int]], bool]:
     """({sheet: (rows, columns) to its farthest cell}, any formula), by streaming each sheet's
     XML: nothing is built, so an absurd sheet costs only the time to scan it."""
-    extents, formulas = {}, False
+    extents: dict[str, tuple[int, int]] = {}
+    formulas = False
     for name, part in _sheet_parts(zf).items():
         rows, cols, odd, formulas = _stream(zf, part, _quick, formulas)
         if odd or (bounds and (rows > bounds.rows or cols > bounds.cols)):
@@ -217,7 +231,13 @@ def _xlsx_extents(zf: zipfile.ZipFile, bounds: Bounds | None) -> tuple[dict[str,
     return extents, formulas
 
 
-def _stream(zf: zipfile.ZipFile, part: str, scan, formulas: bool):
+# a scan over a block of a sheet's XML: (rows, columns, its flag, formulas) carried to the next
+Scan = Callable[[bytes, int, int, bool, bool], tuple[int, int, bool, bool]]
+
+
+def _stream(
+    zf: zipfile.ZipFile, part: str, scan: Scan, formulas: bool
+) -> tuple[int, int, bool, bool]:
     rows = cols = 0
     flag = False
     with zf.open(part) as fh:
@@ -230,7 +250,9 @@ def _stream(zf: zipfile.ZipFile, part: str, scan, formulas: bool):
         return scan(carry, rows, cols, flag, formulas)
 
 
-def _quick(data: bytes, rows: int, cols: int, odd: bool, formulas: bool):
+def _quick(
+    data: bytes, rows: int, cols: int, odd: bool, formulas: bool
+) -> tuple[int, int, bool, bool]:
     tags = _CELL_TAG.findall(data)  # (column, row), or (b"", b"") for a tag without an address
     if tags:
         letters, numbers = map(set, zip(*tags))
@@ -243,7 +265,9 @@ def _quick(data: bytes, rows: int, cols: int, odd: bool, formulas: bool):
     return rows, cols, odd, formulas
 
 
-def _exact(data: bytes, rows: int, cols: int, positional: bool, formulas: bool):
+def _exact(
+    data: bytes, rows: int, cols: int, positional: bool, formulas: bool
+) -> tuple[int, int, bool, bool]:
     refs = _FILLED_CELL_AT.findall(data)
     if refs:
         letters, numbers = map(set, zip(*refs))
@@ -252,7 +276,7 @@ def _exact(data: bytes, rows: int, cols: int, positional: bool, formulas: bool):
     return rows, cols, positional, formulas or _FORMULA.search(data) is not None
 
 
-def _farthest(letters: set, numbers: set, rows: int, cols: int) -> tuple[int, int]:
+def _farthest(letters: set[bytes], numbers: set[bytes], rows: int, cols: int) -> tuple[int, int]:
     """The farthest row and column of the addresses seen (each distinct part converted once)."""
     if numbers:
         rows = max(rows, max(map(int, numbers)))
@@ -338,7 +362,8 @@ def _refuse_far_ods(zf: zipfile.ZipFile, bounds: Bounds) -> None:
 def _read_calamine(data: bytes, kind: str, bounds: Bounds | None) -> Book:
     try:  # from the bytes, so by content: calamine tries each format on what it is given
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets, beyond = {}, {}
+        sheets: dict[str, Grid] = {}
+        beyond: dict[str, str] = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             end = sheet.end
@@ -371,7 +396,7 @@ def _read_bounded_xlsx(data: bytes, bounds: Bounds) -> Book:
         raise _damaged(exc) from exc
     try:
         area = dict(max_row=bounds.rows, max_col=bounds.cols, values_only=True)
-        sheets = {
+        sheets: dict[str, Grid] = {
             ws.title: [["" if v is None else v for v in row] for row in ws.iter_rows(**area)]
             for ws in wb.worksheets
         }
@@ -399,10 +424,11 @@ def _read_csv(data: bytes, name: str, bounds: Bounds | None) -> Book:
     dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     if bounds is None:
-        return Book({name: list(reader)}, [], "csv")
+        grid: Grid = list(reader)
+        return Book({name: grid}, [], "csv")
     raw = list(itertools.islice(reader, bounds.rows))
     width = max((len(r) for r in raw if any(r[bounds.cols :])), default=0)
-    rows = [r[: bounds.cols] for r in raw]
+    rows: Grid = [r[: bounds.cols] for r in raw]
     last = 0
     for n, row in enumerate(reader, start=bounds.rows + 1):  # past the bounds: only measured
         if any(row):

@@ -15,9 +15,10 @@ import gc
 import logging
 import os
 import sys
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as Overrun
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar, cast
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 MEMORY_LIMIT_MB = 256  # what a worker may allocate beyond its start; a form needs a few MB
 SECONDS_PER_FILE = 60  # a form reads in milliseconds; a 20 MB file in a few seconds
 CHUNK = 16
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Outcome = TypeVar("Outcome")
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,13 @@ class Failure:
 
 
 def run_isolated(
-    func: Callable,
-    items: Sequence,
-    initializer: Callable | None = None,
-    initargs: tuple = (),
+    func: Callable[[Item], Result],
+    items: Sequence[Item],
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
     workers: int = 1,
-    progress: Callable | None = None,
-) -> list:
+    progress: Callable[[int, int, Item], None] | None = None,
+) -> list[Result | Failure]:
     """[func(item) or Failure] for every item, in order; func and initializer run in the workers."""
     if not items:
         return []
@@ -56,8 +61,15 @@ def run_isolated(
         gc.unfreeze()
 
 
-def _run_pool(func, items, initializer, initargs, workers, progress) -> list:
-    results: list = [None] * len(items)
+def _run_pool(
+    func: Callable[[Item], Result],
+    items: Sequence[Item],
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+    workers: int,
+    progress: Callable[[int, int, Item], None] | None,
+) -> list[Result | Failure]:
+    results: list[Result | Failure | None] = [None] * len(items)
     chunks = [range(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
     done = 0
     with ProcessPool(
@@ -66,28 +78,33 @@ def _run_pool(func, items, initializer, initargs, workers, progress) -> list:
         initargs=(MEMORY_LIMIT_MB, initializer, initargs),
     ) as pool:
 
-        def schedule(chunk):
+        def schedule(chunk: Sequence[int]) -> Future[list[Result]]:
             jobs = [items[i] for i in chunk]
             return pool.schedule(_run_chunk, (func, jobs), timeout=SECONDS_PER_FILE)
 
         pending = [(chunk, schedule(chunk)) for chunk in chunks]
         for chunk, future in pending:
             outcome = outcome_of(future)
+            chunk_results: list[Result | Failure]
             if isinstance(outcome, Failure) and len(chunk) > 1:  # find the file that caused it
                 log.warning("%d files failed together (%s); one by one now", len(chunk), outcome)
-                singles = [outcome_of(f) for f in [schedule([i]) for i in chunk]]
-                outcome = [o if isinstance(o, Failure) else o[0] for o in singles]
+                futures = [schedule([i]) for i in chunk]
+                chunk_results = []
+                for single in map(outcome_of, futures):
+                    chunk_results.append(single if isinstance(single, Failure) else single[0])
             elif isinstance(outcome, Failure):
-                outcome = [outcome]
-            for i, result in zip(chunk, outcome):
+                chunk_results = [outcome]
+            else:
+                chunk_results = list(outcome)
+            for i, result in zip(chunk, chunk_results):
                 results[i] = result
                 done += 1
                 if progress:
                     progress(done, len(items), items[i])
-    return results
+    return cast("list[Result | Failure]", results)  # every place is filled by now
 
 
-def outcome_of(future):
+def outcome_of(future: Future[Outcome]) -> Outcome | Failure:
     """The future's result, or the Failure that took it (also for workers kept all day)."""
     try:
         return future.result()
@@ -102,11 +119,13 @@ def outcome_of(future):
         return Failure("crash", f"{type(exc).__name__}: {exc}")
 
 
-def _run_chunk(func: Callable, chunk: list) -> list:
+def _run_chunk(func: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
     return [func(item) for item in chunk]
 
 
-def start_worker(limit_mb: int, initializer: Callable | None, initargs: tuple) -> None:
+def start_worker(
+    limit_mb: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
     faulthandler.disable()  # a native crash becomes a Failure; a stack dump would only clutter
     limit_memory(limit_mb)
     if initializer:

@@ -41,6 +41,9 @@ from .mails import FORM_SUFFIXES, Mail, month_in_subject, parse
 from .reading import read_one
 
 if TYPE_CHECKING:
+    from imapclient.response_types import Envelope
+
+    from ..config import Config
     from ..config import Mail as MailSettings
     from ..context import Cycle
 
@@ -160,7 +163,9 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
     return result
 
 
-def _take_one(client, uid, size, received, target: Target, seen_ids: set) -> FetchedMail:
+def _take_one(
+    client: IMAPClient, uid: int, size: int, received: datetime, target: Target, seen_ids: set[str]
+) -> FetchedMail:
     limit = max(4 * target.max_bytes, 100 * 1024 * 1024)  # base64 and several files
     if size > limit:
         envelope = client.fetch([uid], ["ENVELOPE"])[uid][b"ENVELOPE"]
@@ -265,7 +270,9 @@ def _stage(mail: Mail, tmp: Path, max_bytes: int, problems: list[str]) -> list[t
     return staged
 
 
-def _unzip(data: bytes, stem: str, tmp: Path, max_bytes: int, problems: list[str]):
+def _unzip(
+    data: bytes, stem: str, tmp: Path, max_bytes: int, problems: list[str]
+) -> list[tuple[str, Path]]:
     out = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = [i for i in zf.infolist() if not i.is_dir()]
@@ -334,7 +341,7 @@ def _safe(name: str) -> str:
     return portable(name, MAX_NAME_BYTES - 40)
 
 
-def _envelope_sender(envelope) -> str:
+def _envelope_sender(envelope: Envelope) -> str:
     try:
         a = envelope.from_[0]
         return f"{a.mailbox.decode()}@{a.host.decode()}".lower()
@@ -410,7 +417,7 @@ def _unreachable(settings: MailSettings, exc: Exception) -> MailboxError:
 # -- the step, on a loaded cycle ------------------------------------------------------------------
 
 
-def settings_of(config) -> MailSettings:
+def settings_of(config: Config) -> MailSettings:
     """config.yaml's mail section, its certificate file taken from config.yaml's folder."""
     settings = config.mail
     if settings.ca_file:

@@ -53,8 +53,10 @@ def parse(raw: bytes) -> Mail:
         if not filename:
             continue
         if filename.lower().endswith(FORM_SUFFIXES + ZIP_SUFFIXES):
-            data = part.get_payload(decode=True) or b""
-            mail.attachments.append(Attachment(filename, data))
+            payload = part.get_payload(decode=True)  # bytes (None: nothing) for a leaf part
+            mail.attachments.append(
+                Attachment(filename, payload if isinstance(payload, bytes) else b"")
+            )
         elif part.get_content_disposition() == "attachment":
             mail.others.append(filename)
     return mail
@@ -78,7 +80,7 @@ def attachment_name(part: Message) -> str:
     return re.sub(r"[\x00-\x1f]", "", name)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """A header value with any RFC 2047 words decoded (GBK, GB2312, GB18030, UTF-8 …), and raw
     8-bit bytes (a Chinese PC's mail program writing GBK straight into the header) read too."""
     value = str(value)

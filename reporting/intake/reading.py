@@ -9,11 +9,14 @@ from __future__ import annotations
 import copy
 import logging
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..heap import collection_paused
-from ..models import Finding, Return, Severity, TaskList
+from ..models import Finding, Progress, Return, Severity, TaskList, TaskReport
 from .grids import MAX_FILE_BYTES, Bounds
 from .isolation import SECONDS_PER_FILE, Failure, run_isolated
 from .returns import read_return, reading_bounds
@@ -21,13 +24,23 @@ from .returns import read_return, reading_bounds
 log = logging.getLogger(__name__)
 
 
+class ReadCache(dict[tuple[str, str, str], tuple[Return, list[Finding]]]):
+    """Files read before, by (SHA-256, archived path, file name): the return as read, its
+    findings.  `read_one`, if given, reads the new files (the intranet page's long-lived
+    workers: starting worker processes for a few new files costs more than reading them)."""
+
+    def __init__(self, read_one: Callable[[Return], tuple[Return, list[Finding]]] | None = None):
+        super().__init__()
+        self.read_one = read_one
+
+
 def read_month(
     returns: list[Return],
     tasks: TaskList,
     as_of: date,
     max_bytes: int = MAX_FILE_BYTES,
-    progress=None,
-    cache: dict | None = None,
+    progress: Progress | None = None,
+    cache: ReadCache | None = None,
 ) -> tuple[list[Return], list[Return], list[Finding]]:
     """(returns read, returns received after `as_of`, what reading found), nothing dropped.
     `cache` (the intranet page's): files read before are not read again (see read_cached)."""
@@ -64,19 +77,34 @@ def read_month(
     return returns, future, read_findings + found
 
 
-def read_cached(archived: list[Return], tasks: TaskList, max_bytes: int, progress, cache: dict):
+def read_cached(
+    archived: list[Return],
+    tasks: TaskList,
+    max_bytes: int,
+    progress: Progress | None,
+    cache: ReadCache,
+) -> tuple[list[Return], list[Finding]]:
     """As read_isolated, reading only the files not in `cache` (a file's bytes never change in
     the archive) and keeping them there; each caller gets its own copies, as validate marks
     them, with the times the ledger has now (a file sent again)."""
 
-    def key(r: Return) -> tuple:
+    def key(r: Return) -> tuple[str, str, str]:
         return r.sha256, str(r.archived_path), r.file_name
 
     fresh = [r for r in archived if key(r) not in cache]
-    read, found = read_isolated(fresh, tasks, max_bytes, progress) if fresh else ([], [])
+    read: list[Return] = []
+    found: list[Finding] = []
+    if cache.read_one is not None and fresh:
+        with ThreadPoolExecutor(max(1, min(len(fresh), 8))) as pool:  # the workers share them
+            for ret, mine in pool.map(cache.read_one, fresh):
+                read.append(ret)
+                found += mine
+    elif fresh:
+        read, found = read_isolated(fresh, tasks, max_bytes, progress)
     for r in read:
         cache[key(r)] = _marked_copy(r), [copy.copy(f) for f in found if f.file == r.file_name]
-    done, findings = [], []
+    done: list[Return] = []
+    findings: list[Finding] = []
     for r in archived:
         ret, mine = cache[key(r)]
         ret = _marked_copy(ret)
@@ -90,7 +118,7 @@ def _marked_copy(ret: Return) -> Return:
     """A copy of a return as read with its own copies of what validate marks (the return's
     verdict and office, each milestone's status, a finding's office); what it only reads is
     shared.  A deep copy of 500 returns on every judgement cost more than judging them."""
-    tasks = {}
+    tasks: dict[str, TaskReport] = {}
     for key, report in ret.tasks.items():
         report = copy.copy(report)
         report.milestones = {k: copy.copy(m) for k, m in report.milestones.items()}
@@ -104,15 +132,20 @@ PARALLEL_FROM = 24  # below this, one worker: starting more costs more than it s
 
 
 def read_isolated(
-    returns: list[Return], tasks: TaskList, max_bytes: int = MAX_FILE_BYTES, progress=None
-):
+    returns: list[Return],
+    tasks: TaskList,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: Progress | None = None,
+) -> tuple[list[Return], list[Finding]]:
     """Read returns in worker processes (on every core from PARALLEL_FROM on), order kept.
 
     Whatever a file does to its reader (exhausts memory, crashes it, hangs it) becomes a finding
     for that file; every other return is read as usual.
     """
     workers = min(4, os.cpu_count() or 1) if len(returns) >= PARALLEL_FROM else 1
-    ticker = (lambda i, n, ret: progress(i, n, ret.file_name)) if progress else None
+    ticker: Callable[[int, int, Return], None] | None = None
+    if progress:
+        ticker = lambda i, n, ret: progress(i, n, ret.file_name)  # noqa: E731
     bounds = reading_bounds(tasks)
     try:
         with collection_paused():  # the returns read back all stay: see heap.py
@@ -136,14 +169,14 @@ def read_isolated(
     return done, read_findings
 
 
-_worker: dict = {}
+_worker: dict[str, Any] = {}  # what _init_reader gave this worker process
 
 
 def _init_reader(tasks: TaskList, max_bytes: int, bounds: Bounds) -> None:
     _worker.update(tasks=tasks, max_bytes=max_bytes, bounds=bounds)
 
 
-def _read_job(ret: Return):
+def _read_job(ret: Return) -> tuple[Return, list[Finding]]:
     return ret, read_one(ret, _worker["tasks"], _worker["max_bytes"], _worker["bounds"])
 
 
@@ -164,6 +197,7 @@ def read_one(
             )
         ]
     try:
+        assert ret.archived_path is not None, "only archived returns are read"
         return read_return(ret, ret.archived_path, tasks, max_bytes, bounds)
     except MemoryError:
         ret.readable = False

@@ -7,17 +7,29 @@ nothing a clerk wrote is dropped without one.
 
 from __future__ import annotations
 
+import enum
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal, TypeVar
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ..forms import layout as form
-from ..models import Finding, MilestoneReport, Return, Severity, TaskList, TaskReport
+from ..models import (
+    Finding,
+    Milestone,
+    MilestoneReport,
+    Return,
+    Severity,
+    Task,
+    TaskList,
+    TaskReport,
+)
 from . import values as cells
-from .grids import MAX_FILE_BYTES, Bounds, Unreadable, open_book
+from .grids import MAX_FILE_BYTES, Bounds, Cell, Grid, Row, Unreadable, open_book
 
 _TITLE_MONTH = re.compile(
     r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]"
@@ -48,7 +60,7 @@ def read_return(
     except Unreadable as exc:
         ret.readable = False
         return [Finding(exc.code, exc.message, file=ret.file_name)]
-    findings = []
+    findings: list[Finding] = []
     suffix = Path(ret.file_name).suffix.lower()
     if book.kind in ("xls", "csv", "ods"):
         named = f"（文件扩展名为{suffix or '无'}）" if suffix.lstrip(".") != book.kind else ""
@@ -110,10 +122,10 @@ def _formulas_without_values(path: Path, sheet: str, bounds: Bounds) -> set[str]
 
 
 def _read(
-    sheets: dict[str, list[list]], hidden: list[str], ret: Return, tasks: TaskList
+    sheets: dict[str, Grid], hidden: list[str], ret: Return, tasks: TaskList
 ) -> list[Finding]:
     findings: list[Finding] = []
-    meta = {}
+    meta: dict[str, str] = {}
     if form.META_SHEET in sheets:
         meta = {
             cells.text(r[0]): cells.text(r[1]) for r in sheets[form.META_SHEET] if r and len(r) > 1
@@ -219,7 +231,9 @@ def _read(
     return findings
 
 
-def _sheet_with_keys(sheets: dict[str, list[list]], tasks: TaskList):
+def _sheet_with_keys(
+    sheets: dict[str, Grid], tasks: TaskList
+) -> tuple[str, Grid] | tuple[None, Grid]:
     """A sheet whose first column holds this task list's keys, when no header can be found."""
     keys = tasks.by_key()
     for name, grid in sheets.items():
@@ -228,7 +242,9 @@ def _sheet_with_keys(sheets: dict[str, list[list]], tasks: TaskList):
     return None, []
 
 
-def _find_form_sheet(sheets: dict[str, list[list]]):
+def _find_form_sheet(
+    sheets: dict[str, Grid],
+) -> tuple[str, Grid, int] | tuple[None, Grid, int]:
     """The first sheet whose top rows hold the form's header (the sheet may be renamed)."""
     for name in sorted(sheets, key=lambda n: n != form.SHEET):
         if name == form.META_SHEET:
@@ -241,10 +257,18 @@ def _find_form_sheet(sheets: dict[str, list[list]]):
     return None, [], 0
 
 
-def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
+def _read_rows(
+    grid: Grid,
+    header_at: int,
+    columns: dict[str, int],
+    ret: Return,
+    tasks: TaskList,
+    findings: list[Finding],
+    sheet: str,
+) -> None:
     by_key = tasks.by_key()
     seen: dict[str, int] = {}
-    current_task = None
+    current_task: str | None = None
     rows = grid[header_at + 1 :]
     shown = _ShownText(rows, columns, by_key)
     # the key column is hidden: sorting only the visible columns moves the text, not the keys; then
@@ -252,7 +276,7 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
     out_of_step = shown.out_of_step()
     moved: list[int] = []
     get = shown.get
-    where = dict(file=ret.file_name, sheet=sheet)
+    where: dict[str, Any] = dict(file=ret.file_name, sheet=sheet)
     milestone_locked = [(h, columns.get(h)) for h in form.MILESTONE_LOCKED]
     task_locked = [(h, columns.get(h)) for h in form.TASK_LOCKED]
 
@@ -359,13 +383,18 @@ def _read_rows(grid, header_at, columns, ret, tasks, findings, sheet):
         )
 
 
-def _texts(row: list, located: list[tuple[str, int | None]]) -> dict[str, str]:
+def _texts(row: Row, located: list[tuple[str, int | None]]) -> dict[str, str]:
     """{header: the row's text in its column ("" where the row has no such cell)}."""
     width = len(row)
     return {h: cells.text(row[i]) if i is not None and i < width else "" for h, i in located}
 
 
-AMBIGUOUS = object()
+class _Ambiguous(enum.Enum):
+    AMBIGUOUS = "ambiguous"  # a row whose text fits several milestones or tasks
+
+
+AMBIGUOUS = _Ambiguous.AMBIGUOUS
+T = TypeVar("T")
 
 
 class _ShownText:
@@ -375,11 +404,11 @@ class _ShownText:
     Built the first time a row's key and text disagree; an ordinary return never needs it.
     """
 
-    def __init__(self, rows, columns, by_key):
+    def __init__(self, rows: Grid, columns: dict[str, int], by_key: dict[str, Task]):
         self.rows, self.columns, self.by_key = rows, columns, by_key
-        self._index = None
+        self._index: tuple[dict[str, list[Milestone]], dict[str, list[Task]]] | None = None
 
-    def get(self, row, header):
+    def get(self, row: Row, header: str) -> Cell | None:
         i = self.columns.get(header)
         return row[i] if i is not None and i < len(row) else None
 
@@ -392,7 +421,7 @@ class _ShownText:
                     return True
         return False
 
-    def agrees(self, key: str, row) -> bool:
+    def agrees(self, key: str, row: Row) -> bool:
         """Does the row show what its key stands for (or is there nothing to compare)?"""
         task = self.by_key.get(key.split("-M")[0])
         if task is None or form.CONTENT not in self.columns:
@@ -409,7 +438,7 @@ class _ShownText:
         same_name = cells.squash(self.get(row, form.NAME)) == cells.squash(task.name)
         return same_name and not shows_milestone
 
-    def key_of(self, row):
+    def key_of(self, row: Row) -> str | Literal[_Ambiguous.AMBIGUOUS]:
         """The key the row's text stands for: a key, AMBIGUOUS, or "" (text of no task: edited)."""
         milestones, tasks = self._build()
         content = cells.squash(self.get(row, form.CONTENT))
@@ -421,14 +450,15 @@ class _ShownText:
                 found = _narrow(found, lambda m: cells.squash(self.by_key[m.task_key].name) == name)
             found = _narrow(found, lambda m: due in (m.due, m.extended_from)) if due else found
             return found[0].key if len(found) == 1 else AMBIGUOUS if found else ""
-        found = tasks.get(content) or tasks.get(name) or []
+        named = tasks.get(content) or tasks.get(name) or []
         no = cells.text(self.get(row, form.NO))
-        found = _narrow(found, lambda t: t.no == no) if no else found
-        return found[0].key if len(found) == 1 else AMBIGUOUS if found else ""
+        named = _narrow(named, lambda t: t.no == no) if no else named
+        return named[0].key if len(named) == 1 else AMBIGUOUS if named else ""
 
-    def _build(self):
+    def _build(self) -> tuple[dict[str, list[Milestone]], dict[str, list[Task]]]:
         if self._index is None:
-            milestones, tasks = {}, {}
+            milestones: dict[str, list[Milestone]] = {}
+            tasks: dict[str, list[Task]] = {}
             keys = {cells.text(self.get(row, form.KEY)).split("-M")[0] for row in self.rows}
             for key in sorted(keys & self.by_key.keys()):
                 task = self.by_key[key]
@@ -442,12 +472,17 @@ class _ShownText:
         return self._index
 
 
-def _narrow(found: list, keep) -> list:
+def _narrow(found: list[T], keep: Callable[[T], bool]) -> list[T]:
     """The candidates that pass `keep`, or all of them when none does."""
     return [x for x in found if keep(x)] or found
 
 
-def _guess_key(row, get, by_key, current_task):
+def _guess_key(
+    row: Row,
+    get: Callable[[Row, str], Cell | None],
+    by_key: dict[str, Task],
+    current_task: str | None,
+) -> str:
     """Without the key column: a task row by its 编号, a milestone row by its text."""
     no = cells.text(get(row, form.NO))
     if no:
@@ -468,14 +503,14 @@ _LABELS = ("填报股室", "填报人", "填报日期")
 _LABEL = re.compile(r"[\u4e00-\u9fff]{1,8}:")  # a few Chinese words and a colon: 联系电话：
 
 
-def _is_label(value) -> bool:
+def _is_label(value: Cell | None) -> bool:
     """A cell that is a label itself ("填报日期：", "联系电话:"): never the value before it.  What a
     clerk typed as a value stays a value, even with a colon at its end ("mailto:")."""
     text = cells.squash(value)  # NFKC: "：" is ":"
     return text.rstrip(":") in _LABELS or _LABEL.fullmatch(text) is not None
 
 
-def _label_raw(head, label):
+def _label_raw(head: Grid, label: str) -> Cell | None:
     for row in head:
         for i, v in enumerate(row):
             if cells.squash(v).rstrip(":：") == label:
@@ -489,11 +524,11 @@ def _label_raw(head, label):
     return None
 
 
-def _label_value(head, label) -> str:
+def _label_value(head: Grid, label: str) -> str:
     return cells.text(_label_raw(head, label))
 
 
-def _month_from_title(head) -> str:
+def _month_from_title(head: Grid) -> str:
     for row in head:
         for v in row:
             m = _TITLE_MONTH.search(cells.text(v))

@@ -9,8 +9,12 @@ from __future__ import annotations
 import functools
 import unicodedata
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..models import Status
+
+if TYPE_CHECKING:
+    from opencc_purepy import OpenCC
 from ..tasks.dates import read_date
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -36,7 +40,7 @@ _SYNONYMS = {
 }
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """A cell as clean text: None -> "", 3.0 -> "3", dates ISO, surrounding blanks removed."""
     if type(value) is str:  # most cells: none of the conversions below applies
         return value.replace("\r\n", "\n").strip().strip("\u3000")
@@ -51,28 +55,28 @@ def text(value) -> str:
     return str(value).replace("\r\n", "\n").strip().strip("\u3000")
 
 
-def squash(value) -> str:
+def squash(value: object) -> str:
     """Text for comparison: full-width folded (NFKC) and all white space removed."""
     # str.split() splits at exactly the characters regex \s matches
     return "".join(unicodedata.normalize("NFKC", text(value)).split())
 
 
 @functools.lru_cache(maxsize=4096)
-def office_key(name) -> str:
+def office_key(name: object) -> str:
     """An office's name for comparison: squash()ed, then traditional characters folded to
     simplified (職終股, 督導室 and 衞生股 are 职终股, 督导室 and 卫生股): clerks type either."""
     return _to_simplified().convert(squash(name))
 
 
 @functools.cache
-def _to_simplified():
+def _to_simplified() -> OpenCC:
     """OpenCC's dictionaries, loaded once, on the first name compared (not at start-up)."""
     from opencc_purepy import OpenCC
 
     return OpenCC("hk2s")  # Hong Kong's variants (衞) too, then t2s
 
 
-def same_text(found, original) -> bool:
+def same_text(found: object, original: object) -> bool:
     """squash(found) == squash(original), without squashing when the texts are equal as they are
     (nearly every locked cell of a return)."""
     if type(found) is str and type(original) is str and found == original:
@@ -84,7 +88,7 @@ def same_text(found, original) -> bool:
 _CHOICES = {word: s.value for word, s in _SYNONYMS.items()} | {s.value: s.value for s in Status}
 
 
-def status(value) -> tuple[str, bool]:
+def status(value: object) -> tuple[str, bool]:
     """(normalised status, recognised).  "已完成 " and "已完成" are the same choice."""
     raw = squash(value).rstrip("。.")
     if raw in _CHOICES:
@@ -92,7 +96,7 @@ def status(value) -> tuple[str, bool]:
     return text(value), False
 
 
-def to_date(value, year: int | None = None) -> date | None:
+def to_date(value: object, year: int | None = None) -> date | None:
     """Read a date typed any common way; None when it is not a date."""
     if value is None or value == "":
         return None
@@ -125,7 +129,7 @@ def is_invisible(char: str) -> bool:
     return char in _INVISIBLE or (unicodedata.category(char) in ("Cf", "Cc") and char not in "\n\t")
 
 
-def visible(value) -> str:
+def visible(value: object) -> str:
     """The text with each invisible character named, e.g. "已完成[零宽空格]": what to retype."""
     s = text(value)
     if not any(map(is_invisible, s)):

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from .. import cycle as steps
 from ..errors import YuebaoError
 from ..forms.fill import form_file_name
 from ..intake.mailbox import fetch_if_configured
-from ..models import Light, OfficeState
-from ..notify.escalation import OVERDUE, REASONS_ZH, decide
+from ..models import Light, Milestone, OfficeState, Task
+from ..notify.escalation import OVERDUE, REASONS_ZH, Escalation, decide
 from ..notify.plan import (
     ESCALATE,
     FILL_AND_SEND,
@@ -169,7 +171,7 @@ class Facts:
     def __init__(self, cycle: steps.Cycle):
         self.cycle = cycle
         self._summaries: dict[tuple[str, bool], MonthSummary] = {}
-        self._escalations: dict[str, dict] = {}
+        self._escalations: dict[str, dict[tuple[str, str], Escalation]] = {}
 
     def summary(self, month: str, refresh: bool = False) -> MonthSummary:
         """The month judged on the inbox as collected now; `refresh`: also on the returns that
@@ -184,12 +186,12 @@ class Facts:
         states = (o.state for o in self.summary(month).offices if o.office.name == office)
         return next(states, OfficeState.NOT_RETURNED)
 
-    def escalations(self, month: str) -> dict:
+    def escalations(self, month: str) -> dict[tuple[str, str], Escalation]:
         """Who is to be escalated today, decided on the inbox as collected now."""
         if month not in self._escalations:
             rules = self.cycle.config.supervision
 
-            def decided(summary):
+            def decided(summary: MonthSummary) -> list[Escalation]:
                 return decide(summary, self.cycle.as_of, rules.missing_days, rules.overdue_days)
 
             found = decided(self.summary(month))
@@ -333,7 +335,7 @@ def build_notices(
                         dict.fromkeys(r.task for r in summary.rows if r.task.lead == office)
                     ),
                     rejected=row.state is OfficeState.REJECTED,
-                    file=row.file,
+                    file=row.file_shown,  # as the office named it
                     errors=row.errors,
                     link=pages.get(office, ""),
                 )
@@ -394,7 +396,7 @@ def build_notices(
                 "report_summary.j2",
                 common,
                 overview=text,
-                attachments=[result.summary_path] if result else [],
+                attachments=[result.summary_path] if result and result.summary_path else [],
             )
         )
     return notices
@@ -405,7 +407,7 @@ def _leads(summary: MonthSummary) -> list[str]:
     return list(dict.fromkeys(r.task.lead for r in summary.rows))
 
 
-def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
+def escalation_notice(cycle: steps.Cycle, month: str, e: Escalation, day: date) -> Notice:
     """The 督办 letter for one escalation, as of `day`."""
     period = cycle.period(month)
     common = dict(
@@ -436,8 +438,8 @@ def escalation_notice(cycle: steps.Cycle, month: str, e, day: date) -> Notice:
 class Due:
     """A milestone the weekly reminder names: already overdue (`late` days), or falling due."""
 
-    task: object
-    milestone: object
+    task: Task
+    milestone: Milestone
     late: int = 0  # days overdue (0: not yet due)
 
 
@@ -466,8 +468,9 @@ def with_link(text: str, link: str) -> str:
     if not link:
         return text
     body, _, signature = text.rpartition("\n\n")
-    line = (
-        f"也可在本股室的报送网页查看、下载表格并上传报表（此链接仅供本股室使用，请勿转发）：{link}"
+    line = (  # the online form itself (在线填报): one tap from the chat opens it
+        "点开链接即可在手机上在线填报（也可在本股室的报送网页下载表格填好后上传；"
+        f"此链接仅供本股室使用，请勿转发）：{link}/online"
     )
     return f"{body}\n\n{line}\n\n{signature}" if body else f"{text}\n\n{line}"
 
@@ -477,11 +480,11 @@ def _notice(
     office: str,
     to: list[str],
     template: str,
-    common: dict,
-    attachments=(),
+    common: dict[str, object],
+    attachments: Iterable[Path] = (),
     link: str = "",
-    **context,
-):
+    **context: object,
+) -> Notice:
     text = with_link(render(template, office=office, **common, **context), link)
     subject, _, body = text.partition("\n")
     return Notice(
@@ -495,5 +498,5 @@ def _notice(
     )
 
 
-def _overview(result) -> str:
+def _overview(result: steps.CheckResult) -> str:
     return summary_text(result.summary, 7)

@@ -20,10 +20,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .. import cycle as steps
+from ..config import Config
+from ..ledger import Ledger
 from ..notify.escalation import REASONS_ZH
 from ..notify.lease import expiry, gone, holder, stamp
 from ..notify.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, REPLY
@@ -38,8 +43,21 @@ from ..notify.senders import (
     write_text_file,
 )
 
+if TYPE_CHECKING:
+    from .day import Facts
+
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)  # a failed notice: again by any run from then or any later day
+
+
+class Outcomes(Protocol):
+    """What deliver_due reports into (a day's report; the replies' own)."""
+
+    sent: list[Notice]  # sent, or (no mail server) only written
+    written: list[Notice]  # of `sent`: text file only
+    problems: list[str]
+    dropped: list[str]
+    failed: int
 
 
 def key_of(notice: Notice, day: date) -> str:
@@ -63,7 +81,7 @@ def plan_notices(
         return [n for n in notices if key_of(n, day) in new]
 
 
-def _fields(n: Notice, day: date) -> dict:
+def _fields(n: Notice, day: date) -> dict[str, str]:
     attachments = json.dumps([str(p) for p in n.attachments], ensure_ascii=False)
     return dict(
         action=n.action,
@@ -78,7 +96,7 @@ def _fields(n: Notice, day: date) -> dict:
     )
 
 
-def notice_of(row) -> Notice:
+def notice_of(row: sqlite3.Row) -> Notice:
     return Notice(
         action=row["action"],
         month=row["month"],
@@ -96,11 +114,11 @@ def deliver_due(
     cycle: steps.Cycle,
     day: date,
     mailer: Mailer,
-    report,
-    facts,
-    scope=None,
-    dry_run=False,
-    extra=(),
+    report: Outcomes,
+    facts: Facts | None,
+    scope: set[tuple[str, str]] | None = None,
+    dry_run: bool = False,
+    extra: Iterable[Notice] = (),
 ) -> None:
     """Send every notice due by `day` and not yet sent (only those of `scope`'s (action, month)
     when given), each at most once; the outcome goes into `report`.  A dry run sends and records
@@ -113,7 +131,8 @@ def deliver_due(
             if (scope is None or (r["action"], r["month"]) in scope)
             and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))
         ]
-        candidates = [(r, notice_of(r)) for r in rows] + [(None, n) for n in extra]
+        candidates: list[tuple[sqlite3.Row | None, Notice]] = [(r, notice_of(r)) for r in rows]
+        candidates += [(None, n) for n in extra]
         if candidates:
             log.info("%s 待发送 %d 条通知", day, len(candidates))
         for row, notice in candidates:
@@ -127,6 +146,7 @@ def deliver_due(
             if dry_run:
                 report.sent.append(notice)
                 continue
+            assert row is not None, "only a dry run lists notices not planned"
             outcome = send_one(cycle, ledger, row, notice, day, mailer)
             if outcome == "sent" or outcome == "written":
                 report.sent.append(notice)
@@ -137,7 +157,14 @@ def deliver_due(
                 report.failed += outcome != "no_address"
 
 
-def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str, Notice]:
+def still_due(
+    cycle: steps.Cycle,
+    ledger: Ledger,
+    row: sqlite3.Row | None,
+    notice: Notice,
+    day: date,
+    facts: Facts | None,
+) -> tuple[str, Notice]:
     """Why the notice is no longer worth sending ("" if it is), and the notice to send."""
     month = notice.month
     if notice.action == REMIND_MISSING:
@@ -145,6 +172,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
             return "报送截止日期已过，由督办跟进", notice
         if row is not None and ledger.newer_notice(row, same_month=True):
             return "已有更新的催报", notice
+        assert facts is not None, "a reminder is judged on the run's facts"
         state = facts.office_state(month, notice.office)
         if not state.missing:
             return f"已报送（{state}）", notice
@@ -159,6 +187,7 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
         ]
         if made:
             return f"已于{made[0]['day']}督办过", notice
+        assert facts is not None, "a 督办 is judged on the run's facts"
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
@@ -168,7 +197,9 @@ def still_due(cycle, ledger, row, notice: Notice, day: date, facts) -> tuple[str
     return "", notice
 
 
-def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer: Mailer) -> str:
+def send_one(
+    cycle: steps.Cycle, ledger: Ledger, row: sqlite3.Row, notice: Notice, day: date, mailer: Mailer
+) -> str:
     """Claim the notice (a lease), send it through every channel, record the outcome."""
     now = datetime.now()
     fresh = ledger.notice(row["key"])
@@ -208,7 +239,7 @@ def send_one(cycle: steps.Cycle, ledger, row, notice: Notice, day: date, mailer:
     return status
 
 
-def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | None]:
+def _mail(cycle: steps.Cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | None]:
     """(status, tries made, detail, next try) of one message."""
     if not notice.to:
         log.warning(
@@ -255,7 +286,7 @@ def _mail(cycle, notice: Notice, mailer: Mailer) -> tuple[str, int, str, str | N
 CHAT_ACTIONS = (FILL_AND_SEND, REMIND_MISSING, REMIND_MILESTONES)  # what an office's group reads
 
 
-def chat_of(config) -> Chat:
+def chat_of(config: Config) -> Chat:
     schedule = config.schedule
     return Chat(
         url=schedule.webhook,
@@ -267,7 +298,7 @@ def chat_of(config) -> Chat:
     )
 
 
-def _chat(cycle, ledger, notice_id: int, notice: Notice) -> str:
+def _chat(cycle: steps.Cycle, ledger: Ledger, notice_id: int, notice: Notice) -> str:
     """Post the notice to the chat group (its office's mobile @-ed); "" when done or not wanted,
     else why it failed (logged as a failed mail is)."""
     chat = chat_of(cycle.config)
@@ -291,7 +322,7 @@ def _chat(cycle, ledger, notice_id: int, notice: Notice) -> str:
     return ""
 
 
-def _text_file(cycle, notice: Notice) -> None:
+def _text_file(cycle: steps.Cycle, notice: Notice) -> None:
     """The reminder as a text file for the clerk to paste into a chat group: once per notice."""
     if cycle.config.schedule.reminder_files and notice.office and notice.action != REPLY:
         try:

@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class _Delivered:  # what deliver_due reports into
-    sent: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    dropped: list = field(default_factory=list)
+class _Delivered:  # what deliver_due reports into (delivery.Outcomes)
+    sent: list[Notice] = field(default_factory=list)
+    written: list[Notice] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
     failed: int = 0
 
 
@@ -36,9 +37,11 @@ class Replies:
     failed: list[str] = field(default_factory=list)  # why, for each not sent
 
 
-def reply_notices(cycle: Cycle, fetched: FetchResult, summaries: dict[str, MonthSummary]):
+def reply_notices(
+    cycle: Cycle, fetched: FetchResult, summaries: dict[str, MonthSummary]
+) -> list[Notice]:
     """One answer per file taken from a mail written by a person."""
-    notices = []
+    notices: list[Notice] = []
     with cycle.ledger() as ledger:
         returns = {m: {r.file_name: r for r in ledger.returns(m)} for m in summaries}
     for mail in fetched.mails:

@@ -10,31 +10,45 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import schedule as timer
 
 from .. import cycle as steps
+from .. import workdays
 from .day import DayReport, plan_for, run_actions, run_day
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 log = logging.getLogger("reporting.schedule")
 CATCH_UP_DAYS = 31
+SCREEN = "yuebao-screen"  # the handler showing the lines on the screen
+SCREEN_FORMAT, SCREEN_TIME = "%(asctime)s %(message)s", "%m-%d %H:%M"
 
 
-def setup_log(config, console: bool = False) -> Path:
-    """One readable line per action, to the rotating log file named in config.yaml (and the console,
-    once: the command line's own handler is then not used for these lines).  A log folder that
-    cannot be written never stops the day: the lines go to the console instead."""
+def setup_log(config: Config, console: bool = False) -> Path:
+    """One readable line per action, to the rotating log file named in config.yaml, and to the
+    screen as a time and the Chinese line (never `INFO reporting.schedule:`): every line with
+    `console` (the schedule), else only warnings (remind, escalate: their summary says the rest).
+    A log folder that cannot be written never stops the day: the lines go to the screen instead."""
     path = config.resolve(config.schedule.log)
     logger = logging.getLogger("reporting")
     logger.setLevel(logging.INFO)
-    if console and not any(type(h) is logging.StreamHandler for h in logger.handlers):
+    logger.propagate = False  # the command line's own handler would print them a second time
+    shown = next((h for h in logger.handlers if h.get_name() == SCREEN), None)
+    if shown is None:
         shown = logging.StreamHandler()
-        shown.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%m-%d %H:%M"))
+        shown.set_name(SCREEN)
+        shown.setFormatter(logging.Formatter(SCREEN_FORMAT, SCREEN_TIME))
+        shown.setLevel(logging.WARNING)
         logger.addHandler(shown)
-        logger.propagate = False
+    if console:  # (a later call for the day's file leaves the screen as the command set it)
+        shown.setLevel(logging.INFO)
     for handler in list(logger.handlers):
         if isinstance(handler, RotatingFileHandler):
             if Path(handler.baseFilename) == path:
@@ -57,6 +71,7 @@ def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
         config_path, day
     )  # reloaded each day: the task list or config may change
     setup_log(cycle.config)
+    log_calendar(day)
     with cycle.writing(*[a.month for a in plan_for(cycle, day)]):  # backs the ledger up first
         report = run_day(cycle, day, deliver=deliver)
     log.info(
@@ -69,6 +84,15 @@ def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
         len(report.problems),
     )
     return report
+
+
+def log_calendar(day: date) -> None:
+    """Which years' holidays the day's deadlines count with; from 1 December, next year's missing
+    (the lines to add to config.yaml)."""
+    log.info(workdays.coverage_line([day.year, day.year + 1]))
+    warning = workdays.next_year_warning(day)
+    if warning:
+        log.warning(warning)
 
 
 def run_once(config_path: str | Path, day: date) -> DayReport:
@@ -113,7 +137,7 @@ def deliver_owed(config_path: str | Path, day: date) -> DayReport:
     return run_actions(cycle, [], day, schedule=False)
 
 
-def run_forever(config_path: str | Path, echo=print) -> None:
+def run_forever(config_path: str | Path, echo: Callable[[str], object] = print) -> None:
     cycle = steps.Cycle.load(config_path)
     at = cycle.config.schedule.time
     hour, minute = map(int, at.split(":"))

@@ -37,7 +37,7 @@ def decide(
 
     `summary` must be of the inbox as collected that day; it has judged each office's state and
     each milestone (an office without a return this month on what it reported last)."""
-    out = []
+    out: list[Escalation] = []
     late_by = workdays_between(summary.period.deadline, day)
     for o in summary.offices:
         if o.state.missing and late_by >= missing_days:
@@ -51,7 +51,8 @@ def decide(
             )
     overdue: dict[str, list] = {}
     for r in summary.rows:
-        if r.light is Light.OVERDUE and workdays_between(r.milestone.due, day) > overdue_days:
+        due = r.milestone.due if r.milestone else None  # an overdue row has its due date
+        if r.light is Light.OVERDUE and due and workdays_between(due, day) > overdue_days:
             overdue.setdefault(r.task.lead, []).append(r)
     for office, rows in overdue.items():
         items = "；".join(

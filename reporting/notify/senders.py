@@ -22,6 +22,7 @@ import ssl
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -90,7 +91,7 @@ def bad_addresses(addresses: list[str]) -> list[str]:
 
 
 class Mailer:
-    def __init__(self, smtp: Smtp, sleep=time.sleep):
+    def __init__(self, smtp: Smtp, sleep: Callable[[float], None] = time.sleep):
         self.cfg = smtp
         self.sleep = sleep
         self.down = ""  # why the server was given up on for this run ("" while it works)
@@ -169,6 +170,7 @@ class Mailer:
 
     def _deliver(self, msg: EmailMessage) -> None:
         host, port, timeout = self.cfg.host, self.cfg.port, self.cfg.timeout
+        server: smtplib.SMTP  # SMTP_SSL is one
         if self.cfg.security == "ssl":
             server = smtplib.SMTP_SSL(
                 host, port, timeout=timeout, context=ssl.create_default_context()
@@ -264,7 +266,7 @@ def chat_payloads(chat: Chat, notice: Notice, mobiles: list[str]) -> list[dict]:
         head = f"（{i + 1}/{len(parts)}）" if len(parts) > 1 else ""
         content = (mention if i == 0 else "") + text.replace("\n", f"{head}\n", 1)
         if chat.kind == "wecom":
-            body = {"content": content}
+            body: dict[str, str | list[str]] = {"content": content}
             if i == 0 and mobiles:
                 body["mentioned_mobile_list"] = mobiles
             payloads.append({"msgtype": "text", "text": body})
@@ -309,7 +311,9 @@ def signed_url(chat: Chat, now_ms: int | None = None) -> str:
     return f"{chat.url}{joiner}timestamp={timestamp}&sign={sign}"
 
 
-def post_chat(chat: Chat, notice: Notice, mobiles: list[str], sleep=time.sleep) -> int:
+def post_chat(
+    chat: Chat, notice: Notice, mobiles: list[str], sleep: Callable[[float], None] = time.sleep
+) -> int:
     """Post every part of the notice, retrying; returns the tries used.  Raises SendFailed when the
     group robot could not be reached or rejected a part (its errcode is read, not only HTTP)."""
     tries = 0

@@ -51,7 +51,7 @@ def encode(links: tuple[Link, ...]) -> str:
     return json.dumps([list(astuple(link)) for link in links], ensure_ascii=False)
 
 
-def decode(value) -> tuple[Link, ...]:
+def decode(value: object) -> tuple[Link, ...]:
     """Links as encoded; anything else (empty, typed over) reads as no level below."""
     try:
         data = json.loads(cells.text(value) or "[]")

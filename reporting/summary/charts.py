@@ -37,8 +37,11 @@ def overview_charts(
     """The bar chart from row `top`, column `left`; the trend chart below it.  `width` is in
     character units (the columns the charts span), `height` in points (the rows beside them)."""
     px = xlsx.column_points(width) / 0.75
-    bars_h = max(160.0, height * 0.62) / 0.75
-    line_h = max(100.0, height - height * 0.62 - GAP) / 0.75
+    # LibreOffice leaves out category labels that would overlap (it ignores tickLblSkip=1): the
+    # bars get the height for a 10-point name per office, the trend what is left (it needs little)
+    line_h = min(max(80.0, height * 0.22), 140.0)
+    bars_h = max(160.0, height - line_h - GAP) / 0.75
+    line_h /= 0.75
     bars = wb.add_chart({"type": "bar", "subtype": "stacked"})
     for col, lt in SERIES:
         bars.add_series(
@@ -54,7 +57,7 @@ def overview_charts(
                     "num_format": "0;;;",  # no "0" on an empty segment
                     "font": {
                         "name": FONT,
-                        "size": 9,
+                        "size": 10,  # 8 points or more on paper, the page fitted
                         "bold": True,
                         "color": "#FFFFFF" if lt is Light.OVERDUE else "#000000",
                     },

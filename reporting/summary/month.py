@@ -12,10 +12,11 @@ import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..checks.rules import apply_rules
 from ..checks.validate import MonthCheck
+from ..filenames import shown_name
 from ..forms.layout import PROGRESS
 from ..intake.values import squash
 from ..models import (
@@ -35,6 +36,9 @@ from ..period import Period, make_period
 from ..wording import render
 from .verdicts import GREEN, RED, YELLOW, days_overdue, done_late, office_light, verdict
 from .words import Word, latest_words, words_of_rows
+
+if TYPE_CHECKING:  # handed in by the cycle
+    from ..ledger import Ledger
 
 
 class Said(str, enum.Enum):
@@ -76,6 +80,7 @@ class OfficeRow:
     tasks: int
     state: OfficeState
     file: str = ""
+    file_shown: str = ""  # the file as its office named it (filenames.shown_name): what is shown
     received_at: datetime | None = None
     filled_by: str = ""
     filled_on: date | None = None
@@ -243,6 +248,7 @@ def milestone_rows(
             )
         for m in task.milestones:
             mr = report.milestones.get(m.key) if report else None
+            word: Word | None
             if mr is not None and mr.status:
                 said, word = Said.REPORTED, Word(mr.status, mr.completed_on, month)
             else:
@@ -280,7 +286,9 @@ class History:
     words: dict = field(default_factory=dict)  # milestone -> the latest Word of earlier months
 
 
-def history_of(ledger, period: Period, fresh: dict | None = None) -> History:
+def history_of(
+    ledger: Ledger, period: Period, fresh: dict[str, MonthSummary] | None = None
+) -> History:
     """The History of `period` as the ledger holds it (merged months); `fresh`: month ->
     MonthSummary of earlier months judged anew (returns their merge did not count yet)."""
     last = period.previous()
@@ -388,7 +396,7 @@ def office_rows(
     check: MonthCheck,
     rows: list[MilestoneRow],
     findings: list[Finding],
-    office_info,
+    office_info: Callable[[str], Office],
     red_share: float,
 ) -> list[OfficeRow]:
     """Each lead office's return status, counts and light, worst first.  A return with errors
@@ -414,6 +422,7 @@ def office_rows(
         if ret:
             row.counted = ret
             row.file, row.received_at = ret.file_name, ret.received_at
+            row.file_shown = shown_name(ret.file_name, ret.received_at)
             row.filled_by, row.filled_on = ret.filled_by, ret.filled_on
             if any(f.severity is Severity.ERROR and f.file == ret.file_name for f in mine):
                 # errors: counts as not returned until a corrected file comes
@@ -421,7 +430,11 @@ def office_rows(
             else:
                 late = ret.received_at.date() > period.deadline
                 row.state = OfficeState.LATE if late else OfficeState.ON_TIME
-        due = sum(1 for r in rows_of.get(name, []) if r.milestone.due and r.milestone.due <= end)
+        due = sum(
+            1
+            for r in rows_of.get(name, [])
+            if r.milestone and r.milestone.due and r.milestone.due <= end
+        )
         row.light, row.overdue_share = office_light(
             row.state, row.lights, due, red_share, rows_of[name]
         )

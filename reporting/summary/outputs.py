@@ -7,15 +7,16 @@ Each reads a finished MonthSummary and changes nothing in it.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ..filenames import is_upload_name, safe_name
+from ..filenames import is_upload_name, own_name, safe_name, shown_name
 from ..forms.fill import form_title
-from ..models import Severity
+from ..models import Finding, Severity
 from ..wording import render
 from ..workdays import add_workdays
-from .month import MonthSummary, findings_by_office
+from .month import MonthSummary, OfficeRow, findings_by_office
 from .pdf import to_pdf
 from .workbook import (
     PRINT_SHEETS,
@@ -91,8 +92,8 @@ def write_feedback(
             title=form_title(bureau, summary.period),
             returned=bool(row.file),
             file=row.file,
-            file_shown=shown_file(row.file, row.received_at),
-            findings=mine,
+            file_shown=shown_file(row),
+            findings=[f if f.file == row.file else _shown(f) for f in mine],  # older files too
             as_of=as_of,
             deadline=summary.period.deadline,
             fix_by=fix_by,
@@ -106,13 +107,19 @@ def write_feedback(
     return paths
 
 
-def shown_file(name: str, received) -> str:
-    """A return as its office knows it: an upload by the intranet page is saved under a name
-    made there (`督导室_20220725-093102_167f70c3.xlsx`) the office never saw, so it is named by
-    when it was uploaded."""
-    if received is not None and is_upload_name(name):
-        return f"{received.month}月{received.day}日{received:%H:%M}网页上传的文件"
-    return f"文件“{name}”"
+def _shown(f: Finding) -> Finding:
+    """A finding about another file of the office (an older one replaced) names it as the
+    office did: a copy, for the text only (the finding's file stays the inbox's name)."""
+    return replace(f, file=shown_name(f.file))
+
+
+def shown_file(row: OfficeRow) -> str:
+    """The counted return as its office knows it: by the name the month's judgement carries
+    (row.file_shown: filenames.shown_name), an upload also by when it came."""
+    when = row.received_at
+    if when is not None and own_name(row.file):
+        return f"{when.month}月{when.day}日{when:%H:%M}网页上传的文件“{row.file_shown}”"
+    return row.file_shown if is_upload_name(row.file) else f"文件“{row.file_shown}”"
 
 
 def feedback_file_name(office: str) -> str:

@@ -14,9 +14,14 @@ An office's light:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..models import Light, Milestone, OfficeState, Status
+
+if TYPE_CHECKING:
+    from .month import MilestoneRow
 
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
 LIGHT_RULE = (
@@ -44,7 +49,11 @@ def days_overdue(m: Milestone, as_of: date) -> int:
 
 
 def office_light(
-    state: OfficeState, lights, due_so_far: int, red_share: float, rows=()
+    state: OfficeState,
+    lights: Mapping[Light, int],
+    due_so_far: int,
+    red_share: float,
+    rows: Iterable[MilestoneRow] = (),
 ) -> tuple[str, float]:
     """(light, overdue share) of one office; `rows`: its milestones' rows (each with its `light`
     and reported `status`), for a 临期 milestone the office reports 滞后 (at least 黄灯)."""
@@ -58,7 +67,7 @@ def office_light(
     return GREEN, share
 
 
-def behind_due_soon(rows) -> int:
+def behind_due_soon(rows: Iterable[MilestoneRow]) -> int:
     """How many of the rows are 临期 and reported 滞后 by the office itself."""
     return sum(r.light is Light.DUE_SOON and r.status == Status.BEHIND.value for r in rows)
 

@@ -8,8 +8,13 @@ June stays done in a July without a return, and a later 滞后 undoes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .month import MilestoneRow
 
 # what older ledgers stored as a status when nothing was reported: no word
 _NO_WORD = ("", "未报送", "表中缺失")
@@ -36,7 +41,7 @@ def latest_words(by_month: dict[str, dict[str, tuple]]) -> dict[str, Word]:
     return latest
 
 
-def words_of_rows(rows) -> dict[str, tuple]:
+def words_of_rows(rows: Iterable[MilestoneRow]) -> dict[str, tuple[str, date | None]]:
     """What a month's own counted returns said (its MilestoneRows), as latest_words reads it."""
     return {
         r.milestone.key: (r.status, r.completed_on)

@@ -17,8 +17,9 @@ from .. import xlsx
 from ..codes import REGISTRY
 from ..filenames import safe_name
 from ..intake.values import EXCEL_CELL_CHARS
-from ..models import Finding, Light, OfficeState, Severity
-from ..wording import render, row_height
+from ..models import ChangeKind, Finding, Light, OfficeState, Severity
+from ..paper import one_line, text_height, text_width
+from ..wording import render
 from ..xlsx_rows import RowWriter
 from . import charts
 from .month import NOT_RETURNED, REJECTED, MonthSummary, Said
@@ -31,6 +32,8 @@ HEAD = {**CELL, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign"
 BAND = "#EEF2F8"  # every other task's own columns in 汇总: one task, one block
 REPEAT_GREY = "#7F7F7F"  # a task's values repeated on its later milestone rows
 LATE_DONE = "逾期完成"  # 判定 of a milestone reported done after its due date
+MARGIN_TOP, HEADER_MARGIN = 0.55, 0.2  # inches: top and bottom margins; header and footer's
+KEY, LONG = "key", "long"  # a block's own cells: repeated whole in grey / as one grey line
 DEFAULT_FILLS = {
     Light.OVERDUE: "#FFC7CE",
     Light.DUE_SOON: "#FFEB9C",
@@ -98,6 +101,7 @@ def summary_text(s: MonthSummary, amber_days: int) -> str:
 
 MAX_CELL_CHARS = EXCEL_CELL_CHARS  # longer text makes a file Excel calls corrupt
 ALL_OFFICES = "股室一览"  # written only when 概览 cannot list every office
+OFFICE_ROW = 22  # points: beside the bar chart, room for each office's name on its axis
 OVERVIEW_OFFICES = 25  # offices 概览 lists: more would not fit one readable page
 OFFICE_HEADERS = [
     "牵头股室",
@@ -200,6 +204,7 @@ class _Book:
         self.wb, self.s, self.amber = wb, s, amber_days
         self.fills = {**DEFAULT_FILLS, **(fills or {})}
         self._formats: dict = {}
+        self._milestone_formats: dict = {}  # (light, done late) -> a milestone's cells' formats
         self.offices = {o.office.name: o.office for o in s.offices}
 
     def fmt(self, *kinds, **extra):
@@ -261,14 +266,11 @@ class _Book:
         ws = self.wb.add_worksheet(name)
         printed = printed or len(headers)
         last_col = printed - 1
-        ws.merge_range(
-            0,
-            0,
-            0,
-            last_col,
-            f"{self.s.title} · {name}（{self.s.period.span_zh}）",
-            self.fmt("title"),
-        )
+        title = f"{self.s.title} · {name}（{self.s.period.span_zh}）"
+        # 16 points, or smaller for a long title over narrow columns: never cut at both ends
+        room = sum(map(xlsx.column_points, widths[:printed])) - 10
+        size = max(SIZE, min(16, int(room / max(1.0, text_width(title)))))
+        ws.merge_range(0, 0, 0, last_col, title, self.fmt("title", font_size=size))
         ws.set_row(0, 30)
         ws.merge_range(
             1,
@@ -286,18 +288,22 @@ class _Book:
         header_row = header_row or (3 if legend else 2)
         for i, (h, w) in enumerate(zip(headers, widths)):
             ws.set_column(i, i, w)
-            ws.write(header_row, i, h, self.fmt("head"))
+            if h:  # a column without a header (概览's charts) gets no header fill either
+                ws.write(header_row, i, h, self.fmt("head"))
         ws.set_row(header_row, 32)
         ws.scale = xlsx.fit_scale(widths[:printed])
         xlsx.print_setup(ws, header_row, scale=ws.scale)
-        ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}')
-        ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{_zh_date(self.s.as_of)}")
-        ws.pages = _Pages(ws, header_row)
+        if ws.scale < 100:  # the page's height to the rows: header and footer in the margins
+            ws.set_margins(xlsx.PAGE_MARGIN, xlsx.PAGE_MARGIN, MARGIN_TOP, MARGIN_TOP)
+        edge = {"margin": HEADER_MARGIN}
+        ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}', edge)
+        ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{_zh_date(self.s.as_of)}", edge)
         return ws, header_row + 1
 
     def legend(self, ws, row: int, widths: list[float]) -> None:
         """The colour key across the row, each entry wide enough to read, the meaning in words."""
         groups = _split(widths, len(LEGEND))
+        height = 32.0
         for (first, last), (lt, text) in zip(groups, LEGEND):
             label = f"{lt.value}：{text.format(amber=self.amber)}"
             fmt = self.fmt("cell", lt, "center", "bold", valign="vcenter")
@@ -305,7 +311,8 @@ class _Book:
                 ws.merge_range(row, first, row, last, label, fmt)
             else:
                 ws.write(row, first, label, fmt)
-        ws.set_row(row, 32)
+            height = max(height, text_height(label, sum(widths[first : last + 1]), SIZE))
+        ws.set_row(row, height)
 
     @staticmethod
     def clip(text):
@@ -347,7 +354,7 @@ class _Book:
         def paragraph_and_totals(ws) -> None:
             text = summary_text(s, self.amber) + (f"\n{empty}" if empty else "")
             ws.merge_range(2, 0, 2, last, text, self.fmt("para"))
-            ws.set_row(2, row_height(text, sum(widths), size=SIZE))
+            ws.set_row(2, text_height(text, sum(widths), SIZE))
             for i, (label, _) in enumerate(totals):
                 ws.write(3, i, label, self.fmt("head"))
             ws.set_row(3, 32)
@@ -357,6 +364,7 @@ class _Book:
                     4, i, n, self.fmt("cell", "center", *([Light.OVERDUE] if red else []))
                 )
             ws.set_row(4, 20)
+            ws.set_row(5, 8)  # a thin gap: the page's height goes to the office rows and chart
 
         # with many offices only the most urgent (the table is ranked worst first): one page
         ws, first = self.sheet(
@@ -366,8 +374,6 @@ class _Book:
             header_row=6,
             above_header=paragraph_and_totals,
         )
-        for c in range(table, len(widths)):  # the charts' columns carry no header
-            ws.write_blank(6, c, None)
         ws.freeze_panes(0, 0)  # one page: nothing to keep in view while scrolling
         ws.fit_to_pages(1, 1)
         shown = s.offices[:OVERVIEW_OFFICES]
@@ -386,7 +392,7 @@ class _Book:
             rule_row += 1
         rule = "督办灯规则：" + LIGHT_RULE.format(share=s.red_share)
         ws.merge_range(rule_row, 0, rule_row, table - 1, rule, self.fmt("para"))
-        ws.set_row(rule_row, row_height(rule, sum(OFFICE_WIDTHS), size=SIZE))
+        ws.set_row(rule_row, text_height(rule, sum(OFFICE_WIDTHS), SIZE))
         legend_row = rule_row + 1
         self.legend(ws, legend_row, OFFICE_WIDTHS)
         trend_row = legend_row + 2  # the trend chart's data: hidden rows (its points are labelled)
@@ -418,7 +424,7 @@ class _Book:
     def empty_sheets_note(self) -> str:
         """What the sheets left out because they would print empty would have said."""
         notes = []
-        if not self.s.changes:
+        if not self.shown_changes():
             notes.append(
                 "与上月相比没有变化。"
                 if self.s.has_previous
@@ -465,20 +471,20 @@ class _Book:
                 o.light,
                 self.fmt("cell", {RED: "missing", YELLOW: "late"}.get(o.light, "good")),
             )
-            ws.set_row(r, 20)
+            ws.set_row(r, OFFICE_ROW if len(offices) <= 15 else 20)
 
     def _state_format(self, state: str):
         kind = {NOT_RETURNED: "missing", REJECTED: "missing", OfficeState.LATE: "late"}.get(state)
         return self.fmt("cell", kind or "center")
 
     def all_milestones(self) -> None:
-        """Every milestone, one row each with its task's values repeated (filter and sort work);
-        a task's rows are grouped by a shaded band and grey repeats, and kept on one page."""
+        """Every milestone, one row each with its task's values (filter and sort work): a task's
+        rows are one shaded block, tasks packed onto pages (see block_sheet).  责任股室 and 备注
+        stay in the sheet after the printed columns: the paper's width goes to the texts."""
         headers = [
             "序号",
             "任务名称",
             "牵头股室",
-            "责任股室",
             "关键节点",
             "计划完成时间",
             "填报状态",
@@ -487,91 +493,131 @@ class _Book:
             "逾期天数",
             "进展情况",
             "存在问题和下一步工作计划",
+            "责任股室",
             "备注",
         ]
-        widths = [5, 13, 8, 8, 28, 13, 8, 13, 7, 5, 28, 24, 8]
-        ws, r = self.sheet("汇总", headers, widths, legend=True)
+        widths = [4, 10, 7, 34, 12, 7, 12, 7, 5, 46, 32, 10, 12]
+        blocks = []
+        for task_rows in _group(self.s.rows):
+            task, first = task_rows[0].task, task_rows[0]
+            progress = first.progress or ("（未报送）" if first.said is Said.NO_RETURN else "")
+            shared = [
+                (0, _number(task.no), KEY),
+                (1, task.name, KEY),
+                (2, task.lead, KEY),
+                (9, self.clip(progress), LONG),
+                (10, self.clip(first.problems), LONG),
+                (11, "、".join(task.offices), LONG),
+                (12, self.clip(first.remarks), LONG),
+            ]
+            own = [self.milestone_cells(row, 3) for row in task_rows]
+            blocks.append((shared, own))
+        self.block_sheet("汇总", headers, widths, blocks, printed=11)
+
+    def milestone_cells(self, row, col: int) -> list[tuple]:
+        """A row's 关键节点, 计划完成时间, 填报状态, 完成日期, 判定, 逾期天数 from column `col`."""
+        m, lt, late_done = row.milestone, row.light, row.late_done
+        formats = self._milestone_formats.get((lt, late_done))
+        if formats is None:
+            tint = (lt,) if lt in self.fills else ()
+            formats = self._milestone_formats[lt, late_done] = [
+                self.fmt("cell", *tint),
+                self.fmt("cell", *tint, "date"),
+                self.fmt("cell", "center"),
+                self.fmt("cell", "date"),
+                self.verdict_format(lt, late_done),
+                self.fmt("cell", "center"),
+            ]
+        values = (
+            m.text if m else "（任务清单中未列出节点）",
+            _due(m),
+            self.clip(row.status_shown),
+            row.completed_on,
+            LATE_DONE if late_done else (lt.value if lt else ""),
+            row.days_overdue or late_days(row),
+        )
+        return list(zip(range(col, col + 6), values, formats))
+
+    def block_sheet(self, name: str, headers, widths, blocks, printed: int) -> None:
+        """A sheet of blocks (a task and its milestones), printed in its first `printed` columns.
+        `blocks` holds (shared, rows): shared, the block's own cells (column, value, KEY or LONG);
+        rows, each row's other cells (column, value, format).
+
+        A block's first row shows its own cells whole, in black.  Its other rows show them in
+        grey, whole where they fit the row's own height, else in one line ending in "…": no row
+        grows for, or cuts, a repeated text.  The first row a
+        page shows of a block begun on the page before shows its KEY cells (序号, name) in
+        black again.  Past Excel's row limit the blocks go on in 汇总（2）…"""
+        ws, r = self.sheet(name, headers, widths, legend=True, printed=printed)
         rows, top, part = RowWriter(ws), r, 1
-        aligns = ("center",) + (None,) * 6  # the task's columns: 序号 centred
-        task_formats = {  # shaded band or not, first row or a repeat
-            (band, repeat): [self.fmt("cell", *band, *repeat, *((a,) if a else ())) for a in aligns]
-            for band in ((), ("band",))
-            for repeat in ((), ("repeat",))
-        }
-        milestone_formats: dict = {}  # (light, done late) -> the milestone's columns' formats
-        for n, task_rows in enumerate(_group(self.s.rows)):
-            if r + len(task_rows) > xlsx.MAX_ROWS:  # Excel's row limit: a new sheet, task whole
-                ws.autofilter(top - 1, 0, r - 1, len(headers) - 1)
-                ws.pages.close()
+        pages = _Pages(ws, r)
+        for n, (shared, own) in enumerate(blocks):
+            if r + len(own) > xlsx.MAX_ROWS:  # Excel's row limit: a new sheet, the block whole
+                self._close_blocks(ws, pages, top, r, len(headers), printed)
                 part += 1
-                ws, r = self.sheet(xlsx.split_name("汇总", part), headers, widths, legend=True)
-                rows, top = RowWriter(ws), r
+                split = xlsx.split_name(name, part)
+                ws, r = self.sheet(split, headers, widths, legend=True, printed=printed)
+                rows, top, pages = RowWriter(ws), r, _Pages(ws, r)
                 self.s.findings.append(
                     Finding(
                         "rows_split",
-                        f"汇总超过Excel单表{xlsx.MAX_ROWS}行的上限，续在“汇总（{part}）”表",
+                        f"{name}超过Excel单表{xlsx.MAX_ROWS}行的上限，续在“{split}”表",
                         Severity.WARNING,
                     )
                 )
-            task = task_rows[0].task
-            progress = task_rows[0].progress or (
-                "（未报送）" if task_rows[0].said is Said.NO_RETURN else ""
-            )
-            block = (
-                (0, _number(task.no), "center"),
-                (1, task.name, None),
-                (2, task.lead, None),
-                (3, "、".join(task.offices), None),
-                (10, self.clip(progress), None),
-                (11, self.clip(task_rows[0].problems), None),
-                (12, self.clip(task_rows[0].remarks), None),
-            )
             band = ("band",) if n % 2 else ()
-            heights = [
-                row_height(x.milestone.text if x.milestone else "", 28, size=SIZE)
-                for x in task_rows
-            ]
-            heights[0] = max(
-                heights[0],
-                *(
-                    row_height(v if isinstance(v, str) else "", widths[c], size=SIZE)
-                    for c, v, _ in block
-                ),
-            )
-            ws.pages.keep(r, heights)
-            for i, (row, height) in enumerate(zip(task_rows, heights)):
-                formats = task_formats[band, ("repeat",) if i else ()]
-                task_cells = [  # the task's columns, on every row
-                    (col, value, fmt) for (col, value, _), fmt in zip(block, formats)
+            black = {
+                c: self.fmt("cell", *band, *(("center",) if c == 0 else ())) for c, _, _ in shared
+            }
+            grey = {
+                c: self.fmt("cell", *band, "repeat", *(("center",) if c == 0 else ()))
+                for c, _, _ in shared
+            }
+
+            def height(cells) -> float:
+                texts = [
+                    (v, widths[c]) for c, v, _ in cells if c < printed and isinstance(v, str) and v
                 ]
-                m, lt = row.milestone, row.light
-                late_done = row.late_done
-                formats = milestone_formats.get((lt, late_done))
-                if formats is None:
-                    tint = (lt,) if lt in self.fills else ()
-                    formats = milestone_formats[lt, late_done] = [
-                        self.fmt("cell", *tint),
-                        self.fmt("cell", *tint, "date"),
-                        self.fmt("cell", "center"),
-                        self.fmt("cell", "date"),
-                        self.verdict_format(lt, late_done),
-                        self.fmt("cell", "center"),
-                    ]
-                verdict = LATE_DONE if late_done else (lt.value if lt else "")
-                days = row.days_overdue or ((row.completed_on - m.due).days if late_done else None)
-                values = (
-                    m.text if m else "（任务清单中未列出节点）",
-                    _due(m),
-                    self.clip(row.status_shown),
-                    row.completed_on,
-                    verdict,
-                    days or None,
-                )
-                milestone_cells = list(zip(range(4, 10), values, formats))
-                rows.row(r, task_cells[:4] + milestone_cells + task_cells[4:], height)
+                return max((text_height(v, w, SIZE) for v, w in texts), default=20)
+
+            own_h = [height(cells) for cells in own]  # each row's own cells
+            shared_h = {c: height([(c, v, None)]) for c, v, _ in shared}
+            keys = {c for c, _, kind in shared if kind is KEY}
+            key_h = max((shared_h[c] for c in keys), default=20)
+            heights = [max(own_h[0], *shared_h.values())] + own_h[1:]
+            tall = [heights[0]] + [max(h, key_h) for h in own_h[1:]]  # a page's first row
+
+            def shown(i: int, black_cells: set[int], h: float) -> list:
+                """Row i: the block's cells in `black_cells` in black, the others grey, whole
+                where they fit the row, else in one line (columns not printed: whole)."""
+                out = []
+                for c, v, _ in shared:
+                    if c in black_cells:
+                        out.append((c, v, black[c]))
+                        continue
+                    if c < printed and isinstance(v, str) and v and shared_h[c] > h:
+                        v = one_line(v, widths[c], SIZE)
+                    out.append((c, v, grey[c]))
+                return sorted([*out, *own[i]], key=lambda cell: cell[0])
+
+            starts = pages.place(r, heights, tall)
+            every = {c for c, _, _ in shared}
+            for i in range(len(own)):
+                if i == 0:
+                    cells, h = shown(0, every, heights[0]), heights[0]
+                elif i in starts:  # a page begins here: the task named again, in black
+                    cells, h = shown(i, keys, tall[i]), tall[i]
+                else:
+                    cells, h = shown(i, set(), heights[i]), heights[i]
+                rows.row(r, cells, h)
                 r += 1
-        ws.pages.close()
-        ws.autofilter(top - 1, 0, max(r - 1, top), len(headers) - 1)
+        self._close_blocks(ws, pages, top, r, len(headers), printed)
+
+    @staticmethod
+    def _close_blocks(ws, pages, top: int, end: int, columns: int, printed: int) -> None:
+        pages.close()
+        ws.autofilter(top - 1, 0, max(end - 1, top), columns - 1)
+        ws.print_area(0, 0, max(end - 1, top), printed - 1)
 
     def overdue(self) -> None:
         self.pending("逾期事项", self.s.overdue, Light.OVERDUE)
@@ -627,7 +673,7 @@ class _Book:
                 office.leader if office else "",
             ]
             height = max(
-                row_height(v, w, size=SIZE) for v, w in zip(values, widths) if isinstance(v, str)
+                text_height(v, w, SIZE) for v, w in zip(values, widths) if isinstance(v, str)
             )
             out.row(r, list(zip(range(len(values)), values, formats)), height)
         if not rows:
@@ -641,35 +687,51 @@ class _Book:
             )
         ws.autofilter(top - 1, 0, max(top - 1 + len(rows), top), len(headers) - 1)
 
+    def shown_changes(self) -> list[tuple[str, object, str]]:
+        """变化 as printed: (what, change, note).  An unchanged 存在问题 is left out (no office is
+        told of it: only an unchanged 进展情况 is a finding); a milestone reported done after its
+        due date is 逾期完成N天, not plain 新完成."""
+        late = {r.milestone.key: r for r in self.s.rows if r.milestone and r.late_done}
+        shown = []
+        for c in self.s.changes:
+            if c.kind is ChangeKind.SAME_PROBLEMS:
+                continue
+            row = late.get(c.milestone.key) if c.milestone else None
+            if c.kind is ChangeKind.NEWLY_DONE and row is not None:
+                shown.append((f"{LATE_DONE}{late_days(row)}天", c, c.note))
+            else:
+                shown.append((c.kind.value, c, c.note))
+        return shown
+
     def changes(self) -> None:
-        if not self.s.changes:  # said on 概览 instead of a near-empty printed page
+        shown = self.shown_changes()
+        if not shown:  # said on 概览 instead of a near-empty printed page
             return
         headers = ["变化", "序号", "任务名称", "牵头股室", "关键节点", "说明"]
         widths = [16, 5, 20, 10, 50, 30]
         ws, top = self.sheet("变化", headers, widths)
         kinds = {
-            "新逾期": Light.OVERDUE,
-            "完成状态撤回": Light.OVERDUE,
-            "进展连续两月未更新": Light.OVERDUE,
-            "进展与上月相同": Light.DUE_SOON,
-            "问题与计划与上月相同": Light.DUE_SOON,
-            "新完成": Light.DONE,
+            ChangeKind.NEWLY_OVERDUE: Light.OVERDUE,
+            ChangeKind.UNDONE: Light.OVERDUE,
+            ChangeKind.SAME_TWICE: Light.OVERDUE,
+            ChangeKind.SAME_PROGRESS: Light.DUE_SOON,
+            ChangeKind.NEWLY_DONE: Light.DONE,
         }
-        for r, c in enumerate(self.s.changes, start=top):
-            lt = kinds.get(c.kind)
-            ws.write(r, 0, c.kind, self.fmt("cell", *([lt] if lt else []), "center", "bold"))
+        for r, (what, c, note) in enumerate(shown, start=top):
+            lt = Light.OVERDUE if what.startswith(LATE_DONE) else kinds.get(c.kind)
+            ws.write(r, 0, what, self.fmt("cell", *([lt] if lt else []), "center", "bold"))
             ws.write(r, 1, _number(c.task.no), self.fmt("cell", "center"))
             ws.write(r, 2, c.task.name, self.fmt("cell"))
             ws.write(r, 3, c.task.lead, self.fmt("cell"))
             milestone = c.milestone.text if c.milestone else "（整项任务）"
             ws.write(r, 4, milestone, self.fmt("cell"))
-            ws.write(r, 5, c.note, self.fmt("cell"))
-            texts = (c.kind, c.task.name, c.task.lead, milestone, c.note)
+            ws.write(r, 5, note, self.fmt("cell"))
+            texts = (what, c.task.name, c.task.lead, milestone, note)
             ws.set_row(
                 r,
-                max(row_height(t, w, size=SIZE) for t, w in zip(texts, (16, 20, 10, 50, 30))),
+                max(text_height(t, w, SIZE) for t, w in zip(texts, (16, 20, 10, 50, 30))),
             )
-        ws.autofilter(top - 1, 0, top - 1 + len(self.s.changes), len(headers) - 1)
+        ws.autofilter(top - 1, 0, top - 1 + len(shown), len(headers) - 1)
 
     def extensions(self) -> None:
         requests = self.s.extension_requests
@@ -713,7 +775,7 @@ class _Book:
             ws.set_row(
                 r,
                 max(
-                    row_height(t, w, size=SIZE)
+                    text_height(t, w, SIZE)
                     for t, w in ((m.text, 34), (reason, 30), (decision, 34), (row.task.name, 16))
                 ),
             )
@@ -761,61 +823,96 @@ class _Book:
             "错误",
             "提醒",
         ]
-        widths = [14, 10, 14, 10, 34, 18, 10, 13, 6, 6]
+        widths = [14, 10, 18, 10, 34, 20, 10, 13, 6, 6]  # a phone or a time on one line
         ws, top = self.sheet("报送情况", headers, widths)
         for r, o in enumerate(self.s.offices, start=top):
             ws.write(r, 0, o.office.name, self.fmt("cell"))
             ws.write(r, 1, o.office.contact, self.fmt("cell"))
             ws.write(r, 2, o.office.phone, self.fmt("cell"))
             ws.write(r, 3, o.state, self._state_format(o.state))
-            ws.write(r, 4, o.file, self.fmt("cell"))
+            ws.write(r, 4, o.file_shown, self.fmt("cell"))  # as the office named it
             self.write_date(ws, r, 5, o.received_at, self.fmt("cell", "datetime"))
             ws.write(r, 6, o.filled_by, self.fmt("cell"))
             self.write_date(ws, r, 7, o.filled_on, self.fmt("cell", "date"))
             ws.write_number(r, 8, o.errors, self.fmt("cell", "center"))
             ws.write_number(r, 9, o.warnings, self.fmt("cell", "center"))
-            ws.set_row(r, max(20, row_height(o.file, 36, size=SIZE)))
+            office = (o.office.name, o.office.contact, o.office.phone)
+            texts = (*office, o.state, o.file_shown, o.filled_by)
+            ws.set_row(
+                r,
+                max(
+                    text_height(str(t or ""), widths[c], SIZE)
+                    for c, t in zip(SUBMISSION_TEXTS, texts)
+                ),
+            )
         ws.autofilter(top - 1, 0, top - 1 + len(self.s.offices), len(headers) - 1)
 
     def findings(self) -> None:
         write_findings_sheet(self, self.s.findings)
 
 
-class _Pages:
-    """Manual page breaks for a sheet printed at a known scale: a block of rows (a task) starts
-    a new page when it would not fit on this one; a block longer than a page breaks as it must."""
+Book, as_number = _Book, _number  # the roll-up (rollup.py) writes its sheets with these
 
-    def __init__(self, ws, header_row: int):
-        self.ws, self.header_row = ws, header_row
-        page = (xlsx.A4_LANDSCAPE[1] - 2 * 72 * 0.7) * 0.94  # the body, a little spare
+
+class _Pages:
+    """Manual page breaks for a sheet printed at a known scale.  Blocks (a task's rows) are
+    packed: a block starts a new page only when it does not fit on this one and this page is
+    already three quarters full; otherwise it fills this page and goes on on the next one, where
+    its first row shows the task again.  A page break inside a row never happens."""
+
+    FULL = 0.75  # a page less full than this is filled with part of the next block
+
+    def __init__(self, ws, first_row: int):
+        self.ws = ws
+        page = (xlsx.A4_LANDSCAPE[1] - 2 * 72 * MARGIN_TOP) * 0.95  # the body, a little spare
         self.height = page * 100 / ws.scale
         self.repeat = 32  # the header row, repeated on every page
-        self.used = 0.0
-        self.first = True
+        self.used = _points(ws, 0, first_row - 1)  # title, as-of line, legend, header
         self.breaks: list[int] = []
 
-    def keep(self, row: int, heights: list[float]) -> None:
-        need = sum(heights)
-        if self.first:  # rows above the first block: title, as-of line, legend, header
-            self.used = 30 + 18 + 32 + self.repeat
-            self.first = False
-        if self.used + need > self.height and self.used > self.repeat:
+    def place(self, row: int, heights: list[float], tall: list[float]) -> set[int]:
+        """The block from `row` with these row heights (`tall`: each row's height when it is the
+        first a page shows of the block): the indices of its rows that start a page."""
+        starts: set[int] = set()
+        fresh = self.height - self.repeat
+        need = tall[0] + sum(heights[1:])
+        if (
+            self.used + need > self.height
+            and need <= fresh
+            and self.used >= self.FULL * self.height
+        ):
+            starts.add(0)
             self.breaks.append(row)
             self.used = self.repeat
-        for h in heights:  # a block longer than a page goes on where it must
+        for i, h in enumerate(heights):
+            h = tall[i] if i == 0 else h
             if self.used + h > self.height and self.used > self.repeat:
+                starts.add(i)
+                self.breaks.append(row + i)
                 self.used = self.repeat
+                h = tall[i]
             self.used += h
+        return starts
 
     def close(self) -> None:
         if self.breaks:
-            self.ws.set_h_pagebreaks(self.breaks[:1023])  # Excel's limit
+            self.ws.set_h_pagebreaks(sorted(set(self.breaks))[:1023])  # Excel's limit
 
 
 def _points(ws, first: int, last: int) -> float:
     """Height in points of rows first..last as set so far (row 0-based)."""
     pixels = ws.row_sizes  # xlsxwriter keeps set_row's heights in pixels
     return sum((pixels.get(r) or [20])[0] * 0.75 for r in range(first, last + 1))
+
+
+def late_days(row) -> int | None:
+    """Days after its due date a milestone was reported done (逾期完成), else None."""
+    if not row.late_done or row.completed_on is None or row.milestone.due is None:
+        return None
+    return (row.completed_on - row.milestone.due).days
+
+
+SUBMISSION_TEXTS = (0, 1, 2, 3, 4, 6)  # 报送情况's columns holding text
 
 
 def _one_line(text: str) -> str:
@@ -896,12 +993,22 @@ def write_findings_sheet(book: _Book, findings) -> None:
             ws.write_blank(r, 4, None, center)
         ws.write(r, 5, f.cell, center)
         code = REGISTRY.get(f.code)
-        ws.write(r, 6, code.name if code else f.code, book.fmt("cell"))
+        kind = code.name if code else f.code
+        ws.write(r, 6, kind, book.fmt("cell"))
         ws.write(r, 7, f.message, book.fmt("cell"))
         ws.write(r, 8, f.code, book.fmt("cell"))
         ws.set_row(
             r,
-            max(row_height(t, w, size=SIZE) for t, w in ((f.message, 54), (f.file, 24))),
+            max(
+                text_height(t or "", w, SIZE)
+                for t, w in (
+                    (f.message, 54),
+                    (f.file, 24),
+                    (f.office, 10),
+                    (f.sheet, 10),
+                    (kind, 13),
+                )
+            ),
         )
     if not findings:
         book.note(ws, top, "未发现问题。", len(headers) - 1)

@@ -7,13 +7,15 @@ never overwritten; a list that is prose only gets a blank task list to fill in b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from ..config import load_config
 from ..errors import YuebaoError
-from ..models import TaskList
+from ..models import Finding, Task, TaskList
 from .doubts import all_doubts
 from .importers import ProseOnly, blank_task_list, import_task_list, in_yuebao_layout
 from .leads import apply_leads, mark_unassigned, read_leads, unassigned, write_leads_sheet
@@ -23,17 +25,23 @@ from .tasklist import read_task_list, write_task_list
 @dataclass
 class Converted:
     listed: TaskList
-    doubts: list
+    doubts: list[Finding]
     out: Path
     kept: Path | None  # an earlier list at `out`, renamed
     known: list[str]  # the offices of config.yaml (the lead column's choices)
-    todo: list = field(default_factory=list)  # tasks still without a lead office
+    todo: list[Task] = field(default_factory=list)  # tasks still without a lead office
     leads_path: str | None = None
     sheet: Path | None = None  # the lead sheet to fill in for `todo`
     sheet_existed: bool = False
 
 
-def convert(src, year: int | None, out_path=None, leads_path=None, config_path=None) -> Converted:
+def convert(
+    src: str | Path,
+    year: int | None,
+    out_path: str | Path | None = None,
+    leads_path: str | None = None,
+    config_path: str | Path | None = None,
+) -> Converted:
     """Import `src`, write it in yuebao's layout, and a lead sheet for the tasks without a lead."""
     bureau, known = bureau_and_offices(config_path)
     out = Path(out_path) if out_path else Path(src).with_name(Path(src).stem + "_yuebao.xlsx")
@@ -49,7 +57,7 @@ def convert(src, year: int | None, out_path=None, leads_path=None, config_path=N
             "和牵头股室，删除示例行，再用 yuebao tasks check 检查",
             f"{prose.en}; blank task list written to {blank}",
         ) from prose
-    assigned = []
+    assigned: list[Finding] = []
     if leads_path:
         imported, assigned = apply_leads(imported, read_leads(Path(leads_path)), known, bureau)
     doubts = all_doubts(imported, bureau, assigned)
@@ -60,14 +68,16 @@ def convert(src, year: int | None, out_path=None, leads_path=None, config_path=N
         _write(lambda: mark_unassigned(out, todo, known), out)
     done = Converted(imported, doubts, out, kept, known, todo, leads_path)
     if todo and not leads_path:
-        done.sheet = out.with_name(out.stem + "_牵头股室对照表.xlsx")
-        done.sheet_existed = done.sheet.exists()  # perhaps half filled in: never overwritten
+        sheet = done.sheet = out.with_name(out.stem + "_牵头股室对照表.xlsx")
+        done.sheet_existed = sheet.exists()  # perhaps half filled in: never overwritten
         if not done.sheet_existed:
-            _write(lambda: write_leads_sheet(todo, done.sheet, known), done.sheet)
+            _write(lambda: write_leads_sheet(todo, sheet, known), sheet)
     return done
 
 
-def read_for_check(path, year: int | None, config_path) -> tuple[TaskList, list]:
+def read_for_check(
+    path: str | Path | None, year: int | None, config_path: str | Path
+) -> tuple[TaskList, list[Finding]]:
     """The list and its doubts: config.yaml's task list by default, or any list, converted or
     not."""
     bureau = ""
@@ -82,7 +92,7 @@ def read_for_check(path, year: int | None, config_path) -> tuple[TaskList, list]
     return listed, all_doubts(listed, bureau)
 
 
-def bureau_and_offices(config_path) -> tuple[str, list[str]]:
+def bureau_and_offices(config_path: str | Path | None) -> tuple[str, list[str]]:
     """The bureau's name and offices from config.yaml, if any (a new bureau may have none)."""
     if config_path is None and not Path("config.yaml").is_file():
         return "", []
@@ -107,7 +117,10 @@ def _timed(path: Path) -> Path:
     return path.with_name(f"{path.stem}_{datetime.now():%Y%m%d%H%M%S}{path.suffix}")
 
 
-def _write(action, path: Path):
+_Done = TypeVar("_Done")
+
+
+def _write(action: Callable[[], _Done], path: Path) -> _Done:
     try:
         return action()
     except OSError as exc:

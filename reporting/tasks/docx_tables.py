@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import docx
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ..errors import YuebaoError
@@ -52,7 +52,7 @@ def _table_rows(table: Table) -> list[list[str]]:
     return rows
 
 
-def _cell(cell) -> str:
+def _cell(cell: _Cell) -> str:
     return " ".join(f"<p>{text}</p>" for p in cell.paragraphs if (text := _runs(p)).strip())
 
 

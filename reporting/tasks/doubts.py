@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..models import Finding, Milestone, Severity, TaskList
+from ..models import Finding, Milestone, Severity, Task, TaskList
 from .milestones import normalise, read_due
 
 EXAMPLE_MARK = "（示例）"
+NO_LEAD = "（未指定）"  # the lead the reader gives a task with no office at all: no office
 _BUREAU = re.compile(r"教育(?:和体育|与体育|体育)?局$|^教体局$|^(?:局本级|本局|局机关)$")
 _LEADING = re.compile(
     r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})是|[(（]\s*(?P<p>\d{1,2})\s*[)）]|"
@@ -79,10 +80,10 @@ def leading_number(text: str) -> int | None:
 def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
     found: list[Finding] = []
     file = tasks.path.name if tasks.path else ""
-    seen_no: dict[str, str] = {}
+    seen_no: dict[tuple[str, str], str] = {}
     seen_text: dict[tuple[str, str], str] = {}
 
-    def add(code: str, message: str, task) -> None:
+    def add(code: str, message: str, task: Task) -> None:
         found.append(
             Finding(
                 code, message, Severity.WARNING, file=file, row=task.source_row, task_key=task.key
@@ -90,10 +91,10 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
         )
 
     for t in tasks.tasks:
-        if not t.lead or t.lead == "（未指定）" or is_bureau(t.lead, bureau):
+        if not t.lead or t.lead == NO_LEAD or is_bureau(t.lead, bureau):
             what = (
                 f"的牵头单位是“{t.lead}”，不是局内股室"
-                if t.lead and t.lead != "（未指定）"
+                if t.lead and t.lead != NO_LEAD
                 else "没有牵头单位"
             )
             add(
@@ -118,13 +119,14 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
                 "请核对原文是否漏了一条或两条连在了一起",
                 t,
             )
-        if t.no and t.no in seen_no:
+        numbered = (t.remarks, t.no)  # 民生实事 1 is not 重点工作 1: the category is its 备注
+        if t.no and numbered in seen_no:
             add(
                 "duplicate_no",
-                f"序号{t.no}出现了不止一次（另见{seen_no[t.no]}），请核对是否重复录入",
+                f"序号{t.no}出现了不止一次（另见{seen_no[numbered]}），请核对是否重复录入",
                 t,
             )
-        seen_no.setdefault(t.no, t.key)
+        seen_no.setdefault(numbered, t.key)
         signature = (normalise(t.name), normalise(t.content))
         if signature in seen_text:
             add(
@@ -137,6 +139,16 @@ def doubts(tasks: TaskList, bureau: str = "") -> list[Finding]:
         if t.name.startswith(EXAMPLE_MARK):
             add("example_row", f"{task_ref(t.no)}是模板中的示例行，请改为本局的任务或删除", t)
     return found
+
+
+def office_counts(tasks: TaskList, doubts: list[Finding]) -> tuple[int, int]:
+    """(lead offices, offices and units named) as a task list's count line says them: a task
+    whose lead is still to be chosen (none, the bureau itself: its lead_unassigned doubt) has no
+    lead office yet, and the reader's placeholder for no office is none."""
+    todo = {f.task_key for f in doubts if f.code == "lead_unassigned"}
+    leads = {t.lead for t in tasks.tasks if t.key not in todo and t.lead not in ("", NO_LEAD)}
+    named = {o for t in tasks.tasks for o in (t.lead, *t.offices) if o not in ("", NO_LEAD)}
+    return len(leads), len(named)
 
 
 def all_doubts(tasks: TaskList, bureau: str = "", extra: Iterable[Finding] = ()) -> list[Finding]:

@@ -7,12 +7,19 @@ The task list is never edited: every month's judgement reads the approved date f
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..errors import YuebaoError
 from ..models import Milestone, Task
+from .doubts import task_ref
+
+if TYPE_CHECKING:  # the cycle is handed in; tasks never runs it
+    from ..context import Cycle
 
 
-def approve(c, task: str, milestone: str, new_date: date, reason: str):
+def approve(
+    c: Cycle, task: str, milestone: str, new_date: date, reason: str
+) -> tuple[Task, Milestone, date | None]:
     """Record the extension for `c` (a cycle), approved on its as-of day; returns the task, the
     milestone and its planned due date.  An extension moves a milestone later, for a reason:
     anything else is refused before the ledger is touched."""
@@ -22,7 +29,7 @@ def approve(c, task: str, milestone: str, new_date: date, reason: str):
         raise YuebaoError("延期理由不能为空：请用 --reason 写明理由", "the reason is empty")
     if original and new_date <= original:
         raise YuebaoError(
-            f"第{t.no}项任务第{m.seq}个节点原计划{original:%Y-%m-%d}完成，"
+            f"{task_ref(t.no)}任务第{m.seq}个节点原计划{original:%Y-%m-%d}完成，"
             f"延期后的日期{new_date:%Y-%m-%d}应晚于它",
             f"new date {new_date} is not after the planned {original}",
         )
@@ -46,7 +53,7 @@ def find_milestone(tasks: list[Task], task: str, milestone: str) -> tuple[Task, 
     m = next((x for x in t.milestones if milestone in (str(x.seq), x.key)), None)
     if m is None:
         raise YuebaoError(
-            f"第{t.no}项任务没有第“{milestone}”个节点（共{len(t.milestones)}个）",
+            f"{task_ref(t.no)}任务没有第“{milestone}”个节点（共{len(t.milestones)}个）",
             f"no milestone {milestone}",
         )
     return t, m

@@ -14,7 +14,7 @@ _HEADERS).  Three layouts are recognised:
   due at that year's end unless its text names an earlier date; `year` keeps one year's column.
 - **City** (one row per milestone): 序号 / 工作任务 / 节点计划 / 完成时间, with 序号 and 工作任务
   merged down; a later table may add a leading column (民生实事 / 序号 / 工作事项 / 节点计划 /
-  完成时间).
+  完成时间): its category is the task's 备注, its 序号 stays the number printed (from 1 again).
 
 Rows whose 序号 is empty continue the task above (tables split across pages); a row repeating the
 序号 and name of a task (a Word table pasted into Excel: one row per paragraph, task cells
@@ -33,6 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.cell.rich_text import CellRichText
@@ -43,7 +44,7 @@ from ..intake.grids import OLE_MAGIC, ZIP_MAGIC, Unreadable, decode, load_sheets
 from ..models import Finding, Severity, Task, TaskList
 from .docx_tables import read_docx
 from .doubts import EXAMPLE_MARK, looks_like_date, numbering_problem, task_ref
-from .milestones import UNDATED_NOTE, normalise, parse_milestones, read_due
+from .milestones import normalise, parse_milestones, read_due
 from .tasklist import split_offices
 
 _NUMBER = re.compile(r"^\d+$")
@@ -90,7 +91,7 @@ class _Draft:
     lead: str = ""
     remarks: str = ""
     section: str = ""
-    items: list[tuple[str, date | None, str]] = field(default_factory=list)  # (text, due, note)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (text, its date as rendered)
     years: dict[int, str] = field(default_factory=dict)
 
 
@@ -198,7 +199,7 @@ def _calamine_grids(path: Path) -> list[list[list[str]]]:
     return [[[cells.text(v) for v in row] for row in rows] for rows in sheets.values()]
 
 
-def _cell_markup(cell) -> str:
+def _cell_markup(cell: Any) -> str:  # an openpyxl cell
     value = cell.value
     if isinstance(value, CellRichText):
         parts = []
@@ -271,11 +272,12 @@ def _is_header_again(row: list[str]) -> bool:
 
 
 # -- layouts ---------------------------------------------------------------------------------
-def _taishan(grid, header_at, src, year) -> TaskList:
+def _taishan(grid: list[list[str]], header_at: int, src: Path, year: int | None) -> TaskList:
     col = _columns(grid[header_at])
     title = _title(grid[:header_at]) or src.stem
     year = year or _year_of(title, src)
-    drafts, findings = _Drafts(src), []
+    drafts = _Drafts(src)
+    findings: list[Finding] = []
     for row in grid[header_at + 1 :]:
         if _is_header_again(row) or _is_title(row, col["主要内容"]):
             continue
@@ -325,7 +327,7 @@ def _taishan(grid, header_at, src, year) -> TaskList:
     return _finish(title, year, tasks, src, findings)
 
 
-def _pengjiang(grid, header_at, src, year) -> TaskList:
+def _pengjiang(grid: list[list[str]], header_at: int, src: Path, year: int | None) -> TaskList:
     col = _columns(grid[header_at])
     years_row = grid[header_at + 1] if header_at + 1 < len(grid) else []
     year_cols = {
@@ -394,10 +396,9 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
                         task_key=d.key,
                     )
                 )
-            for _, item in items:
-                dues = read_due(item, y)
-                due, note = dues[0] if dues else (date(y, 12, 31), f"{y}年度任务→{y}年12月31日")
-                d.items.append((item, due, note))
+            for _, item in items:  # due at that year's end unless the item names its date
+                dues = read_due(item, y) or [(date(y, 12, 31), f"{y}年度任务")]
+                d.items.append((item, _lead_in(dues, y)))
         tasks.append(
             Task(
                 key=d.key,
@@ -413,11 +414,12 @@ def _pengjiang(grid, header_at, src, year) -> TaskList:
     return _finish(title, year, tasks, src, findings)
 
 
-def _city(grid, header_at, src, year) -> TaskList:
+def _city(grid: list[list[str]], header_at: int, src: Path, year: int | None) -> TaskList:
     """Rows per milestone; every header row (tables may differ) re-maps the columns."""
     title = _title(grid[:header_at]) or src.stem
     year = year or _year_of(title, src)
-    drafts, findings = _Drafts(src), []
+    drafts = _Drafts(src)
+    findings: list[Finding] = []
     col: dict[str, int] = {}
     category: int | None = None  # a leading column the header does not name: 民生实事
     prefix = ""
@@ -438,8 +440,9 @@ def _city(grid, header_at, src, year) -> TaskList:
         name = _unspace(_plain(_get(row, col, "任务名称")))
         node = _paragraphs(_get(row, col, "节点计划"))
         when = _plain(_get(row, col, "完成时间"))
-        if _NUMBER.match(no):
-            d = drafts.take(f"{prefix}{no}", name, findings)
+        d: _Draft | None
+        if _NUMBER.match(no):  # the 序号 as printed: the category is the task's 备注, never glued
+            d = drafts.take(no, name, findings, section=prefix)
             d.section = prefix
             _take_lead(d, _get(row, col, "牵头单位") or _get(row, col, "责任单位"), findings, src)
             _add_offices(d, _get(row, col, "责任单位"), findings, src)
@@ -450,11 +453,12 @@ def _city(grid, header_at, src, year) -> TaskList:
         if m := re.match(r"^[（(](\d+)[)）]\s*", node):
             numbered.setdefault(d.key, []).append(int(m.group(1)))
             node = node[m.end() :]
-        if any(node == text for text, _, _ in d.items):
+        if any(node == text for text, _ in d.items):
             continue  # the same node row again (merged cells of a pasted table)
-        dues = read_due(when, year) or read_due(node, year)
-        due, note = dues[0] if dues else (None, UNDATED_NOTE)
-        d.items.append((node, due, note))
+        if dues := read_due(when, year):
+            d.items.append((node, _lead_in(dues, year, when)))
+        else:  # undated: kept as it is, and listed by _finish
+            d.items.append((node, _lead_in(read_due(node, year), year)))
     tasks = []
     for d in drafts.all:
         problem = numbering_problem(numbered.get(d.key, []))
@@ -462,7 +466,8 @@ def _city(grid, header_at, src, year) -> TaskList:
             findings.append(
                 Finding(
                     "numbering_gap",
-                    f"{task_ref(d.no)}任务的节点{problem}，请核对原文",
+                    f"{f'“{d.section}”' if d.section else ''}{task_ref(d.no)}任务的节点{problem}"
+                    "，请核对原文",
                     Severity.WARNING,
                     file=src.name,
                     task_key=d.key,
@@ -484,16 +489,17 @@ def _city(grid, header_at, src, year) -> TaskList:
 
 
 class _Drafts:
-    """The tasks so far, by 序号: a 序号 seen again with the same (or no) name is the same task."""
+    """The tasks so far, by 序号 within their category (a table of 民生实事 numbers from 1 again):
+    a 序号 seen again with the same (or no) name is the same task."""
 
     def __init__(self, src: Path):
         self.src = src
         self.all: list[_Draft] = []
-        self.by_no: dict[str, _Draft] = {}
+        self.by_no: dict[tuple[str, str], _Draft] = {}
         self.last: _Draft | None = None
 
-    def take(self, no: str, name: str, findings: list[Finding]) -> _Draft:
-        same = self.by_no.get(no)
+    def take(self, no: str, name: str, findings: list[Finding], section: str = "") -> _Draft:
+        same = self.by_no.get((section, no))
         if same and (not name or normalise(name) == normalise(same.name)):
             self.last = same
             return same
@@ -507,7 +513,8 @@ class _Drafts:
             findings.append(
                 Finding(
                     "duplicate_no",
-                    f"序号{no}出现了两次，任务名称不同（“{same.name}”和“{name}”），"
+                    f"{f'“{section}”中' if section else ''}序号{no}出现了两次，任务名称不同"
+                    f"（“{same.name}”和“{name}”），"
                     f"已分别导入（任务编码{same.key}、{key}），请核对序号",
                     Severity.WARNING,
                     file=self.src.name,
@@ -516,7 +523,7 @@ class _Drafts:
             )
         d = _Draft(no=no, key=key, name=name)
         self.all.append(d)
-        self.by_no.setdefault(no, d)
+        self.by_no.setdefault((section, no), d)
         self.last = d
         return d
 
@@ -566,28 +573,62 @@ def _items(text: str) -> list[tuple[int | None, str]]:
             expected = n + 1
     if not starts:
         return [(None, flat)] if flat else []
-    items = [(None, flat[: starts[0][0]].strip())] if flat[: starts[0][0]].strip() else []
+    items: list[tuple[int | None, str]] = (
+        [(None, flat[: starts[0][0]].strip())] if flat[: starts[0][0]].strip() else []
+    )
     for (_, body, n), nxt in zip(starts, starts[1:] + [(len(flat), 0, 0)]):
         items.append((n, flat[body : nxt[0]].strip()))
     return items
 
 
-def _render(overview: str, items: list[tuple[str, date | None, str]]) -> str:
+def _lead_in(dues: list, year: int = 0, when: str = "") -> str:
+    """What an item's rendered line opens with, so that the task-list reader finds the dates the
+    importer found: "2021年12月31日前：" for one date; for a recurring one (每季度, 每月20日前)
+    the year it recurs in, and the 完成时间 it came from ("2021年每季度：…"); "" for none."""
+    dates = [due for due, _ in dues]
+    if len(dates) > 1:
+        return f"{year}年{when}：" if when else f"{year}年"
+    return f"{dates[0].year}年{dates[0].month}月{dates[0].day}日前：" if dates else ""
+
+
+def _render(overview: str, items: list[tuple[str, str]]) -> str:
     """Content in yuebao's layout: overview, then "(n) <date>前：<item>" (read back the same)."""
     lines = [overview, "关键节点："] if overview else ["关键节点："]
-    for i, (text, due, _) in enumerate(items, start=1):
-        lines.append(
-            f"({i}) {due.year}年{due.month}月{due.day}日前：{text}" if due else f"({i}) {text}"
-        )
+    for i, (text, lead_in) in enumerate(items, start=1):
+        lines.append(f"({i}) {lead_in}{text}")
     return "\n".join(lines)
 
 
+# how the name of an office or an outside unit ends: a piece of a cell that does not end so was cut
+# by a line break of the PDF ("区人力资源和社会保障" + "局"), not written as a name of its own
+_UNIT_END = re.compile(
+    r"(?:[局委办院部厅室股科处所组站馆队会团联校园镇街司行署社府）)]|中心|分局|小学|中学)$"
+)
+_BARE_END = re.compile(r"^(?:局|委|办|院|部|厅|室|股|科|处|所|组|中心|分局|委员会)$")
+
+
 def _offices_text(cell: str) -> str:
+    """The offices of a cell joined by 、: separators split names, a line break or a blank only
+    between whole names; brackets full-width, so that 各镇(街) and 各镇（街） are one unit."""
     plain = re.sub(r"</?[pu]>", " ", cell or "")
-    return "、".join(_unspace(o) for o in re.split(r"[\s、，,；;]+", plain) if o.strip())
+    names = []
+    for part in re.split(r"[、，,；;]+", plain):
+        pieces: list[str] = []
+        for piece in (_unspace(x) for x in part.split()):
+            cut = pieces and (
+                not _UNIT_END.search(pieces[-1])
+                or _BARE_END.match(piece)
+                or piece.startswith(("(", "（"))
+            )
+            if cut:
+                pieces[-1] += piece
+            elif piece:
+                pieces.append(piece)
+        names += pieces
+    return "、".join(n.replace("(", "（").replace(")", "）") for n in names)
 
 
-def _title(rows) -> str:
+def _title(rows: list[list[str]]) -> str:
     """The table's own title: the nearest title-like line above the header."""
     for row in reversed(rows):
         for c in row:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,7 +25,8 @@ from ..xlsx import write_row
 from .doubts import is_bureau, task_ref
 from .tasklist import split_offices
 
-LEADS_HEADERS = ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室"]
+# 任务编码 last: a list of two tables numbers each from 1 (重点工作 1, 2 …; 民生实事 1, 2 …)
+LEADS_HEADERS = ["序号", "任务名称", "原牵头单位", "牵头股室", "配合股室", "任务编码"]
 _TO_FILL = PatternFill("solid", fgColor="FFEB9C")
 _CHOICES_SHEET = "股室"
 
@@ -108,12 +110,12 @@ def write_leads_sheet(tasks: list[Task], path: Path, known: list[str]) -> Path:
     ws.title = "牵头股室对照表"
     write_row(ws, 1, LEADS_HEADERS)
     for row, t in enumerate(tasks, start=2):
-        write_row(ws, row, [t.no, t.name, t.lead, "", ""])
+        write_row(ws, row, [t.no, t.name, t.lead, "", "", t.key])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
         row[0].fill = _TO_FILL
-    for letter, width in zip("ABCDE", (6, 40, 16, 16, 30)):
+    for letter, width in zip("ABCDEF", (6, 40, 16, 16, 30, 10)):
         ws.column_dimensions[letter].width = width
     _choices(wb, ws, "D", len(tasks) + 1, known)
     ws.freeze_panes = "A2"
@@ -142,7 +144,9 @@ def mark_unassigned(path: Path, tasks: list[Task], known: list[str]) -> None:
     wb.save(path)
 
 
-def _choices(wb, ws, letter: str, last_row: int, known: list[str], first_row: int = 2) -> None:
+def _choices(
+    wb: Any, ws: Any, letter: str, last_row: int, known: list[str], first_row: int = 2
+) -> None:
     if not known or last_row < first_row:
         return
     sheet = wb.create_sheet(_CHOICES_SHEET)

@@ -21,6 +21,10 @@ phrase of a milestone is its deadline (the one it opens with: "一是3月底前�
     上半年 -> 6月30日;  下半年, 年底, 年末, 年内, 年底前 -> 12月31日
     第一季度 … 第四季度, 一季度, Q1             -> the quarter's last day
     每月20日前                                 -> recurring: one milestone per month of the year
+    每月（开展一次…）, 每月底前                    -> recurring: one per month, at its last day
+    每季度（开展一次…）                          -> recurring: one per quarter, at its last day
+    每半年（召开一次…）                          -> recurring: 6月30日 and 12月31日
+    (a year before them, "2021年每季度…", is the year they recur in: a multi-year list's rows)
     2023年春季 / 夏季 / 秋季 / 冬季              -> 3月1日 / 6月1日 / 9月1日 / 12月1日 of that year
                                                   (the start of the term or season: "by autumn
                                                   term")
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date
 
 from ..intake import values as cells
@@ -107,44 +112,61 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, _days_in(year, month))
 
 
-def _y(match, group: str, default: int) -> int:
+def _y(match: re.Match[str], group: str, default: int) -> int:
     value = match.group(group)
     return int(value) if value else default
 
 
 # Each pattern: (regex, reader(match, year) -> list[date] or None when the numbers are not a date).
-def _exact(m, year):
+Reader = Callable[[re.Match[str], int], list[date] | None]
+
+
+def _exact(m: re.Match[str], year: int) -> list[date]:
     return [date(_y(m, "y", year), int(m.group("m")), int(m.group("d")))]
 
 
-def _month_end_of(m, year):
+def _month_end_of(m: re.Match[str], year: int) -> list[date]:
     return [_month_end(_y(m, "y", year), int(m.group("m")))]
 
 
-def _ten_days(m, year):
+def _ten_days(m: re.Match[str], year: int) -> list[date]:
     y, mon = _y(m, "y", year), int(m.group("m"))
     return [date(y, mon, {"上旬": 10, "中旬": 20}.get(m.group("part"), _days_in(y, mon)))]
 
 
-def _quarter(m, year):
+def _quarter(m: re.Match[str], year: int) -> list[date] | None:
     q = m.group("q")
     q = int(q) if q.isdigit() else _cn_to_int(q)
     return [_month_end(_y(m, "y", year), q * 3)] if 1 <= q <= 4 else None
 
 
-def _season(m, year):
+def _season(m: re.Match[str], year: int) -> list[date]:
     return [date(int(m.group("y")), {"春": 3, "夏": 6, "秋": 9, "冬": 12}[m.group("s")], 1)]
 
 
-def _monthly(m, year):
-    return [date(year, mon, min(int(m.group("d")), _days_in(year, mon))) for mon in range(1, 13)]
+def _monthly(m: re.Match[str], year: int) -> list[date]:
+    y = _y(m, "y", year)
+    return [date(y, mon, min(int(m.group("d")), _days_in(y, mon))) for mon in range(1, 13)]
+
+
+def _every(months: int) -> Reader:
+    """每月 / 每季度 / 每半年: a milestone at the end of each month (quarter, half) of the year."""
+
+    def ends(m: re.Match[str], year: int) -> list[date]:
+        y = _y(m, "y", year)
+        return [_month_end(y, mon) for mon in range(months, 13, months)]
+
+    return ends
 
 
 _Y = r"(?:(?P<y>20\d\d)年)?"
 # (what the text must contain for the regex to match at all, regex, reader): the cheap `in` test
 # skips most regexes for most phrases ("6月底前…" has no 年, no 季度, no 旬).
 PATTERNS = [
-    ("每月", re.compile(r"每月(?P<d>\d{1,2})[日号]"), _monthly),
+    ("每月", re.compile(_Y + r"每月(?P<d>\d{1,2})[日号]"), _monthly),
+    ("每", re.compile(_Y + r"每(?:个)?月(?:底|末)?(?:前|之前)?(?!\d{1,2}[日号])"), _every(1)),
+    ("每", re.compile(_Y + r"每(?:个)?季度?"), _every(3)),
+    ("每", re.compile(_Y + r"每半年"), _every(6)),
     (
         "月",
         re.compile(_Y + r"(?P<m>\d{1,2})月(?P<d0>\d{1,2})[日号]?[-—~～至到](?P<d>\d{1,2})[日号]"),

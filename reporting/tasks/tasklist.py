@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import python_calamine
@@ -30,6 +31,7 @@ from ..filenames import safe_name
 from ..heap import collection_paused
 from ..models import Finding, Severity, Task, TaskList
 from ..xlsx import write_row
+from .doubts import NO_LEAD, task_ref
 from .milestones import parse_milestones
 
 COLUMNS = {  # header text -> Task attribute
@@ -127,14 +129,15 @@ def _read_tasks(
             continue  # blank or note line ("说明：…")
         offices = split_offices(get.get("offices", ""))
         lead = get.get("lead", "").strip()
-        where = dict(file=file, sheet=sheet, row=i)
+        where: dict[str, Any] = dict(file=file, sheet=sheet, row=i)
+        ref = task_ref(get["no"]) if get.get("no") else "本行"
         if not lead and offices:
             lead = offices[0]
             if has_lead_column:
                 findings.append(
                     Finding(
                         "lead_assumed",
-                        f"第{get.get('no')}项任务未填牵头股室，按责任股室第一个“{lead}”作为牵头股室",
+                        f"{ref}任务未填牵头股室，按责任股室第一个“{lead}”作为牵头股室",
                         Severity.WARNING,
                         **where,
                     )
@@ -143,12 +146,13 @@ def _read_tasks(
             findings.append(
                 Finding(
                     "no_office",
-                    f"第{get.get('no')}项任务没有填写责任股室，无法确定由谁报送，请补充",
+                    f"{ref}任务没有填写责任股室，无法确定由谁报送：请在“牵头股室”列填写"
+                    "由哪个股室牵头报送",
                     Severity.ERROR,
                     **where,
                 )
             )
-            lead = "（未指定）"
+            lead = NO_LEAD
         if lead not in offices:
             offices.insert(0, lead)
         else:  # lead first, the others in their written order
@@ -161,7 +165,7 @@ def _read_tasks(
                 findings.append(
                     Finding(
                         "undated_milestone",
-                        f"第{get.get('no')}项任务的节点“{m.text}”读不出完成时间（{m.date_note}），"
+                        f"{ref}任务的节点“{m.text}”读不出完成时间（{m.date_note}），"
                         "该节点已保留但不会判断逾期，请在任务清单中写明时间",
                         Severity.WARNING,
                         cell=f"{content_col}{i}",
@@ -191,7 +195,7 @@ def office_name_findings(tasks: list[Task], file: str, sheet: str) -> list[Findi
     """Lead offices whose names cannot be file names as they are (they are mapped, see filenames),
     and two offices that would share one file name."""
     findings = []
-    first_row = {}
+    first_row: dict[str, int | None] = {}
     for t in tasks:
         first_row.setdefault(t.lead, t.source_row)
     by_file: dict[str, list[str]] = {}
@@ -277,7 +281,7 @@ def write_task_list(tasks: TaskList, path: str | Path) -> Path:
     return path
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from .. import cycle as steps
 from ..context import Cycle
 from ..errors import YuebaoError
 from ..jobs import on_demand
+from ..jobs.day import DayReport
 from ..models import Light, Severity
+from ..notify.senders import Notice
 
 log = logging.getLogger(__name__)
 STEPS = {
@@ -78,7 +81,7 @@ def _escalate(c: Cycle, month: str) -> list[str]:
     return lines + _report_end(report, log)
 
 
-def _verb(report, notice, done: str) -> str:
+def _verb(report: DayReport, notice: Notice, done: str) -> str:
     """What happened to a notice: sent, or (no mail server) only written as a text."""
     return "已写成文本（未配置邮件服务器，未发送）" if notice in report.written else done
 
@@ -100,7 +103,7 @@ def _merge(c: Cycle, month: str) -> list[str]:
     ]
 
 
-def _report_end(report, log) -> list[str]:
+def _report_end(report: DayReport, log: Path) -> list[str]:
     lines = [f"问题：{p}" for p in report.problems]
     written = len(report.written)
     lines.append(

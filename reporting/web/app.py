@@ -12,8 +12,19 @@ import logging
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, abort, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Flask,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..context import Cycle
@@ -21,8 +32,8 @@ from ..errors import YuebaoError
 from ..intake.values import visible
 from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
-from . import actions
-from .live import LiveMonth, form_path, milestones_due, month_files, office_row, source_of
+from . import actions, online_pages
+from .live import LiveMonth, form_path, milestones_due, month_files, office_row
 from .security import (
     LoginLimit,
     add_headers,
@@ -34,6 +45,10 @@ from .security import (
 from .server import BodyLimit
 from .store import CHIEFS, OFFICE, WebState
 from .uploads import Intake, NotAWorkbook, TooLarge
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+    from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -67,14 +82,14 @@ class Served:
     def _inputs(self, cycle: Cycle) -> tuple:
         """What the served Cycle is made of: the day, the files' times, the approved 延期."""
 
-        def stamp(path: Path):
+        def stamp(path: Path) -> int | None:
             try:
                 return path.stat().st_mtime_ns
             except OSError:
                 return None
 
         config = cycle.config
-        extensions = ()
+        extensions: tuple[tuple[str, Any], ...] = ()
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 extensions = tuple(
@@ -98,7 +113,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     intake = Intake(state, state.path.parent / "上传暂存", served.cycle)
     intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
     intake.resume()  # what a stopped server had received and not checked
-    live = LiveMonth(cache=state.path.parent / "网页汇总")
+    live = LiveMonth(cache=state.path.parent / "网页汇总", reader=intake.reader)
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
     last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
     running = threading.Lock()  # one button at a time
@@ -113,7 +128,8 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=first.config.web.secure_cookie,  # behind https
     )
-    app.wsgi_app = BodyLimit(app, first.config.collect.max_file_mb)  # refused unread
+    # refused unread (flask's documented middleware pattern; its stubs call wsgi_app a method)
+    app.wsgi_app = BodyLimit(app, first.config.collect.max_file_mb)  # type: ignore[method-assign]
     app.jinja_env.globals.update(csrf_token=csrf_token, Light=Light, OfficeState=OfficeState)
     app.before_request(check_csrf)
     app.after_request(add_headers)
@@ -137,12 +153,12 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             abort(redirect(url_for("login")))
 
     @app.get("/")
-    def home():
+    def home() -> ResponseReturnValue:
         return render_template("web/home.html", bureau=first.config.bureau)
 
     # -- an office ------------------------------------------------------------------------------
     @app.get("/o/<token>")
-    def office_page(token):
+    def office_page(token: str) -> ResponseReturnValue:
         office = office_of(token)
         c, month = served.cycle(), served.month()
         summary = live.summary(c, month)  # the month as judged: the same for every page
@@ -161,15 +177,22 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             uploads=uploads,
             mine=mine,
             counted=counted,
-            counted_source=source_of(counted.file_name) if counted else "",
+            counted_source=online_pages.how_it_came(counted, uploads),
             counted_upload=next(
                 (u for u in uploads if counted and u.accepted and u.sha256 == counted.sha256),
                 None,
             ),
         )
 
+    @app.get("/o/<token>/checking")
+    def office_checking(token: str) -> ResponseReturnValue:
+        """Whether the office's uploads are still being checked: asked four times a second by the
+        page's script while it says 正在检查 (cheap: no judgement of the month, no page)."""
+        office = office_of(token)
+        return jsonify(waiting=state.waiting(served.month(), office))
+
     @app.get("/o/<token>/form")
-    def office_form(token):
+    def office_form(token: str) -> ResponseReturnValue:
         office = office_of(token)
         c, month = served.cycle(), served.month()
         path = form_path(c, month, office)
@@ -178,7 +201,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         return send_file(path, as_attachment=True, download_name=path.name)
 
     @app.post("/o/<token>/upload")
-    def office_upload(token):
+    def office_upload(token: str) -> ResponseReturnValue:
         office = office_of(token)
         c, month = served.cycle(), served.month()
         if form_path(c, month, office) is None:  # nothing to return before the forms are out
@@ -207,7 +230,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
 
     # -- the clerk ------------------------------------------------------------------------------
     @app.route("/login", methods=["GET", "POST"])
-    def login():
+    def login() -> ResponseReturnValue:
         error, status = "", 200
         if request.method == "POST":
             # wrong passwords are counted per browser the clerk has logged in from (with this
@@ -237,7 +260,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         return render_template("web/login.html", error=error), status
 
     @app.post("/logout")
-    def logout():
+    def logout() -> ResponseReturnValue:
         session_id = session.get("clerk")
         if isinstance(session_id, str):
             state.end_session(session_id)  # a copy of the cookie logs nobody in either
@@ -245,7 +268,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         return redirect(url_for("login"), code=303)
 
     @app.get("/clerk")
-    def clerk_page():
+    def clerk_page() -> ResponseReturnValue:
         clerk()
         c, month = served.cycle(), served.month()
         summary = live.summary(c, month)
@@ -258,7 +281,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
                 (u for u in state.uploads(month, o.office.name) if u.saved_name == saved), None
             )
             file_shown[o.office.name] = (
-                f"网页上传：{up.shown_name}（{up.received_at:%m月%d日%H:%M}）" if up else o.file
+                f"{online_pages.shown_as(up)}（{up.received_at:%m月%d日%H:%M}）" if up else o.file
             )
         return render_template(
             "web/clerk.html",
@@ -273,7 +296,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         )
 
     @app.post("/clerk/run/<step>")
-    def clerk_run(step):
+    def clerk_run(step: str) -> ResponseReturnValue:
         clerk()
         if step not in actions.STEPS:
             abort(404)
@@ -288,7 +311,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         return redirect(url_for("clerk_page") + "#outcome", code=303)
 
     @app.get("/clerk/file/<kind>")
-    def clerk_file(kind):
+    def clerk_file(kind: str) -> ResponseReturnValue:
         clerk()
         if kind == "summary":  # as the page shows the month now
             return _summary_file()
@@ -298,27 +321,27 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         return send_file(path, as_attachment=True, download_name=path.name)
 
     @app.get("/chiefs")
-    def clerk_chiefs():
+    def clerk_chiefs() -> ResponseReturnValue:
         clerk()
         return _chiefs_page(None)
 
     # -- the chiefs -----------------------------------------------------------------------------
     @app.get("/c/<token>")
-    def chiefs_page(token):
+    def chiefs_page(token: str) -> ResponseReturnValue:
         chiefs_link(token)
         return _chiefs_page(token)
 
     @app.get("/c/<token>/summary")
-    def chiefs_summary(token):
+    def chiefs_summary(token: str) -> ResponseReturnValue:
         chiefs_link(token)
         return _summary_file()
 
-    def _summary_file():
+    def _summary_file() -> Response:
         """The summary workbook written from the judgement the page shows: never another one."""
         path = live.workbook(served.cycle(), served.month())
         return send_file(path, as_attachment=True, download_name=path.name)
 
-    def _chiefs_page(token):
+    def _chiefs_page(token: str | None) -> str:
         c, month = served.cycle(), served.month()
         summary = live.summary(c, month)
         return render_template(
@@ -330,7 +353,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             returned=sum(not o.state.missing for o in summary.offices),
         )
 
-    def _too_large(c):
+    def _too_large(c: Cycle) -> tuple[str, int]:
         return _message(
             f"文件超过{c.config.collect.max_file_mb}MB，未接收。进展情况表通常不到1MB，"
             "请检查是否选错文件，或删除表中的图片后重新上传",
@@ -339,7 +362,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         )
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(exc):
+    def too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
         length, most = request.content_length, app.config["MAX_CONTENT_LENGTH"]
         if length is not None and most is not None and length <= most:
             # the body is within the upload limit: werkzeug refused one form field past its
@@ -352,7 +375,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             )
         return _too_large(served.cycle())
 
-    def _form_unreadable(exc) -> bool:
+    def _form_unreadable(exc: HTTPException) -> bool:
         """The CSRF check found no token because werkzeug could not parse the form at all (it
         drops a form whose part headers are not UTF-8, e.g. a GBK file name, and gives none)."""
         return (
@@ -365,8 +388,8 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(exc):
-        words = {
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        words: dict[int | None, str] = {
             400: "页面已过期或请求不完整，请返回刷新页面后重试",
             404: "找不到该页面：链接可能已失效或输错，请向局办公室索取新链接",
         }
@@ -386,6 +409,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         """An office's page, for its upload form's 返回 ('' elsewhere)."""
         return request.path.rsplit("/", 1)[0] if request.path.startswith("/o/") else ""
 
+    online_pages.register(app, served, state, intake, office_of)  # 在线填报
     app.jinja_env.globals.update(ERROR=Severity.ERROR)
     app.jinja_env.filters["visible"] = visible  # a name's bidi controls named, not obeyed
     app.extensions["yuebao.intake"] = intake  # its reading workers: closed when serving ends
@@ -396,5 +420,5 @@ def close(app: Flask) -> None:
     app.extensions["yuebao.intake"].close()
 
 
-def _message(text: str, back: str = "", status: int = 400):
+def _message(text: str, back: str = "", status: int = 400) -> tuple[str, int]:
     return render_template("web/message.html", text=text, back=back), status

@@ -61,6 +61,7 @@ class CheckQueue:
                 self._cond.wait()
             if self._stopping:
                 return None
+            assert turn is not None  # the loop ends on a turn or on stopping
             office = turn
             self._turns.remove(office)
             self._busy.add(office)

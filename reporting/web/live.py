@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..context import Cycle
@@ -19,10 +21,12 @@ from ..cycle import check_month, summarise
 from ..filenames import is_upload_name
 from ..forms.fill import form_file_name
 from ..intake.mailbox import MAIL_FOLDER
-from ..models import Light, Milestone, Task, TaskList
+from ..intake.reading import ReadCache
+from ..models import Finding, Light, Milestone, Return, Task, TaskList
 from ..summary.month import MonthSummary, OfficeRow
 from ..summary.outputs import write_summary_files
 from ..summary.workbook import findings_file_name, summary_file_name
+from .reader import Reader
 
 
 @dataclass
@@ -33,18 +37,19 @@ class _Judged:
 
 
 class LiveMonth:
-    def __init__(self, cache: Path | None = None):
+    def __init__(self, cache: Path | None = None, reader: Reader | None = None):
         self._lock = threading.Lock()  # many pages at once: the month is judged once
         self._built: dict[str, _Judged] = {}
         self._cache = cache  # where the workbooks of the judged month are written
-        self._read: dict[int, dict] = {}  # per task list: each file as read, read only once
+        self._read: dict[int, ReadCache] = {}  # per task list: each file read only once
+        self._reader = reader  # the uploads' long-lived workers read a few new files
 
     def summary(self, cycle: Cycle, month: str) -> MonthSummary:
         with self._current(cycle, month) as judged:
             return judged.summary
 
     @contextmanager
-    def _current(self, cycle: Cycle, month: str):
+    def _current(self, cycle: Cycle, month: str) -> Iterator[_Judged]:
         """The month judged from the ledger as it stood at some moment after this was asked
         for: pages asking while the month is being judged take that judgement, so a burst of
         uploads and page loads judges the month a few times, not once per page."""
@@ -64,12 +69,20 @@ class LiveMonth:
             built.read_at = read_at
             return built
         if id(tasks) not in self._read:  # a list read again: every file is read again for it
-            self._read = {id(tasks): {}}
+            self._read = {id(tasks): ReadCache(self._read_one(cycle, tasks))}
         period, check = check_month(cycle, month, cache=self._read[id(tasks)])
         with cycle.ledger() as ledger:
             summary = summarise(cycle, period, check, ledger)
         self._built[month] = built = _Judged(key, read_at, summary)
         return built
+
+    def _read_one(
+        self, cycle: Cycle, tasks: TaskList
+    ) -> Callable[[Return], tuple[Return, list[Finding]]] | None:
+        if self._reader is None:
+            return None
+        reader, max_bytes = self._reader, cycle.config.collect.max_file_mb * 1024 * 1024
+        return lambda ret: reader.read(ret, tasks, max_bytes)
 
     def workbook(self, cycle: Cycle, month: str) -> Path:
         """The summary workbook of the month exactly as the pages show it now."""
@@ -93,7 +106,7 @@ def _remove(folder: Path) -> None:
     folder.rmdir()
 
 
-def _fingerprint(cycle: Cycle, tasks: TaskList, returns: tuple) -> str:
+def _fingerprint(cycle: Cycle, tasks: TaskList, returns: str) -> str:
     """What the judgement depends on: the returns (and when each came last), the approved
     extensions, the task list and the day."""
     extended = [(m.key, m.due) for m in tasks.milestones() if m.extended_from]
@@ -125,15 +138,17 @@ def milestones_due(summary: MonthSummary, office: str, amber_days: int) -> list[
     """The office's milestones due by the end of the month (or within the amber window) and not
     done, as the month is judged now (the same verdicts as the chiefs' page and the workbook)."""
     horizon = max(summary.period.end, summary.as_of)
-    out = []
+    out: list[Due] = []
     for r in summary.rows:
-        m = r.milestone
-        if r.task.lead != office or m is None or m.due is None or r.light is Light.DONE:
+        m, light = r.milestone, r.light
+        if r.task.lead != office or m is None or m.due is None:
+            continue
+        if light is None or light is Light.DONE:  # None: only a row without a milestone
             continue
         if m.due > horizon and (m.due - summary.as_of).days > amber_days:
             continue
-        out.append(Due(r.task, m, r.light))
-    return sorted(out, key=lambda d: d.milestone.due)
+        out.append(Due(r.task, m, light))
+    return sorted(out, key=lambda d: d.milestone.due or date.min)  # each has its date
 
 
 # -- the month's files ---------------------------------------------------------------------------

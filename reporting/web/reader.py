@@ -12,9 +12,12 @@ import logging
 import multiprocessing
 import os
 import threading
+from multiprocessing.context import BaseContext
+from typing import Any
 
 from pebble import ProcessPool
 
+from ..intake.grids import Bounds
 from ..intake.isolation import (
     MEMORY_LIMIT_MB,
     SECONDS_PER_FILE,
@@ -34,7 +37,7 @@ class Reader:
         self.workers = workers or min(4, os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
-        self._for: tuple | None = None
+        self._for: tuple[int, int] | None = None  # (id of the task list, max_bytes)
 
     def read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
         """The return as read and what reading found; a worker's failure is a finding."""
@@ -68,19 +71,22 @@ class Reader:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+            # the workers end only when joined: else the process, at its exit, waits on them
+            # for ever (bench_web.py's server never ended)
+            self._pool.join()
             self._pool = None
 
 
-def _context():
+def _context() -> BaseContext:
     """Workers start from a clean process (the server has many threads: no fork of those)."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-_worker: dict = {}
+_worker: dict[str, Any] = {}  # what _start gave this worker process
 
 
-def _start(tasks: TaskList, max_bytes: int, bounds) -> None:
+def _start(tasks: TaskList, max_bytes: int, bounds: Bounds) -> None:
     _worker.update(tasks=tasks, max_bytes=max_bytes, bounds=bounds)
 
 

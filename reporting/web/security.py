@@ -12,6 +12,7 @@ from collections import defaultdict, deque
 
 from flask import abort, current_app, request, session
 from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.wrappers import Response  # flask's and redirect()'s
 
 CSRF_FIELD = "csrf_token"
 
@@ -87,7 +88,9 @@ KNOWN_DAYS = 180
 
 
 def _browser_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="yuebao-known-browser")
+    key = current_app.secret_key
+    assert key is not None, "make_app sets the key"
+    return URLSafeTimedSerializer(key, salt="yuebao-known-browser")
 
 
 def known_browser(epoch: str) -> str | None:
@@ -106,7 +109,7 @@ def known_browser(epoch: str) -> str | None:
     return data["id"]
 
 
-def remember_browser(response, epoch: str, browser: str | None) -> None:
+def remember_browser(response: Response, epoch: str, browser: str | None) -> None:
     """After the right password: mark this browser as the clerk's (for KNOWN_DAYS)."""
     value = _browser_signer().dumps({"id": browser or secrets.token_urlsafe(16), "epoch": epoch})
     response.set_cookie(
@@ -133,7 +136,7 @@ HEADERS = {
 }
 
 
-def add_headers(response):
+def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response

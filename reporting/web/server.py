@@ -15,15 +15,23 @@ import errno
 import select
 import socket
 import time
+from collections.abc import Iterable, Iterator
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer, create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from ..errors import YuebaoError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from flask import Flask
+
+    from ..config import Web
 
 MIB = 1024 * 1024
 FD_MARGIN = 64  # descriptors kept for the database, log, workbooks and the reading workers
@@ -61,13 +69,13 @@ class BodyLimit:
     length (chunked): 411; a body sent to a path that takes no POST: dropped unread (the app
     answers as to an empty request)."""
 
-    def __init__(self, app, max_file_mb: int):
+    def __init__(self, app: Flask, max_file_mb: int):
         self.wsgi_app = app.wsgi_app
         self.url_map = app.url_map
         self.max_body = app.config["MAX_CONTENT_LENGTH"]
         self.too_large = _page(too_large_text(max_file_mb))
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         declared = environ.get("CONTENT_LENGTH", "")
         try:
@@ -84,7 +92,7 @@ class BodyLimit:
             environ["wsgi.input"] = _Empty()
         return self.wsgi_app(environ, start_response)
 
-    def _takes(self, environ, method: str) -> bool:
+    def _takes(self, environ: WSGIEnvironment, method: str) -> bool:
         """The path is a route that accepts this method (and so may read a body)."""
         try:
             self.url_map.bind_to_environ(environ).match(method=method)
@@ -95,19 +103,19 @@ class BodyLimit:
         return True
 
     @staticmethod
-    def _answer(start_response, status: str, body: bytes):
+    def _answer(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
         start_response(status, PAGE_HEADERS + [("Content-Length", str(len(body)))])
         return [body]
 
 
 class _Empty:
-    def read(self, *args):
+    def read(self, *args: object) -> bytes:
         return b""
 
-    def readline(self, *args):
+    def readline(self, *args: object) -> bytes:
         return b""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return iter(())
 
 
@@ -116,7 +124,7 @@ class _ErrorTask(ErrorTask):
 
     too_large = b""
 
-    def execute(self):
+    def execute(self) -> None:
         if not (isinstance(self.request.error, RequestEntityTooLarge) and self.too_large):
             return super().execute()
         self.channel.refused_body = True  # its body is read and dropped, then it is closed
@@ -142,14 +150,14 @@ class _Channel(HTTPChannel):
     _draining_until: float | None = None
     _drained = 0
 
-    def received(self, data):
+    def received(self, data: bytes) -> bool:
         before = self.request
         done = super().received(data)
         if self.request is not None and self.request is not before:
             self._began = time.monotonic()  # a new request's first bytes
         return done
 
-    def handle_close(self):
+    def handle_close(self) -> None:
         if self.refused_body and self._draining_until is None and self.connected:
             try:
                 self.socket.shutdown(socket.SHUT_WR)  # the answer is out; the rest is dropped
@@ -160,7 +168,7 @@ class _Channel(HTTPChannel):
             return None
         return super().handle_close()
 
-    def handle_read(self):
+    def handle_read(self) -> None:
         if self._draining_until is None:
             return super().handle_read()
         try:
@@ -170,7 +178,7 @@ class _Channel(HTTPChannel):
             super().handle_close()
         self._drained += len(data)
 
-    def readable(self):
+    def readable(self) -> bool:
         if self._draining_until is not None:
             if time.monotonic() > self._draining_until or self._drained > self.drain_bytes:
                 self.will_close = True  # closed by the next loop (writable() is now true)
@@ -203,7 +211,7 @@ def connection_limit(wanted: int) -> int:
     return max(limit, 10)
 
 
-def server_settings(web, max_body: int) -> dict:
+def server_settings(web: Web, max_body: int) -> dict[str, Any]:
     """waitress's adjustments for the page (all explicit: its defaults are made for elsewhere)."""
     timeout = web.channel_timeout
     return {
@@ -224,11 +232,13 @@ def server_settings(web, max_body: int) -> dict:
     }
 
 
-def make_server(app, host: str, port: int, web, max_body: int):
+def make_server(
+    app: Flask, host: str, port: int, web: Web, max_body: int
+) -> BaseWSGIServer | MultiSocketServer:
     """The page's waitress server, bound (not yet running): call .run(), later .close().
     `web` is config.web; `max_body` the upload limit in bytes (the app's MAX_CONTENT_LENGTH).
     A port already taken or not allowed stops with a YuebaoError."""
-    listening: dict = {}
+    listening: dict[int, Any] = {}  # socket map: file descriptor -> dispatcher
     try:
         server = create_server(
             app, map=listening, host=host, port=port, **server_settings(web, max_body)

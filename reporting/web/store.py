@@ -197,6 +197,7 @@ class WebState:
                 (secrets.token_urlsafe(16),),
             )
             epoch = self._get("password_epoch")
+        assert epoch is not None, "just made"
         return epoch
 
     # -- the clerk's sessions: the signed cookie names one; it counts while it is here ---------
@@ -232,7 +233,9 @@ class WebState:
 
     def check_password(self, password: str) -> bool:
         stored = self._get("password")
-        return bool(stored) and check_password_hash(stored, password)
+        if not stored:
+            return False
+        return check_password_hash(stored, password)
 
     def secret_key(self) -> str:
         """The key that signs session cookies: kept, so a restart logs nobody out."""
@@ -242,6 +245,7 @@ class WebState:
                 "INSERT OR IGNORE INTO settings VALUES ('secret_key', ?)", (secrets.token_hex(32),)
             )
             key = self._get("secret_key")
+        assert key is not None, "just made"
         return key
 
     def _get(self, key: str) -> str | None:
@@ -298,6 +302,14 @@ class WebState:
 
     def upload(self, upload_id: int) -> Upload:
         return _upload(self._run("SELECT * FROM uploads WHERE id=?", (upload_id,))[0])
+
+    def waiting(self, month: str, office: str) -> int:
+        """How many of the office's uploads of the month wait for their check."""
+        rows = self._run(
+            "SELECT count(*) FROM uploads WHERE month=? AND office=? AND status=?",
+            (month, office, RECEIVED),
+        )
+        return int(rows[0][0])
 
     def uploads(self, month: str, office: str) -> list[Upload]:
         """The office's uploads of the month, the last received first (as returns count: the

@@ -19,8 +19,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
+from ..checks.rules import apply_rules
 from ..checks.validate import validate_month
 from ..context import Cycle
 from ..filenames import safe_name, upload_name
@@ -32,6 +33,9 @@ from ..monthlock import MonthBusy
 from .checking import CheckQueue
 from .reader import Reader
 from .store import Upload, WebState
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
 
 log = logging.getLogger(__name__)
 WEB_FOLDER = "网页上传"  # inside the month's inbox: the uploads kept as received
@@ -53,7 +57,7 @@ class Staged:
     size: int
 
 
-def stage(stream: BinaryIO, folder: Path, suffix: str, max_bytes: int) -> Staged:
+def stage(stream: IO[bytes], folder: Path, suffix: str, max_bytes: int) -> Staged:
     """Copy the upload into `folder` under a random name, hashing it; stop past `max_bytes`."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (secrets.token_hex(16) + suffix)
@@ -109,7 +113,7 @@ class Intake:
             self.queue.put(upload.office, upload.id, heavy)
 
     def receive(
-        self, cycle: Cycle, month: str, office: str, stream: BinaryIO, shown_name: str
+        self, cycle: Cycle, month: str, office: str, stream: IO[bytes], shown_name: str
     ) -> tuple[Upload, threading.Event]:
         """Store the upload and record it as received; (the upload, set once it is checked)."""
         max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024
@@ -148,7 +152,9 @@ class Intake:
         self.queue.close()
         self.reader.close()
 
-    def _check(self, cycle: Cycle, upload: Upload, path: Path, max_bytes: int):
+    def _check(
+        self, cycle: Cycle, upload: Upload, path: Path, max_bytes: int
+    ) -> tuple[Return, list[Finding]]:
         """Read and validate the upload alone, as validate will read it among the month's."""
         period, tasks = cycle.period(upload.month), cycle.tasks_for(upload.month)
         received = upload.received_at
@@ -156,7 +162,9 @@ class Intake:
         ret = Return(upload.saved_name, upload.sha256, received, archived_path=path)
         ret, found = self.reader.read(ret, tasks, max_bytes)
         check = validate_month(tasks, period, [ret], found, as_of)
-        return ret, [f for f in check.findings if f.file == upload.saved_name]
+        mine = [f for f in check.findings if f.file == upload.saved_name]
+        apply_rules(mine, cycle.config.rules)  # config.yaml's severities, as the month's judgement
+        return ret, mine
 
     def _collect(self, cycle: Cycle, upload: Upload, path: Path) -> list[Finding]:
         """Into the inbox (its own folder per office) and the ledger, this file alone; the same
@@ -215,7 +223,7 @@ class _Collecting:
     done: bool = False
 
 
-def _collect_one(cycle: Cycle, ledger, upload: Upload, path: Path) -> list[Finding]:
+def _collect_one(cycle: Cycle, ledger: Ledger, upload: Upload, path: Path) -> list[Finding]:
     month, received = upload.month, upload.received_at
     if ledger.known(month, upload.sha256):
         ledger.received_again(month, upload.sha256, received)
