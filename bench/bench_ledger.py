@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import SIZES  # noqa: E402
-from reporting import ledger as ledger_module  # noqa: E402
 from reporting.backup import back_up, inspect, restore  # noqa: E402
-from reporting.ledger import Ledger, open_ledger  # noqa: E402
+from reporting.ledger import ItemState, Ledger, open_ledger  # noqa: E402
+from reporting.ledger import opening as ledger_file  # noqa: E402
 
 
 def build(path: Path, size: str, months: int) -> int:
@@ -30,7 +30,7 @@ def build(path: Path, size: str, months: int) -> int:
     for month in range(1, months + 1):
         progress = "本月完成了校舍安全排查和教师培训方案的制定，下月继续推进。" * 3
         items = [
-            (
+            ItemState(
                 f"T{o:04d}{t:02d}.{m}",
                 f"T{o:04d}{t:02d}",
                 f"股室{o:04d}",
@@ -68,7 +68,7 @@ def main(argv=None) -> None:
             f"{args.size}: {rows:,} merged rows over {args.months} months, "
             f"ledger {path.stat().st_size / 1e6:.1f} MB"
         )
-        ledger_module._verified.clear()
+        ledger_file._verified.clear()
         timed("open with PRAGMA quick_check", lambda: open_ledger(path).close())
         timed("open again (checked this run)", lambda: open_ledger(path).close())
         timed("backup (check + online backup)", lambda: back_up(path, 10))

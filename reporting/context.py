@@ -4,7 +4,6 @@ day taken as today, the ledger, the month's lock and the output folders."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from .backup import back_up
 from .config import Config, load_config
 from .errors import YuebaoError
 from .intake.collect import sha256_of
-from .ledger import Ledger
+from .ledger import Extension, Ledger, MonthList
 from .models import Light, Task, TaskList
 from .monthlock import hold_months
 from .period import Period, make_period
@@ -62,10 +61,9 @@ class Cycle:
             return self.month_lists[sha]
         kept = ledger.month_list(month)
         assert kept is not None, "month_list_sha found it"
-        file_name, sha, year, content = kept
-        return self.list_of(file_name, sha, content, ledger, year)
+        return self.list_of(kept.file_name, kept.sha256, kept.content, ledger, kept.year)
 
-    def list_to_fill(self, month: str) -> tuple[TaskList, tuple[str, str, int, bytes] | None]:
+    def list_to_fill(self, month: str) -> tuple[TaskList, MonthList | None]:
         """The task list `month`'s forms are filled from, and what the ledger is to keep of it as
         the list the month is judged by (None: it keeps the one it has).  A month with returns is
         filled again from the list kept for it: its returns were made on those forms, and a list
@@ -79,7 +77,7 @@ class Cycle:
             content = path.read_bytes()
             sha = hashlib.sha256(content).hexdigest()
             tasks = self.list_of(path.name, sha, content, ledger)
-            return tasks, (path.name, sha, tasks.year, content)
+            return tasks, MonthList(path.name, sha, tasks.year, content)
 
     def list_of(
         self, file_name: str, sha256: str, content: bytes, ledger: Ledger, year: int | None = None
@@ -153,7 +151,7 @@ class Cycle:
         return writable(self.config.folder(name, month))
 
 
-def apply_extensions(tasks: TaskList, approved: Mapping[str, sqlite3.Row]) -> TaskList:
+def apply_extensions(tasks: TaskList, approved: Mapping[str, Extension]) -> TaskList:
     """Milestones with an approved 延期 count as due on the new date; the planned one is kept
     beside it."""
     if not approved:
@@ -161,7 +159,7 @@ def apply_extensions(tasks: TaskList, approved: Mapping[str, sqlite3.Row]) -> Ta
     changed: list[Task] = []
     for t in tasks.tasks:
         ms = tuple(
-            replace(m, due=date.fromisoformat(approved[m.key]["new_due"]), extended_from=m.due)
+            replace(m, due=date.fromisoformat(approved[m.key].new_due), extended_from=m.due)
             if m.key in approved
             else m
             for m in t.milestones

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from .checks.validate import MonthCheck, check_returns
 from .context import Cycle
 from .forms.fill import FillResult, fill_month
-from .forms.prefill import last_answers
 from .intake.collect import CollectResult, collect
 from .period import Period
+from .summary.carried import last_answers
 from .summary.month import MonthSummary, Settings, history_of, state_items
 from .summary.month import summarise as build
 from .summary.outputs import write_check_files, write_summary_files
@@ -42,7 +42,7 @@ def fill(cycle: Cycle, month: str, progress: Progress | None = None) -> FillResu
         result = fill_month(tasks, period, cycle.config.bureau, offices, outbox, progress, carried)
         if kept:
             with cycle.ledger() as ledger:
-                ledger.keep_month_list(month, *kept)
+                ledger.keep_month_list(month, kept)
         return result
 
 

@@ -52,7 +52,7 @@ import os, signal, sys
 from pathlib import Path
 from reporting import ledger as ledgers
 from reporting.intake.collect import collect
-ledgers.GROUP_SECONDS = 3600  # groups by count only: the kill lands mid-group
+ledgers.base.GROUP_SECONDS = 3600  # groups by count only: the kill lands mid-group
 def die(i, n, name):
     if i == int(sys.argv[2]):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -80,7 +80,7 @@ def test_a_collect_killed_mid_group_is_completed_by_the_next_run(tmp_path):
 def test_a_collect_stopped_by_an_error_mid_group_is_completed_by_the_next_run(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("reporting.ledger.GROUP_SECONDS", 3600)
+    monkeypatch.setattr("reporting.ledger.base.GROUP_SECONDS", 3600)
     inbox = inbox_of(tmp_path)
 
     def fail(i, n, name):

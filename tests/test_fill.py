@@ -192,7 +192,7 @@ def test_prefill_can_be_switched_off_and_a_new_year_starts_blank(demo_copy):
         ]
         assert not any(answers)
         assert "已预填" not in ws[form.NOTE_CELL].value
-    from reporting.forms.prefill import last_answers
+    from reporting.summary.carried import last_answers
 
     ledger = cycle.ledger()
     try:  # January opens a new 1—N period: December's answers are not carried into it

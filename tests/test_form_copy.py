@@ -15,8 +15,8 @@ from openpyxl.xml.functions import tostring
 
 from reporting import libreoffice
 from reporting.cycle import Cycle
-from reporting.forms import fill
 from reporting.forms import layout as form
+from reporting.forms import openpyxl_form
 from reporting.forms.fill import fill_office, form_file_name, task_list_fingerprint
 from reporting.forms.prefill import Carried
 from reporting.forms.template_copy import TemplateCopy
@@ -96,13 +96,13 @@ def test_text_a_clerk_typed_stays_text(month, tmp_path):
 def test_restyling_the_template_restyles_every_copied_form(month, tmp_path, monkeypatch):
     cycle, period, carried = month
     restyled = tmp_path / "progress_form.xlsx"
-    wb = openpyxl.load_workbook(fill.TEMPLATE)
+    wb = openpyxl.load_workbook(openpyxl_form.TEMPLATE)
     ws = wb[form.SHEET]
     for cell in ws[form.PROTO_TASK]:  # as a clerk would in Excel: task rows pale blue, wider
         cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
     ws.column_dimensions[form.column_letter(form.PROGRESS)].width = 50
     wb.save(restyled)
-    monkeypatch.setattr(fill, "TEMPLATE", restyled)
+    monkeypatch.setattr(openpyxl_form, "TEMPLATE", restyled)
     office = cycle.config.office(cycle.tasks.tasks[0].lead)
     reference, copied = both(cycle, period, carried, office, tmp_path)
     assert described(copied) == described(reference)

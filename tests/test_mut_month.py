@@ -23,6 +23,7 @@ import yaml
 from reporting.checks.validate import validate_month
 from reporting.context import Cycle
 from reporting.intake.reading import read_one
+from reporting.ledger import ItemState
 from reporting.models import Light, OfficeState, Return, Severity
 from reporting.summary.month import History, Settings, summarise
 from reporting.summary.words import Word
@@ -207,13 +208,7 @@ def changes_since_may(june):
     def row(key, light, status):
         task = key.split("-")[0]
         progress, problems = texts.get(task, ("", ""))
-        return {
-            "task_key": task,
-            "light": light,
-            "status": status,
-            "progress": progress,
-            "problems": problems,
-        }
+        return ItemState(key, task, "", status, None, light, progress, problems)
 
     may = {
         "T01-M1": row("T01-M1", "已完成", "已完成"),
@@ -226,7 +221,7 @@ def changes_since_may(june):
         "T18-M2": row("T18-M2", "逾期", "滞后"),  # still overdue: nothing new
         "T17-M1": row("T17-M1", "逾期", ""),  # 卫健所: nothing sent either month
     }
-    april = {"T01-M1": {**may["T01-M1"]}}
+    april = {"T01-M1": may["T01-M1"]}
     summary = judge(june, history=History(previous=may, before=april))
     tasks = {"T01", "T02", "T03", "T10", "T17", "T18"}
     return summary, [c for c in summary.changes if c.task.key in tasks]
@@ -598,3 +593,202 @@ def test_last_months_form_sent_this_month_is_named_to_its_office(june):
             "请使用本月下发的表格填写后报送",
         )
     ]
+
+
+def test_the_state_the_ledger_keeps_of_a_milestone(june):
+    from reporting.summary.month import state_items
+
+    said = ANSWERS["tasks"]
+    items = {i[0]: i for i in state_items(judge(june))}
+    assert items["T01-M1"] == (
+        "T01-M1",
+        "T01",
+        "基财股",
+        "已完成",
+        "2022-03-25",
+        "已完成",
+        said[1]["progress"],
+        said[1]["problems"],
+    )
+    assert items["T17-M1"] == ("T17-M1", "T17", "卫健所", "", None, "逾期", "", "")
+
+
+# -- each row's fields: a task without milestones, a row left blank or deleted, done late ----------
+def rows_with_extra_tasks(june, ret):
+    """The month with two tasks added that have no milestones (one 人事股's, its form without it;
+    one 卫健所's, which sent nothing) and 人事股's return as given."""
+    from reporting.models import Task, TaskList
+
+    tasks, period, read, settings = june
+
+    def bare(key, no, lead):
+        return Task(key, no, f"无节点任务{no}", "全年推进。", "全年推进。", (lead,), lead)
+
+    extended = TaskList(
+        tasks.title,
+        tasks.year,
+        [*tasks.tasks, bare("T20", "20", "人事股"), bare("T21", "21", "卫健所")],
+    )
+    others = [copy.deepcopy(r) for r in read if not r.file_name.startswith("人事股")]
+    check = validate_month(extended, period, [*others, ret], [], date(2022, 6, 25))
+    summary = summarise(extended, period, check, date(2022, 6, 25), settings, History())
+    return {(r.milestone.key if r.milestone else r.task.key): r for r in summary.rows}, summary
+
+
+def test_a_task_without_milestones_is_one_row(june):
+    from reporting.summary.month import Said
+
+    ret, _ = personnel(june)
+    rows, summary = rows_with_extra_tasks(june, ret)
+    t20, t21 = rows["T20"], rows["T21"]
+    fields = ("status", "completed_on", "light", "days_overdue", "progress", "problems", "remarks")
+    assert tuple(getattr(t20, f) for f in fields) == (
+        "",
+        None,
+        None,
+        0,
+        "（报表中缺少该任务）",
+        "",
+        "",
+    )
+    assert t20.said is Said.REPORTED and t20.word is None and t20.late_done is False
+    assert t20.milestone is None and t20.task.key == "T20"
+    assert tuple(getattr(t21, f) for f in fields) == ("", None, None, 0, "", "", "")
+    assert t21.said is Said.NO_RETURN
+    missing = [f for f in summary.findings if f.code == "missing_task" and f.office == "人事股"]
+    assert [f.task_key for f in missing] == ["T20"]
+
+
+def test_blank_deleted_and_late_done_rows(june):
+    from reporting.summary.month import Said
+
+    ret, t04 = personnel(june)
+    report = ret.tasks["T04"]
+    report.remarks = "培训推迟到7月"
+    ms = report.milestones
+    ms["T04-M3"].status, ms["T04-M3"].completed_on = "已完成", date(2022, 6, 10)  # due 31 May
+    ms["T04-M5"].status = ""
+    ms.pop("T04-M6")
+    rows, _ = rows_with_extra_tasks(june, ret)
+    m3, m5, m6 = rows["T04-M3"], rows["T04-M5"], rows["T04-M6"]
+    assert (m3.light, m3.late_done, m3.days_overdue) == (Light.DONE, True, 0)
+    assert m3.word == Word("已完成", date(2022, 6, 10), "2022-06")
+    assert m3.remarks == "培训推迟到7月" and m5.remarks == "培训推迟到7月"
+    assert (m5.said, m5.status, m5.status_shown, m5.days_overdue) == (Said.BLANK, "", "", 0)
+    assert (m6.said, m6.status_shown) == (Said.ROW_MISSING, "表中缺失")
+    on_time = rows["T04-M1"]
+    assert on_time.late_done is False and on_time.said is Said.REPORTED
+
+
+def test_the_words_each_office_reads(june):
+    from reporting.models import Finding
+
+    tasks, period, read, _ = june
+    leads = tasks.lead_offices()
+    assert len(leads) == 11
+    returns = [copy.deepcopy(r) for r in read]
+    personnel_ = next(r for r in returns if r.file_name.startswith("人事股"))
+    draft = copy.deepcopy(personnel_)
+    draft.file_name, draft.sha256 = "人事股初稿.xlsx", "1" * 64
+    draft.received_at = datetime(2022, 6, 15, 8, 30)
+    read_said = Finding("old_format", "请用xlsx", Severity.WARNING, file=personnel_.file_name)
+    check = validate_month(tasks, period, [*returns, draft], [read_said], date(2022, 6, 25))
+    by_code = {}
+    for f in check.findings:
+        by_code.setdefault(f.code, []).append(f)
+    (missing,) = by_code["not_returned"]
+    assert (missing.office, missing.severity, missing.message) == (
+        "卫健所",
+        Severity.ERROR,
+        "截至6月25日未收到卫健所的1—6月进展情况表（截止日期6月20日），请催报",
+    )
+    (superseded,) = by_code["superseded"]
+    assert (superseded.office, superseded.file, superseded.severity) == (
+        "人事股",
+        "人事股初稿.xlsx",
+        Severity.WARNING,
+    )
+    assert superseded.message == (
+        "人事股报送了多份报表，已采用较新的6月17日16:08收到的“人事股6月份重点工作进展（定稿）.xlsx”；"
+        "6月15日08:30收到的“人事股初稿.xlsx”保留在存档中但不计入汇总"
+    )
+    assert draft.superseded_by == personnel_.file_name and personnel_.superseded_by is None
+    assert read_said.office == "人事股"  # what reading found reaches the office's text
+    assert check.chosen["人事股"] is personnel_
+    assert len(check.returns) == len(returns) + 1
+
+
+def test_a_form_of_no_office_or_an_unknown_one(june):
+    tasks = june[0]
+    ret, _ = personnel(june)
+    ret.office = ret.office_shown = ""
+    found, check = told(june, ret)
+    (no_office,) = [f for f in check.findings if f.code == "no_office"]
+    assert no_office.message == (
+        "报表未写明填报股室，无法确定是哪个股室报送的。请在“填报股室”处填写后重新报送"
+    )
+    assert (no_office.file, no_office.sheet) == (ret.file_name, "进展情况表")
+    ret, _ = personnel(june)
+    ret.office = ret.office_shown = "宣传股"
+    _, check = told(june, ret)
+    (wrong,) = [f for f in check.findings if f.code == "wrong_office"]
+    named = "、".join(tasks.lead_offices()[:10]) + "等11个股室"
+    assert wrong.message == (
+        f"报表的填报股室为“宣传股”，不是任何任务的牵头股室（应为：{named}）。"
+        "请使用本股室的表格重新报送"
+    )
+    assert (wrong.office, wrong.sheet, ret.accepted) == ("宣传股", "进展情况表", False)
+    ret, _ = personnel(june)
+    ret.office_shown = "基财股"
+    _, check = told(june, ret)
+    (mismatch,) = [f for f in check.findings if f.code == "office_mismatch"]
+    assert mismatch.message == (
+        "报表上的填报股室为“基财股”，但该表格是下发给“人事股”的（表内隐藏的股室标记），"
+        "可能复制或改动了其他股室的表格。无法确定是哪个股室的报表，未计入汇总，也不替代任何股室的报表。"
+        "请使用本股室下发的表格填写后重新报送"
+    )
+    assert (mismatch.sheet, ret.accepted) == ("进展情况表", False)
+
+
+@pytest.mark.parametrize(
+    "typed, altered",
+    [
+        ("2022-05-31 00:00:00", False),  # the planned day as another program exports it
+        ("2022-05-31T00:00:00", False),
+        ("44712", False),  # Excel's serial number of 31 May 2022, as text
+        ("5月31日", False),
+        ("2022-12-31 00:00:00", True),
+        ("44926", True),  # 31 December 2022
+    ],
+)
+def test_a_planned_date_typed_otherwise_is_no_change(june, typed, altered):
+    from reporting.forms import layout as form
+
+    ret, _ = personnel(june)
+    ret.tasks["T04"].milestones["T04-M3"].definition[form.DUE] = typed  # planned 2022-05-31
+    found, _ = told(june, ret)
+    assert any(f[0] == "definition_altered" for f in found) is altered
+
+
+def test_a_long_changed_text_is_quoted_cut_at_forty_characters(june):
+    from reporting.forms import layout as form
+
+    for typed, quoted in (
+        ("甲" * 40, "甲" * 40),
+        ("乙" * 41, "乙" * 40 + "…"),
+        ("第一行\n第二行", "第一行 第二行"),
+    ):
+        ret, t04 = personnel(june)
+        ret.tasks["T04"].definition[form.NAME] = typed
+        found, _ = told(june, ret)
+        (message,) = [f[3] for f in found if f[0] == "definition_altered"]
+        assert message.startswith(f"第4项任务的“项目名称”被修改为“{quoted}”，原为“{t04.name}”")
+
+
+def test_the_state_kept_of_a_task_without_milestones(june):
+    from reporting.summary.month import state_items
+
+    ret, _ = personnel(june)
+    _, summary = rows_with_extra_tasks(june, ret)
+    items = {i[0]: i for i in state_items(summary)}
+    assert items["T20"] == ("T20", "T20", "人事股", "", None, "", "（报表中缺少该任务）", "")

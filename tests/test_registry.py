@@ -113,6 +113,8 @@ def test_every_command_and_option_readme_shows_exists():
     wrong = []
     for shown in readme_commands():
         words = shown.split()[1:]
+        if not words or words[0] in ("…", "..."):
+            continue  # "yuebao …": any command, elided in a sentence
         path = []
         while words and " ".join([*path, words[0]]) in commands:
             path.append(words.pop(0))

@@ -6,7 +6,7 @@ from datetime import date
 import openpyxl
 
 from reporting.cycle import Cycle
-from reporting.forms.prefill import last_answers
+from reporting.summary.carried import last_answers
 from reporting.summary.month import history_of
 
 from .conftest import yuebao

@@ -18,6 +18,7 @@ import pytest
 from reporting.commands.windows import task_xml
 from reporting.errors import YuebaoError
 from reporting.forms import fill as filling
+from reporting.forms import openpyxl_form
 from reporting.forms.fill import form_file_name
 from reporting.tasks.tasklist import read_task_list
 
@@ -220,7 +221,7 @@ def test_close_excel_is_said_for_a_locked_form(workdir):
 
 def test_a_missing_template_is_named_without_blaming_excel(workdir, monkeypatch):
     """An incomplete install (no form template) says so, never "close it in Excel"."""
-    monkeypatch.setattr(filling, "TEMPLATE", workdir / "gone.xlsx")
+    monkeypatch.setattr(openpyxl_form, "TEMPLATE", workdir / "gone.xlsx")
     with pytest.raises(YuebaoError) as stopped:
         filling.fill_month(None, None, "", [], workdir / "out")
     assert "找不到表格模板" in stopped.value.zh and "Excel" not in stopped.value.zh

@@ -1,7 +1,8 @@
 """Write docs/config.md, the config.yaml reference, from the config's one declaration.
 
-Every key, its default and its type come from `reporting.config.SCHEMA` (and `OFFICE_KEYS`); only
-the meaning of each key is written here. A key without a meaning stops the script, so a new key
+Every key, its default and its type come from the declaration (reporting/config/declaration.py,
+read through `reporting.config.SCHEMA`, which is derived from it, and `OFFICE_KEYS`); only the
+meaning of each key is written here. A key without a meaning stops the script, so a new key
 cannot reach a release undocumented; tests/test_docs.py checks that docs/config.md is exactly
 what this script writes now.
 
@@ -151,8 +152,9 @@ ENTRIES: dict[str, list[tuple[str, Any]]] = {
 
 HEAD = """# config.yaml
 
-<!-- Written by tools/config_doc.py from reporting/config.py's SCHEMA: edit the meanings there
-and run `python tools/config_doc.py`; tests/test_docs.py fails when this file is out of date. -->
+<!-- Written by tools/config_doc.py from the keys declared in reporting/config/declaration.py:
+edit the meanings in the script and run `python tools/config_doc.py`; tests/test_docs.py fails
+when this file is out of date. -->
 
 `yuebao init` writes one with Chinese comments; `yuebao check` reads it with the task list and lists
 every problem with its line. A mistake made in Notepad is named with its line by every command: a

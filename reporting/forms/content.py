@@ -6,6 +6,7 @@ template copy (the fast one), so the two cannot drift apart (tests compare them 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,7 +64,8 @@ class FormContent:
             f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">{found}</rowBreaks>'
         )
 
-    def numbered(self):
+    def numbered(self) -> Iterator[tuple[int, FormRow]]:
+        """(sheet row, row) for every row of the form, from its first data row."""
         return enumerate(self.rows, start=form.FIRST_DATA_ROW)
 
     @property
@@ -128,7 +130,7 @@ def form_content(
     rows = content.rows
     period_end = period.end
     for task in tasks.tasks_of(office.name):
-        values = {
+        values: dict[str, object] = {
             form.KEY: task.key,
             form.NO: task.no,
             form.NAME: task.name,

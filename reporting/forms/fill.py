@@ -1,40 +1,37 @@
 """fill: one pre-filled progress workbook per reporting office, from templates/progress_form.xlsx.
 
-Styles come from the template's prototype rows, so restyling the template in Excel restyles every
-office's workbook.  Definition columns are locked (sheet protection without a password: a clerk
-can still unprotect knowingly, and validate will notice); answer cells are unlocked and shaded.
+The month's filling: each office's form made as a copy of one openpyxl-written form
+(template_copy.py), or by openpyxl itself (openpyxl_form.py) when the copy cannot; many offices on
+several cores; one office's failure never stops the others.  What the form holds and how it looks
+is said in content.py, layout.py and openpyxl_form.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import openpyxl
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
+from typing import Any
 
 from ..errors import YuebaoError
 from ..filenames import safe_name
-from ..models import Office, Status, TaskList
+from ..models import Office, Progress, TaskList
 from ..period import Period
-from ..wording import TEMPLATES
-from ..xlsx import EXCEL_CALC_ID, set_cell, write_row
-from . import layout as form
-from . import template_copy  # (it imports this module: names are looked up when used)
-from .content import PROTOTYPE_ROWS, FormContent, form_content
+from . import openpyxl_form, template_copy
 from .content import form_title as form_title  # noqa: F401 - where summary/outputs.py looks
+from .openpyxl_form import (  # the openpyxl writer, importable from here as before
+    STATUS_LIST,
+    fill_office,
+    put_cell,
+    task_list_fingerprint,
+    write_form,
+)
 from .prefill import Carried
 
 log = logging.getLogger(__name__)
-TEMPLATE = TEMPLATES / "progress_form.xlsx"
-STATUS_LIST = '"' + ",".join(Status.choices()) + '"'
+Job = tuple[Office, Path]  # an office and where its form goes
 
 
 def form_file_name(month: str, office: str) -> str:
@@ -57,13 +54,14 @@ def fill_month(
     bureau: str,
     offices: list[Office],
     out_dir: Path,
-    progress=None,
+    progress: Progress | None = None,
     carried: Carried | None = None,
 ) -> FillResult:
-    if not TEMPLATE.is_file():  # an incomplete installation: no office's form can be written
+    template = openpyxl_form.TEMPLATE  # looked up when filling: a test points it elsewhere
+    if not template.is_file():  # an incomplete installation: no office's form can be written
         raise YuebaoError(
-            f"找不到表格模板：{TEMPLATE}（安装不完整，请重新安装yuebao）",
-            f"form template missing: {TEMPLATE}",
+            f"找不到表格模板：{template}（安装不完整，请重新安装yuebao）",
+            f"form template missing: {template}",
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     shared = (tasks, period, bureau, task_list_fingerprint(tasks), carried)
@@ -92,7 +90,7 @@ def fill_month(
     )
 
 
-def _apart(jobs: list) -> tuple[list, list[tuple[Path, str]]]:
+def _apart(jobs: list[Job]) -> tuple[list[Job], list[tuple[Path, str]]]:
     """Offices whose forms would share one file name get none (nor the mail): one would overwrite
     the other, and neither office could be sure the form it got is its own."""
     names: dict[str, list[str]] = {}
@@ -107,7 +105,7 @@ def _apart(jobs: list) -> tuple[list, list[tuple[Path, str]]]:
 
 
 PARALLEL_FROM = 8
-_worker: dict = {}
+_worker: dict[str, Any] = {}  # what a filling process holds (once, not with each office)
 
 
 def _init_filler(
@@ -123,7 +121,7 @@ def _init_filler(
         _worker["copy"] = None
 
 
-def _fill_job(job) -> tuple[Path, str | None]:
+def _fill_job(job: Job) -> tuple[Path, str | None]:
     """(path, None) when written; (path, why not) otherwise: one office's failure never stops the
     others."""
     office, path = job
@@ -155,116 +153,22 @@ def _fill_job(job) -> tuple[Path, str | None]:
         return path, f"{type(exc).__name__}: {exc}"
 
 
-def _report(progress, i: int, n: int, done: tuple[Path, str | None]) -> tuple[Path, str | None]:
+def _report(
+    progress: Progress | None, i: int, n: int, done: tuple[Path, str | None]
+) -> tuple[Path, str | None]:
     if progress:
         progress(i, n, done[0].stem.rsplit("_", 1)[-1])
     return done
 
 
-def task_list_fingerprint(tasks: TaskList) -> str:
-    """Which task list a form was filled from: validate tells a stale form from an edited one."""
-    text = "\n".join(f"{t.key}\t{t.name}\t{t.content}" for t in tasks.tasks)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def fill_office(
-    tasks: TaskList,
-    office: Office,
-    period: Period,
-    bureau: str,
-    path: Path,
-    fingerprint: str | None = None,
-    carried: Carried | None = None,
-) -> Path:
-    """One office's form written by openpyxl: the reference the template copy is checked against."""
-    wb = openpyxl.load_workbook(TEMPLATE)
-    fingerprint = fingerprint or task_list_fingerprint(tasks)
-    write_form(wb, form_content(tasks, office, period, bureau, fingerprint, carried))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def write_form(wb, content: FormContent) -> dict:
-    """The template workbook `wb` turned into the form `content` describes; returns what the
-    template copy needs to know: each style class's cell styles and the drop-downs by column."""
-    ws = wb[form.SHEET]
-    protos = {
-        kind: [copy(ws.cell(row, col)._style) for col in range(1, len(form.HEADERS) + 1)]
-        for kind, row in PROTOTYPE_ROWS.items()
-    }
-    ws.delete_rows(min(PROTOTYPE_ROWS.values()), len(PROTOTYPE_ROWS))
-    for coordinate, value in content.cells.items():
-        set_cell(ws[coordinate], value)
-
-    status_dv = DataValidation(
-        type="list",
-        formula1=STATUS_LIST,
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="节点状态",
-        error="请从下拉列表中选择：" + "、".join(Status.choices()),
-        promptTitle="节点状态",
-        prompt="请选择该节点的进展状态",
-        showInputMessage=True,
-    )
-    date_dv = DataValidation(
-        type="date",
-        operator="between",
-        formula1="DATE(2000,1,1)",
-        formula2="DATE(2100,12,31)",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="完成日期",
-        error="请填写日期，例如 2022-06-15",
-    )
-    filled_on_dv = copy(date_dv)
-    filled_on_dv.errorTitle = "填报日期"  # its own name in the box Excel shows, not 完成日期
-    filled_on_dv.add(form.FILLED_ON_CELL)
-    for dv in (status_dv, date_dv, filled_on_dv):
-        ws.add_data_validation(dv)
-    dropdowns = {form.STATUS: status_dv, form.DONE_ON: date_dv}
-    for header, dv in dropdowns.items():
-        for coordinate in content.dropdown_cells(header):
-            dv.add(coordinate)
-
-    for r, row in content.numbered():
-        for i, header in enumerate(form.HEADERS, start=1):
-            put_cell(ws.cell(r, i), protos[row.kind][i - 1], row.values.get(header))
-        ws.row_dimensions[r].height = row.height
-    col = {h: i for i, h in enumerate(form.HEADERS, start=1)}
-    for header, first, last in content.merges:
-        # not ws.merge_cells: it re-derives the borders cell by cell (three quarters of the fill
-        # time), and the prototype rows already give every covered cell its borders
-        ws.merged_cells.add(
-            CellRange(min_col=col[header], min_row=first, max_col=col[header], max_row=last)
-        )
-
-    ws.row_dimensions[ws[form.NOTE_CELL].row].height = content.note_height
-    for r in content.page_breaks:  # a task printed with its milestones (content.py)
-        ws.row_breaks.append(Break(id=r - 1))
-    # every printed page says whose form it is, of which month, and by when (page 2 has no title)
-    title, office = content.cells[form.TITLE_CELL], content.cells[form.OFFICE_CELL]
-    ws.oddHeader.center.text, ws.oddHeader.center.size = f"{title} {office}", 11
-    ws.oddFooter.right.text = f"报送截止 {content.cells[form.DEADLINE_CELL]:%Y-%m-%d}"
-    ws.oddFooter.right.size = 11
-    ws.print_title_rows = f"{form.HEADER_ROW}:{form.HEADER_ROW}"
-    ws.print_area = content.print_area
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False  # allowed: widen a column, resize a row
-    ws.protection.formatRows = False
-    meta = wb.create_sheet(form.META_SHEET)
-    for r, pair in enumerate(content.meta, start=1):
-        write_row(meta, r, pair)
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True
-    # no formulas: nothing to recalculate, and Excel does not ask to save a form only read
-    wb.calculation.fullCalcOnLoad, wb.calculation.calcId = False, EXCEL_CALC_ID
-    return {"styles": protos, "dropdowns": dropdowns}
-
-
-def put_cell(cell, style, value) -> None:
-    """A form cell: its style class's style, and its value (blank when None)."""
-    cell._style = copy(style)
-    if value is not None:
-        set_cell(cell, value)
+__all__ = [
+    "STATUS_LIST",
+    "FillResult",
+    "fill_month",
+    "fill_office",
+    "form_file_name",
+    "form_title",
+    "put_cell",
+    "task_list_fingerprint",
+    "write_form",
+]

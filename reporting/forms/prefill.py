@@ -8,7 +8,8 @@ the office judges them afresh every month.  A text nobody updates is flagged by 
 the progress_unchanged finding, as before.  A return judged 报表有误 is carried like any other:
 it still counts as not returned (reminded, escalated), but its answers are the office's latest word.
 The milestones carried as 已完成 are those whose latest word (summary.words, the one rule every
-surface reads) is 已完成.
+surface reads) is 已完成: what is carried is judged in summary/carried.py (`last_answers`), so
+the forms never import the month's judgement.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..ledger import Ledger
-from ..models import Status
 from ..period import Period
-from ..summary.month import MISSING_TASK
-from ..summary.words import latest_words
 
 
 @dataclass(frozen=True)
@@ -49,20 +47,3 @@ def nothing_before(ledger: Ledger, period: Period) -> bool:
     if ledger.reports_before(period.label):
         return False
     return ledger.merged_as_of(period.previous()) is None and not ledger.returns(period.previous())
-
-
-def last_answers(ledger: Ledger, period: Period) -> Carried | None:
-    """Last month's answers, or None: nothing merged, or a new 1—N period begins with this month."""
-    if not carries_into(period):
-        return None
-    month = period.previous()
-    if ledger.merged_as_of(month) is None:  # its answers were never merged: nothing to carry
-        return None
-    tasks: dict[str, tuple[str, str]] = {}
-    for row in ledger.state(month).values():
-        progress = "" if row["progress"] == MISSING_TASK else row["progress"] or ""
-        if progress or row["problems"]:
-            tasks.setdefault(row["task_key"], (progress, row["problems"] or ""))
-    words = latest_words(ledger.reports_before(period.label))
-    done = {k: w.completed_on for k, w in words.items() if w.status == Status.DONE.value}
-    return Carried(month, tasks, done) if tasks or done else None

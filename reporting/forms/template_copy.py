@@ -27,9 +27,9 @@ from openpyxl.utils.datetime import to_excel
 from ..models import Office, TaskList
 from ..period import Period
 from ..xlsx import stored_text
-from . import fill as reference  # the openpyxl writer (fill imports this module too)
 from . import layout as form
-from .content import FormContent, form_content
+from . import openpyxl_form as reference  # the openpyxl writer
+from .content import FormContent, FormRow, form_content
 from .prefill import Carried
 
 OFFICE = "YUEBAO-OFFICE-NAME"  # the placeholder office; no real office is called that
@@ -158,7 +158,7 @@ class TemplateCopy:
         path.write_bytes(package.getvalue())
         return path
 
-    def _row(self, r: int, row) -> str:
+    def _row(self, r: int, row: FormRow) -> str:
         cells = []
         values = row.values
         for letter, header, ids in self.columns[row.kind]:
@@ -174,7 +174,7 @@ class TemplateCopy:
         return f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
 
 
-def _cell(ref: str, style: int, value) -> str:
+def _cell(ref: str, style: int, value: object) -> str:
     """One <c> as openpyxl writes it (fill.put_cell, then openpyxl's cell writer)."""
     if value is None or value == "":
         return f'<c r="{ref}" s="{style}" t="{"n" if value is None else "inlineStr"}"/>'

@@ -20,45 +20,38 @@ import json
 import logging
 import os
 import re
-import socket
-import ssl
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError
 
-from ..errors import YuebaoError
 from ..ledger import Ledger
 from ..models import Finding, Return, Severity, TaskList
 from .collect import MAX_NAME_BYTES, CollectResult, collect, portable, readable
+from .imap import (
+    MailboxError,
+    connect,
+    envelope_sender,
+    move_taken,
+    settings_of,
+    unreachable,
+)
 from .mails import FORM_SUFFIXES, Mail, month_in_subject, parse
 from .reading import read_one
 
 if TYPE_CHECKING:
-    from imapclient.response_types import Envelope
-
-    from ..config import Config
     from ..config import Mail as MailSettings
     from ..context import Cycle
 
 log = logging.getLogger(__name__)
 MAIL_FOLDER = "邮件"  # inside the month's inbox: one folder per mail
 MAX_ZIP_MEMBERS = 50
-
-
-class MailboxError(YuebaoError):
-    """The mailbox could not be read at all; `login` when a person must fix something (the
-    password, the folder's name), not when the server is only down."""
-
-    def __init__(self, zh: str, en: str, login: bool = False):
-        super().__init__(zh, en)
-        self.login = login
 
 
 @dataclass
@@ -103,10 +96,6 @@ class Target:
     year: int
 
 
-def password_of(settings: MailSettings) -> str:
-    return os.environ.get(settings.password_env, "")
-
-
 def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult:
     """Take every new mail of the folder into the inboxes; raises MailboxError if the mailbox
     cannot be read at all (server down, login refused)."""
@@ -125,7 +114,7 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
         uids = sorted(client.search("ALL"))
         result.already = sum(u in known for u in uids)
         taken = []
-        seen_ids = {r["message_id"] for r in ledger.mails() if r["message_id"]}
+        seen_ids = {r.message_id for r in ledger.mails() if r.message_id}
         for uid in (u for u in uids if u not in known):
             got = client.fetch([uid], ["INTERNALDATE", "RFC822.SIZE"]).get(uid, {})
             received = got.get(b"INTERNALDATE") or datetime.now()
@@ -152,9 +141,9 @@ def fetch(settings: MailSettings, ledger: Ledger, target: Target) -> FetchResult
             )
             taken.append(uid)
         if settings.move_to and taken:
-            result.moved_to = _move(client, taken, settings.move_to)
+            result.moved_to = move_taken(client, taken, settings.move_to)
     except (IMAPClientError, OSError) as exc:
-        raise _unreachable(settings, exc) from exc
+        raise unreachable(settings, exc) from exc
     finally:
         try:
             client.logout()
@@ -169,7 +158,7 @@ def _take_one(
     limit = max(4 * target.max_bytes, 100 * 1024 * 1024)  # base64 and several files
     if size > limit:
         envelope = client.fetch([uid], ["ENVELOPE"])[uid][b"ENVELOPE"]
-        sender = _envelope_sender(envelope)
+        sender = envelope_sender(envelope)
         fetched = FetchedMail(
             uid, sender, target.office_of_address.get(sender, ""), "", received, ""
         )
@@ -341,88 +330,7 @@ def _safe(name: str) -> str:
     return portable(name, MAX_NAME_BYTES - 40)
 
 
-def _envelope_sender(envelope: Envelope) -> str:
-    try:
-        a = envelope.from_[0]
-        return f"{a.mailbox.decode()}@{a.host.decode()}".lower()
-    except (TypeError, IndexError, AttributeError):
-        return ""
-
-
-def _move(client: IMAPClient, uids: list[int], folder: str) -> str:
-    """Move the mails taken to `folder` (made if missing); without MOVE they are copied there."""
-    if not client.folder_exists(folder):
-        client.create_folder(folder)
-    if client.has_capability("MOVE"):
-        client.move(uids, folder)
-    else:
-        client.copy(uids, folder)
-        log.warning("服务器不支持MOVE，邮件已复制到“%s”，原邮件保留", folder)
-    return folder
-
-
-def _context(settings: MailSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if settings.ca_file:
-        context.load_verify_locations(cafile=settings.ca_file)
-    return context
-
-
-def connect(settings: MailSettings) -> IMAPClient:
-    where = f"{settings.host}:{settings.port}"
-    try:
-        client = IMAPClient(
-            settings.host,
-            port=settings.port,
-            ssl=settings.security == "ssl",
-            ssl_context=_context(settings),
-            timeout=settings.timeout,
-        )
-        if settings.security == "starttls":
-            client.starttls(_context(settings))
-    except (IMAPClientError, OSError) as exc:
-        raise _unreachable(settings, exc) from exc
-    password = password_of(settings)
-    try:
-        client.login(settings.user, password)
-    except (LoginError, IMAPClientError) as exc:
-        client.shutdown()
-        unset = "" if password else f"（环境变量 {settings.password_env} 未设置）"
-        raise MailboxError(
-            f"邮箱 {where} 拒绝登录：用户名或密码不对{unset}。请核对 config.yaml 中的 mail.user "
-            f"和环境变量 {settings.password_env} 中的密码（授权码）",
-            f"IMAP login refused for {settings.user} at {where}: {exc}",
-            login=True,
-        ) from exc
-    return client
-
-
-def _unreachable(settings: MailSettings, exc: Exception) -> MailboxError:
-    where = f"{settings.host}:{settings.port}"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        zh = (
-            f"邮箱服务器 {where} 的证书无法验证（{exc.verify_message}）。如服务器使用自签名证书，"
-            "请在 config.yaml 的 mail.ca_file 中填写其证书文件"
-        )
-    elif isinstance(exc, (socket.timeout, TimeoutError)):
-        zh = f"连接邮箱服务器 {where} 超时，本次未收取邮件，请稍后重试"
-    else:
-        zh = (
-            f"无法连接邮箱服务器 {where}（{exc}），本次未收取邮件，"
-            "请稍后重试或核对 mail.host、mail.port"
-        )
-    return MailboxError(zh, f"IMAP {where}: {type(exc).__name__}: {exc}")
-
-
 # -- the step, on a loaded cycle ------------------------------------------------------------------
-
-
-def settings_of(config: Config) -> MailSettings:
-    """config.yaml's mail section, its certificate file taken from config.yaml's folder."""
-    settings = config.mail
-    if settings.ca_file:
-        settings = replace(settings, ca_file=str(config.resolve(settings.ca_file)))
-    return settings
 
 
 def reporting_months(cycle: Cycle) -> set[str]:

@@ -7,12 +7,9 @@ nothing a clerk wrote is dropped without one.
 
 from __future__ import annotations
 
-import enum
-import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -20,21 +17,16 @@ from openpyxl.utils import get_column_letter
 from ..forms import layout as form
 from ..models import (
     Finding,
-    Milestone,
     MilestoneReport,
     Return,
     Severity,
-    Task,
     TaskList,
     TaskReport,
 )
 from . import values as cells
-from .grids import MAX_FILE_BYTES, Bounds, Cell, Grid, Row, Unreadable, open_book
-
-_TITLE_MONTH = re.compile(
-    r"(20\d\d)\s*年.*?[（(]\s*\d{1,2}\s*[—\-－~～至到]+\s*(\d{1,2})\s*月\s*[）)]"
-)
-_KEY = re.compile(r"^[A-Za-z][\w.]*(-M\d+)?$")
+from .form_head import label_raw, label_value, month_from_title
+from .grids import MAX_FILE_BYTES, Bounds, Grid, Row, Unreadable, open_book
+from .shown_text import AMBIGUOUS, KEY, ShownText, guess_key
 
 
 def reading_bounds(tasks: TaskList) -> Bounds:
@@ -193,11 +185,11 @@ def _read(
             )
         )
     head = grid[:header_at]
-    ret.office_shown = _label_value(head, "填报股室")
+    ret.office_shown = label_value(head, "填报股室")
     ret.office = meta.get("office") or ret.office_shown
-    ret.filled_by = _label_value(head, "填报人")
-    ret.filled_on = cells.to_date(_label_raw(head, "填报日期"), tasks.year)
-    ret.month = meta.get("month") or _month_from_title(head)
+    ret.filled_by = label_value(head, "填报人")
+    ret.filled_on = cells.to_date(label_raw(head, "填报日期"), tasks.year)
+    ret.month = meta.get("month") or month_from_title(head)
 
     columns = {}
     for i, value in enumerate(grid[header_at]):
@@ -270,7 +262,7 @@ def _read_rows(
     seen: dict[str, int] = {}
     current_task: str | None = None
     rows = grid[header_at + 1 :]
-    shown = _ShownText(rows, columns, by_key)
+    shown = ShownText(rows, columns, by_key)
     # the key column is hidden: sorting only the visible columns moves the text, not the keys; then
     # every row is matched by its text, and a row whose text fits several milestones is refused
     out_of_step = shown.out_of_step()
@@ -283,7 +275,7 @@ def _read_rows(
     for r, row in enumerate(rows, start=header_at + 2):
         key = cells.text(get(row, form.KEY))
         if not key:
-            key = _guess_key(row, get, by_key, current_task)
+            key = guess_key(row, get, by_key, current_task)
         if not key:
             values = [cells.visible(v) for v in row if cells.text(v)]
             if values:
@@ -299,7 +291,7 @@ def _read_rows(
                     )
                 )
             continue
-        if not _KEY.match(key):
+        if not KEY.match(key):
             findings.append(
                 Finding(
                     "bad_key",
@@ -387,151 +379,3 @@ def _texts(row: Row, located: list[tuple[str, int | None]]) -> dict[str, str]:
     """{header: the row's text in its column ("" where the row has no such cell)}."""
     width = len(row)
     return {h: cells.text(row[i]) if i is not None and i < width else "" for h, i in located}
-
-
-class _Ambiguous(enum.Enum):
-    AMBIGUOUS = "ambiguous"  # a row whose text fits several milestones or tasks
-
-
-AMBIGUOUS = _Ambiguous.AMBIGUOUS
-T = TypeVar("T")
-
-
-class _ShownText:
-    """Which task or milestone a row shows, by its visible text (项目名称, 节点内容, 计划完成时间).
-
-    Only the tasks whose keys the sheet holds are candidates: a sort moves rows within the sheet.
-    Built the first time a row's key and text disagree; an ordinary return never needs it.
-    """
-
-    def __init__(self, rows: Grid, columns: dict[str, int], by_key: dict[str, Task]):
-        self.rows, self.columns, self.by_key = rows, columns, by_key
-        self._index: tuple[dict[str, list[Milestone]], dict[str, list[Task]]] | None = None
-
-    def get(self, row: Row, header: str) -> Cell | None:
-        i = self.columns.get(header)
-        return row[i] if i is not None and i < len(row) else None
-
-    def out_of_step(self) -> bool:
-        """Does some row show another task's or milestone's text than its key stands for?"""
-        for row in self.rows:
-            key = cells.text(self.get(row, form.KEY))
-            if key and _KEY.match(key) and not self.agrees(key, row):
-                if self.key_of(row) not in ("", key):
-                    return True
-        return False
-
-    def agrees(self, key: str, row: Row) -> bool:
-        """Does the row show what its key stands for (or is there nothing to compare)?"""
-        task = self.by_key.get(key.split("-M")[0])
-        if task is None or form.CONTENT not in self.columns:
-            return True
-        shown = self.get(row, form.CONTENT)
-        if "-M" in key:
-            m = next((m for m in task.milestones if m.key == key), None)
-            return m is None or cells.same_text(shown, m.text)
-        if cells.same_text(shown, task.overview or task.content):
-            return True
-        content = cells.squash(shown)
-        # the overview edited: the task's row by its name, unless it shows one of its milestones
-        shows_milestone = any(content == cells.squash(m.text) for m in task.milestones)
-        same_name = cells.squash(self.get(row, form.NAME)) == cells.squash(task.name)
-        return same_name and not shows_milestone
-
-    def key_of(self, row: Row) -> str | Literal[_Ambiguous.AMBIGUOUS]:
-        """The key the row's text stands for: a key, AMBIGUOUS, or "" (text of no task: edited)."""
-        milestones, tasks = self._build()
-        content = cells.squash(self.get(row, form.CONTENT))
-        name = cells.squash(self.get(row, form.NAME))
-        due = cells.to_date(self.get(row, form.DUE))
-        found = milestones.get(content, [])
-        if found:
-            if name:
-                found = _narrow(found, lambda m: cells.squash(self.by_key[m.task_key].name) == name)
-            found = _narrow(found, lambda m: due in (m.due, m.extended_from)) if due else found
-            return found[0].key if len(found) == 1 else AMBIGUOUS if found else ""
-        named = tasks.get(content) or tasks.get(name) or []
-        no = cells.text(self.get(row, form.NO))
-        named = _narrow(named, lambda t: t.no == no) if no else named
-        return named[0].key if len(named) == 1 else AMBIGUOUS if named else ""
-
-    def _build(self) -> tuple[dict[str, list[Milestone]], dict[str, list[Task]]]:
-        if self._index is None:
-            milestones: dict[str, list[Milestone]] = {}
-            tasks: dict[str, list[Task]] = {}
-            keys = {cells.text(self.get(row, form.KEY)).split("-M")[0] for row in self.rows}
-            for key in sorted(keys & self.by_key.keys()):
-                task = self.by_key[key]
-                texts = {cells.squash(task.overview or task.content), cells.squash(task.name)}
-                for text in texts - {""}:
-                    tasks.setdefault(text, []).append(task)
-                for m in task.milestones:
-                    if cells.squash(m.text):
-                        milestones.setdefault(cells.squash(m.text), []).append(m)
-            self._index = milestones, tasks
-        return self._index
-
-
-def _narrow(found: list[T], keep: Callable[[T], bool]) -> list[T]:
-    """The candidates that pass `keep`, or all of them when none does."""
-    return [x for x in found if keep(x)] or found
-
-
-def _guess_key(
-    row: Row,
-    get: Callable[[Row, str], Cell | None],
-    by_key: dict[str, Task],
-    current_task: str | None,
-) -> str:
-    """Without the key column: a task row by its 编号, a milestone row by its text."""
-    no = cells.text(get(row, form.NO))
-    if no:
-        for t in by_key.values():
-            if t.no == no:
-                return t.key
-    content = cells.squash(get(row, form.CONTENT))
-    if content and current_task in by_key:
-        for m in by_key[current_task].milestones:
-            if cells.squash(m.text) == content:
-                return m.key
-    return ""
-
-
-_LABELS = ("填报股室", "填报人", "填报日期")
-
-
-_LABEL = re.compile(r"[\u4e00-\u9fff]{1,8}:")  # a few Chinese words and a colon: 联系电话：
-
-
-def _is_label(value: Cell | None) -> bool:
-    """A cell that is a label itself ("填报日期：", "联系电话:"): never the value before it.  What a
-    clerk typed as a value stays a value, even with a colon at its end ("mailto:")."""
-    text = cells.squash(value)  # NFKC: "：" is ":"
-    return text.rstrip(":") in _LABELS or _LABEL.fullmatch(text) is not None
-
-
-def _label_raw(head: Grid, label: str) -> Cell | None:
-    for row in head:
-        for i, v in enumerate(row):
-            if cells.squash(v).rstrip(":：") == label:
-                value = next((x for x in row[i + 1 :] if cells.text(x)), None)
-                return None if _is_label(value) else value  # left empty: the next label
-            text = cells.text(v)
-            if (
-                text.startswith(label) and len(text) > len(label) + 1
-            ):  # "填报股室：基财股" in one cell
-                return text[len(label) :].lstrip(":： ")
-    return None
-
-
-def _label_value(head: Grid, label: str) -> str:
-    return cells.text(_label_raw(head, label))
-
-
-def _month_from_title(head: Grid) -> str:
-    for row in head:
-        for v in row:
-            m = _TITLE_MONTH.search(cells.text(v))
-            if m:
-                return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    return ""

@@ -15,7 +15,7 @@ from ..models import Status
 
 if TYPE_CHECKING:
     from opencc_purepy import OpenCC
-from ..tasks.dates import read_date
+from ..dates import read_date
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SYNONYMS = {

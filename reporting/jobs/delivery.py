@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import cycle as steps
 from ..config import Config
-from ..ledger import Ledger
+from ..ledger import Ledger, NoticeRecord
 from ..notify.escalation import REASONS_ZH
 from ..notify.lease import expiry, gone, holder, stamp
 from ..notify.plan import ESCALATE, FILL_AND_SEND, REMIND_MILESTONES, REMIND_MISSING, REPLY
@@ -42,9 +41,10 @@ from ..notify.senders import (
     post_chat,
     write_text_file,
 )
+from .letters import escalation_notice
 
 if TYPE_CHECKING:
-    from .day import Facts
+    from .facts import Facts
 
 log = logging.getLogger("reporting.schedule")
 RETRY_AFTER = timedelta(minutes=30)  # a failed notice: again by any run from then or any later day
@@ -96,17 +96,17 @@ def _fields(n: Notice, day: date) -> dict[str, str]:
     )
 
 
-def notice_of(row: sqlite3.Row) -> Notice:
+def notice_of(row: NoticeRecord) -> Notice:
     return Notice(
-        action=row["action"],
-        month=row["month"],
-        office=row["office"],
-        to=[a for a in row["recipients"].split(",") if a],
-        subject=row["subject"],
-        body=row["body"],
-        attachments=[Path(p) for p in json.loads(row["attachments"])],
-        reason=row["reason"],
-        reason_zh=REASONS_ZH.get(row["reason"], ""),
+        action=row.action,
+        month=row.month,
+        office=row.office,
+        to=[a for a in row.recipients.split(",") if a],
+        subject=row.subject,
+        body=row.body,
+        attachments=[Path(p) for p in json.loads(row.attachments)],
+        reason=row.reason,
+        reason_zh=REASONS_ZH.get(row.reason, ""),
     )
 
 
@@ -128,10 +128,10 @@ def deliver_due(
         rows = [
             r
             for r in ledger.due_notices(day.isoformat(), now)
-            if (scope is None or (r["action"], r["month"]) in scope)
-            and (r["status"] != "sending" or r["lease_until"] < now or gone(r["owner"]))
+            if (scope is None or (r.action, r.month) in scope)
+            and (r.status != "sending" or (r.lease_until or "") < now or gone(r.owner))
         ]
-        candidates: list[tuple[sqlite3.Row | None, Notice]] = [(r, notice_of(r)) for r in rows]
+        candidates: list[tuple[NoticeRecord | None, Notice]] = [(r, notice_of(r)) for r in rows]
         candidates += [(None, n) for n in extra]
         if candidates:
             log.info("%s 待发送 %d 条通知", day, len(candidates))
@@ -160,7 +160,7 @@ def deliver_due(
 def still_due(
     cycle: steps.Cycle,
     ledger: Ledger,
-    row: sqlite3.Row | None,
+    row: NoticeRecord | None,
     notice: Notice,
     day: date,
     facts: Facts | None,
@@ -183,53 +183,49 @@ def still_due(
         made = [
             e
             for e in ledger.escalations(month)
-            if (e["office"], e["reason"]) == (notice.office, notice.reason)
+            if (e.office, e.reason) == (notice.office, notice.reason)
         ]
         if made:
-            return f"已于{made[0]['day']}督办过", notice
+            return f"已于{made[0].day}督办过", notice
         assert facts is not None, "a 督办 is judged on the run's facts"
         decision = facts.escalations(month).get((notice.office, notice.reason))
         if decision is None:
             return "情况已变化（已报送，或节点已完成），不再督办", notice
-        from .day import escalation_notice  # here: day imports this module
-
         notice = escalation_notice(cycle, month, decision, day)  # today's facts, today's letter
     return "", notice
 
 
 def send_one(
-    cycle: steps.Cycle, ledger: Ledger, row: sqlite3.Row, notice: Notice, day: date, mailer: Mailer
+    cycle: steps.Cycle, ledger: Ledger, row: NoticeRecord, notice: Notice, day: date, mailer: Mailer
 ) -> str:
     """Claim the notice (a lease), send it through every channel, record the outcome."""
     now = datetime.now()
-    fresh = ledger.notice(row["key"])
-    if fresh is None or fresh["status"] not in ("planned", "failed", "sending"):
+    fresh = ledger.notice(row.key)
+    if fresh is None or fresh.status not in ("planned", "failed", "sending"):
         return "skipped"
-    taken_over = fresh["status"] == "sending" and gone(fresh["owner"])
+    taken_over = fresh.status == "sending" and gone(fresh.owner)
     if not ledger.claim_notice(fresh, holder(), expiry(mailer.cfg, now), stamp(now), taken_over):
         return "skipped"  # another instance has it, or its holder's lease runs on
-    if fresh["status"] == "sending":
+    if fresh.status == "sending":
         log.warning(
             "接手发送中断的通知：%s %s（上次发送者已停止或租约已过期）",
             notice.label,
             notice.subject,
         )
-    if fresh["tries"] == 0 and fresh["status"] == "planned":
+    if fresh.tries == 0 and fresh.status == "planned":
         _text_file(cycle, notice)
-    done = set(filter(None, fresh["channels"].split(",")))
+    done = set(filter(None, fresh.channels.split(",")))
     if "mail" in done:  # mailed by an earlier run: only the chat group is owed
         status, tries, detail, next_try = "sent", 0, "", None
     else:
         status, tries, detail, next_try = _mail(cycle, notice, mailer)
         if status == "sent":
-            ledger.channel_done(row["id"], "mail")
-    why = "" if "chat" in done else _chat(cycle, ledger, row["id"], notice)
+            ledger.channel_done(row.id, "mail")
+    why = "" if "chat" in done else _chat(cycle, ledger, row.id, notice)
     if why:  # the group robot refused or was down: tried again like a failed mail
         status, next_try = "failed", stamp(datetime.now() + RETRY_AFTER)
         detail = "；".join(filter(None, [detail, why]))
-    if not ledger.finish_notice(
-        row["id"], status, holder(), tries, detail, next_try, day.isoformat()
-    ):
+    if not ledger.finish_notice(row.id, status, holder(), tries, detail, next_try, day.isoformat()):
         log.warning("通知的发送权已被接手，结果未记录：%s", notice.subject)
     elif status in ("sent", "written") and notice.action == ESCALATE:
         ledger.log_escalation(

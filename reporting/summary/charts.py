@@ -7,6 +7,9 @@ and every bar segment and point carries its number.
 
 from __future__ import annotations
 
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
 from .. import xlsx
 from ..models import Light
 
@@ -21,8 +24,8 @@ GAP = 8  # points between the two charts
 
 
 def overview_charts(
-    wb,
-    ws,
+    wb: Workbook,
+    ws: Worksheet,
     sheet: str,
     first: int,
     last: int,
@@ -32,7 +35,7 @@ def overview_charts(
     width: float,
     height: float,
     title: str,
-    colours: dict,
+    colours: dict[Light, str],
 ) -> None:
     """The bar chart from row `top`, column `left`; the trend chart below it.  `width` is in
     character units (the columns the charts span), `height` in points (the rows beside them)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable
@@ -19,6 +20,7 @@ from ..checks.validate import MonthCheck
 from ..filenames import shown_name
 from ..forms.layout import PROGRESS
 from ..intake.values import squash
+from ..ledger.records import ItemState
 from ..models import (
     ChangeKind,
     Finding,
@@ -146,40 +148,41 @@ NOT_RETURNED = OfficeState.NOT_RETURNED
 MISSING_TASK = "（报表中缺少该任务）"  # shown as the progress of a task a return left out
 
 
-def state_items(s: MonthSummary) -> list[tuple]:
+def state_items(s: MonthSummary) -> list[ItemState]:
     """The month's state as the ledger keeps it (see Ledger.record_state)."""
     return [
-        (
-            (r.milestone.key if r.milestone else r.task.key),
-            r.task.key,
-            r.task.lead,
-            r.status,
-            r.completed_on.isoformat() if r.completed_on else None,
-            r.light.value if r.light else "",
-            r.progress,
-            r.problems,
+        ItemState(
+            item=(r.milestone.key if r.milestone else r.task.key),
+            task_key=r.task.key,
+            office=r.task.lead,
+            status=r.status,
+            completed_on=r.completed_on.isoformat() if r.completed_on else None,
+            light=r.light.value if r.light else "",
+            progress=r.progress,
+            problems=r.problems,
         )
         for r in s.rows
     ]
 
 
-def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list[Change]:
-    """Compare with the ledger's state of the two months before (item -> row with status, light,
-    progress)."""
+def find_changes(
+    rows: list[MilestoneRow], previous: dict[str, ItemState], before: dict[str, ItemState]
+) -> list[Change]:
+    """Compare with the ledger's state of the two months before (item -> ItemState)."""
     if not previous:
         return []
     changes: list[Change] = []
     seen_tasks: set[str] = set()
-    by_task_prev = {r["task_key"]: r for r in previous.values()}
-    by_task_before = {r["task_key"]: r for r in before.values()}
+    by_task_prev = {r.task_key: r for r in previous.values()}
+    by_task_before = {r.task_key: r for r in before.values()}
     for r in rows:
         m = r.milestone
         if m is not None:
             p = previous.get(m.key)
-            was = p["light"] if p else ""
+            was = p.light if p else ""
             if r.light is Light.DONE and was != Light.DONE.value:
                 note = f"完成日期 {r.completed_on:%Y-%m-%d}" if r.completed_on else ""
-                if p is not None and not p["status"]:
+                if p is not None and not p.status:
                     note = "上月未报该节点状态，本月报已完成" + (f"（{note}）" if note else "")
                 changes.append(Change(ChangeKind.NEWLY_DONE, r.task, m, note))
             elif r.light is Light.OVERDUE and was != Light.OVERDUE.value:
@@ -196,8 +199,8 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
             continue
         seen_tasks.add(r.task.key)
         p, b = by_task_prev.get(r.task.key), by_task_before.get(r.task.key)
-        if r.progress and p is not None and squash(p["progress"]) == squash(r.progress):
-            twice = b is not None and squash(b["progress"]) == squash(r.progress)
+        if r.progress and p is not None and squash(p.progress) == squash(r.progress):
+            twice = b is not None and squash(b.progress) == squash(r.progress)
             kind = ChangeKind.SAME_TWICE if twice else ChangeKind.SAME_PROGRESS
             changes.append(
                 Change(
@@ -207,7 +210,7 @@ def find_changes(rows: list[MilestoneRow], previous: dict, before: dict) -> list
                     "进展情况与上月完全相同" + ("，且与前月相同" if twice else ""),
                 )
             )
-        if r.problems and p is not None and squash(p["problems"]) == squash(r.problems):
+        if r.problems and p is not None and squash(p.problems) == squash(r.problems):
             changes.append(
                 Change(
                     ChangeKind.SAME_PROBLEMS, r.task, None, "存在问题和下一步工作计划与上月完全相同"
@@ -280,8 +283,8 @@ def milestone_rows(
 class History:
     """What the ledger remembers of the months before, as the month is judged and compared."""
 
-    previous: dict = field(default_factory=dict)  # last month's merged state: item -> row
-    before: dict = field(default_factory=dict)  # the month before last's
+    previous: dict[str, ItemState] = field(default_factory=dict)  # last month's merged state
+    before: dict[str, ItemState] = field(default_factory=dict)  # the month before last's
     trend: dict[str, int] = field(default_factory=dict)  # earlier months of the year -> overdue
     words: dict = field(default_factory=dict)  # milestone -> the latest Word of earlier months
 
@@ -293,7 +296,9 @@ def history_of(
     MonthSummary of earlier months judged anew (returns their merge did not count yet)."""
     last = period.previous()
     trend = {m: n for m, n in ledger.overdue_trend(period.year).items() if m < period.label}
-    by_month = ledger.reports_before(period.label)
+    by_month: dict[str, Mapping[str, tuple[str, date | str | None]]] = {
+        **ledger.reports_before(period.label)
+    }
     for m, summary in (fresh or {}).items():
         by_month[m] = words_of_rows(summary.rows)
     return History(

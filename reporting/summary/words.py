@@ -8,7 +8,7 @@ June stays done in a July without a return, and a later 滞后 undoes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -27,7 +27,9 @@ class Word:
     month: str  # the month whose counted return said it
 
 
-def latest_words(by_month: dict[str, dict[str, tuple]]) -> dict[str, Word]:
+def latest_words(
+    by_month: Mapping[str, Mapping[str, tuple[str, date | str | None]]],
+) -> dict[str, Word]:
     """{milestone key: Word} from {month: {milestone key: (status, completed_on)}}, the latest
     month that said something winning.  completed_on: a date, an ISO text or None."""
     latest: dict[str, Word] = {}

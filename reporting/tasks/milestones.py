@@ -44,9 +44,9 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from ..dates import read_date
 from ..intake import values as cells
 from ..models import Milestone
-from .dates import read_date
 
 _CN_DIGITS = {
     "零": 0,

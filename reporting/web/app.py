@@ -42,7 +42,7 @@ from .security import (
     known_browser,
     remember_browser,
 )
-from .server import BodyLimit
+from .server import MULTIPART_ROOM, BodyLimit
 from .store import CHIEFS, OFFICE, WebState
 from .uploads import Intake, NotAWorkbook, TooLarge
 
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
 ACK_SECONDS = 1.0  # an upload alone waits this long for its check, never longer
 
 
@@ -92,9 +91,7 @@ class Served:
         extensions: tuple[tuple[str, Any], ...] = ()
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
-                extensions = tuple(
-                    sorted((k, r["new_due"]) for k, r in ledger.extensions().items())
-                )
+                extensions = tuple(sorted((k, e.new_due) for k, e in ledger.extensions().items()))
         day = self.fixed_day or date.today()
         return day, stamp(self.config_path), stamp(config.task_list_path), extensions
 

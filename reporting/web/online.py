@@ -28,11 +28,12 @@ import openpyxl
 from ..context import Cycle
 from ..forms import layout as form
 from ..forms.content import FormContent, form_content
-from ..forms.fill import TEMPLATE, task_list_fingerprint, write_form
-from ..forms.prefill import last_answers
+from ..forms.fill import task_list_fingerprint, write_form
+from ..forms.openpyxl_form import TEMPLATE
 from ..intake.values import EXCEL_CELL_CHARS, to_date
 from ..models import Finding, Milestone, Office, Severity, Status, Task
 from ..period import Period
+from ..summary.carried import last_answers
 from ..xlsx_rows import excel_units
 
 ONLINE_NAME = "在线填报.xlsx"  # an online return's name on the page's record of uploads
@@ -248,7 +249,7 @@ def placed(
     """field name -> the findings about it (GENERAL: about the return as a whole; `task:T01`:
     about a task without a field of its own).  A finding names its cell (column letter and row
     of the workbook written from `online`): that cell is one field of the page."""
-    keys = {r: row.values[form.KEY] for r, row in online.content.numbered()}
+    keys = {r: str(row.values[form.KEY]) for r, row in online.content.numbered()}
     letters = {form.column_letter(h): h for h in form.HEADERS}
     out: dict[str, list[Finding]] = {}
     for f in findings:

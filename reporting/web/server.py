@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..config import Web
 
 MIB = 1024 * 1024
+MULTIPART_ROOM = 1 << 20  # the form's own fields and boundaries around the file
 FD_MARGIN = 64  # descriptors kept for the database, log, workbooks and the reading workers
 SELECT_LIMIT = 480  # without poll() (Windows), select() takes at most 512 sockets
 ADDRESS_IN_USE = {errno.EADDRINUSE, 10048}  # 10048: WSAEADDRINUSE (Windows)
@@ -245,8 +246,6 @@ def make_server(
         )
     except OSError as exc:
         raise _listen_error(exc, host, port) from exc
-    from .app import MULTIPART_ROOM
-
     max_file_mb = max(1, (max_body - MULTIPART_ROOM) // MIB)  # max_body = MB + MULTIPART_ROOM
     task = type("ErrorTask", (_ErrorTask,), {"too_large": _page(too_large_text(max_file_mb))})
     channel = type(

@@ -96,7 +96,9 @@ class Intake:
         self._collecting = threading.Lock()
         self._pending_lock = threading.Lock()
         self._pending: list[_Collecting] = []  # checked, waiting to be collected
-        self.queue = CheckQueue(self.reader.workers, self.check)
+        # a check mostly waits (its file read in a worker process, the disk): more checks than
+        # readers keep the readers busy; heavy ones still leave a check free (CheckQueue)
+        self.queue = CheckQueue(self.reader.workers * CHECKS_PER_READER, self.check)
 
     def resume(self) -> None:
         """After a restart: check what was received and not checked; drop staged files nobody
@@ -240,6 +242,7 @@ def _collect_one(cycle: Cycle, ledger: Ledger, upload: Upload, path: Path) -> li
 
 
 BUSY_RETRY_SECONDS = 2
+CHECKS_PER_READER = 3
 HEAVY_BYTES = 2 << 20  # a form is well under 1 MB; a bigger file is slow to read: see CheckQueue
 KEEP_IN_INBOX = 3  # an office's uploads kept in the inbox beside the archive, which keeps all
 
