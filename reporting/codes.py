@@ -1,8 +1,9 @@
 """Every kind of finding: its stable code, usual severity, Chinese name and what to do about it.
 
-The codes a month's check or the roll-up can report.  README's findings table lists exactly these,
-and `rules:` in config.yaml may change the severity of any of them and of no other (config.py
-checks it on loading, hence this sits beside the data model, below config and checks).
+The codes a month's check or the roll-up can report.  docs/manual.md's findings table lists
+exactly these (tools/findings_doc.py writes it), and `rules:` in config.yaml may change the
+severity of any of them and of no other (config/ checks it on loading, hence this sits beside the
+data model, below config and checks).
 """
 
 from __future__ import annotations

@@ -112,7 +112,8 @@ def _check_rules(rules: dict) -> None:
     for code, word in rules.items():
         if code not in FINDING_CODES:
             raise YuebaoError(
-                f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，见README）",
+                f"配置文件中有未知的项“rules.{code}”（不是已知的问题类别，"
+                "见 docs/manual.md 的“看到这些提示怎么办”）",
                 f"unknown config key: rules.{code}",
             )
         if word not in SEVERITY_WORDS:
