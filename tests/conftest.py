@@ -143,3 +143,12 @@ def smtp():
     controller.start()
     yield inbox, controller.port
     controller.stop()
+
+
+@pytest.fixture
+def bureau(tmp_path) -> Path:
+    """A bureau's folder as `yuebao init` makes it (恩平市教育局)."""
+    folder = tmp_path / "恩平"
+    done = yuebao("init", str(folder), "--bureau", "恩平市教育局")
+    assert done.returncode == 0, done.stderr
+    return folder

@@ -33,14 +33,6 @@ def no_table_left_behind():
     use_bureau_calendar({})  # the next test's process state: the package's years only
 
 
-@pytest.fixture
-def bureau(tmp_path) -> Path:
-    folder = tmp_path / "恩平"
-    done = yuebao("init", str(folder), "--bureau", "恩平市教育局")
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
 def set_deadline_day(config: Path, day: int) -> None:
     text = re.sub(r"deadline_day: \d+", f"deadline_day: {day}", config.read_text(encoding="utf-8"))
     config.write_text(text, encoding="utf-8")

@@ -31,14 +31,6 @@ WINDOWS_PATH = re.compile(r"[\w\u4e00-\u9fff.:-]+(?:\\[\w\u4e00-\u9fff.-]*)+")
 PLACEHOLDER = re.compile(r"^(月份|\d{4}-\d{2})$")
 
 
-@pytest.fixture
-def bureau(tmp_path) -> Path:
-    folder = tmp_path / "恩平"
-    done = yuebao("init", str(folder), "--bureau", "恩平市教育局")
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
 def folders_named(text: str) -> set[str]:
     """Every folder of the bureau's folder a text names: `输出\\月份\\待发送` names 输出 (the
     month's folders come with the month), `输出\\yuebao.log` names 输出; absolute paths (D:\\月报)

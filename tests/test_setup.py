@@ -30,14 +30,6 @@ MONTH = f"{YEAR}-06"
 SUMMARY = f"重点工作进展汇总_{MONTH}_恩平市教育局.xlsx"
 
 
-@pytest.fixture
-def bureau(tmp_path) -> Path:
-    folder = tmp_path / "恩平"
-    done = yuebao("init", str(folder), "--bureau", "恩平市教育局")
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
 def test_init_writes_a_folder_that_passes_check_and_runs_a_month(bureau):
     names = {p.name for p in bureau.iterdir()}
     assert {"config.yaml", "任务清单.xlsx", "使用说明.txt", "月报.bat", "定时任务.xml"} <= names

@@ -204,25 +204,16 @@ def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser)
     the server whether the check is done and shows the result then, not at the next 3-second
     refresh; the asking itself is a cheap answer that names the office's uploads still waiting."""
     import json
-    import multiprocessing
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from reporting.monthlock import lock_folder
-
-    from .test_web_queue import hold_month
+    from .test_web_queue import holding
 
     base, folder, month, c = server
     token = links(folder)[OFFICE]
     good = answered(c, month, OFFICE, folder / "pc" / "进展情况表.xlsx")
-    lock_folder(c.config.ledger_path).mkdir(parents=True, exist_ok=True)
-    held = multiprocessing.Event()
-    holder = multiprocessing.Process(
-        target=hold_month, args=(c.config.ledger_path, month, 8, held), daemon=True
-    )
-    holder.start()
-    assert held.wait(10)
+    holder = holding(c.config.ledger_path, month, 8)
     browser.get(f"{base}/o/{token}")
     browser.find_element(By.ID, "file").send_keys(str(good))
     press(browser, "upload")

@@ -50,18 +50,25 @@ def hold_month(ledger, month: str, seconds: float, held) -> None:
         time.sleep(seconds)
 
 
+def holding(ledger, month: str, seconds: float) -> multiprocessing.Process:
+    """Another process holding the month's lock for `seconds`, from now on (it is held when
+    this returns)."""
+    lock_folder(ledger).mkdir(parents=True, exist_ok=True)
+    held = multiprocessing.Event()
+    holder = multiprocessing.Process(
+        target=hold_month, args=(ledger, month, seconds, held), daemon=True
+    )
+    holder.start()
+    assert held.wait(10)
+    return holder
+
+
 def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
     config, month, c, returns = synthetic(tmp_path, 20)
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["lock_wait_seconds"] = 2  # each wait for the month gives up and is tried again
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    lock_folder(c.config.ledger_path).mkdir(parents=True, exist_ok=True)
-    held = multiprocessing.Event()
-    holder = multiprocessing.Process(
-        target=hold_month, args=(c.config.ledger_path, month, 8, held), daemon=True
-    )
-    holder.start()
-    assert held.wait(10)
+    holder = holding(c.config.ledger_path, month, 8)
     tokens = links(tmp_path)
     with serving(config, month) as base:
         pages: list[float] = []

@@ -37,6 +37,19 @@ class Draft:
     items: list[tuple[str, str]] = field(default_factory=list)  # (text, its date as rendered)
     years: dict[int, str] = field(default_factory=dict)
 
+    def as_task(self, overview: str) -> Task:
+        """The task of a layout whose milestones are numbered items under `overview`."""
+        return Task(
+            key=self.key,
+            no=self.no,
+            name=self.name,
+            content=render_content(overview, self.items),
+            overview=overview,
+            offices=tuple(self.offices),
+            lead=self.lead,
+            remarks=self.section,
+        )
+
 
 class Drafts:
     """The tasks so far, by 序号 within their category (a table of 民生实事 numbers from 1 again):

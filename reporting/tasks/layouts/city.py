@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...models import Finding, Severity, Task, TaskList
+from ...models import Finding, Severity, TaskList
 from ..doubts import numbering_problem, task_ref
 from ..import_drafts import (
     Draft,
@@ -17,7 +17,6 @@ from ..import_drafts import (
     add_offices,
     date_lead_in,
     finish,
-    render_content,
     take_lead,
 )
 from ..import_sources import TextGrid
@@ -98,18 +97,7 @@ def read_city(grid: TextGrid, header_at: int, src: Path, year: int | None) -> Ta
                     task_key=d.key,
                 )
             )
-        tasks.append(
-            Task(
-                key=d.key,
-                no=d.no,
-                name=d.name,
-                content=render_content(d.name, d.items),
-                overview=d.name,
-                offices=tuple(d.offices),
-                lead=d.lead,
-                remarks=d.section,
-            )
-        )
+        tasks.append(d.as_task(d.name))
     return finish(title, year, tasks, src, findings)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from ...errors import YuebaoError
-from ...models import Finding, Severity, Task, TaskList
+from ...models import Finding, Severity, TaskList
 from ..doubts import numbering_problem, task_ref
 from ..import_drafts import (
     Drafts,
@@ -20,7 +20,6 @@ from ..import_drafts import (
     date_lead_in,
     finish,
     numbered_items,
-    render_content,
     take_lead,
 )
 from ..import_sources import TextGrid
@@ -116,18 +115,7 @@ def read_pengjiang(grid: TextGrid, header_at: int, src: Path, year: int | None) 
             for _, item in items:  # due at that year's end unless the item names its date
                 dues = read_due(item, y) or [(date(y, 12, 31), f"{y}年度任务")]
                 d.items.append((item, date_lead_in(dues, y)))
-        tasks.append(
-            Task(
-                key=d.key,
-                no=d.no,
-                name=d.name,
-                content=render_content(d.content, d.items),
-                overview=d.content,
-                offices=tuple(d.offices),
-                lead=d.lead,
-                remarks=d.section,
-            )
-        )
+        tasks.append(d.as_task(d.content))
     return finish(title, year, tasks, src, findings)
 
 
