@@ -20,9 +20,9 @@ import openpyxl
 import pytest
 import yaml
 
-from reporting.checks.validate import validate_month
+from reporting.checks.validate import check_returns, validate_month
 from reporting.context import Cycle
-from reporting.intake.reading import read_one
+from reporting.intake.reading import ReadCache, read_one
 from reporting.ledger import ItemState
 from reporting.models import Light, OfficeState, Return, Severity
 from reporting.summary.month import History, Settings, summarise
@@ -792,3 +792,31 @@ def test_the_state_kept_of_a_task_without_milestones(june):
     _, summary = rows_with_extra_tasks(june, ret)
     items = {i[0]: i for i in state_items(summary)}
     assert items["T20"] == ("T20", "T20", "人事股", "", None, "", "（报表中缺少该任务）", "")
+
+
+def test_the_month_read_and_checked_in_one_call(june):
+    """check_returns reads what it is given (here through a cache's reader, no worker process)
+    and validates it; a return received after the day judged is listed last, unread: on 22 June
+    基财股's return (23 June) is not read and the office has not returned; each file read once."""
+    tasks, period, read, settings = june
+    fresh = [
+        Return(r.file_name, r.sha256, r.received_at, archived_path=r.archived_path) for r in read
+    ]
+    asked: list[str] = []
+
+    def read_in_process(ret: Return) -> tuple[Return, list]:
+        asked.append(ret.file_name)
+        return ret, read_one(ret, tasks)
+
+    check = check_returns(tasks, period, fresh, date(2022, 6, 22), cache=ReadCache(read_in_process))
+    late = "进展情况表_2022-06_基财股.xlsx"
+    assert [r.file_name for r in check.returns][-1] == late  # listed, at the end
+    assert sorted(asked) == sorted(r.file_name for r in read if r.file_name != late)
+    summary = summarise(tasks, period, check, date(2022, 6, 22), settings, History())
+    assert states(summary) == {
+        "卫健所": "未报送",
+        "督导室": "报表有误",
+        "基财股": "未报送",
+        **{office: "按时报送" for office in ON_TIME},
+    }
+    assert [f.code for f in check.findings if f.file == late] == ["after_as_of"]
