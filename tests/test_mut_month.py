@@ -757,6 +757,8 @@ def test_a_form_of_no_office_or_an_unknown_one(june):
         ("2022-05-31T00:00:00", False),
         ("44712", False),  # Excel's serial number of 31 May 2022, as text
         ("5月31日", False),
+        ("5月 31日", False),  # a blank inside: read whole, in the form's year
+        ("5月31日 00:00:00", False),  # a time after it: its day, in the form's year
         ("2022-12-31 00:00:00", True),
         ("44926", True),  # 31 December 2022
     ],
@@ -820,3 +822,30 @@ def test_the_month_read_and_checked_in_one_call(june):
         **{office: "按时报送" for office in ON_TIME},
     }
     assert [f.code for f in check.findings if f.file == late] == ["after_as_of"]
+
+
+def test_every_answer_column_longer_than_a_cell_is_named_and_half_a_cell_is_not_counted(june):
+    """备注 and a milestone's 节点状态 are counted too; a text of emoji just over half the limit
+    is over it as Excel counts (16,384 emoji are 32,768 units), one under half is not."""
+    ret, t04 = personnel(june)
+    report = ret.tasks["T04"]
+    report.progress = "😀" * 16383  # 32,766 units: fits
+    report.problems = "😀" * 16384  # 32,768 units: over by one
+    report.remarks = "备" * 32768
+    first = next(iter(report.milestones.values()))
+    first.status = "完" * 32768
+    found, _ = told(june, ret)
+    cut = sorted(f[2] for f in found if f[0] == "cell_truncated")
+    assert cut == sorted(
+        [
+            f"{ret.columns['存在问题和下一步工作计划']}{report.row}",
+            f"{ret.columns['备注']}{report.row}",
+            f"{ret.columns['节点状态']}{first.row}",
+        ]
+    )
+    said = {f[2]: f[3] for f in found if f[0] == "cell_truncated"}
+    assert (
+        "有16384字（按Excel计为32768字）"
+        in said[f"{ret.columns['存在问题和下一步工作计划']}{report.row}"]
+    )
+    assert f"第4项任务“{t04.name}”的“备注”有32768字，" in said[f"{ret.columns['备注']}{report.row}"]
