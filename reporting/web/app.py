@@ -212,8 +212,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             return _message("请先选择要上传的表格文件", back=url_for("office_page", token=token))
         try:
             _, checked = intake.receive(c, month, office, upload.stream, upload.filename)
-            if intake.queue.waiting() <= 1:  # alone: its quick check is shown at once; in a
-                checked.wait(ACK_SECONDS)  # crowd no thread waits (正在检查, then the result)
+            intake.acknowledge(checked, ACK_SECONDS)
         except NotAWorkbook:
             return _message(
                 "只能上传Excel表格（.xlsx），请选择下载的表格填写后上传",

@@ -224,8 +224,7 @@ def register(
                 return page(token, office, c, month, online, fields, found, 422, blocked=errors)
             _, done = intake.receive(c, month, office, io.BytesIO(data), ONLINE_NAME)
             drafts.save(month, office, fields, submitted=True)
-        if intake.queue.waiting() <= 1:
-            done.wait(ACK_SECONDS)
+        intake.acknowledge(done, ACK_SECONDS)
         return redirect(url_for("online_page", token=token) + "#result", code=303)
 
     @app.post("/o/<token>/online/check")
