@@ -15,7 +15,7 @@ from .backup import back_up
 from .config import Config, load_config
 from .errors import YuebaoError
 from .intake.collect import sha256_of
-from .ledger import Extension, Ledger, MonthList
+from .ledger import Extension, Ledger, MonthList, stamp
 from .models import Light, Task, TaskList
 from .monthlock import hold_months
 from .period import Period, make_period
@@ -30,6 +30,7 @@ class Cycle:
     backed_up: bool = False
     tasks_sha256: str = ""  # of the file `tasks` was read from ("": not known)
     month_lists: dict[str, TaskList] = field(default_factory=dict, repr=False)  # by SHA-256
+    _lists_at: dict[str, tuple[tuple, TaskList]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
@@ -49,11 +50,17 @@ class Cycle:
         """The task list as it stood for `month`: the one its forms were filled from (the ledger
         keeps it, see cycle.fill), with approved 延期; the configured list (`tasks`) for a month
         whose forms were filled before the ledger kept lists, or never filled."""
-        if ledger is None:
+        if ledger is None:  # the page asks often: the ledger is opened again only if changed
             if not self.config.ledger_path.exists():
                 return self.tasks
+            now, known = stamp(self.config.ledger_path), self._lists_at.get(month)
+            if now is not None and known is not None and known[0] == now:
+                return known[1]
             with self.ledger() as opened:
-                return self.tasks_for(month, opened)
+                tasks = self.tasks_for(month, opened)
+            if now is not None:
+                self._lists_at[month] = (now, tasks)
+            return tasks
         sha = ledger.month_list_sha(month)
         if sha is None or sha == self.tasks_sha256:
             return self.tasks

@@ -7,6 +7,7 @@ the configured folder or fail on Windows; the office keeps its real name everywh
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ def upload_name(
 _UPLOAD_NAME = re.compile(r".+?_\d{8}-\d{6}_[0-9a-f]{8}(?:_(?P<own>.+?))?(?P<suffix>\.[A-Za-z]+)")
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every return on every judgement of the month
 def _upload_match(file_name: str) -> re.Match | None:
     return _UPLOAD_NAME.fullmatch(file_name.replace("\\", "/").split("/")[-1])
 

@@ -19,14 +19,17 @@ from hypothesis import strategies as st
 from reporting.checks.rules import apply_rules
 from reporting.checks.validate import check_returns
 from reporting.context import Cycle
+from reporting.forms import layout as form
 from reporting.intake import values as cells
 from reporting.intake.values import EXCEL_CELL_CHARS
 from reporting.models import Return, Status
-from reporting.web.online import online_form, workbook_bytes
+from reporting.web import online as online_module
+from reporting.web.online import filled_content, online_form, openpyxl_bytes, workbook_bytes
 from reporting.xlsx_rows import excel_units
 
 from .conftest import yuebao
 from .online_setup import OFFICE, csrf_of, prepared
+from .test_form_copy import described
 from .test_one_truth import Site
 
 HOSTILE = ["=", "+", "@", "-", '=HYPERLINK("http://x","点")', "=1+1", "@SUM(A1)", "😀", "𠀀"]
@@ -171,3 +174,38 @@ def test_yuebao_validate_on_its_own_finds_what_the_page_showed(served, tmp_path)
         and ws.cell(r, 9).value != "progress_unchanged"  # the month's comparison, not the file's
     )
     assert listed == shown
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_the_online_workbook_is_the_form_openpyxl_writes(served, data, tmp_path):
+    """提交 writes the workbook as `yuebao fill` writes forms, a copy of the openpyxl-written
+    form: for random fills (填报人 blank or typed, dates, hostile text), cell by cell, style by
+    style, the same workbook openpyxl itself writes from the same answers."""
+    site, config, month, online, csrf, folder = served
+    fields = data.draw(fills(online))
+    day = date.today()
+    made = datetime(day.year, day.month, day.day)
+    content = filled_content(online, fields, day)
+    copied, written = tmp_path / "copy.xlsx", tmp_path / "openpyxl.xlsx"
+    copied.write_bytes(workbook_bytes(online, fields, day))
+    written.write_bytes(openpyxl_bytes(content, made))
+    assert described(copied) == described(written)
+
+
+def test_the_same_answers_on_the_same_day_are_the_same_file(served):
+    """Sent twice (or after the server restarted) the same answers are one file: the same
+    bytes, so the ledger keeps it once and counts it as sent again."""
+    site, config, month, online, csrf, folder = served
+    fields = online.prefilled() | {"filled_by": "张三", "phone": "0750-1234567"}
+    first = workbook_bytes(online, fields, date.today())
+    online_module._copiers.clear()  # as after a restart: the form learnt again
+    assert workbook_bytes(online, fields, date.today()) == first
+    wb = openpyxl.load_workbook(io.BytesIO(first))
+    sheet = wb[form.SHEET]
+    assert sheet[form.FILLED_BY_CELL].value == "张三 0750-1234567"
+    assert sheet[form.FILLED_ON_CELL].value.date() == date.today()

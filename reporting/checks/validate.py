@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..filenames import shown_name
 from ..intake import values as cells
 from ..intake.grids import MAX_FILE_BYTES
-from ..intake.reading import read_month
+from ..intake.reading import own_reports, read_month
 from ..models import Finding, Return, Severity, TaskList
 from ..period import Period
 from .content import check_content
@@ -134,6 +134,7 @@ def validate_month(
                     file=ret.file_name,
                 )
             )
+        own_reports(ret)  # the content check marks each milestone's status as read
         check.findings += check_content(ret, tasks, period)
     return check
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from copy import copy
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -26,7 +27,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..models import Office, TaskList
 from ..period import Period
-from ..xlsx import stored_text
+from ..xlsx import set_cell, stored_text
 from . import layout as form
 from . import openpyxl_form as reference  # the openpyxl writer
 from .content import FormContent, FormRow, form_content
@@ -41,6 +42,9 @@ SHEET_PART, META_PART, BOOK_PART = (
 )
 _SAMPLES = (None, "text", date(2000, 1, 1), datetime(2000, 1, 1, 1, 1), 1, 1.5, True)
 _LETTERS = [form.column_letter(h) for h in form.HEADERS]
+CORE_PART = "docProps/core.xml"
+MODIFIED_STAMP = re.compile(rb"[0-9T:\-]+Z</dcterms:modified>")
+SIGNED = (form.FILLED_BY_CELL, form.FILLED_ON_CELL)  # blank in the forms sent out
 # drop-down placeholders, far from any cell a form uses
 _DROPDOWN_MARK = {form.STATUS: "XFD1048575", form.DONE_ON: "XFD1048576"}
 
@@ -59,9 +63,15 @@ class TemplateCopy:
         bureau: str,
         fingerprint: str,
         carried: Carried | None,
+        made: datetime | None = None,
     ):
+        """`made`: the time every form says it was written (the workbook's 创建/修改时间 and its
+        parts' dates), for forms whose bytes must not depend on the clock; else now."""
         self.shared = (tasks, period, bureau, fingerprint, carried)
+        self.made = made
         wb = openpyxl.load_workbook(reference.TEMPLATE)
+        if made is not None:
+            wb.properties.created = wb.properties.modified = made
         ws = wb[form.SHEET]
         content = self.content(Office(OFFICE))
         content.meta = [(k, MADE_AT if k == "generated_at" else v) for k, v in content.meta]
@@ -80,6 +90,16 @@ class TemplateCopy:
                     reference.put_cell(probe, style, sample)
                     ids[type(sample)] = wb._cell_styles.add(probe._style)
                 self.columns[kind].append((letter, header, ids))
+        # the cells the office signs (填报人, 填报日期): blank in a form sent out, filled in one
+        # written for an online return; each type of value has its style, as for the rows
+        self.signed: dict[str, dict[type, int]] = {}
+        for coordinate in SIGNED:
+            base, ids = copy(ws[coordinate]._style), {}
+            for sample in _SAMPLES:
+                probe._style = copy(base)
+                set_cell(probe, sample)
+                ids[type(sample)] = wb._cell_styles.add(probe._style)
+            self.signed[coordinate] = ids
         buffer = BytesIO()
         wb.save(buffer)
         with zipfile.ZipFile(buffer) as z:
@@ -91,9 +111,21 @@ class TemplateCopy:
         unchanging = BytesIO()
         with zipfile.ZipFile(unchanging, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in parts.items():
+                if name == CORE_PART and made is not None:  # openpyxl's save dates it now
+                    data = MODIFIED_STAMP.sub(
+                        f"{made:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>".encode(), data
+                    )
                 if name not in (SHEET_PART, META_PART, BOOK_PART):
-                    z.writestr(name, data)
+                    z.writestr(self._dated(name), data)
         self.unchanging = unchanging.getvalue()
+
+    def _dated(self, name: str) -> zipfile.ZipInfo | str:
+        """A part's entry: dated `made` when given (zipfile dates an entry by the clock)."""
+        if self.made is None:
+            return name
+        entry = zipfile.ZipInfo(name, self.made.timetuple()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        return entry
 
     def content(self, office: Office) -> FormContent:
         tasks, period, bureau, fingerprint, carried = self.shared
@@ -113,6 +145,11 @@ class TemplateCopy:
         ):
             raise CannotCopy("the template's form is not the shape a copy expects")
         self.head = head.replace(dimension.group(0), '<dimension ref="{dimension}"/>')
+        for coordinate in SIGNED:
+            found = re.findall(rf'<c r="{coordinate}"(?: [^>]*)?(?:/>|>.*?</c>)', self.head)
+            if len(found) != 1:
+                raise CannotCopy(f"the template's form has no cell {coordinate} to sign")
+            self.head = self.head.replace(found[0], "{%s}" % coordinate)
         self.first_cell = dimension.group(1)
         self.merge_count = int(merges.group(1))
         self.tail = tail.replace(merges.group(0), '<mergeCells count="{merges}">{merge_cells}')
@@ -120,21 +157,37 @@ class TemplateCopy:
             self.tail = self.tail.replace(f'sqref="{mark}"', 'sqref="{%s}"' % header)
         self.book = book[: area.start(2)] + "{last_row}" + book[area.end(2) :]
         self.head, self.tail, self.book = (
-            _protect_braces(self.head, ("dimension",)),
+            _protect_braces(self.head, ("dimension", *SIGNED)),
             _protect_braces(self.tail, ("merges", "merge_cells", *_DROPDOWN_MARK)),
             _protect_braces(self.book, ("last_row",)),
         )
 
     def write(self, office: Office, path: Path) -> Path:
-        content = self.content(office)
-        name = escape(stored_text(office.name), {'"': "&quot;"})
+        data = self.bytes_of(self.content(office), office.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def bytes_of(self, content: FormContent, office_name: str) -> bytes:
+        """The workbook of `content`, one office's form of this month (its rows, and 填报人 and
+        填报日期 where it has them, as an online return does)."""
+        name = escape(stored_text(office_name), {'"': "&quot;"})
         made_at = dict(content.meta)["generated_at"]
         merges = [
             f'<mergeCell ref="{_letter(h)}{first}:{_letter(h)}{last}"/>'
             for h, first, last in content.merges
         ]
+        signed = {}
+        for coordinate, ids in self.signed.items():
+            value = content.cells.get(coordinate)
+            style = ids.get(type(value))
+            if style is None:
+                raise CannotCopy(f"no style learnt for {type(value).__name__} in {coordinate}")
+            signed[coordinate] = _cell(coordinate, style, value)
         sheet = (
-            self.head.format(dimension=f"{self.first_cell}:{_LETTERS[-1]}{content.last_row}")
+            self.head.format(
+                dimension=f"{self.first_cell}:{_LETTERS[-1]}{content.last_row}", **signed
+            )
             + "".join(self._row(r, row) for r, row in content.numbered())
             + "</sheetData>"
             + self.tail.format(
@@ -153,10 +206,8 @@ class TemplateCopy:
         package = BytesIO(self.unchanging)
         with zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as z:
             for part, data in own.items():
-                z.writestr(part, data)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(package.getvalue())
-        return path
+                z.writestr(self._dated(part), data)
+        return package.getvalue()
 
     def _row(self, r: int, row: FormRow) -> str:
         cells = []

@@ -6,14 +6,13 @@ a finding for that file; every other return is read as usual, in the order given
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..heap import collection_paused
 from ..models import Finding, Progress, Return, Severity, TaskList, TaskReport
@@ -22,6 +21,7 @@ from .isolation import SECONDS_PER_FILE, Failure, run_isolated
 from .returns import read_return, reading_bounds
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class ReadCache(dict[tuple[str, str, str], tuple[Return, list[Finding]]]):
@@ -102,30 +102,37 @@ def read_cached(
     elif fresh:
         read, found = read_isolated(fresh, tasks, max_bytes, progress)
     for r in read:
-        cache[key(r)] = _marked_copy(r), [copy.copy(f) for f in found if f.file == r.file_name]
+        cache[key(r)] = r, [f for f in found if f.file == r.file_name]
     done: list[Return] = []
     findings: list[Finding] = []
     for r in archived:
         ret, mine = cache[key(r)]
-        ret = _marked_copy(ret)
+        ret = shallow(ret)
         ret.received_at, ret.sent_again_at = r.received_at, r.sent_again_at
         done.append(ret)
-        findings += [copy.copy(f) for f in mine]
+        findings += [shallow(f) for f in mine]
     return done, findings
 
 
-def _marked_copy(ret: Return) -> Return:
-    """A copy of a return as read with its own copies of what validate marks (the return's
-    verdict and office, each milestone's status, a finding's office); what it only reads is
-    shared.  A deep copy of 500 returns on every judgement cost more than judging them."""
+def shallow(obj: _T) -> _T:
+    """A copy of a Return or Finding as read, for one caller to mark (validate sets a return's
+    verdict and office, a finding's office); what it holds is shared.  The cache's returns are
+    copied on every judgement: copy.copy cost more than the judgement itself, and a return's
+    reports are copied only where they are marked (see own_reports)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def own_reports(ret: Return) -> None:
+    """Give the return its own reports to mark (the content check sets each milestone's status
+    as read): the ones read are shared with the page's cache."""
     tasks: dict[str, TaskReport] = {}
     for key, report in ret.tasks.items():
-        report = copy.copy(report)
-        report.milestones = {k: copy.copy(m) for k, m in report.milestones.items()}
+        report = shallow(report)
+        report.milestones = {k: shallow(m) for k, m in report.milestones.items()}
         tasks[key] = report
-    ret = copy.copy(ret)
     ret.tasks = tasks
-    return ret
 
 
 PARALLEL_FROM = 24  # below this, one worker: starting more costs more than it saves

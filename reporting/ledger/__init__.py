@@ -34,6 +34,7 @@ from .opening import (
     backup_folder,
     ledger_error,
     open_ledger,
+    stamp,
     verify,
 )
 from .records import (
@@ -74,5 +75,6 @@ __all__ = [
     "backup_folder",
     "ledger_error",
     "open_ledger",
+    "stamp",
     "verify",
 ]

@@ -58,6 +58,23 @@ def open_ledger(path: Path, recheck: bool = False) -> sqlite3.Connection:
     return db
 
 
+def stamp(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a transaction is committed to the ledger, read without opening it
+    as a database: SQLite's file change counter (header bytes 24-27, kept in the rollback-journal
+    mode the ledger runs in) with the file's identity, size and time.  Pages compare it to know
+    the ledger is as they last read it; None (not known: read the ledger) for a file in WAL mode,
+    whose counter stands still, or one that cannot be read."""
+    try:
+        with path.open("rb") as f:
+            info, head = os.fstat(f.fileno()), f.read(28)
+    except OSError:
+        return None
+    if len(head) < 28 or head[18] == 2:  # too short to be a database, or WAL (write version 2)
+        return None
+    counter = int.from_bytes(head[24:28], "big")
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, counter)
+
+
 def verify(db: sqlite3.Connection) -> str | None:
     """What is wrong with the open file, in Chinese, or None: every page readable (PRAGMA
     quick_check), and a yuebao ledger (its application_id, or an older yuebao's tables)."""

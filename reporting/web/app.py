@@ -30,6 +30,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from ..context import Cycle
 from ..errors import YuebaoError
 from ..intake.values import visible
+from ..ledger import stamp
 from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
 from . import actions, online_pages
@@ -64,39 +65,62 @@ class Served:
         self.fixed_month = month
         self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
-        self._cycle = Cycle.load(config_path, as_of)
-        self._read_as = self._inputs(self._cycle)
+        cycle = Cycle.load(config_path, as_of)
+        self._read_as = self._inputs(cycle)
+        self._current: tuple[tuple, Cycle] = (self._stamps(cycle), cycle)  # replaced whole
 
     def cycle(self) -> Cycle:
+        """The Cycle as of now.  Most requests only look at the files' stamps (no lock, no
+        database): the ledger is opened again only after something was committed to it."""
+        stamps, cycle = self._current
+        if _known(stamps) and stamps == self._stamps(cycle):
+            return cycle
         with self._lock:
-            inputs = self._inputs(self._cycle)
+            stamps, cycle = self._current
+            now = self._stamps(cycle)  # before reading: a change meanwhile is read next time
+            if _known(stamps) and stamps == now:
+                return cycle
+            inputs = self._inputs(cycle)
             if inputs != self._read_as:
                 try:
-                    self._cycle = Cycle.load(self.config_path, self.fixed_day)
-                    self._read_as = self._inputs(self._cycle)
+                    cycle = Cycle.load(self.config_path, self.fixed_day)
+                    self._read_as = self._inputs(cycle)
                 except YuebaoError as exc:  # keep serving what was read; say why in the log
                     log.error("config.yaml could not be read again: %s", exc.en)
-            return self._cycle
+            self._current = (now, cycle)
+            return cycle
+
+    def _stamps(self, cycle: Cycle) -> tuple:
+        """What changes when any input of the Cycle may have: the day, the files' times, the
+        ledger's commits (ledger.stamp; None when that cannot be known)."""
+        ledger = cycle.config.ledger_path
+        day = self.fixed_day or date.today()
+        on_disk = stamp(ledger) if ledger.exists() else "none"
+        return day, _mtime(self.config_path), _mtime(cycle.config.task_list_path), on_disk
 
     def _inputs(self, cycle: Cycle) -> tuple:
         """What the served Cycle is made of: the day, the files' times, the approved 延期."""
-
-        def stamp(path: Path) -> int | None:
-            try:
-                return path.stat().st_mtime_ns
-            except OSError:
-                return None
-
         config = cycle.config
         extensions: tuple[tuple[str, Any], ...] = ()
         if config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 extensions = tuple(sorted((k, e.new_due) for k, e in ledger.extensions().items()))
         day = self.fixed_day or date.today()
-        return day, stamp(self.config_path), stamp(config.task_list_path), extensions
+        return day, _mtime(self.config_path), _mtime(config.task_list_path), extensions
 
     def month(self) -> str:
         return self.fixed_month or f"{date.today():%Y-%m}"
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _known(stamps: tuple) -> bool:
+    return stamps[-1] is not None
 
 
 def state_of(cycle: Cycle) -> WebState:

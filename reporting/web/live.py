@@ -22,6 +22,7 @@ from ..filenames import is_upload_name
 from ..forms.fill import form_file_name
 from ..intake.mailbox import MAIL_FOLDER
 from ..intake.reading import ReadCache
+from ..ledger import stamp
 from ..models import Finding, Light, Milestone, Return, Task, TaskList
 from ..summary.month import MonthSummary, OfficeRow
 from ..summary.outputs import write_summary_files
@@ -34,6 +35,8 @@ class _Judged:
     key: str  # what it was judged from (_fingerprint)
     read_at: float  # when that was read (time.monotonic)
     summary: MonthSummary
+    cycle: Cycle | None = None  # the served Cycle it was judged for …
+    on_disk: tuple | None = None  # … and the ledger's stamp then (None: not known)
 
 
 class LiveMonth:
@@ -61,19 +64,22 @@ class LiveMonth:
             yield built
 
     def _judge(self, cycle: Cycle, month: str, built: _Judged | None) -> _Judged:
-        read_at = time.monotonic()
+        read_at, on_disk = time.monotonic(), stamp(cycle.config.ledger_path)
+        if built and built.cycle is cycle and on_disk is not None and built.on_disk == on_disk:
+            built.read_at = read_at  # nothing committed since: not even the ledger is opened
+            return built
         with cycle.ledger() as ledger:
             tasks = cycle.tasks_for(month, ledger)
             key = _fingerprint(cycle, tasks, ledger.returns_version(month))
         if built and built.key == key:
-            built.read_at = read_at
+            built.read_at, built.cycle, built.on_disk = read_at, cycle, on_disk
             return built
         if id(tasks) not in self._read:  # a list read again: every file is read again for it
             self._read = {id(tasks): ReadCache(self._read_one(cycle, tasks))}
         period, check = check_month(cycle, month, cache=self._read[id(tasks)])
         with cycle.ledger() as ledger:
             summary = summarise(cycle, period, check, ledger)
-        self._built[month] = built = _Judged(key, read_at, summary)
+        self._built[month] = built = _Judged(key, read_at, summary, cycle, on_disk)
         return built
 
     def _read_one(
