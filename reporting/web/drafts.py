@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from .connections import transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -40,20 +40,14 @@ class Drafts:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if os.name != "nt" and not self.path.exists():
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        with closing(self._open()) as db, db:
+        with transaction(self.path) as db:
             db.executescript(SCHEMA)
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
 
     def save(
         self, month: str, office: str, fields: dict[str, str], submitted: bool = False
     ) -> Draft:
         saved_at = datetime.now().replace(microsecond=0)
-        with closing(self._open()) as db, db:
+        with transaction(self.path) as db:
             db.execute(
                 "INSERT OR REPLACE INTO drafts VALUES (?,?,?,?,?)",
                 (
@@ -67,7 +61,7 @@ class Drafts:
         return Draft(fields, saved_at, submitted)
 
     def get(self, month: str, office: str) -> Draft | None:
-        with closing(self._open()) as db:
+        with transaction(self.path) as db:
             row = db.execute(
                 "SELECT * FROM drafts WHERE month=? AND office=?", (month, office)
             ).fetchone()

@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import io
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from flask import (
 from ..context import Cycle
 from ..filenames import upload_name
 from ..intake.values import visible
+from ..ledger import stamp
 from ..models import Finding, Return, Severity, Status
 from .drafts import Drafts
 from .live import form_path, source_of
@@ -57,6 +59,7 @@ if TYPE_CHECKING:  # app.py registers these pages: its names for the signatures 
     from .app import Served
 
 SEEN_KEPT = 200  # checks remembered (one per office typing, a few each)
+FORMS_KEPT = 200  # offices' forms kept made (a bureau has a few dozen offices)
 ACK_SECONDS = 2.0  # 提交 alone waits this long for its check (in a crowd: 正在检查, then it)
 
 
@@ -97,7 +100,26 @@ def register(
             text = "本月表格尚未下发，暂不能填报。请等候局办公室通知后再填报"
             back = url_for("office_page", token=token)
             abort(make_response(render_template("web/message.html", text=text, back=back), 409))
-        return office, c, month, online_form(c, month, office)
+        return office, c, month, form_of(c, month, office)
+
+    forms: OrderedDict[tuple, tuple[Cycle, OnlineForm]] = OrderedDict()
+    forms_lock = threading.Lock()
+
+    def form_of(c: Cycle, month: str, office: str) -> OnlineForm:
+        """The office's form as online_form makes it, made again only when the ledger (last
+        month's answers, the month's list) or the served config has changed."""
+        on_disk = stamp(c.config.ledger_path)
+        key = (id(c), month, office, on_disk)
+        with forms_lock:
+            kept = forms.get(key)
+        if on_disk is not None and kept is not None and kept[0] is c:
+            return kept[1]
+        online = online_form(c, month, office)
+        with forms_lock:
+            forms[key] = (c, online)
+            while len(forms) > FORMS_KEPT:
+                forms.popitem(last=False)
+        return online
 
     seen: dict[tuple, list[Finding]] = {}  # the last checks: the same bytes are read once
     seen_lock = threading.Lock()

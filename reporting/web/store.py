@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import Finding, Severity
+from .connections import transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
@@ -100,7 +100,7 @@ class WebState:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _private(self.path)
-        with closing(self._open()) as db, db:
+        with transaction(self.path) as db:
             db.executescript(SCHEMA)
             db.executescript(SESSIONS)
             columns = {r[1] for r in db.execute("PRAGMA table_info(uploads)")}
@@ -108,14 +108,8 @@ class WebState:
                 db.execute("ALTER TABLE uploads ADD COLUMN status TEXT NOT NULL DEFAULT 'checked'")
                 db.execute("ALTER TABLE uploads ADD COLUMN staged TEXT NOT NULL DEFAULT ''")
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
-
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        with closing(self._open()) as db, db:  # one connection per call: threads share nothing
+        with transaction(self.path) as db:
             return db.execute(sql, args).fetchall()
 
     # -- links --------------------------------------------------------------------------------
@@ -177,7 +171,7 @@ class WebState:
     def set_password(self, password: str) -> None:
         """The clerk's new password: every session is ended, every browser known to the login
         limit (security.known_browser) becomes a stranger."""
-        with closing(self._open()) as db, db:
+        with transaction(self.path) as db:
             db.execute(
                 "INSERT OR REPLACE INTO settings VALUES ('password', ?)",
                 (generate_password_hash(password, method="scrypt"),),
@@ -205,7 +199,7 @@ class WebState:
         """A session for the clerk who just gave the right password: its id, for the cookie."""
         session_id, now = secrets.token_urlsafe(32), _now()
         old = (datetime.now() - timedelta(days=SESSIONS_KEPT_DAYS)).isoformat(timespec="seconds")
-        with closing(self._open()) as db, db:
+        with transaction(self.path) as db:
             db.execute("DELETE FROM sessions WHERE last_seen < ?", (old,))
             db.execute(
                 "INSERT INTO sessions (id, created_at, last_seen, revoked) VALUES (?,?,?,0)",

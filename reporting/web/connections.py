@@ -1,0 +1,53 @@
+"""The page's own state files (web.sqlite3, drafts.sqlite3) reached through one SQLite connection
+per thread and file, kept open: opening one (file, locks, WAL mode) cost more than the queries a
+request makes, and a request makes several.  Threads share none (SQLite's rule, and Python's); a
+file replaced on disk (restored, deleted in a test) gets a new connection."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+KEPT = 4  # files per thread: the server uses two; a test suite meets many, one after another
+_local = threading.local()
+
+
+@contextmanager
+def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """The thread's connection to `path`, in a transaction (committed at the end, rolled back on
+    an error)."""
+    db = _connection(path)
+    with db:
+        yield db
+
+
+def _connection(path: Path) -> sqlite3.Connection:
+    kept: OrderedDict[tuple, sqlite3.Connection] = _local.__dict__.setdefault("kept", OrderedDict())
+    which = _identity(path)
+    if which is not None and which in kept:
+        kept.move_to_end(which)
+        return kept[which]
+    db = sqlite3.connect(path, timeout=30)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    which = _identity(path)  # the file exists now
+    if which is not None:
+        kept[which] = db
+        while len(kept) > KEPT:
+            kept.popitem(last=False)[1].close()
+    return db
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    # the inode of a file deleted may be given to the next one: its change time tells them apart
+    # (a checkpoint changes it too, and costs a new connection)
+    return (str(path), info.st_dev, info.st_ino, info.st_ctime_ns)
