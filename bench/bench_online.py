@@ -12,8 +12,9 @@ milestones a task), serves it from another process with waitress as `yuebao serv
    office).  Target: p95 under 0.3 s for the rounds of three.
 2. the check as one types (what online.js sends on a change): every office's last change at
    once.  Then 提交 at once: every office answers every milestone and submits at the same
-   moment (`--no-js`: without that check before, as a browser without JavaScript), then reads
-   its page until it shows the result (the workbook written by the form writer, checked like an
+   moment (`--no-js`: without that check before, as a browser without JavaScript), then follows
+   its page as its script does (asks /checking four times a second, then shows the page) until
+   it shows the result (the workbook written by the form writer, checked like an
    upload, collected into the archive and the ledger: all of that is in the time).  Target: p95
    from sending 提交 to the page with its result under 1 s.
 
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # ruff: noqa: E402 (imports follow the path set-up above)
-from bench_web import load, p95, served_apart, spread, verdict  # beside this file
+from bench_web import load, p95, result, served_apart, spread, verdict  # beside this file
 
 from reporting.context import Cycle
 from reporting.web.store import WebState
@@ -134,7 +135,7 @@ def checks_at_once(base, tokens, pages, browsers) -> list[float]:
 
 
 def submit_at_once(base, tokens, pages, browsers) -> tuple[list[float], float]:
-    """Every office sends 提交 at the same moment and reads its page until the result shows."""
+    """Every office sends 提交 at the same moment and follows its page until the result shows."""
     times: list[float] = []
     failures: list[str] = []
     barrier = threading.Barrier(len(pages), timeout=120)
@@ -148,11 +149,7 @@ def submit_at_once(base, tokens, pages, browsers) -> tuple[list[float], float]:
         if status != 303:
             failures.append(f"{office}: 提交 answered {status}")
             return
-        while True:
-            page = b.get(path)[2]
-            if "正在检查" not in page:
-                break
-            time.sleep(0.05)
+        page = result(b, f"/o/{tokens[office]}", path)  # as the page's script does
         times.append(time.perf_counter() - began)
         if 'id="verdict">已通过' not in page:
             failures.append(f"{office}: not passed")

@@ -232,18 +232,20 @@ def uploads_at_once(base: str, work: Path, returns: dict[str, Path]):
     return sorted(whole.values()), sorted(sent.values()), statuses, time.perf_counter() - wall
 
 
-def result(browser: Browser, mine: str) -> str:
-    """What an office's browser does after sending: follows the redirect to its page; while the
-    page says 正在检查, asks four times a second whether the check is done (static/checking.js),
-    then shows the page again.  The page with the result."""
-    page = browser.get(mine)[2]
+def result(browser: Browser, mine: str, page_path: str | None = None) -> str:
+    """What an office's browser does after sending: follows the redirect to its page (`mine`,
+    or `page_path`: 在线填报's); while the page says 正在检查, asks four times a second whether
+    the check is done (static/checking.js), then shows the page again.  The page with the
+    result."""
+    shown = page_path or mine
+    page = browser.get(shown)[2]
     deadline = time.monotonic() + 120
     while "正在检查" in page and time.monotonic() < deadline:
         time.sleep(ASK_EVERY)
         while json.loads(browser.get(f"{mine}/checking")[2])["waiting"]:
             assert time.monotonic() < deadline, "not checked in 120 s"
             time.sleep(ASK_EVERY)
-        page = browser.get(mine)[2]
+        page = browser.get(shown)[2]
     return page
 
 

@@ -181,3 +181,43 @@ def test_an_office_fills_its_form_on_a_phone(tmp_path, browser):  # noqa: F811
 def last_month(month: str) -> str:
     year, m = int(month[:4]), int(month[5:])
     return f"{year - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
+
+
+def test_after_submitting_the_page_shows_the_result_as_soon_as_the_check_is_done(
+    tmp_path,
+    browser,  # noqa: F811
+):
+    """提交 while another command holds the month: the page says 正在检查 and its script asks
+    the server whether the check is done (as the office page does after an upload), so the
+    result shows as soon as the month is free, not at the page's next 3-second refresh."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from .test_web_queue import holding
+
+    config, month, c = prepared(tmp_path)
+    token = links(tmp_path)[OFFICE]
+    with serving(config, month) as base:
+        browser.set_window_size(*PHONE)
+        browser.get(f"{base}/o/{token}/online")
+        for s in browser.find_elements(By.CSS_SELECTOR, "fieldset.milestone select"):
+            if not Select(s).first_selected_option.get_attribute("value"):
+                Select(s).select_by_visible_text("按计划推进")
+        holder = holding(c.config.ledger_path, month, 8)
+        press(browser, "submit")
+        WebDriverWait(browser, 30).until(
+            lambda d: "正在检查" in d.find_element(By.ID, "verdict").text
+        )
+
+        def asked(d):  # the script's requests, in the page now shown
+            entries = d.execute_script(
+                "return performance.getEntriesByType('resource').map(e => e.name)"
+            )
+            return [e for e in entries if e.endswith(f"/o/{token}/checking")]
+
+        WebDriverWait(browser, 2.5).until(asked)  # before the page's own 3-second refresh
+        holder.join(30)
+        WebDriverWait(browser, 60).until(
+            lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
+        )
+        assert browser.find_element(By.ID, "download-submitted").is_displayed()
