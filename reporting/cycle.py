@@ -9,6 +9,7 @@ records the month as merged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,8 +70,9 @@ def check_month(
     with cycle.ledger() as ledger:
         tasks = cycle.tasks_for(month, ledger)  # the list as it stood for the month
         returns = ledger.returns(month)
+        since = date(period.year, period.month, 1)  # what validate looks at (other_month_return)
         for other in (m for m in others if m != period.label):
-            for ret in ledger.returns(other):
+            for ret in ledger.returns(other, received_since=since):
                 ret.month = other  # the month it is filed under
                 other_months.append(ret)
     max_bytes = cycle.config.collect.max_file_mb * 1024 * 1024

@@ -174,3 +174,43 @@ def test_heavy_files_never_take_the_last_worker():
     finally:
         queue.close()
     assert finished[0] == 11  # the normal upload first, though it came last
+
+
+def test_an_upload_that_cannot_be_collected_fails_alone(tmp_path):
+    """Uploads waiting for a month held by another command are collected together when it is
+    free; one of them that cannot be collected (its office's inbox folder cannot be made) is
+    refused with its reason, and the others of its batch pass and are in the ledger."""
+    config, month, c, returns = synthetic(tmp_path, 3)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["lock_wait_seconds"] = 1  # the wait gives up and is tried again with all that came
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    broken, *fine = sorted(returns)
+    blocked = c.config.folder("inbox", month) / "网页上传" / broken
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    blocked.write_text("a file where the office's folder should be", encoding="utf-8")
+    holder = holding(c.config.ledger_path, month, 4)
+    tokens = links(tmp_path)
+    with serving(config, month) as base:
+
+        def send(office):
+            b = Browser(base)
+            csrf = b.csrf(f"/o/{tokens[office]}")
+            b.post(
+                f"/o/{tokens[office]}/upload",
+                {"csrf_token": csrf},
+                {"file": ("进展情况表.xlsx", returns[office].read_bytes())},
+            )
+            return b
+
+        with ThreadPoolExecutor(3) as pool:
+            browsers = dict(zip(returns, pool.map(send, returns)))
+        assert holder.is_alive(), "the uploads waited for the month together"
+        holder.join(30)
+        pages = {o: checked(b, f"/o/{tokens[o]}") for o, b in browsers.items()}
+    assert 'id="verdict">未接收' in pages[broken]
+    assert "检查该文件时程序出错" in pages[broken]
+    for office in fine:
+        assert 'id="verdict">已通过' in pages[office], office
+    with sqlite3.connect(c.config.ledger_path) as db:
+        names = [n for (n,) in db.execute("SELECT file_name FROM returns")]
+    assert sorted(o for o in returns if any(o in n for n in names)) == fine

@@ -5,7 +5,7 @@ deleting it."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ..models import Finding, Return
@@ -61,9 +61,14 @@ class ReturnsBook(LedgerBase):
                 == 1
             )
 
-    def returns(self, month: str) -> list[Return]:
+    def returns(self, month: str, received_since: date | None = None) -> list[Return]:
+        """The returns filed under `month`; with `received_since`, only those received (or
+        received again) on that day or later."""
+        since = received_since.isoformat() if received_since else ""
         rows = self.db.execute(
-            "SELECT * FROM returns WHERE month=? ORDER BY received_at, id", (month,)
+            "SELECT * FROM returns WHERE month=? AND max(received_at, coalesce(last_received_at,"
+            " received_at)) >= ? ORDER BY received_at, id",
+            (month, since),
         ).fetchall()
         return [
             Return(

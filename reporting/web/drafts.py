@@ -61,7 +61,7 @@ class Drafts:
         return Draft(fields, saved_at, submitted)
 
     def get(self, month: str, office: str) -> Draft | None:
-        with transaction(self.path) as db:
+        with transaction(self.path, write=False) as db:
             row = db.execute(
                 "SELECT * FROM drafts WHERE month=? AND office=?", (month, office)
             ).fetchone()

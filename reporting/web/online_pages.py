@@ -237,15 +237,18 @@ def register(
             return redirect(url_for("online_page", token=token, saved=1) + "#top", code=303)
         with guard:
             lock = submitting.setdefault(office, threading.Lock())
+        submitted = False
         with lock:  # two tabs: one after the other, the later one counts
-            drafts.save(month, office, fields)
-            data = workbook_bytes(online, fields, datetime.now().date())
-            found = checked(c, month, office, online, fields, data)
-            errors = sum(f.severity is Severity.ERROR for fs in found.values() for f in fs)
-            if errors:  # blocked: the findings beside their fields, nothing submitted
-                return page(token, office, c, month, online, fields, found, 422, blocked=errors)
-            _, done = intake.receive(c, month, office, io.BytesIO(data), ONLINE_NAME)
-            drafts.save(month, office, fields, submitted=True)
+            try:
+                data = workbook_bytes(online, fields, datetime.now().date())
+                found = checked(c, month, office, online, fields, data)
+                errors = sum(f.severity is Severity.ERROR for fs in found.values() for f in fs)
+                if errors:  # blocked: the findings beside their fields, nothing submitted
+                    return page(token, office, c, month, online, fields, found, 422, blocked=errors)
+                _, done = intake.receive(c, month, office, io.BytesIO(data), ONLINE_NAME)
+                submitted = True
+            finally:  # what was typed is kept whatever happened: one write, after the outcome
+                drafts.save(month, office, fields, submitted=submitted)
         intake.acknowledge(done, ACK_SECONDS)
         return redirect(url_for("online_page", token=token) + "#result", code=303)
 

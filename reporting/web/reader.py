@@ -12,6 +12,8 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import OrderedDict
+from dataclasses import replace
 from multiprocessing.context import BaseContext
 from typing import Any
 
@@ -25,11 +27,12 @@ from ..intake.isolation import (
     outcome_of,
     start_worker,
 )
-from ..intake.reading import failure_finding, read_one
+from ..intake.reading import failure_finding, read_one, shallow
 from ..intake.returns import reading_bounds
 from ..models import Finding, Return, TaskList
 
 log = logging.getLogger(__name__)
+RECENT_KEPT = 256  # files' readings kept (a few per office: its checks, uploads, judgement)
 
 
 class Reader:
@@ -38,9 +41,26 @@ class Reader:
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
         self._for: tuple[int, int] | None = None  # (id of the task list, max_bytes)
+        self._recent: OrderedDict[tuple, tuple[Return, list[Finding]]] = OrderedDict()
 
     def read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
-        """The return as read and what reading found; a worker's failure is a finding."""
+        """The return as read and what reading found; a worker's failure is a finding.  The
+        same bytes under the same list read the same: a file read moments ago (提交's check,
+        then its intake; an upload's check, then the month's judgement of its archived copy) is
+        not read again."""
+        key = (ret.sha256, id(tasks), max_bytes)
+        with self._lock:
+            known = self._recent.get(key) if ret.sha256 else None
+        if known is not None:
+            return _as_asked(known, ret)
+        read, found = self._read(ret, tasks, max_bytes)
+        with self._lock:
+            self._recent[key] = (read, found)
+            while len(self._recent) > RECENT_KEPT:
+                self._recent.popitem(last=False)
+        return _as_asked((read, found), ret)
+
+    def _read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
         future = self._pool_for(tasks, max_bytes).schedule(_read, (ret,), timeout=SECONDS_PER_FILE)
         outcome = outcome_of(future)
         if not isinstance(outcome, Failure):
@@ -75,6 +95,21 @@ class Reader:
             # for ever (bench_web.py's server never ended)
             self._pool.join()
             self._pool = None
+
+
+def _as_asked(read: tuple[Return, list[Finding]], asked: Return) -> tuple[Return, list[Finding]]:
+    """A file's reading given to another return of the same bytes: its own copy, under its own
+    name, time and place (what validate marks is copied where it marks it: reading.shallow)."""
+    ret, found = read
+    if ret.readable:  # what the file says (office, month, rows) is the reading's
+        mine = shallow(ret)
+        for name in ("file_name", "received_at", "archived_path", "sent_again_at"):
+            setattr(mine, name, getattr(asked, name))
+    else:  # nothing could be read: the return as asked, marked unreadable
+        mine = shallow(asked)
+        mine.readable = False
+    same = ret.file_name
+    return mine, [replace(f, file=asked.file_name) if f.file == same else replace(f) for f in found]
 
 
 def _context() -> BaseContext:

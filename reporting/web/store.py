@@ -109,7 +109,8 @@ class WebState:
                 db.execute("ALTER TABLE uploads ADD COLUMN staged TEXT NOT NULL DEFAULT ''")
 
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        with transaction(self.path) as db:
+        write = not sql.lstrip().upper().startswith("SELECT")
+        with transaction(self.path, write) as db:
             return db.execute(sql, args).fetchall()
 
     # -- links --------------------------------------------------------------------------------

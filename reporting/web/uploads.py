@@ -215,8 +215,10 @@ class Intake:
                 busy += jobs
                 continue
             except Exception as exc:  # noqa: BLE001 - each upload's check reports it
-                for job in jobs:
-                    job.error = exc
+                if len(jobs) > 1:  # one upload's failure is not the others': each alone
+                    busy += sum((self._collect_batch(cycle, [job]) for job in jobs), [])
+                    continue
+                jobs[0].error = exc
             for job in jobs:
                 job.done = True
         return busy
