@@ -40,8 +40,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(src: Path, fmt: str, out_dir: Path, timeout: int = 300) -> Path:
-    """`src` as `fmt` (pdf, xls, ods …) in out_dir; YuebaoError when that is impossible."""
+def convert(src: Path, fmt: str, out_dir: Path, timeout: int = 300, arial: str = "") -> Path:
+    """`src` as `fmt` (pdf, xls, ods …) in out_dir; YuebaoError when that is impossible.
+    `arial`: the font LibreOffice prints and measures Arial with (see convert_all)."""
+    return convert_all([src], fmt, out_dir, timeout, arial)[0]
+
+
+def convert_all(
+    sources: list[Path], fmt: str, out_dir: Path, timeout: int = 300, arial: str = ""
+) -> list[Path]:
+    """Each of `sources` (distinct file names) as `fmt` in out_dir, by one LibreOffice run.
+    `arial`: the font LibreOffice is told to use for Arial; by default STAND_IN where neither
+    Arial nor a metric twin is installed (the tests name DejaVu Sans: a plain LibreOffice's)."""
     exe = soffice()
     if not exe:
         raise YuebaoError(
@@ -51,13 +61,14 @@ def convert(src: Path, fmt: str, out_dir: Path, timeout: int = 300) -> Path:
             "LibreOffice (soffice) not found",
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    arial = arial or (STAND_IN if _needs_stand_in() else "")
     # a private profile: runs beside a desktop LibreOffice, and beside other conversions
     with tempfile.TemporaryDirectory(prefix="yuebao-lo-") as profile:
-        if _needs_stand_in():
+        if arial:
             user = Path(profile) / "user"
             user.mkdir()
             (user / "registrymodifications.xcu").write_text(
-                SUBSTITUTION.format(font=DEFAULT_FONT["font_name"], stand_in=STAND_IN),
+                SUBSTITUTION.format(font=DEFAULT_FONT["font_name"], stand_in=arial),
                 encoding="utf-8",
             )
         done = subprocess.run(
@@ -70,19 +81,20 @@ def convert(src: Path, fmt: str, out_dir: Path, timeout: int = 300) -> Path:
                 fmt,
                 "--outdir",
                 str(out_dir),
-                str(src),
+                *map(str, sources),
             ],
             capture_output=True,
             text=True,
-            timeout=timeout,
+            timeout=timeout * len(sources),
         )
-    out = out_dir / f"{src.stem}.{fmt}"
-    if done.returncode != 0 or not out.is_file():
-        raise YuebaoError(
-            f"LibreOffice未能把“{src.name}”转换为{fmt.upper()}",
-            f"soffice failed: {(done.stderr or done.stdout).strip()[:200]}",
-        )
-    return out
+    outs = [out_dir / f"{src.stem}.{fmt}" for src in sources]
+    for src, out in zip(sources, outs):
+        if done.returncode != 0 or not out.is_file():
+            raise YuebaoError(
+                f"LibreOffice未能把“{src.name}”转换为{fmt.upper()}",
+                f"soffice failed: {(done.stderr or done.stdout).strip()[:200]}",
+            )
+    return outs
 
 
 @cache

@@ -136,7 +136,7 @@ def print_setup(ws: Worksheet, header_row: int, scale: int | None = None) -> Non
     ws.set_paper(9)  # A4
     if scale:
         ws.set_print_scale(scale)
-        ws.set_margins(left=PAGE_MARGIN, right=PAGE_MARGIN, top=0.7, bottom=0.7)  # as fit_scale
+        ws.set_margins(left=PAGE_MARGIN, right=PAGE_MARGIN, top=0.7, bottom=0.7)
     else:
         ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
@@ -145,14 +145,6 @@ def print_setup(ws: Worksheet, header_row: int, scale: int | None = None) -> Non
 def column_points(width: float) -> float:
     """Printed width of a column `width` characters wide (Excel: 7 pixels a character, plus 5)."""
     return (int(width * 7 + 0.5) + 5) * 0.75
-
-
-def fit_scale(widths: list[float]) -> int:
-    """The print scale (per cent) at which columns of these widths fill one A4 landscape width."""
-    printable = A4_LANDSCAPE[0] - 2 * 72 * PAGE_MARGIN
-    # LibreOffice's columns come out up to 6% wider than Excel's: the last one must still fit
-    wide = sum(map(column_points, widths)) * 1.07
-    return max(10, min(100, int(100 * printable / wide)))
 
 
 def split_name(name: str, part: int) -> str:

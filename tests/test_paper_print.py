@@ -16,11 +16,10 @@ import openpyxl
 import pytest
 
 from reporting.cycle import Cycle
-from reporting.forms.fill import form_file_name
 from reporting.summary.rollup import rollup
 from reporting.summary.workbook import summary_file_name
 
-from .test_print import UNIT, Page, read_pages, sheet_pages
+from .printing import DEJAVU, UNIT, Page, read_pages, sheet_pages
 from .test_render import to_pdf
 from .test_rollup import ENPING, TAISHAN, level, relabel, task
 
@@ -33,14 +32,13 @@ CITY = "江门市教育局"
 
 
 @pytest.fixture(scope="module")
-def july_pdf(demo_dir, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("july")
-    return to_pdf(demo_dir / JULY / summary_file_name(JULY, UNIT), out)
+def july_pdf(prints) -> Path:
+    return prints.pdf(prints.summary(JULY))
 
 
 @pytest.fixture(scope="module")
-def july(july_pdf) -> list[Page]:
-    return read_pages(july_pdf)
+def july(prints) -> list[Page]:
+    return prints.pages(prints.summary(JULY))
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +55,8 @@ def city(demo_dir, tmp_path_factory):
     for unit in (TAISHAN, ENPING):
         relabel(summary, tmp / "city" / "rollup" / JULY / f"{unit}.xlsx", unit=unit)
     result = rollup(Cycle.load(config, date(2022, 7, 31)), JULY)
-    return result, read_pages(to_pdf(result.path, tmp / "printed")), to_pdf(result.path, tmp)
+    pdf = to_pdf(result.path, tmp / "printed")
+    return result, read_pages(pdf), pdf
 
 
 def fullness(page: Page) -> float:
@@ -84,9 +83,9 @@ def test_every_page_of_the_summary_and_roll_up_is_titled_dated_and_numbered(july
             assert f"第{i}页，共{len(pages)}页" in footer and day in footer, (i, footer)
 
 
-def test_the_form_prints_every_page_titled_dated_numbered_and_tasks_whole(demo_dir, tmp_path):
-    form = demo_dir / "2022-06" / "待发送" / form_file_name("2022-06", "基财股")
-    pages = read_pages(to_pdf(form, tmp_path))
+def test_the_form_prints_every_page_titled_dated_numbered_and_tasks_whole(prints):
+    form = prints.form("2022-06", "基财股")
+    pages = prints.pages(form)
     assert len(pages) >= 2
     for i, page in enumerate(pages, start=1):
         header = "".join(w.text for w in page.words if w.y1 < 45)
@@ -106,12 +105,11 @@ def test_the_form_prints_every_page_titled_dated_numbered_and_tasks_whole(demo_d
     assert titles == {"填报日期"}
 
 
-def test_the_filled_on_label_stands_clear_of_the_filled_by_box(demo_dir, tmp_path):
+def test_the_filled_on_label_stands_clear_of_the_filled_by_box(prints, tmp_path):
     """Row 2: 填报人：[box] 填报日期：[box]: the second label starts a gap after the first box's
     right border (it used to spill onto it)."""
-    form = demo_dir / "2022-06" / "待发送" / form_file_name("2022-06", "人事股")
-    pdf = to_pdf(form, tmp_path)
-    page = read_pages(pdf)[0]
+    pdf = prints.pdf(prints.form("2022-06", "人事股"))
+    page = prints.pages(prints.form("2022-06", "人事股"))[0]
     label = next(w for w in page.words if w.text.startswith("填报日期"))
     width, data = grey_page(pdf, 1, tmp_path)
     k = 100 / 72
@@ -140,11 +138,11 @@ def test_no_clipped_line_in_the_summary(demo_dir, july_pdf, tmp_path):
     assert not problems, problems[:5]
 
 
-def test_no_clipped_line_in_the_form(demo_dir, tmp_path):
+def test_no_clipped_line_in_the_form(prints, tmp_path):
     for office in ("基财股", "人事股", "督导室"):
-        form = demo_dir / JULY / "待发送" / form_file_name(JULY, office)
+        form = prints.form(JULY, office)
         wb = openpyxl.load_workbook(form)
-        pdf = to_pdf(form, tmp_path / office)
+        pdf = prints.pdf(form)
         ws = wb["进展情况表"]
         texts = [ws["B3"].value] + [
             v for row in ws.iter_rows(min_row=5, values_only=True) for v in row[1:]
@@ -304,3 +302,70 @@ def pdf_text(pdf: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+# -- where DejaVu Sans measures the columns -----------------------------------------------------
+# A LibreOffice without Arial or Liberation Sans (a plain Debian, 麒麟, UOS; look.py here)
+# measures the column unit with DejaVu Sans: every column prints 21% wider than in Excel.  Before,
+# every sheet's last columns then printed on pages of their own: July's summary 25 pages, the
+# two counties' roll-up 57.  Each page must show its sheet's first and last printed column.
+EDGES = {  # a sheet's first and last printed column headers
+    "汇总": ("序号", "存在问题和下一步工作计划"),
+    "逾期事项": ("序号", "分管领导"),
+    "临期事项": ("序号", "分管领导"),
+    "变化": ("变化", "说明"),
+    "报送情况": ("牵头股室", "提醒"),
+    "校验问题": ("严重程度", "问题及处理办法"),
+}
+ROLLUP_EDGES = {
+    "逾期事项": ("本级序号", "存在问题和下一步工作计划"),
+    "汇总": ("本级序号", "存在问题和下一步工作计划"),
+    "报送情况": ("单位", "下级判定日期"),
+    "校验问题": ("严重程度", "问题及处理办法"),
+}
+
+
+def cut_off_columns(pdf: Path, pages: list[Page], edges: dict[str, tuple[str, str]]) -> list:
+    """(page, sheet, header) for every page of a sheet in `edges` missing its first or last
+    column's header (read in drawing order: a header wrapped in its cell stays together)."""
+    drawn: dict[int, str] = {}
+    for w in drawn_words(pdf):
+        drawn[w[0]] = drawn.get(w[0], "") + w[5]
+    missing = []
+    for n, page in enumerate(pages, start=1):
+        sheet = next((s for s in edges if page.header.endswith(s)), None)
+        for header in edges.get(sheet, ()):
+            if header not in drawn.get(n, ""):
+                missing.append((n, sheet, header))
+    return missing
+
+
+def test_the_july_summary_keeps_its_pages_where_dejavu_sans_measures_the_columns(prints, july):
+    pdf = prints.pdf(prints.summary(JULY), arial=DEJAVU)
+    pages = prints.pages(prints.summary(JULY), arial=DEJAVU)
+    tasks = sheet_pages(pages, "汇总")
+    assert 1 < len(tasks) <= 8, len(tasks)
+    # 概览, 逾期事项, 临期事项, 变化, 报送情况, 校验问题 one page each, as with Arial's metrics
+    for sheet in ("概览", *EDGES):
+        if sheet != "汇总":
+            assert len(sheet_pages(pages, sheet)) == 1, sheet
+    assert len(pages) == 6 + len(tasks) <= 14
+    assert len(pages) == len(july)  # the same pages as where Arial's metrics measure them
+    assert not cut_off_columns(pdf, pages, EDGES)
+    assert smallest_text(pages, prints.box_per_point) >= 8
+
+
+def test_the_roll_up_keeps_its_pages_where_dejavu_sans_measures_the_columns(city, prints, tmp_path):
+    result, mapped, _ = city
+    pdf = to_pdf(result.path, tmp_path, arial=DEJAVU)
+    pages = read_pages(pdf)
+    for sheet in ("概览", "逾期事项", "汇总", "报送情况", "校验问题"):
+        assert len(sheet_pages(pages, sheet)) == len(sheet_pages(mapped, sheet)), sheet
+    assert len(pages) == len(mapped)
+    assert not cut_off_columns(pdf, pages, ROLLUP_EDGES)
+    assert smallest_text(pages, prints.box_per_point) >= 8
+
+
+def smallest_text(pages: list[Page], box_per_point: float) -> float:
+    """The smallest printed font size on these pages, in points."""
+    return min((w.y1 - w.y0) / box_per_point for p in pages for w in p.words)

@@ -1,5 +1,5 @@
-"""The summary and the office form as they come out of a printer: rendered by LibreOffice to PDF,
-read back word by word with poppler (`pdftotext -bbox`: every word's box on its page).
+"""The summary and the office form as they come out of a printer: rendered by LibreOffice to PDF
+(once a session: tests/printing.py), read back word by word with poppler.
 
 A word's box is taller than its font (ascent and descent): the ratio is measured once, from a
 cell of known size rendered the same way, so the test reads sizes in printed points.
@@ -11,82 +11,29 @@ import re
 import subprocess
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 
 from reporting.codes import REGISTRY
 from reporting.cycle import Cycle
-from reporting.forms.fill import form_file_name
 from reporting.summary.rollup import rollup
 from reporting.summary.workbook import CHART_COLOURS, summary_file_name
 
 from .conftest import yuebao
+from .printing import MONTHS, UNIT, Page, Word, read_pages, sheet_pages
 from .test_render import to_pdf
 from .test_rollup import city_level, counties  # noqa: F401 (a fixture)
 
 MIN_POINTS = 8
-UNIT = "台山市教育系统"  # the sample bureau: its name is in the summary's file name
-WORD = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
-MONTHS = ("2022-06", "2022-07")
-
-
-@dataclass
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-@dataclass
-class Page:
-    width: float
-    height: float
-    words: list[Word]
-
-    @property
-    def header(self) -> str:  # the running header: "<title> <sheet>"
-        return "".join(w.text for w in self.words if w.y1 < 40)
-
-    @property
-    def body(self) -> list[Word]:
-        return [w for w in self.words if 40 <= w.y0 and w.y1 <= self.height - 30]
-
-
-def read_pages(pdf: Path) -> list[Page]:
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for size, body in re.findall(
-        r'<page width="([\d.]+" height="[\d.]+)">(.*?)</page>', html, re.S
-    ):
-        width, height = (float(v) for v in size.split('" height="'))
-        words = [
-            Word(float(a), float(b), float(c), float(d), t)
-            for a, b, c, d, t in re.findall(WORD, body)
-        ]
-        pages.append(Page(width, height, words))
-    return pages
 
 
 @pytest.fixture(scope="module")
-def box_per_point(tmp_path_factory) -> float:
-    """How tall LibreOffice's PDF makes a word's box per point of font size (10-point cell)."""
-    folder = tmp_path_factory.mktemp("calibrate")
-    wb = xlsxwriter.Workbook(str(folder / "ten.xlsx"))
-    wb.add_worksheet().write(
-        0, 0, "汉字十点", wb.add_format({"font_name": "宋体", "font_size": 10})
-    )
-    wb.close()
-    (word,) = read_pages(to_pdf(folder / "ten.xlsx", folder))[0].words
-    return (word.y1 - word.y0) / 10
+def box_per_point(prints) -> float:
+    """How tall LibreOffice's PDF makes a word's box per point of font size."""
+    return prints.box_per_point
 
 
 def points(word: Word, ratio: float) -> float:
@@ -94,19 +41,14 @@ def points(word: Word, ratio: float) -> float:
 
 
 @pytest.fixture(scope="module")
-def pdfs(demo_dir, tmp_path_factory) -> dict[str, Path]:
+def pdfs(prints) -> dict[str, Path]:
     """Both months' summaries, the whole workbook printed."""
-    out = tmp_path_factory.mktemp("printed")
-    return {m: to_pdf(demo_dir / m / summary_file_name(m, UNIT), out / m) for m in MONTHS}
+    return {m: prints.pdf(prints.summary(m)) for m in MONTHS}
 
 
 @pytest.fixture(scope="module")
-def printed(pdfs) -> dict[str, list[Page]]:
-    return {m: read_pages(pdf) for m, pdf in pdfs.items()}
-
-
-def sheet_pages(pages: list[Page], sheet: str) -> list[Page]:
-    return [p for p in pages if p.header.endswith(sheet)]
+def printed(prints) -> dict[str, list[Page]]:
+    return {m: prints.pages(prints.summary(m)) for m in MONTHS}
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -177,10 +119,9 @@ def darkness(pdf: Path, n: int, words: list[Word], tmp_path: Path) -> list[int]:
     ]
 
 
-def test_office_form_prints_readable_with_its_footer(demo_dir, tmp_path, box_per_point):
+def test_office_form_prints_readable_with_its_footer(prints, box_per_point):
     for month in MONTHS:
-        form = demo_dir / month / "待发送" / form_file_name(month, "人事股")
-        pages = read_pages(to_pdf(form, tmp_path / month))
+        pages = prints.pages(prints.form(month, "人事股"))
         smallest = min(points(w, box_per_point) for p in pages for w in p.words)
         assert smallest >= MIN_POINTS, (month, round(smallest, 1))
         for page in pages:

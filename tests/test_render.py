@@ -1,18 +1,18 @@
 """Open what we write in a real spreadsheet program (LibreOffice headless) and render it to
-pages."""
+pages (the demo's workbooks once a session: tests/printing.py)."""
 
 import subprocess
 from pathlib import Path
 
-from reporting.forms.fill import form_file_name
 from reporting.libreoffice import convert
 
 from .conftest import soffice
 
 
-def to_pdf(xlsx: Path, out: Path) -> Path:
+def to_pdf(xlsx: Path, out: Path, arial: str = "") -> Path:
+    """`arial`: the font LibreOffice is told to print Arial with (reporting.libreoffice)."""
     soffice()  # skips without LibreOffice
-    return convert(xlsx, "pdf", out, timeout=180)
+    return convert(xlsx, "pdf", out, timeout=180, arial=arial)
 
 
 def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
@@ -34,8 +34,8 @@ def pdf_text(pdf: Path) -> str:
     ).stdout
 
 
-def test_summary_opens_and_prints_landscape_a4(demo_dir, tmp_path):
-    pdf = to_pdf(demo_dir / "2022-06" / "重点工作进展汇总_2022-06_台山市教育系统.xlsx", tmp_path)
+def test_summary_opens_and_prints_landscape_a4(prints):
+    pdf = prints.pdf(prints.summary("2022-06"))
     sizes = pdf_pages(pdf)
     assert sizes and all(w > h for w, h in sizes), "A4 landscape pages"
     assert all(abs(w - 842) < 3 and abs(h - 595) < 3 for w, h in sizes)
@@ -44,9 +44,8 @@ def test_summary_opens_and_prints_landscape_a4(demo_dir, tmp_path):
     assert len(sizes) < 40, "fit to one page wide keeps the summary short"
 
 
-def test_office_workbook_opens_and_prints(demo_dir, tmp_path):
-    xlsx = demo_dir / "2022-06" / "待发送" / form_file_name("2022-06", "人事股")
-    pdf = to_pdf(xlsx, tmp_path)
+def test_office_workbook_opens_and_prints(prints):
+    pdf = prints.pdf(prints.form("2022-06", "人事股"))
     sizes = pdf_pages(pdf)
     assert sizes and all(w > h for w, h in sizes)
     text = pdf_text(pdf)

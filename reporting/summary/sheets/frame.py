@@ -16,10 +16,10 @@ from xlsxwriter.worksheet import Worksheet
 from ... import xlsx
 from ...intake.values import EXCEL_CELL_CHARS
 from ...models import Light
-from ...paper import text_height, text_width
+from ...paper import fit_scale, text_height, text_width
 from ...xlsx_rows import RowCell, RowWriter
 from ..month import MonthSummary
-from .layout import HEADER_MARGIN, MARGIN_TOP, Layout, split_columns
+from .layout import HEADER_MARGIN, MARGIN_SIDE, MARGIN_TOP, Layout, split_columns
 from .styles import FONT, LEGEND, SIZE, Formats, Part
 
 MAX_CELL_CHARS = EXCEL_CELL_CHARS  # longer text makes a file Excel calls corrupt
@@ -105,11 +105,15 @@ class Book:
             ws.set_column(i, i, w)
             if h:  # a column without a header (概览's charts) gets no header fill either
                 ws.write(header_row, i, h, self.fmt("head"))
-        ws.set_row(header_row, 32)
-        layout = self.layouts[name] = Layout(xlsx.fit_scale(widths[:printed]), header_row)
+        heads = [text_height(h, w, SIZE) for h, w in zip(headers[:printed], widths) if h]
+        ws.set_row(header_row, max([32.0, *heads]))  # a header wrapped in its column: whole
+        page = xlsx.A4_LANDSCAPE[0] - 2 * 72 * MARGIN_SIDE
+        layout = self.layouts[name] = Layout(fit_scale(widths[:printed], page), header_row)
         xlsx.print_setup(ws, header_row, scale=layout.scale)
-        if layout.scale < 100:  # the page's height to the rows: header and footer in the margins
-            ws.set_margins(xlsx.PAGE_MARGIN, xlsx.PAGE_MARGIN, MARGIN_TOP, MARGIN_TOP)
+        ws.center_horizontally()  # where the columns print narrower than the widest font's
+        # the page's height to the rows where scaled: header and footer in the margins
+        top = MARGIN_TOP if layout.scale < 100 else 0.7
+        ws.set_margins(MARGIN_SIDE, MARGIN_SIDE, top, top)
         edge = {"margin": HEADER_MARGIN}
         ws.set_header(f'&C&"{FONT},Bold"&12{self.s.title} {name}', edge)
         ws.set_footer(f"&C&11第 &P 页，共 &N 页&R&11截至{zh_date(self.s.as_of)}", edge)

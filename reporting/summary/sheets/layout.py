@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from ... import xlsx
 
 MARGIN_TOP, HEADER_MARGIN = 0.55, 0.2  # inches: top and bottom margins; header and footer's
+MARGIN_SIDE = 0.3  # inches, left and right: the widest font's columns reach them (paper.py)
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,16 @@ class Layout:
 class Pages:
     """Manual page breaks for a sheet printed at a known scale.  Blocks (a task's rows) are
     packed: a block starts a new page only when it does not fit on this one and this page is
-    already three quarters full; otherwise it fills this page and goes on on the next one, where
+    already 85 % full; otherwise it fills this page and goes on on the next one, where
     its first row shows the task again.  A page break inside a row never happens."""
 
-    FULL = 0.75  # a page less full than this is filled with part of the next block
+    FULL = 0.85  # a page less full than this is filled with part of the next block
 
     def __init__(self, ws: Worksheet, layout: Layout, first_row: int) -> None:
         self.ws = ws
         page = (xlsx.A4_LANDSCAPE[1] - 2 * 72 * MARGIN_TOP) * 0.95  # the body, a little spare
         self.height = page * 100 / layout.scale
-        self.repeat = 32  # the header row, repeated on every page
+        self.repeat = points(ws, layout.header_row, layout.header_row)  # on every page
         self.used = points(ws, 0, first_row - 1)  # title, as-of line, legend, header
         self.breaks: list[int] = []
 

@@ -11,7 +11,7 @@ from xlsxwriter.workbook import Workbook
 from ...models import Light
 
 FONT = "宋体"
-SIZE = 11  # every sheet prints at 75% or more: no text under 8 points on paper
+SIZE = 11  # every sheet prints at 74% or more: no text under 8 points on paper
 CELL = {"font_name": FONT, "font_size": SIZE, "valign": "top", "text_wrap": True, "border": 1}
 HEAD = {**CELL, "bold": True, "bg_color": "#D9E1F2", "align": "center", "valign": "vcenter"}
 BAND = "#EEF2F8"  # every other task's own columns in 汇总: one task, one block
