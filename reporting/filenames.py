@@ -70,12 +70,22 @@ def own_name(file_name: str) -> str:
     return found.group("own") + found.group("suffix") if found and found.group("own") else ""
 
 
+ONLINE_NAME = "在线填报.xlsx"  # the own name an online return (在线填报's 提交) is stored under
+ONLINE = "在线填报"  # how such a return is named wherever it is shown
+
+
+def came_online(file_name: str) -> bool:
+    """Whether a return's file is a 提交 of 在线填报 (the workbook the page wrote)."""
+    return own_name(file_name) == ONLINE_NAME
+
+
 def shown_name(file_name: str, received: datetime | None = None) -> str:
     """A return's file as its office knows it, decided here for every surface (the month's
-    judgement carries it: OfficeRow.file_shown): an upload by its own name, or (stored before
-    names were kept) by when it was uploaded; any other file by its name in the inbox."""
+    judgement carries it: OfficeRow.file_shown): 在线填报 for a 提交, an upload by its own
+    name, or (stored before names were kept) by when it was uploaded; any other file by its name
+    in the inbox."""
     if own := own_name(file_name):
-        return own
+        return ONLINE if own == ONLINE_NAME else own
     if not is_upload_name(file_name):
         return file_name
     when = f"{received.month}月{received.day}日{received:%H:%M}" if received else ""

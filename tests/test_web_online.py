@@ -15,7 +15,7 @@ from html import unescape
 import openpyxl
 import pytest
 
-from reporting.cycle import Cycle
+from reporting.cycle import Cycle, merge
 from reporting.forms import layout as form
 from reporting.forms.fill import form_file_name
 from reporting.jobs.day import build_notices
@@ -302,3 +302,22 @@ def test_every_notice_carries_the_link_that_opens_the_online_form(tmp_path):
             assert f"/o/{token}" not in other
     finally:
         site.close()
+
+
+def test_the_texts_for_the_office_call_an_online_return_by_its_name(site):
+    """The feedback text and validate's words name a 提交 as the office knows it, 在线填报, not
+    the workbook's stored name (在线填报.xlsx) nor 网页上传的文件."""
+    page = page_of(site)
+    submit(site, answered(site, page))  # last month's texts kept: 进展情况 unchanged, a warning
+    submit(site, answered(site, page, progress__T09="本月已完成全部自查。"))
+    merge(Cycle.load(site.config), site.month)
+    c = Cycle.load(site.config)
+    (text,) = (c.config.folder("summary", site.month) / "反馈").glob(f"反馈_{OFFICE}.txt")
+    said = text.read_text(encoding="utf-8-sig")
+    assert "在线填报提交的表格" in said
+    assert "在线填报.xlsx" not in said and "网页上传" not in said
+    summary = judged(site.config, site.month)
+    row = next(o for o in summary.offices if o.office.name == OFFICE)
+    assert row.file_shown == "在线填报"
+    older = [f.message for f in summary.findings if f.code == "superseded"]
+    assert older and all("收到的“在线填报”" in m for m in older), older

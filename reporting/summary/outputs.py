@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ..filenames import is_upload_name, own_name, safe_name, shown_name
+from ..filenames import ONLINE, came_online, is_upload_name, own_name, safe_name, shown_name
 from ..forms.fill import form_title
 from ..models import Finding, Severity
 from ..wording import render
@@ -117,6 +117,8 @@ def shown_file(row: OfficeRow) -> str:
     """The counted return as its office knows it: by the name the month's judgement carries
     (row.file_shown: filenames.shown_name), an upload also by when it came."""
     when = row.received_at
+    if when is not None and came_online(row.file):
+        return f"{when.month}月{when.day}日{when:%H:%M}{ONLINE}提交的表格"
     if when is not None and own_name(row.file):
         return f"{when.month}月{when.day}日{when:%H:%M}网页上传的文件“{row.file_shown}”"
     return row.file_shown if is_upload_name(row.file) else f"文件“{row.file_shown}”"

@@ -39,9 +39,7 @@ from ..period import Period
 from ..summary.carried import last_answers
 from ..xlsx_rows import excel_units
 
-ONLINE_NAME = "在线填报.xlsx"  # an online return's name on the page's record of uploads
 log = logging.getLogger(__name__)
-HOW = "在线填报"  # how such a return came, as the pages say it
 FILLED_BY, PHONE = "filled_by", "phone"
 PROGRESS, PROBLEMS, STATUS, DONE, EXT, REASON = (
     "progress",

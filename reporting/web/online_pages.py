@@ -34,7 +34,7 @@ from flask import (
 )
 
 from ..context import Cycle
-from ..filenames import upload_name
+from ..filenames import ONLINE, ONLINE_NAME, upload_name
 from ..intake.values import visible
 from ..ledger import stamp
 from ..models import Finding, Return, Severity, Status
@@ -42,8 +42,6 @@ from .drafts import Drafts
 from .live import form_path, source_of
 from .online import (
     GENERAL,
-    HOW,
-    ONLINE_NAME,
     OnlineForm,
     online_form,
     placed,
@@ -69,7 +67,7 @@ def came_online(upload: Upload) -> bool:
 
 def shown_as(upload: Upload) -> str:
     """How an upload is named on the clerk's 报送情况: 在线填报, or 网页上传 with its file."""
-    return HOW if came_online(upload) else f"网页上传：{upload.shown_name}"
+    return ONLINE if came_online(upload) else f"网页上传：{upload.shown_name}"
 
 
 def how_it_came(counted: Return | None, uploads: list[Upload]) -> str:
@@ -77,7 +75,7 @@ def how_it_came(counted: Return | None, uploads: list[Upload]) -> str:
     if counted is None:
         return ""
     up = next((u for u in uploads if u.accepted and u.sha256 == counted.sha256), None)
-    return HOW if up and came_online(up) else source_of(counted.file_name)
+    return ONLINE if up and came_online(up) else source_of(counted.file_name)
 
 
 def register(
@@ -89,7 +87,7 @@ def register(
 ) -> None:
     drafts = Drafts(state.path.with_name("drafts.sqlite3"))
     # an upload as the office page lists it: 在线填报, or the file's name (bidi controls named)
-    app.jinja_env.filters["came_as"] = lambda u: HOW if came_online(u) else visible(u.shown_name)
+    app.jinja_env.filters["came_as"] = lambda u: ONLINE if came_online(u) else visible(u.shown_name)
     submitting: dict[str, threading.Lock] = {}  # office -> one 提交 at a time
     guard = threading.Lock()
 
