@@ -98,6 +98,7 @@ def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_
         for status, answered_in, page, _ in sent:
             assert status == 303 and answered_in < 2  # received at once, however busy
             assert "已收到，正在检查" in page  # and told so
+            assert "报送情况在刚上传的表格检查完成后显示" in page  # not the month without it
         assert max(pages) < 1, pages
         holder.join(30)
         results = {

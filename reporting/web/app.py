@@ -182,10 +182,13 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     def office_page(token: str) -> ResponseReturnValue:
         office = office_of(token)
         c, month = served.cycle(), served.month()
-        summary = live.summary(c, month)  # the month as judged: the same for every page
-        mine = office_row(summary, office)
-        counted = mine.counted if mine else None
         uploads = state.uploads(month, office)
+        # while its upload is checked the office's facts are about to change: the page shows
+        # them once the check is done (a few moments), never the month judged without it
+        checking = bool(uploads) and not uploads[0].checked
+        summary = None if checking else live.summary(c, month)  # the one judgement of the month
+        mine = office_row(summary, office) if summary else None
+        counted = mine.counted if mine else None
         return render_template(
             "web/office.html",
             token=token,
@@ -194,7 +197,8 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
             period=c.period(month),
             bureau=c.config.bureau,
             form=form_path(c, month, office),
-            due=milestones_due(summary, office, c.amber_days),
+            checking=checking,
+            due=milestones_due(summary, office, c.amber_days) if summary else [],
             uploads=uploads,
             mine=mine,
             counted=counted,
