@@ -94,12 +94,13 @@ def validate_month(
         check.chosen[office] = newest
         for f in read_of.get(newest.file_name, []):  # what reading found reaches the office too
             f.office = f.office or office
+        counted = _received(newest) if mine[:-1] else ""  # once: an office may send dozens
         for old in mine[:-1]:
             old.superseded_by = newest.file_name
             check.findings.append(
                 Finding(
                     "superseded",
-                    f"{office}报送了多份报表，已采用较新的{_received(newest)}；"
+                    f"{office}报送了多份报表，已采用较新的{counted}；"
                     f"{_received(old)}保留在存档中但不计入汇总",
                     WARNING,
                     office=office,

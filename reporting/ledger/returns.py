@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from ..models import Finding, Return
@@ -75,7 +76,7 @@ class ReturnsBook(LedgerBase):
                 file_name=r["file_name"],
                 sha256=r["sha256"],
                 received_at=datetime.fromisoformat(r["received_at"]),
-                archived_path=Path(r["archived_path"]) if r["archived_path"] else None,
+                archived_path=_path(r["archived_path"]) if r["archived_path"] else None,
                 office=r["office"],
                 sent_again_at=(
                     datetime.fromisoformat(r["last_received_at"]) if r["last_received_at"] else None
@@ -137,3 +138,10 @@ class ReturnsBook(LedgerBase):
         if month is None:
             return self.db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
         return self.db.execute("SELECT COUNT(*) FROM returns WHERE month=?", (month,)).fetchone()[0]
+
+
+@lru_cache(maxsize=1 << 14)
+def _path(text: str) -> Path:
+    """The archive's paths, made once: a page judges the month's hundreds of returns anew after
+    each upload, and making a Path costs more than reading its row (a Path never changes)."""
+    return Path(text)
