@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import shutil
 import socket
 import subprocess
@@ -20,13 +21,67 @@ from aiosmtpd.controller import Controller
 from reporting import libreoffice
 from reporting.cycle import Cycle, fill
 
+from . import inprocess
+from .printing import prints  # noqa: F401 (a fixture: the demo printed once a session)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
 
 
+# slow tests in files whose owners have not marked them yet: about how many seconds each takes
+SLOW_UNMARKED = {
+    "tests/test_one_truth.py::test_every_surface_tells_the_same_story": 45,
+    "tests/test_web_online_browser.py::": 15,
+    "tests/test_web_browser.py::": 10,
+    "tests/test_web_queue.py::": 5,
+    "tests/test_web_load.py::": 5,
+    "tests/test_web_online_text.py::test_the_page_shows_what_validate_finds": 8,
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spread the tests marked `slow` (setup.cfg; `slow(60)`: about a minute) over the workers, each
+    worker's longest first, so that no long test starts late and runs alone at the end.
+
+    `.ci/run` uses `--dist worksteal`: each of the N workers is given an equal run of consecutive
+    tests (the first len // N, then …), and a worker that is done takes half of what another has
+    not started.  So the order is N runs of those lengths, each opening with its share of the slow
+    tests (a file's at a time, the longest first, to the run with the least so far) and going on
+    with the quick ones in their file order."""
+    for item in items:
+        for prefix, seconds in SLOW_UNMARKED.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.slow(seconds))
+
+    def seconds(item: pytest.Item) -> float:
+        slow = item.get_closest_marker("slow")
+        return 0 if slow is None else slow.args[0] if slow.args else 5
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    files: dict[str, list[pytest.Item]] = {}  # a file's slow tests stay together: its module
+    for item in items:  # fixtures (a kit, a Dovecot) are then made once
+        if seconds(item):
+            files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    quick = [i for i in items if not seconds(i)]
+    runs: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for tests in sorted(files.values(), key=lambda tests: -sum(map(seconds, tests))):
+        tests.sort(key=lambda i: -seconds(i))
+        min(runs, key=lambda run: sum(map(seconds, run))).extend(tests)
+    left = len(items)
+    for n, run in enumerate(runs):
+        size = left // (workers - n)  # as worksteal splits the collection
+        left -= size
+        take = max(0, size - len(run))
+        run += quick[:take]
+        del quick[:take]
+    runs[-1] += quick  # (only when one run's slow tests outnumber its share)
+    items[:] = [item for run in runs for item in run]
+
+
 def yuebao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line, as a clerk would."""
+    """Run the real command line in a new process, as a clerk would (most tests run it in their
+    own process, faster: tests/inprocess.py)."""
     return subprocess.run(
         [sys.executable, "-m", "reporting.cli", *args], cwd=cwd, capture_output=True, text=True
     )
@@ -67,10 +122,22 @@ def outbox(tmp_path_factory) -> Path:
 def demo_dir(tmp_path_factory) -> Path:
     """`yuebao demo` run once into a folder; tests read what it wrote."""
     out = tmp_path_factory.mktemp("demo")
-    result = yuebao("demo", "--out", str(out))
+    result = inprocess.run("demo", "--out", str(out))
     assert result.returncode == 0, result.stderr + result.stdout
     (out / "demo-stdout.txt").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+@pytest.fixture(scope="session")
+def small_benchmark(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`python bench/bench.py --size small --out DIR`, as docs/performance.md shows it, run once a
+    session: the README guard and the scale test read what it printed and the month it kept."""
+    out = tmp_path_factory.mktemp("bench") / "kept"
+    script = ["bench/bench.py", "--size", "small", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, *script], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    return out, done
 
 
 @pytest.fixture
@@ -149,6 +216,6 @@ def smtp():
 def bureau(tmp_path) -> Path:
     """A bureau's folder as `yuebao init` makes it (恩平市教育局)."""
     folder = tmp_path / "恩平"
-    done = yuebao("init", str(folder), "--bureau", "恩平市教育局")
+    done = inprocess.run("init", str(folder), "--bureau", "恩平市教育局")
     assert done.returncode == 0, done.stderr
     return folder

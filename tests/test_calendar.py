@@ -14,7 +14,7 @@ from reporting.config import load_config
 from reporting.context import Cycle
 from reporting.workdays import is_workday, use_bureau_calendar
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 
 # 2027 as the notice might give it: 2026's arrangement one year on (any table would do)
 NOTICE_2027 = """

@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -156,6 +157,7 @@ def drop(inbox, path, when):
     os.utime(target, (when.timestamp(), when.timestamp()))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -256,6 +258,7 @@ def test_clerk_text_is_stored_as_text_in_every_workbook(tmp_path_factory, outbox
     assert holds(task_list, TASK_SHEET, remarks) and holds(task_list, TASK_SHEET, problems)
 
 
+@pytest.mark.slow
 def test_a_spreadsheet_program_shows_the_formula_as_typed(tmp_path, outbox):
     """LibreOffice prints the summary and next month's form: “=1+1” is shown, not 2."""
     texts = ["=1+1", "=A1*2", "http://example.com", "李四", "=2+2", "-"]

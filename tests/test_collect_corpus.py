@@ -68,6 +68,7 @@ def test_renamed_file_is_recognised_by_content(tmp_path, outbox):
     assert_kept(tmp_path, f.name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["xls", "wps_xlsx", "xlsm", "csv_utf8", "csv_gbk"])
 def test_other_formats_are_read(tmp_path, outbox, kind):
     soffice()
@@ -297,6 +298,7 @@ REQUIRED = ["clear_progress", "clear_due_status", "junk_status", "change_definit
 HARMLESS = ["rename_sheet", "change_remarks", "sort_milestones"]
 
 
+@pytest.mark.slow(10)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -6,7 +6,8 @@ import yaml
 from reporting.config import load_config
 from reporting.errors import YuebaoError
 
-from .conftest import write_config, yuebao
+from .conftest import write_config
+from .inprocess import run as yuebao
 
 
 def test_sample_config_loads_with_defaults(workdir):

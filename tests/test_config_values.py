@@ -12,7 +12,8 @@ from reporting.config import load_config
 from reporting.errors import YuebaoError
 from reporting.wording import TEMPLATES, check_templates
 
-from .conftest import ROOT, write_config, yuebao
+from .conftest import ROOT, write_config
+from .inprocess import run as yuebao
 
 SAMPLE = load_config(ROOT / "config.yaml").data
 

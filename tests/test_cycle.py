@@ -12,7 +12,8 @@ from reporting import cycle as steps
 from reporting.models import Status
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import ROOT, SAMPLE_TASKS, yuebao
+from .conftest import ROOT, SAMPLE_TASKS
+from .inprocess import run as yuebao
 
 AS_OF = date(2022, 6, 25)
 _spec = importlib.util.spec_from_file_location(
@@ -171,7 +172,8 @@ def test_summary_is_printable(summary):
         assert ws.page_setup.orientation == "landscape", ws.title
         # one page wide: fitted (概览, one page) or at the scale its columns fill the width at
         fitted = ws.sheet_properties.pageSetUpPr.fitToPage
-        assert fitted or 75 <= int(ws.page_setup.scale or 100) <= 100, ws.title
+        # at 74 % or more: 11-point text prints at 8 points (docs/paper.md)
+        assert fitted or 74 <= int(ws.page_setup.scale or 100) <= 100, ws.title
         assert fitted or ws.freeze_panes, ws.title  # a long table keeps its header in view
 
 
@@ -226,6 +228,7 @@ def test_as_of_moves_the_colours(demo_copy):
     assert overdue_due and max(overdue_due) > AS_OF  # something due after 25 June is now overdue
 
 
+@pytest.mark.slow
 def test_run_monthly_entry_point(demo_copy):
     """What cron or the Windows Task Scheduler runs: this month's cycle with the given config."""
     import subprocess

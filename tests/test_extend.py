@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 
 PLANNED = "2022-05-31"  # T10's first milestone: “一是5月底前制定…”
 

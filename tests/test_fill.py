@@ -12,7 +12,7 @@ from reporting.forms import layout as form
 from reporting.forms.fill import form_file_name
 from reporting.models import Status
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 
 
 @pytest.fixture

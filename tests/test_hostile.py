@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from . import corpus
-from .conftest import soffice, write_config, yuebao
+from .conftest import soffice, write_config
+from .inprocess import run as yuebao
 from .test_collect_corpus import RECEIVED, assert_kept, codes, message, run
 
 MONTH = "2022-06"
@@ -55,6 +56,7 @@ def test_a_value_typed_far_outside_the_form_is_cut_off_and_the_return_counts(
     assert_kept(tmp_path, f.name)
 
 
+@pytest.mark.slow
 def test_a_return_that_would_take_the_reader_down_gets_a_finding_and_others_count(tmp_path, outbox):
     """One value in XFD1048576 once made the reader ask for hundreds of GiB and killed the run; an
     .xls reaching IV65536 asks for half a GiB.  Run as the clerk runs it, in its own process."""

@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment
 from reporting.tasks.importers import import_task_list
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import SHARED, write_config, yuebao
+from .conftest import SHARED, write_config
+from .inprocess import run as yuebao
 
 SEEDS = SHARED / "seeds"
 

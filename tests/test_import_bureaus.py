@@ -17,8 +17,9 @@ from reporting.errors import YuebaoError
 from reporting.tasks.importers import ProseOnly, import_task_list
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import soffice, write_config, yuebao
+from .conftest import soffice, write_config
 from .corpus import libreoffice
+from .inprocess import run as yuebao
 from .test_import import TAISHAN_COUNTS, pengjiang_rows, pengjiang_xlsx, seed, taishan_xlsx
 
 # Counted by hand in the seed's 工作清单 (numbered items "1.…2.…" of each yearly cell; a cell

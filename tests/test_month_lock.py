@@ -4,8 +4,10 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 
-from .conftest import ROOT, write_config, yuebao
+from .conftest import ROOT, write_config
+from .inprocess import run as yuebao
 
 RUN = ("run", "--month", "2022-06", "--as-of", "2022-06-25")
 
@@ -20,6 +22,7 @@ def start(*args, cwd=None):
     )
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_month_at_once_both_finish_cleanly(demo_copy):
     config = str(demo_copy / "config.yaml")
     for _ in range(2):
@@ -56,6 +59,7 @@ with cycle.writing(sys.argv[2]):
 """
 
 
+@pytest.mark.slow
 def test_a_held_month_makes_the_next_command_wait_then_say_so(tmp_path):
     config = str(write_config(tmp_path, lock_wait_seconds=1))
     holder = subprocess.Popen(

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 import openpyxl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,8 @@ from reporting.filenames import safe_name
 from reporting.forms.layout import OFFICE_CELL, SHEET
 from reporting.tasks.tasklist import read_task_list, write_task_list
 
-from .conftest import SAMPLE_TASKS, write_config, yuebao
+from .conftest import SAMPLE_TASKS, write_config
+from .inprocess import run as yuebao
 
 HOSTILE = ["../x", "a/b", "x\\y", "CON", 'a:b*c?"<>|']
 MONTH_DAYS = [
@@ -55,6 +57,7 @@ def files_under(folder):
     return {p for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_hostile_office_names_stay_inside_the_configured_folders(tmp_path):
     config, work = hostile_setup(tmp_path)
     outside = files_under(tmp_path) - files_under(work)

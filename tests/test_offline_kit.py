@@ -69,6 +69,7 @@ def install(kit: Path, venv: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_kit_holds_what_its_texts_say(kit):
     assert {p.name for p in kit.iterdir()} >= {"wheels", "安装.bat", "install.sh", "说明.txt"}
     wheels = {p.name for p in (kit / "wheels").iterdir()}
@@ -91,6 +92,7 @@ def test_the_kit_holds_what_its_texts_say(kit):
         assert said in guide, said
 
 
+@pytest.mark.slow(10)
 def test_installed_with_no_network_and_run(kit, tmp_path):
     venv = tmp_path / "venv"
     done = install(kit, venv)
@@ -114,6 +116,7 @@ def test_installed_with_no_network_and_run(kit, tmp_path):
     assert pandas.returncode != 0  # a bureau does not install the benchmark's pandas
 
 
+@pytest.mark.slow
 def test_a_python_without_venvs_pip_gets_pip_from_the_kit(kit, tmp_path):
     """统信 and other Debian-like systems lack python3-venv: venv makes no pip there."""
     venv = tmp_path / "venv"

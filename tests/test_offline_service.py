@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 
 ROOT = Path(__file__).parent.parent
 NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}

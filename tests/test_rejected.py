@@ -9,7 +9,7 @@ from reporting.cycle import Cycle
 from reporting.summary.carried import last_answers
 from reporting.summary.month import history_of
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 from .test_cycle import rows_of
 from .test_supervision import set_config
 

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from datetime import date, datetime
 
+import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
@@ -25,6 +26,7 @@ from reporting.notify.plan import (
 from reporting.tasks.tasklist import read_task_list
 
 from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, write_config
+from .inprocess import run as yuebao
 
 JUNE = [date(2022, 6, d) for d in range(1, 31)]
 OFFICES = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["offices"]
@@ -78,6 +80,7 @@ def test_plan_for_june_2022_follows_the_working_calendar():
     assert actions_for(date(2022, 5, 5), 2022, 6, 20, 15) == []  # before reporting starts
 
 
+@pytest.mark.slow(15)
 def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, smtp):
     inbox, port = smtp
     config = configure(tmp_path, port)
@@ -133,6 +136,7 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
     )  # June: nothing yet
 
 
+@pytest.mark.slow
 def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
     inbox = Inbox(stall_at=3)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
@@ -178,23 +182,7 @@ def test_smtp_down_is_retried_logged_and_does_not_stop_the_others(tmp_path):
     log = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
     assert log.count("发送失败（已重试2次）") == 1
     assert log.count("未发送（邮件服务器不可用，下次运行重发）") == len(leads) - 1
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "reporting.cli",
-            "remind",
-            "--month",
-            "2022-06",
-            "--as-of",
-            "2022-06-15",
-            "--config",
-            str(config),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    cli = yuebao("remind", "--month", "2022-06", "--as-of", "2022-06-15", "--config", str(config))
     assert cli.returncode == 1 and "未能发出" in cli.stderr, cli.stderr  # systemd sees it
     text = (tmp_path / "yuebao.log").read_text(encoding="utf-8")
     assert "发送失败（第1次，共2次）" in text and "发送失败（已重试2次）" in text
@@ -225,22 +213,15 @@ def test_remind_dry_run_prints_without_sending(tmp_path, smtp):
     inbox, port = smtp
     config = configure(tmp_path, port)
     stage_until(tmp_path, date(2022, 6, 15))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "reporting.cli",
-            "remind",
-            "--month",
-            "2022-06",
-            "--as-of",
-            "2022-06-15",
-            "--dry-run",
-            "--config",
-            str(config),
-        ],
-        capture_output=True,
-        text=True,
+    result = yuebao(
+        "remind",
+        "--month",
+        "2022-06",
+        "--as-of",
+        "2022-06-15",
+        "--dry-run",
+        "--config",
+        str(config),
     )
     assert result.returncode == 0, result.stderr
     missing = set(read_task_list(SAMPLE_TASKS).lead_offices()) - offices_returned_before(

@@ -23,7 +23,7 @@ from reporting.forms.fill import form_file_name
 from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
-from .conftest import yuebao
+from .inprocess import run as yuebao
 
 YEAR = date.today().year
 MONTH = f"{YEAR}-06"

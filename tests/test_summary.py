@@ -15,7 +15,8 @@ import yaml
 
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import SAMPLE_TASKS, answers, soffice, yuebao
+from .conftest import SAMPLE_TASKS, answers, soffice
+from .inprocess import run as yuebao
 from .test_cycle import rows_of
 
 

@@ -12,7 +12,7 @@ import yaml
 from reporting.models import Light
 from reporting.summary.verdicts import GREEN, RED, YELLOW, office_light
 
-from .conftest import yuebao
+from .inprocess import run as yuebao
 from .test_cycle import rows_of
 
 REASONS_ZH = {"missing": "逾期未报送", "overdue": "节点逾期"}

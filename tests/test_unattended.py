@@ -21,7 +21,8 @@ from reporting.jobs.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
-from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, yuebao
+from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port
+from .inprocess import run as yuebao
 from .test_schedule import EMAIL_OF, configure, stage_until
 
 LEADS = read_task_list(SAMPLE_TASKS).lead_offices()
@@ -56,12 +57,7 @@ def server():
 
 
 def cli(config, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "reporting.cli", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return yuebao(*args, "--config", str(config))
 
 
 def edit(config, fn):
@@ -167,6 +163,7 @@ def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server)
 # -- 5: a notice stuck in "sending" is taken over when its lease expires ----------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("owner", ["reused-pid", "renamed-host"])
 def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, owner):
     inbox = Inbox(stall_at=2)
@@ -438,6 +435,7 @@ def test_every_log_line_is_printed_once_on_the_console(tmp_path):
         assert shown.count(text) == log.count(text) == 1, text
 
 
+@pytest.mark.slow
 def test_escalate_dry_run_promises_exactly_what_the_real_run_sends(demo_copy, server):
     server.up()
     config = smtp_into_demo(demo_copy, server.port)

@@ -13,7 +13,8 @@ import re
 
 import yaml
 
-from .conftest import ROOT, yuebao
+from .conftest import ROOT
+from .inprocess import run as yuebao
 
 COMMANDS = [
     ("check",),

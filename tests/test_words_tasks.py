@@ -19,7 +19,8 @@ from reporting.tasks.importers import import_task_list
 from reporting.tasks.milestones import parse_milestones
 from reporting.tasks.tasklist import read_task_list
 
-from .conftest import SHARED, write_config, yuebao
+from .conftest import SHARED, write_config
+from .inprocess import run as yuebao
 
 CATEGORY = "加强公共教育建设和科普工作力度"
 

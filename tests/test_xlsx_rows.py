@@ -97,6 +97,7 @@ def written(path, rows, writer) -> dict[str, bytes]:
     return parts(path)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ROW, max_size=6))
 @example([({0: (" 前后有空格 ", 0), 1: ("_x0001_\x01&<>", 1), 2: (3.25, 2)}, 20.0)])

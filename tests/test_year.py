@@ -151,6 +151,7 @@ def folder(tmp_path):
         yield Path(tmp)
 
 
+@pytest.mark.slow(60)
 def test_a_simulated_year(folder):
     tmp_path = folder
     rng = random.Random(SEED)

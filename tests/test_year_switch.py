@@ -18,7 +18,8 @@ from reporting.jobs.scheduler import run_once
 from reporting.notify.plan import FILL_AND_SEND
 from reporting.workdays import first_workday
 
-from .conftest import SAMPLE_TASKS, write_config, yuebao
+from .conftest import SAMPLE_TASKS, write_config
+from .inprocess import run as yuebao
 
 WRONG_YEAR = "任务清单是2022年的（taishan_2022_tasks.xlsx），不能用于2023-01"
 
