@@ -93,8 +93,10 @@ def test_each_readme_benchmark_command_runs_at_its_smallest_size(cmd, kept, smal
             [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=900
         )
     script = args[0]
-    if script != "bench/bench_web.py":  # its server's threads may report the shutdown's race
-        assert "Traceback" not in done.stderr, done.stderr
+    # the only traceback allowed: waitress's loop woken through its trigger as the benchmark's
+    # page server shuts down (tests/webserver.serving stops the request threads first)
+    raced = [t for t in done.stderr.split("Traceback")[1:] if "pull_trigger" not in t]
+    assert not raced, done.stderr
     if script == "bench/bench_web.py":
         # exit 1 means a timing target was missed on this busy machine: a figure, not a failure
         assert done.returncode in (0, 1), done.stderr

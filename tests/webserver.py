@@ -105,6 +105,9 @@ def serving(config: Path, month: str, threads: int = 16):
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        # the request threads first: one still answering would wake the loop through a trigger
+        # closed under it (waitress printed "Bad file descriptor" from pull_trigger)
+        server.task_dispatcher.shutdown()
         server.close()
         thread.join(timeout=5)
         close(app)
