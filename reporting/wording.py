@@ -84,8 +84,19 @@ def environment() -> jinja2.Environment:
     )
 
 
+_found_good: set[tuple[Path, tuple[bytes, ...]]] = set()  # (folder, contents) checked before
+
+
 def check_templates(folder: Path = TEMPLATES) -> None:
-    """Every text template parses and uses only the names it is given: a bad edit stops at once."""
+    """Every text template parses and uses only the names it is given: a bad edit stops at once.
+    Templates found good are not parsed again while their contents stay the same (each command
+    and each day of the schedule loads the config: parsing them was most of that)."""
+    try:
+        contents = tuple((folder / name).read_bytes() for name in VARIABLES)
+    except OSError:
+        contents = ()  # said below, file by file
+    if contents and (folder, contents) in _found_good:
+        return
     env = environment()
     for name, known in VARIABLES.items():
         path = folder / name
@@ -108,6 +119,8 @@ def check_templates(folder: Path = TEMPLATES) -> None:
                 + "，请检查拼写",
                 f"template {name}: unknown name {unknown[0]}",
             )
+    if contents:
+        _found_good.add((folder, contents))
 
 
 def render(name: str, **context: object) -> str:
