@@ -218,7 +218,7 @@ def _copier(made_from: tuple, made: datetime) -> TemplateCopy:
     key = (tasks.title, fingerprint, period.label, bureau, carried and carried.month_of_year, made)
     with _copiers_lock:
         if key not in _copiers:
-            _copiers[key] = TemplateCopy(*made_from, made=made)
+            _copiers[key] = TemplateCopy(tasks, period, bureau, fingerprint, carried, made=made)
             while len(_copiers) > COPIERS_KEPT:
                 _copiers.popitem(last=False)
         _copiers.move_to_end(key)
