@@ -100,13 +100,11 @@ class Served:
 
     def _inputs(self, cycle: Cycle) -> tuple:
         """What the served Cycle is made of: the day, the files' times, the approved 延期."""
-        config = cycle.config
         extensions: tuple[tuple[str, Any], ...] = ()
-        if config.ledger_path.exists():
+        if cycle.config.ledger_path.exists():
             with cycle.ledger() as ledger:
                 extensions = tuple(sorted((k, e.new_due) for k, e in ledger.extensions().items()))
-        day = self.fixed_day or date.today()
-        return day, _mtime(self.config_path), _mtime(config.task_list_path), extensions
+        return (*self._stamps(cycle)[:-1], extensions)  # the ledger: by what it holds
 
     def month(self) -> str:
         return self.fixed_month or f"{date.today():%Y-%m}"

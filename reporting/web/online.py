@@ -17,9 +17,7 @@ from __future__ import annotations
 import copy
 import io
 import logging
-import threading
 import zipfile
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +36,7 @@ from ..models import Finding, Milestone, Office, Severity, Status, Task
 from ..period import Period
 from ..summary.carried import last_answers
 from ..xlsx_rows import excel_units
+from .kept import Kept
 
 log = logging.getLogger(__name__)
 FILLED_BY, PHONE = "filled_by", "phone"
@@ -207,25 +206,18 @@ def openpyxl_bytes(content: FormContent, made: datetime) -> bytes:
     return _without_clock(out.getvalue(), made)
 
 
-_copiers: OrderedDict[tuple, TemplateCopy] = OrderedDict()
-_copiers_lock = threading.Lock()
-
-
 def _copier(made_from: tuple, made: datetime) -> TemplateCopy:
     """The month's form copier for forms written on `made` (learning the form costs about a
     tenth of a second: once a day per month and list, not once per 提交)."""
     tasks, period, bureau, fingerprint, carried = made_from
     key = (tasks.title, fingerprint, period.label, bureau, carried and carried.month_of_year, made)
-    with _copiers_lock:
-        if key not in _copiers:
-            _copiers[key] = TemplateCopy(tasks, period, bureau, fingerprint, carried, made=made)
-            while len(_copiers) > COPIERS_KEPT:
-                _copiers.popitem(last=False)
-        _copiers.move_to_end(key)
-        return _copiers[key]
+    return _copiers.made(
+        key, lambda: TemplateCopy(tasks, period, bureau, fingerprint, carried, made=made)
+    )
 
 
 COPIERS_KEPT = 8
+_copiers: Kept[TemplateCopy] = Kept(COPIERS_KEPT)
 
 
 @lru_cache(maxsize=1)

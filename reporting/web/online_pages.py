@@ -16,7 +16,6 @@ import dataclasses
 import hashlib
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +38,7 @@ from ..intake.values import visible
 from ..ledger import stamp
 from ..models import Finding, Return, Severity, Status
 from .drafts import Drafts
+from .kept import Kept
 from .live import form_path, source_of
 from .online import (
     GENERAL,
@@ -100,27 +100,19 @@ def register(
             abort(make_response(render_template("web/message.html", text=text, back=back), 409))
         return office, c, month, form_of(c, month, office)
 
-    forms: OrderedDict[tuple, tuple[Cycle, OnlineForm]] = OrderedDict()
-    forms_lock = threading.Lock()
+    forms: Kept[tuple[Cycle, OnlineForm]] = Kept(FORMS_KEPT)
 
     def form_of(c: Cycle, month: str, office: str) -> OnlineForm:
         """The office's form as online_form makes it, made again only when the ledger (last
         month's answers, the month's list) or the served config has changed."""
         on_disk = stamp(c.config.ledger_path)
         key = (id(c), month, office, on_disk)
-        with forms_lock:
-            kept = forms.get(key)
+        kept = forms.get(key)
         if on_disk is not None and kept is not None and kept[0] is c:
             return kept[1]
-        online = online_form(c, month, office)
-        with forms_lock:
-            forms[key] = (c, online)
-            while len(forms) > FORMS_KEPT:
-                forms.popitem(last=False)
-        return online
+        return forms.put(key, (c, online_form(c, month, office)))[1]
 
-    seen: dict[tuple, list[Finding]] = {}  # the last checks: the same bytes are read once
-    seen_lock = threading.Lock()
+    seen: Kept[list[Finding]] = Kept(SEEN_KEPT)  # the last checks: the same bytes read once
 
     def check(c: Cycle, month: str, office: str, data: bytes) -> list[Finding]:
         """What validate finds in the workbook `data`, read as an upload is read.  The same
@@ -134,14 +126,9 @@ def register(
             id(c.tasks_for(month)),
             tuple(sorted(c.config.rules.items())),
         )
-        with seen_lock:
-            if key in seen:
-                return [dataclasses.replace(f) for f in seen[key]]
-        findings = _read_and_validate(c, month, office, data)
-        with seen_lock:
-            seen[key] = findings
-            while len(seen) > SEEN_KEPT:
-                del seen[next(iter(seen))]
+        findings = seen.get(key)
+        if findings is None:
+            findings = seen.put(key, _read_and_validate(c, month, office, data))
         return [dataclasses.replace(f) for f in findings]
 
     def _read_and_validate(c: Cycle, month: str, office: str, data: bytes) -> list[Finding]:

@@ -12,7 +12,6 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections import OrderedDict
 from dataclasses import replace
 from multiprocessing.context import BaseContext
 from typing import Any
@@ -30,6 +29,7 @@ from ..intake.isolation import (
 from ..intake.reading import failure_finding, read_one, shallow
 from ..intake.returns import reading_bounds
 from ..models import Finding, Return, TaskList
+from .kept import Kept
 
 log = logging.getLogger(__name__)
 RECENT_KEPT = 256  # files' readings kept (a few per office: its checks, uploads, judgement)
@@ -41,7 +41,7 @@ class Reader:
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
         self._for: tuple[int, int] | None = None  # (id of the task list, max_bytes)
-        self._recent: OrderedDict[tuple, tuple[Return, list[Finding]]] = OrderedDict()
+        self._recent: Kept[tuple[Return, list[Finding]]] = Kept(RECENT_KEPT)
 
     def read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
         """The return as read and what reading found; a worker's failure is a finding.  The
@@ -49,16 +49,10 @@ class Reader:
         then its intake; an upload's check, then the month's judgement of its archived copy) is
         not read again."""
         key = (ret.sha256, id(tasks), max_bytes)
-        with self._lock:
-            known = self._recent.get(key) if ret.sha256 else None
-        if known is not None:
-            return _as_asked(known, ret)
-        read, found = self._read(ret, tasks, max_bytes)
-        with self._lock:
-            self._recent[key] = (read, found)
-            while len(self._recent) > RECENT_KEPT:
-                self._recent.popitem(last=False)
-        return _as_asked((read, found), ret)
+        known = self._recent.get(key) if ret.sha256 else None
+        if known is None:
+            known = self._recent.put(key, self._read(ret, tasks, max_bytes))
+        return _as_asked(known, ret)
 
     def _read(self, ret: Return, tasks: TaskList, max_bytes: int) -> tuple[Return, list[Finding]]:
         future = self._pool_for(tasks, max_bytes).schedule(_read, (ret,), timeout=SECONDS_PER_FILE)
