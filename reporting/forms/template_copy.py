@@ -43,7 +43,7 @@ SHEET_PART, META_PART, BOOK_PART = (
 _SAMPLES = (None, "text", date(2000, 1, 1), datetime(2000, 1, 1, 1, 1), 1, 1.5, True)
 _LETTERS = [form.column_letter(h) for h in form.HEADERS]
 CORE_PART = "docProps/core.xml"
-MODIFIED_STAMP = re.compile(rb"[0-9T:\-]+Z</dcterms:modified>")
+_MODIFIED_STAMP = re.compile(rb"[0-9T:\-]+Z</dcterms:modified>")
 SIGNED = (form.FILLED_BY_CELL, form.FILLED_ON_CELL)  # blank in the forms sent out
 # drop-down placeholders, far from any cell a form uses
 _DROPDOWN_MARK = {form.STATUS: "XFD1048575", form.DONE_ON: "XFD1048576"}
@@ -111,21 +111,15 @@ class TemplateCopy:
         unchanging = BytesIO()
         with zipfile.ZipFile(unchanging, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in parts.items():
-                if name == CORE_PART and made is not None:  # openpyxl's save dates it now
-                    data = MODIFIED_STAMP.sub(
-                        f"{made:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>".encode(), data
-                    )
+                if name == CORE_PART and made is not None:
+                    data = modified_at(data, made)
                 if name not in (SHEET_PART, META_PART, BOOK_PART):
                     z.writestr(self._dated(name), data)
         self.unchanging = unchanging.getvalue()
 
     def _dated(self, name: str) -> zipfile.ZipInfo | str:
-        """A part's entry: dated `made` when given (zipfile dates an entry by the clock)."""
-        if self.made is None:
-            return name
-        entry = zipfile.ZipInfo(name, self.made.timetuple()[:6])
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        return entry
+        """A part's entry: dated `made` when given, else by the clock."""
+        return name if self.made is None else dated_part(name, self.made)
 
     def content(self, office: Office) -> FormContent:
         tasks, period, bureau, fingerprint, carried = self.shared
@@ -223,6 +217,19 @@ class TemplateCopy:
                 cells.append(_cell(f"{letter}{r}", style, value))
         height = safe_string(row.height)
         return f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
+
+
+def dated_part(name: str, made: datetime) -> zipfile.ZipInfo:
+    """A workbook part's zip entry dated `made` (zipfile dates an entry by the clock)."""
+    entry = zipfile.ZipInfo(name, made.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
+def modified_at(core: bytes, made: datetime) -> bytes:
+    """docProps/core.xml saying the workbook was last modified at `made` (openpyxl's save writes
+    the time of saving)."""
+    return _MODIFIED_STAMP.sub(f"{made:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>".encode(), core)
 
 
 def _cell(ref: str, style: int, value: object) -> str:

@@ -30,7 +30,13 @@ from ..forms import layout as form
 from ..forms.content import FormContent, form_content
 from ..forms.fill import task_list_fingerprint, write_form
 from ..forms.openpyxl_form import TEMPLATE
-from ..forms.template_copy import MODIFIED_STAMP, CannotCopy, TemplateCopy
+from ..forms.template_copy import (
+    CORE_PART,
+    CannotCopy,
+    TemplateCopy,
+    dated_part,
+    modified_at,
+)
 from ..intake.values import EXCEL_CELL_CHARS, to_date
 from ..models import Finding, Milestone, Office, Severity, Status, Task
 from ..period import Period
@@ -229,15 +235,13 @@ def _without_clock(data: bytes, stamp: datetime) -> bytes:
     """The zip again with every part dated `stamp` (zipfile dates each part with the clock, and
     openpyxl's save writes the time of saving as the workbook's 修改时间)."""
     out = io.BytesIO()
-    modified = f"{stamp:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>".encode()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            part = zipfile.ZipInfo(info.filename, stamp.timetuple()[:6])
-            part.compress_type = zipfile.ZIP_DEFLATED
+            part = dated_part(info.filename, stamp)
             part.external_attr = info.external_attr
             content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = MODIFIED_STAMP.sub(modified, content)
+            if info.filename == CORE_PART:
+                content = modified_at(content, stamp)
             dst.writestr(part, content)
     return out.getvalue()
 
