@@ -128,3 +128,16 @@ def prints(demo_dir, tmp_path_factory) -> Prints:
     if not soffice():
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
     return Prints(demo_dir, tmp_path_factory.mktemp("prints"))
+
+
+def grey_page(pdf: Path, n: int, tmp_path: Path) -> tuple[int, bytes]:
+    """Page n of `pdf` in grey at 100 dpi: (its width in pixels, a byte a pixel, 0 black)."""
+    stem = tmp_path / f"grey{n}"
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "100", "-f", str(n), "-l", str(n), str(pdf), str(stem)],
+        check=True,
+    )
+    image = next(tmp_path.glob(f"grey{n}*.pgm"))
+    _, width, _, _, data = image.read_bytes().split(maxsplit=4)
+    image.unlink()
+    return int(width), data

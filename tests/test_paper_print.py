@@ -19,7 +19,7 @@ from reporting.cycle import Cycle
 from reporting.summary.rollup import rollup
 from reporting.summary.workbook import summary_file_name
 
-from .printing import DEJAVU, UNIT, Page, read_pages, sheet_pages
+from .printing import DEJAVU, UNIT, Page, grey_page, read_pages, sheet_pages
 from .test_render import to_pdf
 from .test_rollup import ENPING, TAISHAN, level, relabel, task
 
@@ -214,18 +214,6 @@ def whole_lines(pdf: Path, texts: list[str], tmp_path: Path) -> list[tuple]:
         if why:
             problems.append((text[-12:], w[5], why))
     return problems
-
-
-def grey_page(pdf: Path, n: int, tmp_path: Path) -> tuple[int, bytes]:
-    stem = tmp_path / f"grey{n}"
-    subprocess.run(
-        ["pdftoppm", "-gray", "-r", "100", "-f", str(n), "-l", str(n), str(pdf), str(stem)],
-        check=True,
-    )
-    image = next(tmp_path.glob(f"grey{n}*.pgm"))
-    _, width, _, _, data = image.read_bytes().split(maxsplit=4)
-    image.unlink()
-    return int(width), data
 
 
 def cut(w: tuple, words: list[tuple], page: tuple[int, bytes]) -> str:

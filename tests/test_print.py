@@ -23,7 +23,7 @@ from reporting.summary.rollup import rollup
 from reporting.summary.workbook import CHART_COLOURS, summary_file_name
 
 from .conftest import yuebao
-from .printing import MONTHS, UNIT, Page, Word, read_pages, sheet_pages
+from .printing import MONTHS, UNIT, Page, Word, grey_page, read_pages, sheet_pages
 from .test_render import to_pdf
 from .test_rollup import city_level, counties  # noqa: F401 (a fixture)
 
@@ -100,15 +100,8 @@ def number_cells(page: Page) -> list[Word]:
 
 def darkness(pdf: Path, n: int, words: list[Word], tmp_path: Path) -> list[int]:
     """The darkest grey (0 black … 255 white) inside each word's box on page n, at 100 dpi."""
-    stem = tmp_path / f"page{n}"
-    subprocess.run(
-        ["pdftoppm", "-gray", "-r", "100", "-f", str(n), "-l", str(n), str(pdf), str(stem)],
-        check=True,
-    )
-    image = next(tmp_path.glob(f"page{n}*.pgm"))
-    _, width, _, _, pixels = image.read_bytes().split(maxsplit=4)
-    image.unlink()
-    width, k = int(width), 100 / 72
+    width, pixels = grey_page(pdf, n, tmp_path)
+    k = 100 / 72
     return [
         min(
             pixels[y * width + x]
