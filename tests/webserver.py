@@ -142,6 +142,11 @@ class Browser:
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def post(self, path: str, fields: dict, files: dict | None = None):
+        """As a browser sends a form: urlencoded, or multipart when it carries a file."""
+        if not files:
+            body = urllib.parse.urlencode(fields).encode()
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            return self.request("POST", path, body, form)
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in fields.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from .opening import ledger_error, open_ledger
+from .opening import commit_of, ledger_error, open_ledger, stamp
 from .schema import SCHEMA_VERSION, table_sql
 
 GROUP_SIZE = 100  # transactions committed together by Ledger.grouped() …
@@ -42,6 +42,10 @@ class LedgerBase:
         self.path = Path(path)
         self.db = open_ledger(self.path)
         self._group: _Group | None = None
+        # the commits made through this Ledger, as commit_of() names them: whoever changed
+        # the file after a page judged the month can be told apart (web.live.OwnCommits)
+        self.committed: list[tuple[int, int, int]] = []
+        self._changes = 0  # the connection's total_changes at its last commit
         self._upgrade_notices()
         self._upgrade_returns()
         self.db.row_factory = sqlite3.Row
@@ -66,8 +70,12 @@ class LedgerBase:
         transaction is committed with the others of its group."""
         try:
             if self._group is None:
-                with self.db:
+                try:
                     yield self.db
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                self._commit()
                 return
             try:
                 yield self.db
@@ -76,7 +84,7 @@ class LedgerBase:
                 raise
             self._group.joined += 1
             if self._group.due():
-                self.db.commit()
+                self._commit()
                 self._group = _Group()
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
             raise  # a mistake in the program, not in the file
@@ -104,11 +112,23 @@ class LedgerBase:
             raise
         else:
             try:
-                self.db.commit()
+                self._commit()
             except sqlite3.DatabaseError as exc:
                 raise ledger_error(self.path, exc) from exc
         finally:
             self._group = None
+
+    def _commit(self) -> None:
+        """Commit, noting the commit made (see committed).  Its change counter is read while
+        this connection holds the write lock (it has written): no other commit can come between
+        that reading and this commit, which adds one to it."""
+        wrote = self.db.in_transaction and self.db.total_changes != self._changes
+        before = commit_of(stamp(self.path)) if wrote else None
+        self.db.commit()
+        self._changes = self.db.total_changes
+        if before is not None:
+            device, inode, counter = before
+            self.committed.append((device, inode, counter + 1))
 
     def _upgrade_returns(self) -> None:
         """Ledgers written before a file sent again counted as sent again: add its column."""

@@ -75,6 +75,11 @@ def stamp(path: Path) -> tuple[int, ...] | None:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, counter)
 
 
+def commit_of(when: tuple[int, ...] | None) -> tuple[int, int, int] | None:
+    """Which commit a stamp was taken after: (the file's device, inode, change counter)."""
+    return None if when is None else (when[0], when[1], when[-1])
+
+
 def verify(db: sqlite3.Connection) -> str | None:
     """What is wrong with the open file, in Chinese, or None: every page readable (PRAGMA
     quick_check), and a yuebao ledger (its application_id, or an older yuebao's tables)."""

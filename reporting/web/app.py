@@ -34,7 +34,7 @@ from ..ledger import stamp
 from ..models import Light, OfficeState, Severity
 from ..summary.month import findings_by_office
 from . import actions, online_pages
-from .live import LiveMonth, form_path, milestones_due, month_files, office_row
+from .live import LiveMonth, OwnCommits, form_path, milestones_due, month_files, office_row
 from .security import (
     LoginLimit,
     add_headers,
@@ -65,6 +65,7 @@ class Served:
         self.fixed_month = month
         self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
+        self.own = OwnCommits()  # the page's own commits (the uploads taken in): see cycle()
         cycle = Cycle.load(config_path, as_of)
         self._read_as = self._inputs(cycle)
         self._current: tuple[tuple, Cycle] = (self._stamps(cycle), cycle)  # replaced whole
@@ -80,6 +81,9 @@ class Served:
             now = self._stamps(cycle)  # before reading: a change meanwhile is read next time
             if _known(stamps) and stamps == now:
                 return cycle
+            if _known(stamps) and stamps[:-1] == now[:-1] and self._ours(stamps[-1], now[-1]):
+                self._current = (now, cycle)  # returns taken in here: none of the Cycle's inputs
+                return cycle
             inputs = self._inputs(cycle)
             if inputs != self._read_as:
                 try:
@@ -89,6 +93,10 @@ class Served:
                     log.error("config.yaml could not be read again: %s", exc.en)
             self._current = (now, cycle)
             return cycle
+
+    def _ours(self, then: Any, now: Any) -> bool:
+        both = isinstance(then, tuple) and isinstance(now, tuple)
+        return both and self.own.only_ours(then, now)
 
     def _stamps(self, cycle: Cycle) -> tuple:
         """What changes when any input of the Cycle may have: the day, the files' times, the
@@ -129,10 +137,10 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     served = Served(Path(config_path), month, as_of)
     first = served.cycle()
     state = state_of(first)
-    intake = Intake(state, state.path.parent / "上传暂存", served.cycle)
+    intake = Intake(state, state.path.parent / "上传暂存", served.cycle, served.own)
     intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
     intake.resume()  # what a stopped server had received and not checked
-    live = LiveMonth(cache=state.path.parent / "网页汇总", reader=intake.reader)
+    live = LiveMonth(cache=state.path.parent / "网页汇总", reader=intake.reader, own=served.own)
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)
     last: dict[str, actions.Outcome] = {}  # the last button's outcome, shown on the clerk page
     running = threading.Lock()  # one button at a time
@@ -184,7 +192,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
         # while its upload is checked the office's facts are about to change: the page shows
         # them once the check is done (a few moments), never the month judged without it
         checking = bool(uploads) and not uploads[0].checked
-        summary = None if checking else live.summary(c, month)  # the one judgement of the month
+        summary = None if checking else live.summary(c, month, office)  # the month's one judgement
         mine = office_row(summary, office) if summary else None
         counted = mine.counted if mine else None
         return render_template(

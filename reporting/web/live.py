@@ -23,6 +23,7 @@ from ..forms.fill import form_file_name
 from ..intake.mailbox import MAIL_FOLDER
 from ..intake.reading import ReadCache
 from ..ledger import stamp
+from ..ledger.opening import commit_of
 from ..models import Finding, Light, Milestone, Return, Task, TaskList
 from ..summary.month import MonthSummary, OfficeRow
 from ..summary.outputs import write_summary_files
@@ -39,29 +40,86 @@ class _Judged:
     on_disk: tuple | None = None  # … and the ledger's stamp then (None: not known)
 
 
+class OwnCommits:
+    """What the page's own intake committed to the ledger (commit_of each commit), and when it
+    last took in a return of each office (time.monotonic, after the commit).
+
+    An office's page may show the month as judged before other offices' uploads were taken in
+    (they change nothing the office sees): fifty offices uploading at once then share a few
+    judgements instead of each asking for one of its own.  Its own returns, and anything any
+    other process or command committed, are never left out."""
+
+    KEPT = 10_000  # commits remembered; forgetting them only means judging again
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._commits: set[tuple[int, int, int]] = set()
+        self._taken: dict[tuple[str, str], float] = {}  # (month, office) -> when
+
+    def add(self, month: str, offices: list[str], commits: list[tuple[int, int, int]]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._commits) > self.KEPT:
+                self._commits.clear()
+            self._commits.update(commits)
+            for office in offices:
+                self._taken[(month, office)] = now
+
+    def taken(self, month: str, office: str) -> float:
+        """When the office's last return came in through this page (0: none since it started)."""
+        with self._lock:
+            return self._taken.get((month, office), 0.0)
+
+    def only_ours(self, then: tuple | None, now: tuple | None) -> bool:
+        """Whether every commit from stamp `then` to stamp `now` is one of ours."""
+        first, last = commit_of(then), commit_of(now)
+        if first is None or last is None or first[:2] != last[:2]:
+            return False  # not known, or another file (a ledger restored)
+        device, inode, counter = first
+        with self._lock:
+            return all((device, inode, c) in self._commits for c in range(counter + 1, last[2] + 1))
+
+
 class LiveMonth:
-    def __init__(self, cache: Path | None = None, reader: Reader | None = None):
+    def __init__(
+        self,
+        cache: Path | None = None,
+        reader: Reader | None = None,
+        own: OwnCommits | None = None,
+    ):
         self._lock = threading.Lock()  # many pages at once: the month is judged once
+        self.own = own or OwnCommits()
         self._built: dict[str, _Judged] = {}
         self._cache = cache  # where the workbooks of the judged month are written
         self._read: dict[int, ReadCache] = {}  # per task list: each file read only once
         self._reader = reader  # the uploads' long-lived workers read a few new files
 
-    def summary(self, cycle: Cycle, month: str) -> MonthSummary:
-        with self._current(cycle, month) as judged:
+    def summary(self, cycle: Cycle, month: str, office: str | None = None) -> MonthSummary:
+        """`office`: for that office's page (see OwnCommits)."""
+        with self._current(cycle, month, office) as judged:
             return judged.summary
 
     @contextmanager
-    def _current(self, cycle: Cycle, month: str) -> Iterator[_Judged]:
+    def _current(self, cycle: Cycle, month: str, office: str | None = None) -> Iterator[_Judged]:
         """The month judged from the ledger as it stood at some moment after this was asked
         for: pages asking while the month is being judged take that judgement, so a burst of
-        uploads and page loads judges the month a few times, not once per page."""
+        uploads and page loads judges the month a few times, not once per page.  An office's
+        page also takes one that left out only other offices' uploads to this page."""
         asked = time.monotonic()
         with self._lock:
             built = self._built.get(month)
-            if built is None or built.read_at < asked:
+            if built is None or not (
+                built.read_at >= asked or office and self._fresh_for(built, cycle, month, office)
+            ):
                 built = self._judge(cycle, month, built)
             yield built
+
+    def _fresh_for(self, built: _Judged, cycle: Cycle, month: str, office: str) -> bool:
+        return (
+            built.cycle is cycle  # the same config, list, 延期 and day
+            and built.read_at >= self.own.taken(month, office)
+            and self.own.only_ours(built.on_disk, stamp(cycle.config.ledger_path))
+        )
 
     def _judge(self, cycle: Cycle, month: str, built: _Judged | None) -> _Judged:
         read_at, on_disk = time.monotonic(), stamp(cycle.config.ledger_path)

@@ -100,17 +100,21 @@ def register(
             abort(make_response(render_template("web/message.html", text=text, back=back), 409))
         return office, c, month, form_of(c, month, office)
 
-    forms: Kept[tuple[Cycle, OnlineForm]] = Kept(FORMS_KEPT)
+    forms: Kept[tuple[Cycle, tuple | None, OnlineForm]] = Kept(FORMS_KEPT)
 
     def form_of(c: Cycle, month: str, office: str) -> OnlineForm:
         """The office's form as online_form makes it, made again only when the ledger (last
-        month's answers, the month's list) or the served config has changed."""
+        month's answers, the month's list) or the served config has changed: the offices'
+        returns of this month taken in by this page (OwnCommits) change neither."""
         on_disk = stamp(c.config.ledger_path)
-        key = (id(c), month, office, on_disk)
+        key = (id(c), month, office)
         kept = forms.get(key)
-        if on_disk is not None and kept is not None and kept[0] is c:
-            return kept[1]
-        return forms.put(key, (c, online_form(c, month, office)))[1]
+        if kept is not None and kept[0] is c:
+            if on_disk is not None and (
+                kept[1] == on_disk or intake.own.only_ours(kept[1], on_disk)
+            ):
+                return kept[2]
+        return forms.put(key, (c, on_disk, online_form(c, month, office)))[2]
 
     seen: Kept[list[Finding]] = Kept(SEEN_KEPT)  # the last checks: the same bytes read once
 

@@ -31,6 +31,7 @@ from ..intake.values import office_key
 from ..models import Finding, Return, Severity
 from ..monthlock import MonthBusy
 from .checking import CheckQueue
+from .live import OwnCommits
 from .reader import Reader
 from .store import Upload, WebState
 
@@ -88,8 +89,15 @@ class Intake:
     says 已收到，正在检查), then checked and collected by the CheckQueue's workers; collecting is
     one at a time, and waits out another command holding the month (a worker waits, no page)."""
 
-    def __init__(self, state: WebState, staging: Path, cycle_of: Callable[[], Cycle]):
+    def __init__(
+        self,
+        state: WebState,
+        staging: Path,
+        cycle_of: Callable[[], Cycle],
+        own: OwnCommits | None = None,
+    ):
         self.state = state
+        self.own = own or OwnCommits()  # what it committed, for the pages (live.LiveMonth)
         self.staging = staging
         self.cycle_of = cycle_of  # the served config as of now
         self.reader = Reader()
@@ -208,9 +216,11 @@ class Intake:
         for month in dict.fromkeys(job.upload.month for job in batch):
             jobs = [job for job in batch if job.upload.month == month]
             try:
-                with cycle.writing(month), cycle.ledger() as ledger, ledger.grouped():
-                    for job in jobs:
-                        job.findings = _collect_one(cycle, ledger, job.upload, job.path)
+                with cycle.writing(month), cycle.ledger() as ledger:
+                    with ledger.grouped():
+                        for job in jobs:
+                            job.findings = _collect_one(cycle, ledger, job.upload, job.path)
+                    self.own.add(month, [job.upload.office for job in jobs], ledger.committed)
             except MonthBusy:
                 busy += jobs
                 continue

@@ -37,8 +37,10 @@
   }
 
   function check() {
-    var body = new FormData(form);
-    body.delete("action");
+    var fields = new FormData(form);
+    fields.delete("action");
+    // sent as the form itself is (urlencoded): the server reads that several times faster
+    var body = window.URLSearchParams ? new URLSearchParams(fields) : fields;
     var mine = ++sent;
     live.textContent = "正在检查…";
     fetch(url, { method: "POST", body: body, credentials: "same-origin" })
