@@ -217,9 +217,10 @@ class Intake:
             jobs = [job for job in batch if job.upload.month == month]
             try:
                 with cycle.writing(month), cycle.ledger() as ledger:
+                    archive = cycle.folder("archive", month)  # proved writable once a batch
                     with ledger.grouped():
                         for job in jobs:
-                            job.findings = _collect_one(cycle, ledger, job.upload, job.path)
+                            job.findings = _collect_one(cycle, ledger, job, archive)
                     self.own.add(month, [job.upload.office for job in jobs], ledger.committed)
             except MonthBusy:
                 busy += jobs
@@ -243,7 +244,8 @@ class _Collecting:
     done: bool = False
 
 
-def _collect_one(cycle: Cycle, ledger: Ledger, upload: Upload, path: Path) -> list[Finding]:
+def _collect_one(cycle: Cycle, ledger: Ledger, job: _Collecting, archive: Path) -> list[Finding]:
+    upload, path = job.upload, job.path
     month, received = upload.month, upload.received_at
     if ledger.known(month, upload.sha256):
         ledger.received_again(month, upload.sha256, received)
@@ -253,7 +255,7 @@ def _collect_one(cycle: Cycle, ledger: Ledger, upload: Upload, path: Path) -> li
     target = folder / upload.saved_name
     shutil.copyfile(path, target)
     os.utime(target, (received.timestamp(), received.timestamp()))
-    found = collect(folder, cycle.folder("archive", month), ledger, month, only=[target]).findings
+    found = collect(folder, archive, ledger, month, only=[target]).findings
     if not found:  # archived: the inbox keeps only the office's latest copies
         prune(folder, KEEP_IN_INBOX)
     return found
