@@ -22,6 +22,10 @@ offices' returns with files built to hurt the reader (tests/corpus.py: a value i
 row 1,048,576, an .xls under an .xlsx name, an .xls and an .ods reaching far out, the form zipped,
 a file cut short, an 80-character name, a zip bomb) and measures the same steps, without the
 baseline, which cannot read such files.
+--in-process runs every step and both commands in this interpreter instead, one after another:
+seconds where the measured way takes ~10 at `small` (each new interpreter imports the package
+anew), for the tests' guard that a command runs; times then not comparable, no memory measured,
+no baseline (a figure only to compare with).
 """
 
 from __future__ import annotations
@@ -293,11 +297,13 @@ HOSTILE = [
 
 def make_hostile(work: Path) -> list[str]:
     """Make the first offices' returns hostile, in place, add a zip bomb; say what was made."""
+    from reporting.libreoffice import convert_all
     from tests import corpus
 
     inbox = work / "inbox" / MONTH
     sources = sorted(inbox.iterdir())
     made, lo = [], soffice()
+    by_libreoffice: dict[str, list[tuple[Path, Path]]] = {"xls": [], "ods": []}  # (from, to)
     with tempfile.TemporaryDirectory() as tmp:
         for (what, how), src in zip(HOSTILE, sources):
             if how in ("xls", "ods") and not lo:
@@ -309,11 +315,10 @@ def make_hostile(work: Path) -> list[str]:
             elif how == "xls":
                 if what != "xls_named_xlsx":
                     kept = corpus.far_cell(kept, Path(tmp) / f"far_{src.name}", what)
-                xls = corpus.libreoffice(kept, "xls", Path(tmp) / "conv")
-                shutil.move(xls, src if what == "xls_named_xlsx" else src.with_suffix(".xls"))
+                to = src if what == "xls_named_xlsx" else src.with_suffix(".xls")
+                by_libreoffice["xls"].append((kept, to))
             elif how == "ods":
-                ods = corpus.libreoffice(kept, "ods", Path(tmp) / "conv")
-                corpus.ods_with_far_cell(ods, src.with_suffix(".ods"))
+                by_libreoffice["ods"].append((kept, src.with_suffix(".ods")))
             elif how == "zip":
                 corpus.zipped(kept, src.with_suffix(".zip"))
             elif how == "cut":
@@ -327,14 +332,25 @@ def make_hostile(work: Path) -> list[str]:
                     ),
                 )
             made.append(what)
+        for fmt, jobs in by_libreoffice.items():  # one LibreOffice start a format: most of its time
+            if not jobs:
+                continue
+            written = convert_all([kept for kept, _ in jobs], fmt, Path(tmp) / fmt, timeout=180)
+            for (_, to), converted in zip(jobs, written):
+                if fmt == "ods":
+                    corpus.ods_with_far_cell(converted, to)
+                else:
+                    shutil.move(converted, to)
         corpus.zip_bomb(inbox / "bomb.xlsx")
     for f in inbox.iterdir():
         os.utime(f, (RECEIVED, RECEIVED))
     return made + ["zip_bomb"]
 
 
-def run_step(step: str, work: Path) -> dict:
-    """One step as its command would run it (in the fresh process that `measured` starts)."""
+def run_step(step: str, work: Path, made: dict | None = None) -> dict:
+    """One step as its command would run it (in the fresh process that `measured` starts).
+    `made` (--in-process): the summary step leaves its summary there for the floors, which would
+    read, check and summarise the same month again (untimed, but most of a step's time there)."""
     cycle = Cycle.load(work / "config.yaml", AS_OF)
     start = time.perf_counter()
     if step == "collect":
@@ -348,6 +364,8 @@ def run_step(step: str, work: Path) -> dict:
         summary = summarise(cycle, period, check, ledger)
         ledger.close()
         write_summary(summary, work / MONTH / "summary.xlsx", cycle.amber_days)
+        if made is not None:
+            made["summary"] = summary
         return {
             step: time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
@@ -355,10 +373,13 @@ def run_step(step: str, work: Path) -> dict:
             "findings": len(summary.findings),
         }
     elif step in (FLOOR, ROW_FLOOR, COMPILED):  # the month's two long sheets, nothing else
-        period, check = check_month(cycle, MONTH)
-        ledger = cycle.ledger()
-        summary = summarise(cycle, period, check, ledger)
-        ledger.close()
+        if made and "summary" in made:
+            summary = made["summary"]
+        else:
+            period, check = check_month(cycle, MONTH)
+            ledger = cycle.ledger()
+            summary = summarise(cycle, period, check, ledger)
+            ledger.close()
         start, cpu = time.perf_counter(), time.process_time()
         if step == COMPILED:
             compiled_floor(summary, work / MONTH / "floor.xlsx")
@@ -377,7 +398,7 @@ def measured(step: str, work: Path) -> tuple[dict, float]:
     return json.loads(out.strip().splitlines()[-1]), peak
 
 
-def end_to_end(work: Path) -> tuple[float, float]:
+def end_to_end(work: Path, in_process: bool = False) -> tuple[float, float | None]:
     """The month as a clerk runs it: `yuebao fill`, then `yuebao run` (collect, validate, merge,
     feedback)."""
     reset(work)
@@ -386,6 +407,9 @@ def end_to_end(work: Path) -> tuple[float, float]:
         ["fill", "--month", MONTH],
         ["run", "--month", MONTH, "--as-of", AS_OF.isoformat()],
     ):
+        if in_process:
+            yuebao_here([*command, "--config", str(work / "config.yaml")])
+            continue
         peak = max(
             peak,
             watch(
@@ -401,7 +425,24 @@ def end_to_end(work: Path) -> tuple[float, float]:
                 cwd=ROOT,
             )[1],
         )
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, None if in_process else peak
+
+
+def yuebao_here(command: list[str]) -> None:
+    """A `yuebao` command run in this interpreter (--in-process), its output kept from the table;
+    stops the benchmark as `watch` does when the command fails."""
+    import contextlib
+    import io
+
+    from reporting.cli import main as yuebao
+
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            yuebao.main(command, prog_name="yuebao")
+    except SystemExit as done:
+        if done.code:
+            raise SystemExit(f"{command[0]} failed (exit {done.code}):\n{said.getvalue()[-3000:]}")
 
 
 def watch(cmd: list[str], what: str, cwd: Path | None = None) -> tuple[str, float]:
@@ -424,6 +465,36 @@ def watch(cmd: list[str], what: str, cwd: Path | None = None) -> tuple[str, floa
 def tree_pss_mb(pid: int) -> float:
     """Proportional set size of a process and all its descendants: shared pages counted once (Linux
     /proc)."""
+    total_kb = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+def process_tree(pid: int) -> set[int]:
+    """A process and its descendants, from each thread's list of children: a few files a sample
+    (a scan of every process in /proc made a sample cost ~4 ms of CPU, not ~1, each 50 ms, beside
+    the step measured)."""
+    if not Path(f"/proc/{pid}/task/{pid}/children").exists():  # a kernel without that list
+        return process_tree_by_scan(pid)
+    tree, frontier = set(), [pid]
+    while frontier:
+        p = frontier.pop()
+        tree.add(p)
+        for children in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                frontier += [int(c) for c in children.read_text().split() if int(c) not in tree]
+            except OSError:  # the thread or the process has ended since
+                continue
+    return tree
+
+
+def process_tree_by_scan(pid: int) -> set[int]:
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -437,15 +508,7 @@ def tree_pss_mb(pid: int) -> float:
     while frontier:
         frontier = [p for p, parent in parents.items() if parent in frontier and p not in tree]
         tree.update(frontier)
-    total_kb = 0
-    for p in tree:
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kb += int(line.split()[1])
-        except OSError:
-            continue
-    return total_kb / 1024
+    return tree
 
 
 def reset(work: Path) -> None:
@@ -479,6 +542,13 @@ def main(argv=None) -> None:
         "--sizes",
         default="county,city,province,10k",
         help="with --scaling: the sizes, comma-separated (default: county,city,province,10k)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="every step and both commands in this interpreter, one after another: a quick check "
+        "that the command runs (the tests' guard); times not comparable, no memory measured, "
+        "no baseline",
     )
     parser.add_argument(
         "--step", help=argparse.SUPPRESS
@@ -519,12 +589,18 @@ def main(argv=None) -> None:
             f"{timings[SUMMARY] / max(timings[floor], 1e-9):>9.2f}x the floor "
             f"(CPU: {cpu[0]:.2f} s vs {cpu[1]:.2f} s, {cpu[0] / max(cpu[1], 1e-9):.2f}x)"
         )
-    print(
-        "peak MB: total proportional memory of the step's process and its workers, "
-        "sampled every 50 ms;"
-        " each step runs in a new interpreter and loads the task list itself, as its command would."
-        " End to end: wall clock of the two commands, interpreter start included."
-    )
+    if args.in_process:
+        print(
+            "--in-process: every step and both commands ran in this interpreter, one after another"
+            " (the command runs; its times are not comparable, no memory is measured)"
+        )
+    else:
+        print(
+            "peak MB: total proportional memory of the step's process and its workers, "
+            "sampled every 50 ms; each step runs in a new interpreter and loads the task list "
+            "itself, as its command would. End to end: wall clock of the two commands, "
+            "interpreter start included."
+        )
     print(
         f"machine: {os.cpu_count()} cores; load average before {load[0]:.1f}, "
         f"after {os.getloadavg()[0]:.1f} (other work running here slows every step)"
@@ -558,19 +634,26 @@ def measure(args) -> tuple[dict, dict, dict, Path, str]:
             (work / "hostile").write_text(" ".join(make_hostile(work)))
     hostile = (work / "hostile").read_text() if (work / "hostile").exists() else ""
     args.no_baseline = args.no_baseline or bool(hostile)  # the naive way cannot read such files
+    # the baseline is only a figure to compare the reading with: none is comparable in one process
+    args.no_baseline = args.no_baseline or args.in_process
     memory: dict[str, float] = {}
     counts: dict = {"returns": returns}
     steps = ["collect", "read + validate", SUMMARY, FLOOR, ROW_FLOOR]
     steps += [COMPILED] if importlib.util.find_spec("rustpy_xlsxwriter") else []
     steps += [] if args.no_baseline else [BASELINE]
+    made: dict = {}  # --in-process: the summary, made once for the floors
     for step in steps:
-        result, memory[step] = measured(step, work)
+        if args.in_process:
+            result = run_step(step, work, made)
+        else:
+            result, memory[step] = measured(step, work)
         counts.update({k: result.pop(k) for k in ("rows", "findings") if k in result})
         if "cpu" in result:
             counts[f"cpu {step}"] = result.pop("cpu")
         timings.update(result)
-    seconds, peak = end_to_end(work)
-    timings[END_TO_END], memory[END_TO_END] = seconds, peak
+    timings[END_TO_END], peak = end_to_end(work, args.in_process)
+    if peak is not None:
+        memory[END_TO_END] = peak
     return timings, memory, counts, work, hostile
 
 
