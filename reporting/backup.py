@@ -1,8 +1,8 @@
 """Backups of the ledger, taken with SQLite's online backup, and restoring one.
 
 Before a command or a day of the schedule changes the ledger, the ledger is checked and copied
-to `ledger.sqlite3.backup/ledger-YYYYMMDD-HHMMSS.sqlite3` (no copy when nothing changed since the
-last one; the newest `ledger_backups` are kept).  A damaged ledger is never backed up, so every
+to `ledger.sqlite3.backup/ledger-YYYYMMDD-HHMMSS-mmm.sqlite3` (no copy when nothing changed since
+the last one; the newest `ledger_backups` are kept).  A damaged ledger is never backed up, so every
 backup is a good one.  `yuebao ledger restore` puts the newest good backup (or the one named) in
 place and keeps the file it replaces beside it, never deleting it.
 """
@@ -40,7 +40,7 @@ def back_up(ledger: Path, keep: int) -> Path | None:
         earlier = backups(ledger)
         if earlier and _same_content(ledger, earlier[-1]):
             return None
-        target = folder / f"{ledger.stem}-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+        target = folder / f"{ledger.stem}-{_now()}.sqlite3"
         _copy(source, target)
         for old in backups(ledger)[:-keep]:
             old.unlink()
@@ -55,6 +55,12 @@ def back_up(ledger: Path, keep: int) -> Path | None:
     finally:
         source.close()
     return target
+
+
+def _now() -> str:
+    """The time in a backup's name, to the millisecond: two changes in one second (a command
+    run twice, the page's uploads) each keep their own backup; names sort as times."""
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -183,7 +189,7 @@ def restore(ledger: Path, chosen: Path | None = None) -> tuple[Path, Path | None
             )
     backup = candidates[0]
     fresh = ledger.with_name(f".{ledger.name}.{os.getpid()}.restore")
-    aside = ledger.with_name(f"{ledger.name}.replaced-{datetime.now():%Y%m%d-%H%M%S}")
+    aside = ledger.with_name(f"{ledger.name}.replaced-{_now()}")
     try:
         source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from reporting.backup import back_up, backups
+from reporting.ledger import Ledger
+
 from .conftest import ROOT, write_config
-from .conftest import yuebao as yuebao_process
 from .inprocess import run as yuebao
 
 RUN_JULY = ("run", "--month", "2022-07", "--as-of", "2022-07-25")
@@ -127,33 +129,49 @@ def test_a_missing_ledger_with_backups_is_not_started_over(demo_copy):
 
 
 @pytest.mark.slow
+def test_two_changes_in_one_second_keep_a_backup_each(tmp_path):
+    """A backup's name carries its time to the millisecond: the second change's backup never
+    replaces the first's (it did when names stopped at the second)."""
+    ledger = tmp_path / "ledger.sqlite3"
+    with Ledger(ledger) as db, db.transaction() as con:
+        con.execute("INSERT INTO extensions VALUES ('T1|1', '2022-08-31', '', '', '2022-07-01')")
+    first = back_up(ledger, keep=5)
+    with Ledger(ledger) as db, db.transaction() as con:
+        con.execute("INSERT INTO extensions VALUES ('T2|1', '2022-09-30', '', '', '2022-07-01')")
+    second = back_up(ledger, keep=5)
+    assert first and second and first != second
+    assert sorted(backups(ledger)) == [first, second]  # oldest first, each still there
+    with sqlite3.connect(first) as a, sqlite3.connect(second) as b:
+        assert a.execute("SELECT count(*) FROM extensions").fetchone()[0] == 1
+        assert b.execute("SELECT count(*) FROM extensions").fetchone()[0] == 2
+
+
 def test_backups_are_taken_before_changes_rotated_and_not_repeated(tmp_path):
-    # each in its own process, a second or more apart as a clerk's commands are: a backup's name
-    # carries its time to the second, so two changes in one second would share one backup
+    # in this process, one after another within the same second or two: each change its backup
     config = str(write_config(tmp_path, ledger_backups=2))
     folder = tmp_path / "ledger.sqlite3.backup"
     months = ["2022-06", "2022-07", "2022-08", "2022-09"]
-    assert yuebao_process("collect", "--config", config, "--month", months[0]).returncode == 0
+    assert yuebao("collect", "--config", config, "--month", months[0]).returncode == 0
     assert not folder.exists()  # a new ledger: nothing to back up yet
     for month in months[1:]:
-        assert yuebao_process("collect", "--config", config, "--month", month).returncode == 0
+        assert yuebao("collect", "--config", config, "--month", month).returncode == 0
     # nothing changed: collecting an empty inbox again and again adds no backup
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 1
     assert (
-        yuebao_process(
+        yuebao(
             "merge", "--config", config, "--month", "2022-06", "--as-of", "2022-06-25"
         ).returncode
         == 0
     )
     assert (
-        yuebao_process(
+        yuebao(
             "merge", "--config", config, "--month", "2022-06", "--as-of", "2022-06-26"
         ).returncode
         == 0
     )
     assert (
-        yuebao_process(
+        yuebao(
             "merge", "--config", config, "--month", "2022-06", "--as-of", "2022-06-27"
         ).returncode
         == 0
