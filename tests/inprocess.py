@@ -10,7 +10,8 @@ sees, so what a process keeps between commands is reset before each run and put 
   by an earlier run would write to that run's screen), and every handler it added is closed;
 - the ledger files already checked in this process (`ledger.opening._verified`: a new process
   checks a ledger again, and a damaged one must be found);
-- the bureau's working-day table config.yaml installs (`workdays.use_bureau_calendar`).
+- the bureau's working-day table config.yaml installs (`workdays.use_bureau_calendar`);
+- the files the schedule's runs have read (`jobs.kept_reads.KEPT_READS`: a new process reads).
 An exception the command does not catch ends it as it ends a process: exit status 1 and the
 traceback on stderr (tests assert "Traceback" is not there).
 A handful of tests still start the real program (conftest.yuebao_process): README's commands,
@@ -66,6 +67,7 @@ def run(
 @contextmanager
 def _fresh_process(cwd: Path | str | None) -> Iterator[None]:
     from reporting import workdays
+    from reporting.jobs.kept_reads import KEPT_READS
     from reporting.ledger import opening
 
     here = os.getcwd()
@@ -85,6 +87,7 @@ def _fresh_process(cwd: Path | str | None) -> Iterator[None]:
         lg.propagate, lg.disabled = True, False
         lg.setLevel(logging.WARNING if name == "" else logging.NOTSET)
     opening._verified.clear()
+    KEPT_READS.clear()
     workdays.use_bureau_calendar({})
     if cwd is not None:
         os.chdir(cwd)
@@ -94,6 +97,7 @@ def _fresh_process(cwd: Path | str | None) -> Iterator[None]:
         os.chdir(here)
         workdays.use_bureau_calendar(calendar)
         opening._verified.clear()
+        KEPT_READS.clear()
         now = {"": root} | {
             name: lg
             for name, lg in logging.Logger.manager.loggerDict.items()

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ from reporting.workdays import (
 
 from .clerks import answer_form
 from .conftest import SAMPLE_TASKS
+from .pool_ticks import quick_pool_ticks
 from .test_schedule import OFFICES, configure
 from .test_unattended import Server
 
@@ -68,19 +68,20 @@ SEED = 2022
 
 class Recorder:
     """The SMTP handler: keeps each accepted message with the simulated day it arrived on; can hold
-    the sender before DATA (the message is then not delivered) so the test can kill it."""
+    the sender before DATA (the message is then not delivered) until the test has killed it."""
 
     def __init__(self):
         self.mail: list[tuple[date, email.message.EmailMessage]] = []
         self.today = FIRST
         self.stall_at = None
         self.stalled = threading.Event()
+        self.killed = threading.Event()  # set by the test once the held sender is dead
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.stall_at is not None and len(self.mail) >= self.stall_at:
             self.stall_at = None
             self.stalled.set()
-            time.sleep(1)
+            self.killed.wait(60)  # held here (the whole server with it) until the kill is done
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -151,7 +152,8 @@ def folder(tmp_path):
         yield Path(tmp)
 
 
-@pytest.mark.slow(60)
+@pytest.mark.slow(20)
+@quick_pool_ticks()  # the month checks that read new files do so in a pool of their own
 def test_a_simulated_year(folder):
     tmp_path = folder
     rng = random.Random(SEED)
@@ -192,13 +194,16 @@ def test_a_simulated_year(folder):
             if day in KILLED:
                 recorder.stall_at = len(recorder.mail) + KILLED[day] - 1
                 recorder.stalled.clear()
+                recorder.killed.clear()
                 proc = subprocess.Popen(
                     cmd + [day.isoformat()], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
                 )
-                assert recorder.stalled.wait(60), day
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-                time.sleep(1.5)
+                try:
+                    assert recorder.stalled.wait(60), day
+                    os.kill(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                finally:
+                    recorder.killed.set()  # the server answers again, to a sender that is gone
             elif day == TWINS:
                 twins = [
                     subprocess.Popen(

@@ -14,6 +14,7 @@ from ..intake.mailbox import fetch_if_configured
 from ..models import OfficeState
 from ..notify.escalation import OVERDUE, Escalation, decide
 from ..summary.month import MonthSummary
+from .kept_reads import KEPT_READS
 from .replies import reply_with_findings
 
 log = logging.getLogger("reporting.schedule")
@@ -76,11 +77,11 @@ def _months_before(cycle: steps.Cycle, month: str) -> list[str]:
 def collect_and_summarise(
     cycle: steps.Cycle, month: str, fresh: dict | None = None
 ) -> MonthSummary:
-    """Fetch the mailbox (when configured) and collect the inbox, then judge the month on it; the
-    log names each new return's office."""
+    """Fetch the mailbox (when configured) and collect the inbox, then judge the month on it (the
+    files read before not read again: see kept_reads); the log names each new return's office."""
     fetched = fetch_if_configured(cycle, month)
     collected = steps.collect_month(cycle, month)
-    period, check = steps.check_month(cycle, month)
+    period, check = steps.check_month(cycle, month, cache=KEPT_READS.of(cycle, month))
     office_of = {r.file_name: r.office for r in check.returns}
     for ret in collected.new:
         if ret.received_at.date() > cycle.as_of:

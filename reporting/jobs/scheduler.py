@@ -66,10 +66,11 @@ def setup_log(config: Config, console: bool = False) -> Path:
     return path
 
 
-def _plan_day(config_path: str | Path, day: date, deliver: bool) -> DayReport:
-    cycle = steps.Cycle.load(
-        config_path, day
-    )  # reloaded each day: the task list or config may change
+def _plan_day(
+    config_path: str | Path, day: date, deliver: bool, cycle: steps.Cycle | None = None
+) -> DayReport:
+    # loaded afresh for each day (the task list or config may change), unless just loaded for it
+    cycle = cycle or steps.Cycle.load(config_path, day)
     setup_log(cycle.config)
     log_calendar(day)
     with cycle.writing(*[a.month for a in plan_for(cycle, day)]):  # backs the ledger up first
@@ -98,17 +99,22 @@ def log_calendar(day: date) -> None:
 def run_once(config_path: str | Path, day: date) -> DayReport:
     """One run of the schedule as of `day`: plan the days missed since the last run (catch-up),
     then `day`'s plan, and deliver everything due and unsent, whatever day it was planned for."""
-    missed = catch_up(config_path, day)
-    report = _plan_day(config_path, day, deliver=True)
+    cycle = steps.Cycle.load(config_path, day)
+    missed = catch_up(config_path, day, cycle)
+    # the day's plan on the config just loaded, unless a missed day's plan has run since
+    report = _plan_day(config_path, day, deliver=True, cycle=None if missed else cycle)
     for earlier in missed:
         report.problems = earlier.problems + report.problems
     return report
 
 
-def catch_up(config_path: str | Path, today: date) -> list[DayReport]:
+def catch_up(
+    config_path: str | Path, today: date, cycle: steps.Cycle | None = None
+) -> list[DayReport]:
     """Plan each plan day before `today` (up to a month back, from the first day the schedule ran)
-    that no run carried out; their notices are delivered by today's run."""
-    cycle = steps.Cycle.load(config_path, today)
+    that no run carried out; their notices are delivered by today's run.  (`cycle`: loaded as of
+    `today` just now.)"""
+    cycle = cycle or steps.Cycle.load(config_path, today)
     if not cycle.config.ledger_path.exists():
         return []
     ledger = cycle.ledger()

@@ -54,7 +54,7 @@ from .uploads import Intake, stage
 if TYPE_CHECKING:  # app.py registers these pages: its names for the signatures only
     from flask.typing import ResponseReturnValue
 
-    from .app import Served
+    from .served import Served
 
 SEEN_KEPT = 200  # checks remembered (one per office typing, a few each)
 FORMS_KEPT = 200  # offices' forms kept made (a bureau has a few dozen offices)
