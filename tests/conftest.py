@@ -31,7 +31,7 @@ SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
 
 # slow tests in files whose owners have not marked them yet: about how many seconds each takes
 SLOW_UNMARKED = {
-    "tests/test_one_truth.py::test_every_surface_tells_the_same_story": 45,
+    "tests/test_one_truth.py::test_every_surface_tells_the_same_story": 15,
     "tests/test_web_online_browser.py::": 15,
     "tests/test_web_browser.py::": 10,
     "tests/test_web_queue.py::": 5,
