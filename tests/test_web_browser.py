@@ -228,7 +228,7 @@ def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser)
     WebDriverWait(browser, 2.5).until(asked)  # before the page's own 3-second refresh
     answer = urllib.request.urlopen(f"{base}/o/{token}/checking", timeout=5).read()
     assert json.loads(answer) == {"waiting": 1}  # held: still waiting
-    holder.join(30)
+    holder.release()
     WebDriverWait(browser, 60).until(
         lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
     )

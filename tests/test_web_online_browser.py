@@ -216,7 +216,7 @@ def test_after_submitting_the_page_shows_the_result_as_soon_as_the_check_is_done
             return [e for e in entries if e.endswith(f"/o/{token}/checking")]
 
         WebDriverWait(browser, 2.5).until(asked)  # before the page's own 3-second refresh
-        holder.join(30)
+        holder.release()
         WebDriverWait(browser, 60).until(
             lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
         )

@@ -43,24 +43,38 @@ def test_offices_take_turns_so_heavy_files_wait_behind_their_own():
     assert [f for f in finished if f.startswith("A")] == ["A1", "A2", "A3"]  # A's in order
 
 
-def hold_month(ledger, month: str, seconds: float, held) -> None:
+def hold_month(ledger, month: str, seconds: float, held, released) -> None:
     """Another yuebao process (say a `yuebao run`) holding the month's lock."""
     with FileLock(lock_folder(ledger) / f"{month}.lock"):
         held.set()
-        time.sleep(seconds)
+        released.wait(seconds)
 
 
-def holding(ledger, month: str, seconds: float) -> multiprocessing.Process:
-    """Another process holding the month's lock for `seconds`, from now on (it is held when
-    this returns)."""
-    lock_folder(ledger).mkdir(parents=True, exist_ok=True)
-    held = multiprocessing.Event()
-    holder = multiprocessing.Process(
-        target=hold_month, args=(ledger, month, seconds, held), daemon=True
-    )
-    holder.start()
-    assert held.wait(10)
-    return holder
+class Holder:
+    """Another process holding the month's lock until released (at most its `seconds`)."""
+
+    def __init__(self, ledger, month: str, seconds: float):
+        lock_folder(ledger).mkdir(parents=True, exist_ok=True)
+        held, self._released = multiprocessing.Event(), multiprocessing.Event()
+        self._process = multiprocessing.Process(
+            target=hold_month, args=(ledger, month, seconds, held, self._released), daemon=True
+        )
+        self._process.start()
+        assert held.wait(10)
+
+    def is_alive(self) -> bool:
+        return self._process.is_alive()
+
+    def release(self) -> None:
+        """The other command ends: the month is free once this returns."""
+        self._released.set()
+        self._process.join(30)
+
+
+def holding(ledger, month: str, seconds: float) -> Holder:
+    """Another process holding the month's lock from now on (it is held when this returns),
+    until released, or for `seconds` at most."""
+    return Holder(ledger, month, seconds)
 
 
 def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
@@ -100,7 +114,7 @@ def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_
             assert "已收到，正在检查" in page  # and told so
             assert "报送情况在刚上传的表格检查完成后显示" in page  # not the month without it
         assert max(pages) < 1, pages
-        holder.join(30)
+        holder.release()
         results = {
             office: checked(b, f"/o/{tokens[office]}") for office, (*_, b) in zip(returns, sent)
         }
@@ -206,7 +220,8 @@ def test_an_upload_that_cannot_be_collected_fails_alone(tmp_path):
         with ThreadPoolExecutor(3) as pool:
             browsers = dict(zip(returns, pool.map(send, returns)))
         assert holder.is_alive(), "the uploads waited for the month together"
-        holder.join(30)
+        time.sleep(1)  # all three checked and waiting for the month: collected together
+        holder.release()
         pages = {o: checked(b, f"/o/{tokens[o]}") for o, b in browsers.items()}
     assert 'id="verdict">未接收' in pages[broken]
     assert "检查该文件时程序出错" in pages[broken]
