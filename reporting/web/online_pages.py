@@ -116,6 +116,19 @@ def register(
                 return kept[2]
         return forms.put(key, (c, on_disk, online_form(c, month, office)))[2]
 
+    made: Kept[tuple[OnlineForm, bytes]] = Kept(SEEN_KEPT)
+
+    def workbook_of(month: str, office: str, online: OnlineForm, fields: dict[str, str]) -> bytes:
+        """The workbook of these answers today.  The same answers on the same day are the same
+        bytes (online.workbook_bytes), so 提交 takes the one made by the check run as the office
+        typed its last change instead of writing it again."""
+        day = datetime.now().date()
+        key = (month, office, day, tuple(sorted(fields.items())))
+        kept = made.get(key)
+        if kept is not None and kept[0] is online:  # (a form made anew: written anew)
+            return kept[1]
+        return made.put(key, (online, workbook_bytes(online, fields, day)))[1]
+
     seen: Kept[list[Finding]] = Kept(SEEN_KEPT)  # the last checks: the same bytes read once
 
     def check(c: Cycle, month: str, office: str, data: bytes) -> list[Finding]:
@@ -229,7 +242,7 @@ def register(
         submitted = False
         with lock:  # two tabs: one after the other, the later one counts
             try:
-                data = workbook_bytes(online, fields, datetime.now().date())
+                data = workbook_of(month, office, online, fields)
                 found = checked(c, month, office, online, fields, data)
                 errors = sum(f.severity is Severity.ERROR for fs in found.values() for f in fs)
                 if errors:  # blocked: the findings beside their fields, nothing submitted
@@ -246,7 +259,7 @@ def register(
         office, c, month, online = opened(token)
         fields = online.fields_from(request.form)
         draft = drafts.save(month, office, fields)  # typing is kept as it goes
-        data = workbook_bytes(online, fields, datetime.now().date())
+        data = workbook_of(month, office, online, fields)
         found = checked(c, month, office, online, fields, data)
         findings = [f for fs in found.values() for f in fs]
         shown = {
