@@ -9,7 +9,8 @@ none, who sent late; what one counted return says is checked row by row in check
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..filenames import shown_name
@@ -176,7 +177,12 @@ def _other_month_returns(
 
 def _received(ret: Return) -> str:
     """A return as its office knows it: when it came, and its name (filenames.shown_name)."""
-    when, name = ret.last_received, shown_name(ret.file_name, ret.received_at)
+    return _received_words(ret.last_received, ret.file_name, ret.received_at)
+
+
+@lru_cache(maxsize=4096)  # a month's superseded returns are named again at every judgement
+def _received_words(when: datetime, file_name: str, received_at: datetime) -> str:
+    name = shown_name(file_name, received_at)
     return f"{when.month}月{when.day}日{when:%H:%M}收到的“{name}”"
 
 
