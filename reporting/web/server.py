@@ -152,10 +152,19 @@ class _Channel(HTTPChannel):
     _drained = 0
 
     def received(self, data: bytes) -> bool:
+        """Checked as bytes arrive (a client that sends nothing meets channel_timeout), not on
+        each turn of waitress's loop over every connection, which is where the time went."""
         before = self.request
         done = super().received(data)
-        if self.request is not None and self.request is not before:
+        request = self.request
+        if request is not None and request is not before:
             self._began = time.monotonic()  # a new request's first bytes
+        elif (
+            request is not None
+            and not request.headers_finished
+            and time.monotonic() - self._began > self.header_seconds
+        ):
+            self.will_close = True  # closed by the next loop (writable() is now true)
         return done
 
     def handle_close(self) -> None:
@@ -165,6 +174,7 @@ class _Channel(HTTPChannel):
             except OSError:
                 return super().handle_close()
             self._draining_until = time.monotonic() + self.drain_seconds
+            self.readable = self._draining
             self.will_close = self.close_when_flushed = False
             return None
         return super().handle_close()
@@ -179,20 +189,13 @@ class _Channel(HTTPChannel):
             super().handle_close()
         self._drained += len(data)
 
-    def readable(self) -> bool:
-        if self._draining_until is not None:
-            if time.monotonic() > self._draining_until or self._drained > self.drain_bytes:
-                self.will_close = True  # closed by the next loop (writable() is now true)
-                return False
-            return True
-        request = self.request
-        if (
-            request is not None
-            and not request.headers_finished
-            and time.monotonic() - self._began > self.header_seconds
-        ):
+    def _draining(self) -> bool:
+        """readable() while a refused body is read and dropped (set on the connection then, so
+        every other connection keeps waitress's own, on each turn of its loop)."""
+        if time.monotonic() > (self._draining_until or 0) or self._drained > self.drain_bytes:
             self.will_close = True  # closed by the next loop (writable() is now true)
-        return super().readable()
+            return False
+        return True
 
 
 def connection_limit(wanted: int) -> int:
