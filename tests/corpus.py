@@ -18,8 +18,17 @@ from reporting.libreoffice import convert
 OFFICE = "人事股"  # one task, six milestones: small and complete
 
 
+# each office's plain good return, answered once per outbox (a module's forms): many tests and
+# every fuzzed example start from it, and answering and saving it is most of their time
+_ANSWERED: dict[tuple[Path, str], bytes] = {}
+
+
 def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | None = None) -> Path:
     """A complete, correct return from `office`; `typed` overrides cells by (key, header)."""
+    made = _ANSWERED.get((outbox, office))
+    if made is not None and not typed:  # the same file answered before: its bytes again
+        dest.write_bytes(made)
+        return dest
     wb, ws = simulate.open_form(outbox / f"进展情况表_2022-06_{office}.xlsx")
     rows = simulate.rows_by_key(ws)
     answers = {}
@@ -37,6 +46,8 @@ def good_return(outbox: Path, dest: Path, office: str = OFFICE, typed: dict | No
     for (key, header), value in (typed or {}).items():
         ws.cell(simulate.rows_by_key(ws)[key], simulate.column(header), value)
     wb.save(dest)
+    if not typed:
+        _ANSWERED[outbox, office] = dest.read_bytes()
     return dest
 
 

@@ -92,7 +92,7 @@ def test_the_kit_holds_what_its_texts_say(kit):
         assert said in guide, said
 
 
-@pytest.mark.slow(10)
+@pytest.mark.slow(14)  # with the kit, made for whichever test of the module runs first
 def test_installed_with_no_network_and_run(kit, tmp_path):
     venv = tmp_path / "venv"
     done = install(kit, venv)

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -10,7 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import yaml
@@ -23,7 +24,7 @@ from reporting.tasks.tasklist import read_task_list
 from .clerks import answer_form
 from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port
 from .inprocess import run as yuebao
-from .test_schedule import EMAIL_OF, configure, stage_until
+from .test_schedule import EMAIL_OF, HeldInbox, configure, stage_until
 
 LEADS = read_task_list(SAMPLE_TASKS).lead_offices()
 
@@ -163,49 +164,77 @@ def test_schedule_once_catches_up_the_first_working_day_missed(tmp_path, server)
 # -- 5: a notice stuck in "sending" is taken over when its lease expires ----------------------
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("owner", ["reused-pid", "renamed-host"])
-def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, owner):
-    inbox = Inbox(stall_at=2)
+def schedule_once(config):
+    """`yuebao schedule --once` on 1 June 2022 in a process of its own (it is to be killed)."""
+    return [sys.executable, "-m", "reporting.cli", "schedule", "--once"] + [
+        "--as-of=2022-06-01",
+        f"--config={config}",
+    ]
+
+
+@pytest.fixture(scope="module")
+def left_sending(tmp_path_factory):
+    """A bureau's folder whose schedule run was killed (SIGKILL) while sending its third notice,
+    and the messages the server had taken by then.  Made once: each test takes over a copy."""
+    folder = tmp_path_factory.mktemp("killed")
+    inbox = HeldInbox(stall_at=2)
     server = Server(inbox)
     server.up()
     try:
-        config = configure(tmp_path, server.port, retries=1, timeout=1)
-        cmd = [
-            sys.executable,
-            "-m",
-            "reporting.cli",
-            "schedule",
-            "--once",
-            "--as-of",
-            "2022-06-01",
-            "--config",
-            str(config),
-        ]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        config = configure(folder, server.port, retries=1, timeout=1)
+        proc = subprocess.Popen(
+            schedule_once(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         assert inbox.stalled.wait(60)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        time.sleep(3)
-        # the holder's PID now belongs to a live process (this one), or the host was renamed
-        holder = (
-            f"{socket.gethostname()}:{os.getpid()}"
-            if owner == "reused-pid"
-            else "old-host-name:4242"
-        )
-        db = sqlite3.connect(tmp_path / "ledger.sqlite3")
-        with db:
-            stuck = db.execute("UPDATE notices SET owner=? WHERE status='sending'", (holder,))
-            assert stuck.rowcount == 1
-        db.close()
-        time.sleep(1.5)  # the lease (3 x 1 s timeout) has now expired
-        again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        inbox.released.set()
+    finally:
+        server.down()
+    return folder, list(inbox.messages)
+
+
+@pytest.mark.slow(3)  # the first waits out the lease, the second finds it expired
+@pytest.mark.parametrize("owner", ["reused-pid", "renamed-host"])
+def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, left_sending, owner):
+    killed, before = left_sending
+    folder = tmp_path / "bureau"
+    shutil.copytree(killed, folder)
+    # the holder's PID now belongs to a live process (this one), or the host was renamed
+    holder = (
+        f"{socket.gethostname()}:{os.getpid()}" if owner == "reused-pid" else "old-host-name:4242"
+    )
+    db = sqlite3.connect(folder / "ledger.sqlite3")
+    with db:
+        stuck = db.execute("UPDATE notices SET owner=? WHERE status='sending'", (holder,))
+        assert stuck.rowcount == 1
+        claimed, lease = db.execute(
+            "SELECT updated_at, lease_until FROM notices WHERE status='sending'"
+        ).fetchone()
+    db.close()
+    lease_until = datetime.fromisoformat(lease)
+    # long enough for every try the settings allow: (2 x 1 try + 1) x the 1 s timeout
+    assert lease_until - datetime.fromisoformat(claimed) == timedelta(seconds=3)
+    wait_until_past(lease_until)
+    server = Server()
+    server.up()
+    try:
+        config = folder / "config.yaml"
+        edit(config, lambda data: data["smtp"].update(port=server.port))
+        again = subprocess.run(schedule_once(config), capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stderr
     finally:
         server.down()
-    forms = Counter(m["To"] for m in inbox.messages if "请填报" in m["Subject"])
+    forms = Counter(m["To"] for m in before + server.inbox.messages if "请填报" in m["Subject"])
     assert set(forms) == {EMAIL_OF[o] for o in LEADS}  # none lost (the one cut off may come twice)
     assert sum(forms.values()) <= len(LEADS) + 1
+
+
+def wait_until_past(moment: datetime) -> None:
+    """Until the ledger's clock (whole seconds, compared as text) has passed `moment`."""
+    later = moment + timedelta(seconds=1)
+    while datetime.now() < later:
+        time.sleep(min(0.1, max(0.0, (later - datetime.now()).total_seconds())))
 
 
 # -- 6: a return that reached the inbox before the escalation day is seen -------------------------

@@ -123,13 +123,6 @@ def test_rows_go_top_to_bottom(tmp_path):
     wb.close()
 
 
-def heights(path) -> dict:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    return {(ws.title, n): d.height for ws in wb.worksheets for n, d in ws.row_dimensions.items()}
-
-
 @pytest.mark.filterwarnings("ignore:Cell .* is marked as a date")  # numbers under a date format
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ROW, min_size=1, max_size=5))
@@ -143,22 +136,26 @@ def test_an_untested_xlsxwriter_gets_the_same_cells_through_its_public_calls(
     written(folder / "fast.xlsx", rows, RowWriter)
     written(folder / "plain.xlsx", rows, lambda ws: RowWriter(ws, fast=False))
     fast, plain = folder / "fast.xlsx", folder / "plain.xlsx"
-    assert cell_values(plain) == cell_values(fast)
-    assert heights(plain) == heights(fast)
+    assert read_back(plain) == read_back(fast)
     assert b"<f>" not in b"".join(parts(plain).values())  # no formula, whatever was typed
 
 
-def cell_values(path) -> dict:
+def read_back(path) -> tuple[dict, dict]:
+    """Every cell's value, type, number format and boldness; every row's height."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    return {
+    cells = {
         (ws.title, c.coordinate): (c.value, c.data_type, c.number_format, bool(c.font.b))
         for ws in wb.worksheets
         for row in ws.iter_rows()
         for c in row
         if c.value is not None or c.has_style
     }
+    heights = {
+        (ws.title, n): d.height for ws in wb.worksheets for n, d in ws.row_dimensions.items()
+    }
+    return cells, heights
 
 
 def test_only_the_versions_checked_byte_for_byte_take_the_fast_path(monkeypatch, tmp_path):
