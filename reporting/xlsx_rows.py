@@ -186,6 +186,8 @@ def excel_units(text: str) -> int:
 
 def _fit(text: str) -> str:
     """Cut to what a cell holds, counted in UTF-16 units (a character beyond U+FFFF is two)."""
+    if len(text) * 2 <= EXCEL_TEXT_UNITS or len(text.encode("utf-16-le")) // 2 <= EXCEL_TEXT_UNITS:
+        return text  # fits: most texts, counted without a loop over their characters
     units = 0
     for i, ch in enumerate(text):
         units += 2 if ord(ch) > 0xFFFF else 1
