@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -10,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -170,11 +170,15 @@ def soffice() -> str:
 
 # -- servers on loopback --------------------------------------------------------------------
 class Inbox:
-    """An SMTP server's handler that keeps every message it accepted."""
+    """An SMTP server's handler that keeps every message it accepted.  With `stall_at`, the
+    sender of message number `stall_at` + 1 is held before DATA (`stalled` is set) until the
+    test lets go (sets `released`), so the test can kill the sender there: no fixed wait either
+    side.  The hold awaits, it does not block the server's loop (its other sessions go on)."""
 
     def __init__(self, stall_at: int | None = None):
         self.messages: list[email.message.Message] = []
         self.stall_at, self.stalled = stall_at, threading.Event()
+        self.released = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if (
@@ -183,7 +187,8 @@ class Inbox:
             and not self.stalled.is_set()
         ):
             self.stalled.set()
-            time.sleep(3)  # hold the sender here (before DATA) so the test can kill it mid-run
+            while not self.released.is_set():
+                await asyncio.sleep(0.02)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -1,12 +1,10 @@
 """The schedule over a simulated June 2022, with a real SMTP server on loopback."""
 
-import asyncio
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections import Counter
 from datetime import date, datetime
 
@@ -32,24 +30,6 @@ from .inprocess import run as yuebao
 JUNE = [date(2022, 6, d) for d in range(1, 31)]
 OFFICES = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["offices"]
 EMAIL_OF = {name: info["email"] for name, info in OFFICES.items()}
-
-
-class HeldInbox(Inbox):
-    """An inbox that holds the sender of message number `stall_at` + 1 before DATA until the test
-    lets go (sets `released`), so the test can kill the sender there: no fixed wait either side.
-    The hold awaits, it does not block the server's loop (its other sessions go on)."""
-
-    def __init__(self, stall_at: int):
-        super().__init__()
-        self.hold_at, self.released = stall_at, threading.Event()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if len(self.messages) == self.hold_at and not self.stalled.is_set():
-            self.stalled.set()
-            while not self.released.is_set():
-                await asyncio.sleep(0.02)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
 
 
 def configure(tmp_path, port, **smtp):
@@ -156,7 +136,7 @@ def test_a_simulated_month_sends_the_right_mail_to_the_right_people(tmp_path, sm
 
 
 def test_killed_mid_run_and_restarted_sends_each_notice_exactly_once(tmp_path):
-    inbox = HeldInbox(stall_at=3)
+    inbox = Inbox(stall_at=3)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

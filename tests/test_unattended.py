@@ -24,7 +24,7 @@ from reporting.tasks.tasklist import read_task_list
 from .clerks import answer_form
 from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port
 from .inprocess import run as yuebao
-from .test_schedule import EMAIL_OF, HeldInbox, configure, stage_until
+from .test_schedule import EMAIL_OF, configure, stage_until
 
 LEADS = read_task_list(SAMPLE_TASKS).lead_offices()
 
@@ -177,7 +177,7 @@ def left_sending(tmp_path_factory):
     """A bureau's folder whose schedule run was killed (SIGKILL) while sending its third notice,
     and the messages the server had taken by then.  Made once: each test takes over a copy."""
     folder = tmp_path_factory.mktemp("killed")
-    inbox = HeldInbox(stall_at=2)
+    inbox = Inbox(stall_at=2)
     server = Server(inbox)
     server.up()
     try:
