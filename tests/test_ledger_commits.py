@@ -38,6 +38,8 @@ def test_each_connection_knows_its_own_commits_and_no_other(tmp_path):
         assert own.only_ours(mail, stamp(path))  # since the mail: the page's own only
         _receive(other, 6)
         assert not own.only_ours(mail, stamp(path))
+        assert own.only_ours(stamp(path), stamp(path))  # nothing committed between: nobody's
+        assert not own.only_ours(None, stamp(path))  # a stamp not known: never taken for ours
 
 
 def test_a_ledger_replaced_on_disk_is_never_taken_for_ours(tmp_path):

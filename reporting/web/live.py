@@ -71,7 +71,8 @@ class OwnCommits:
             return self._taken.get((month, office), 0.0)
 
     def only_ours(self, then: tuple | None, now: tuple | None) -> bool:
-        """Whether every commit from stamp `then` to stamp `now` is one of ours."""
+        """Whether every commit from stamp `then` to stamp `now` is one of ours (so, too, when
+        nothing was committed between them); False when either is not known."""
         first, last = commit_of(then), commit_of(now)
         if first is None or last is None or first[:2] != last[:2]:
             return False  # not known, or another file (a ledger restored)

@@ -109,11 +109,8 @@ def register(
         on_disk = stamp(c.config.ledger_path)
         key = (id(c), month, office)
         kept = forms.get(key)
-        if kept is not None and kept[0] is c:
-            if on_disk is not None and (
-                kept[1] == on_disk or intake.own.only_ours(kept[1], on_disk)
-            ):
-                return kept[2]
+        if kept is not None and kept[0] is c and intake.own.only_ours(kept[1], on_disk):
+            return kept[2]
         return forms.put(key, (c, on_disk, online_form(c, month, office)))[2]
 
     made: Kept[tuple[OnlineForm, bytes]] = Kept(SEEN_KEPT)

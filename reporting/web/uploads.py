@@ -220,7 +220,9 @@ class Intake:
                     archive = cycle.folder("archive", month)  # proved writable once a batch
                     with ledger.grouped():
                         for job in jobs:
-                            job.findings = _collect_one(cycle, ledger, job, archive)
+                            job.findings = _collect_one(
+                                cycle, ledger, job.upload, job.path, archive
+                            )
                     self.own.add(month, [job.upload.office for job in jobs], ledger.committed)
             except MonthBusy:
                 busy += jobs
@@ -244,8 +246,9 @@ class _Collecting:
     done: bool = False
 
 
-def _collect_one(cycle: Cycle, ledger: Ledger, job: _Collecting, archive: Path) -> list[Finding]:
-    upload, path = job.upload, job.path
+def _collect_one(
+    cycle: Cycle, ledger: Ledger, upload: Upload, path: Path, archive: Path
+) -> list[Finding]:
     month, received = upload.month, upload.received_at
     if ledger.known(month, upload.sha256):
         ledger.received_again(month, upload.sha256, received)
