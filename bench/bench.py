@@ -429,20 +429,15 @@ def end_to_end(work: Path, in_process: bool = False) -> tuple[float, float | Non
 
 
 def yuebao_here(command: list[str]) -> None:
-    """A `yuebao` command run in this interpreter (--in-process), its output kept from the table;
-    stops the benchmark as `watch` does when the command fails."""
-    import contextlib
-    import io
+    """A `yuebao` command run in this interpreter (--in-process) as a new process would run it
+    (tests/inprocess.py), its output kept from the table; stops the benchmark as `watch` does
+    when the command fails."""
+    from tests.inprocess import run
 
-    from reporting.cli import main as yuebao
-
-    said = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-            yuebao.main(command, prog_name="yuebao")
-    except SystemExit as done:
-        if done.code:
-            raise SystemExit(f"{command[0]} failed (exit {done.code}):\n{said.getvalue()[-3000:]}")
+    done = run(*command)
+    if done.returncode:
+        said = (done.stdout + done.stderr)[-3000:]
+        raise SystemExit(f"{command[0]} failed (exit {done.returncode}):\n{said}")
 
 
 def watch(cmd: list[str], what: str, cwd: Path | None = None) -> tuple[str, float]:
