@@ -181,12 +181,12 @@ def _text(ref: str, style: str, text: str) -> str:
 def excel_units(text: str) -> int:
     """A text's length as Excel counts a cell: in UTF-16 units (a character beyond U+FFFF is two),
     as _fit cuts it."""
-    return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # (a lone surrogate is one)
 
 
 def _fit(text: str) -> str:
     """Cut to what a cell holds, counted in UTF-16 units (a character beyond U+FFFF is two)."""
-    if len(text) * 2 <= EXCEL_TEXT_UNITS or len(text.encode("utf-16-le")) // 2 <= EXCEL_TEXT_UNITS:
+    if excel_units(text) <= EXCEL_TEXT_UNITS:
         return text  # fits: most texts, counted without a loop over their characters
     units = 0
     for i, ch in enumerate(text):
