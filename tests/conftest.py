@@ -11,7 +11,8 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import date
+import time
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,13 @@ class Inbox:
 
     def to(self, address):
         return [m for m in self.messages if address in m["To"]]
+
+
+def second_after(moment: datetime | None) -> None:
+    """Wait until the clock's second is past `moment`: times are kept to the second (a receipt, a
+    lease), so one taken then never shares its second with `moment`; no longer than that."""
+    while moment is not None and datetime.now().replace(microsecond=0) <= moment:
+        time.sleep(0.02)
 
 
 def free_port() -> int:

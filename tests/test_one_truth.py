@@ -24,6 +24,7 @@ from reporting.web.app import close, create_app, state_of
 from reporting.web.store import CHIEFS, WebState
 
 from .clerks import answer_form
+from .conftest import second_after
 from .pool_ticks import quick_pool_ticks
 from .webserver import PASSWORD, answered, set_up
 
@@ -301,14 +302,6 @@ def verdicts_in(offered: openpyxl.Workbook) -> dict[str, str]:
     rows = offered["数据"].iter_rows(values_only=True)
     names = next(rows)
     return {r["节点编码"]: r["判定"] for r in (dict(zip(names, v)) for v in rows) if r["节点编码"]}
-
-
-def second_after(moment: datetime | None) -> None:
-    """Wait until the clock's second is past `moment`: a receipt then never shares its second
-    with the one before (times are kept to the second, as a clerk reads them), and no more time
-    passes than that takes (the checks after an event mostly take longer already)."""
-    while moment is not None and datetime.now().replace(microsecond=0) <= moment:
-        time.sleep(0.02)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))

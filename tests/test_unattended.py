@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -22,7 +21,7 @@ from reporting.jobs.scheduler import catch_up, run_once
 from reporting.tasks.tasklist import read_task_list
 
 from .clerks import answer_form
-from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port
+from .conftest import ROOT, SAMPLE_TASKS, Inbox, free_port, second_after
 from .inprocess import run as yuebao
 from .test_schedule import EMAIL_OF, configure, stage_until
 
@@ -215,7 +214,7 @@ def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, le
     lease_until = datetime.fromisoformat(lease)
     # long enough for every try the settings allow: (2 x 1 try + 1) x the 1 s timeout
     assert lease_until - datetime.fromisoformat(claimed) == timedelta(seconds=3)
-    wait_until_past(lease_until)
+    second_after(lease_until)  # the ledger compares whole seconds, as text
     server = Server()
     server.up()
     try:
@@ -228,13 +227,6 @@ def test_a_notice_left_sending_is_taken_over_when_its_lease_expires(tmp_path, le
     forms = Counter(m["To"] for m in before + server.inbox.messages if "请填报" in m["Subject"])
     assert set(forms) == {EMAIL_OF[o] for o in LEADS}  # none lost (the one cut off may come twice)
     assert sum(forms.values()) <= len(LEADS) + 1
-
-
-def wait_until_past(moment: datetime) -> None:
-    """Until the ledger's clock (whole seconds, compared as text) has passed `moment`."""
-    later = moment + timedelta(seconds=1)
-    while datetime.now() < later:
-        time.sleep(min(0.1, max(0.0, (later - datetime.now()).total_seconds())))
 
 
 # -- 6: a return that reached the inbox before the escalation day is seen -------------------------
