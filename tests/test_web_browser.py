@@ -114,12 +114,28 @@ def upload(driver, path: Path) -> str:
 def press(driver, button: str) -> None:
     """Click a button that sends a form, and wait until the page it answers with is there."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     before = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, button).click()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(before))
+    WebDriverWait(driver, 120).until(lambda d: replaced(before))
+
+
+def replaced(element) -> bool:
+    """Whether the page `element` was on has been replaced by another.  chromedriver says so as
+    a stale element, or, asked in the middle of the navigation, as a node that "does not belong
+    to the document" (an unknown error, which staleness_of lets through)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def wait_for_file(folder: Path, pattern: str) -> Path:
