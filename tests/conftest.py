@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import email
 import email.policy
+import functools
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
+from filelock import FileLock
 
 from reporting import libreoffice
 from reporting.cycle import Cycle, fill
+from reporting.web import store
 
 from . import inprocess
 from .printing import prints  # noqa: F401 (a fixture: the demo printed once a session)
 
 ROOT = Path(__file__).resolve().parent.parent
+# passwords the tests set up (a page's clerk) are hashed quickly: scrypt at 1/32 of the strength,
+# 4 ms a login instead of 0.1 s; `serve --set-password` (test_web_commands) keeps the real one
+store.PASSWORD_HASH = "scrypt:1024:8:1"
 SHARED = ROOT.parent / "shared"
 SAMPLE_TASKS = ROOT / "workbooks" / "taishan_2022_tasks.xlsx"
 
@@ -39,6 +49,60 @@ SLOW_UNMARKED = {
     "tests/test_web_load.py::": 5,
     "tests/test_web_online_text.py::test_the_page_shows_what_validate_finds": 8,
 }
+
+
+RAM = Path("/dev/shm")  # Linux's memory-backed folder
+RAM_NEEDED = 4 << 30  # a run writes about 0.5 GB; leave the machine room
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's tmp_path factory reads --basetemp
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' temporary files in memory where Linux has room for them: the tests write and
+    fsync thousands of workbooks, ledgers and folders, and on a disk that was a sixth of the run.
+    Every temporary folder (tmp_path, and TMPDIR for LibreOffice's profiles, the benchmarks'
+    folders, every subprocess) is under one folder, removed when every test passed and kept
+    (its path printed) when one failed.  `--basetemp` given: that, as pytest does."""
+    if hasattr(config, "workerinput") or config.option.basetemp:
+        return  # (a worker: its controller chose, and passes both on)
+    try:
+        if not RAM.is_dir() or shutil.disk_usage(RAM).free < RAM_NEEDED:
+            return
+        root = Path(tempfile.mkdtemp(prefix="yuebao-tests-", dir=RAM))
+    except OSError:
+        return
+    root.chmod(0o755)  # as /tmp is: Dovecot and the tests' unprivileged users reach into tmp
+    (root / "tmp").mkdir()
+    (root / "tmp").chmod(0o1777)
+    os.environ["TMPDIR"] = str(root / "tmp")  # the workers and every process they start
+    tempfile.tempdir = None  # (read again from TMPDIR)
+    config.option.basetemp = str(root / "pytest")
+    config.stash[_IN_RAM] = root
+
+
+_IN_RAM = pytest.StashKey[Path]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    root = config.stash.get(_IN_RAM, None)
+    if root is None:
+        return
+    if config.stash.get(_FAILED, False):
+        print(f"\ntemporary files kept for a look: {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_FAILED] = exitstatus != 0
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker more than the cores, as a third of a test's time is spent waiting
+    (on a server, a browser, LibreOffice, a lock) rather than computing."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -88,8 +152,18 @@ def yuebao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@functools.cache
+def _sample_config() -> dict:
+    return yaml.load((ROOT / "config.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
+
+
+# libyaml where PyYAML has it: hundreds of tests write a config, each read and written once
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def write_config(folder: Path, **overrides) -> Path:
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(_sample_config())
     data["task_list"] = str(SAMPLE_TASKS)
     data["folders"] = {
         "outbox": "{month}/out",
@@ -100,7 +174,7 @@ def write_config(folder: Path, **overrides) -> Path:
     data["ledger"] = "ledger.sqlite3"
     data.update(overrides)
     path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=FAST_DUMPER, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -119,26 +193,54 @@ def outbox(tmp_path_factory) -> Path:
     return folder / "2022-06" / "out"
 
 
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once for the whole run, whichever worker asks first (the others
+    wait for it, then read it): what tests only read is not made again by every worker.  Its
+    readers must not change it (a test that does works on a copy: demo_copy)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    run = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    folder, done = run / name, run / f"{name}.made"
+    with FileLock(run / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """`yuebao demo` run once into a folder; tests read what it wrote."""
-    out = tmp_path_factory.mktemp("demo")
-    result = inprocess.run("demo", "--out", str(out))
-    assert result.returncode == 0, result.stderr + result.stdout
-    (out / "demo-stdout.txt").write_text(result.stdout, encoding="utf-8")
-    return out
+
+    def demo(out: Path) -> None:
+        result = inprocess.run("demo", "--out", str(out))
+        assert result.returncode == 0, result.stderr + result.stdout
+        (out / "demo-stdout.txt").write_text(result.stdout, encoding="utf-8")
+
+    return made_once(tmp_path_factory, "demo", demo)
 
 
 @pytest.fixture(scope="session")
 def small_benchmark(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """`python bench/bench.py --size small --out DIR`, as docs/performance.md shows it, run once a
-    session: the README guard and the scale test read what it printed and the month it kept."""
-    out = tmp_path_factory.mktemp("bench") / "kept"
-    script = ["bench/bench.py", "--size", "small", "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, *script], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
-    return out, done
+    run: the README guard and the scale test read what it printed and the month it kept (each
+    works on a copy of the month)."""
+
+    def bench(folder: Path) -> None:
+        script = ["bench/bench.py", "--size", "small", "--out", str(folder / "kept")]
+        done = subprocess.run(
+            [sys.executable, *script], cwd=ROOT, capture_output=True, text=True, timeout=900
+        )
+        said = {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+        (folder / "bench.json").write_text(json.dumps(said), encoding="utf-8")
+
+    folder = made_once(tmp_path_factory, "bench", bench)
+    said = json.loads((folder / "bench.json").read_text(encoding="utf-8"))
+    return folder / "kept", subprocess.CompletedProcess(["bench/bench.py"], **said)
 
 
 @pytest.fixture

@@ -69,3 +69,24 @@ def test_cli_exits_non_zero_with_one_line_for_broken_setups(tmp_path):
 
     bad_month = yuebao("fill", "--config", str(write_config(tmp_path)), "--month", "2022-13")
     assert bad_month.returncode == 2 and "月份" in bad_month.stderr
+
+
+def test_libyaml_and_pythons_parser_read_a_config_alike(tmp_path):
+    """config.yaml is read by libyaml where PyYAML has it: the same settings, the same dates as
+    typed (2027-02-30 too), the same key-twice message as the Python parser gives."""
+    from reporting.config import yaml_text
+
+    if yaml_text._FastDatesAsText is None:
+        pytest.skip("PyYAML without libyaml")
+    text = (write_config(tmp_path)).read_text(encoding="utf-8")
+    text += "calendar:\n  2027:\n    放假: [2027-01-01, 2027-02-30]\n"
+    fast = yaml_text._load(yaml_text._FastDatesAsText, text)
+    assert fast == yaml_text._load(yaml_text._DatesAsText, text)
+    assert fast["calendar"][2027]["放假"] == ["2027-01-01", "2027-02-30"]
+    twice = text + "bureau: 又一个\n"
+    said = []
+    for loader in (yaml_text._FastDatesAsText, yaml_text._DatesAsText):
+        with pytest.raises(YuebaoError) as err:
+            yaml_text._load(loader, twice)
+        said.append(err.value.zh)
+    assert said[0] == said[1] and "bureau" in said[0]

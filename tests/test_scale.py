@@ -40,7 +40,7 @@ def test_benchmark_runs_and_reports(small_benchmark, tmp_path):
     ).exists()  # the real commands ran the month
     # (measured again without generating, `--reuse DIR`: the README guard's run of that command)
     out = tmp_path / "bench"
-    shutil.copytree(kept, out)  # the guard's `--reuse DIR` may be reading the kept one
+    shutil.copytree(kept, out)  # other workers read the kept one
     # the same month read on every core and read one by one gives the same answer
     cycle = steps.Cycle.load(out / "config.yaml", date(2022, 6, 25))
     old = reading.PARALLEL_FROM

@@ -51,6 +51,8 @@ def test_the_password_is_set_from_the_terminal_and_kept_hashed(tmp_path):
     done = set_password(f"{PASSWORD}\n{PASSWORD}\n")
     assert done.returncode == 0 and "已设置" in done.stdout
     assert WebState(tmp_path / "web.sqlite3").check_password(PASSWORD)
+    stored = WebState(tmp_path / "web.sqlite3")._get("password")
+    assert stored and stored.startswith("scrypt:32768:8:1$")  # not the tests' quick one
 
 
 def test_a_bad_web_setting_stops_with_its_name(tmp_path):

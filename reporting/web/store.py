@@ -95,6 +95,11 @@ class Upload:
         return self.status == CHECKED
 
 
+# werkzeug's scrypt (n 2**15, r 8, p 1: about 0.1 s a hash here); a check reads the strength
+# from the stored hash, so a password set before keeps its own
+PASSWORD_HASH = "scrypt"
+
+
 class WebState:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -175,7 +180,7 @@ class WebState:
         with transaction(self.path) as db:
             db.execute(
                 "INSERT OR REPLACE INTO settings VALUES ('password', ?)",
-                (generate_password_hash(password, method="scrypt"),),
+                (generate_password_hash(password, method=PASSWORD_HASH),),
             )
             db.execute(
                 "INSERT OR REPLACE INTO settings VALUES ('password_epoch', ?)",
