@@ -18,18 +18,17 @@ import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
-from filelock import FileLock
 
 from reporting import libreoffice
 from reporting.cycle import Cycle, fill
 from reporting.web import store
 
 from . import inprocess
+from .once import made_once
 from .printing import prints  # noqa: F401 (a fixture: the demo printed once a session)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,25 +190,6 @@ def outbox(tmp_path_factory) -> Path:
     write_config(folder)
     fill(Cycle.load(folder / "config.yaml", date(2022, 6, 1)), "2022-06")
     return folder / "2022-06" / "out"
-
-
-def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
-    """A folder `make` fills once for the whole run, whichever worker asks first (the others
-    wait for it, then read it): what tests only read is not made again by every worker.  Its
-    readers must not change it (a test that does works on a copy: demo_copy)."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        folder = tmp_path_factory.mktemp(name)
-        make(folder)
-        return folder
-    run = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
-    folder, done = run / name, run / f"{name}.made"
-    with FileLock(run / f"{name}.lock"):
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            make(folder)
-            done.touch()
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ from reporting.forms.fill import form_file_name
 from reporting.libreoffice import convert_all, soffice
 from reporting.summary.workbook import summary_file_name
 
+from .once import made_once
+
 UNIT = "台山市教育系统"  # the sample bureau: its name is in the summary's file name
 MONTHS = ("2022-06", "2022-07")
 FORMS = [("2022-06", "基财股"), ("2022-06", "人事股"), ("2022-07", "人事股")]
@@ -75,8 +77,8 @@ def sheet_pages(pages: list[Page], sheet: str) -> list[Page]:
 
 
 class Prints:
-    """PDFs of the demo's workbooks, each rendered once: the first one asked for brings the
-    summaries, the forms above and a calibration cell in the same LibreOffice run."""
+    """PDFs of the demo's workbooks, each rendered once: the summaries, the forms above and a
+    calibration cell in one LibreOffice run, once a test run (the prints fixture)."""
 
     def __init__(self, demo_dir: Path, folder: Path) -> None:
         self.demo, self.folder = demo_dir, folder
@@ -97,16 +99,21 @@ class Prints:
     def form(self, month: str, office: str) -> Path:
         return self.demo / month / "待发送" / form_file_name(month, office)
 
+    def print_common(self, folder: Path) -> None:
+        """The summaries, the forms and the calibration cell printed in one LibreOffice run."""
+        convert_all(self.common, "pdf", folder, 180)
+
+    def printed(self, folder: Path) -> None:
+        """Those prints, made (by print_common) in `folder`."""
+        for xlsx in self.common:
+            self.done[xlsx, ""] = folder / f"{xlsx.stem}.pdf"
+
     def pdf(self, xlsx: Path, arial: str = "") -> Path:
         """`xlsx` printed by LibreOffice (`arial`: the font it is told to print Arial with;
         by default as reporting.libreoffice decides)."""
         if (xlsx, arial) not in self.done:
-            batch = [xlsx]
-            if not arial:  # the first one asked for brings the others along
-                batch += [p for p in self.common if p != xlsx and (p, arial) not in self.done]
             out = self.folder / (arial.replace(" ", "-") or "default")
-            for src, pdf in zip(batch, convert_all(batch, "pdf", out, 180, arial)):
-                self.done[src, arial] = pdf
+            self.done[xlsx, arial] = convert_all([xlsx], "pdf", out, 180, arial)[0]
         return self.done[xlsx, arial]
 
     def pages(self, xlsx: Path, arial: str = "") -> list[Page]:
@@ -127,7 +134,9 @@ class Prints:
 def prints(demo_dir, tmp_path_factory) -> Prints:
     if not soffice():
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
-    return Prints(demo_dir, tmp_path_factory.mktemp("prints"))
+    prints = Prints(demo_dir, tmp_path_factory.mktemp("prints"))
+    prints.printed(made_once(tmp_path_factory, "prints", prints.print_common))  # once a run
+    return prints
 
 
 def grey_page(pdf: Path, n: int, tmp_path: Path) -> tuple[int, bytes]:

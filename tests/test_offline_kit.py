@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import made_once
+from .once import made_once
 
 ROOT = Path(__file__).parent.parent
 SYSTEM = {"x86_64": "Linux x86_64", "aarch64": "Linux aarch64"}.get(platform.machine())
