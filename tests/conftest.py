@@ -58,9 +58,9 @@ RAM_NEEDED = 4 << 30  # a run writes about 0.5 GB; leave the machine room
 def pytest_configure(config: pytest.Config) -> None:
     """The tests' temporary files in memory where Linux has room for them: the tests write and
     fsync thousands of workbooks, ledgers and folders, and on a disk that was a sixth of the run.
-    Every temporary folder (tmp_path, and TMPDIR for LibreOffice's profiles, the benchmarks'
-    folders, every subprocess) is under one folder, removed when every test passed and kept
-    (its path printed) when one failed.  `--basetemp` given: that, as pytest does."""
+    Every temporary folder (tmp_path, and with xdist the workers' TMPDIR for LibreOffice's
+    profiles, the benchmarks' folders, every subprocess) is under one folder, removed when every
+    test passed and kept (its path printed) when one failed.  `--basetemp` given: that."""
     if hasattr(config, "workerinput") or config.option.basetemp:
         return  # (a worker: its controller chose, and passes both on)
     try:
@@ -70,10 +70,10 @@ def pytest_configure(config: pytest.Config) -> None:
     except OSError:
         return
     root.chmod(0o755)  # as /tmp is: Dovecot and the tests' unprivileged users reach into tmp
-    (root / "tmp").mkdir()
-    (root / "tmp").chmod(0o1777)
-    os.environ["TMPDIR"] = str(root / "tmp")  # the workers and every process they start
-    tempfile.tempdir = None  # (read again from TMPDIR)
+    if getattr(config.option, "numprocesses", None):  # the workers, and every process they start
+        (root / "tmp").mkdir()  # (not this process's own: its multiprocessing folder would be
+        (root / "tmp").chmod(0o1777)  # removed under it, at its exit, after the folder is gone)
+        os.environ["TMPDIR"] = str(root / "tmp")
     config.option.basetemp = str(root / "pytest")
     config.stash[_IN_RAM] = root
 

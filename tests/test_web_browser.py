@@ -5,6 +5,7 @@ folder (and in $YUEBAO_SCREENSHOTS when set)."""
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import subprocess
@@ -113,12 +114,18 @@ def upload(driver, path: Path) -> str:
 
 def press(driver, button: str) -> None:
     """Click a button that sends a form, and wait until the page it answers with is there."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     before = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, button).click()
-    WebDriverWait(driver, 120).until(lambda d: replaced(before))
+    try:
+        WebDriverWait(driver, 120).until(lambda d: replaced(before))
+    except TimeoutException:  # (seen once in many runs): where each thread stood, the page's
+        faulthandler.dump_traceback(all_threads=True)  # server among them (it runs here)
+        print(driver.current_url, driver.page_source[-2000:], file=sys.stderr)
+        raise
 
 
 def replaced(element) -> bool:
