@@ -231,7 +231,7 @@ def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from .test_web_queue import holding
+    from .holder import holding
 
     base, folder, month, c = server
     token = links(folder)[OFFICE]

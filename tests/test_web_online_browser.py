@@ -193,7 +193,7 @@ def test_after_submitting_the_page_shows_the_result_as_soon_as_the_check_is_done
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    from .test_web_queue import holding
+    from .holder import holding
 
     config, month, c = prepared(tmp_path)
     token = links(tmp_path)[OFFICE]

@@ -4,7 +4,6 @@ never reads every return again."""
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 import threading
 import time
@@ -13,11 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import yaml
-from filelock import FileLock
 
-from reporting.monthlock import lock_folder
 from reporting.web.checking import CheckQueue
 
+from .holder import holding
 from .test_one_truth import Site, judged
 from .webserver import Browser, answered, checked, links, serving, set_up, synthetic
 
@@ -41,40 +39,6 @@ def test_offices_take_turns_so_heavy_files_wait_behind_their_own():
         queue.close()
     assert finished.index("B11") < finished.index("A2")  # not behind A's second and third
     assert [f for f in finished if f.startswith("A")] == ["A1", "A2", "A3"]  # A's in order
-
-
-def hold_month(ledger, month: str, seconds: float, held, released) -> None:
-    """Another yuebao process (say a `yuebao run`) holding the month's lock."""
-    with FileLock(lock_folder(ledger) / f"{month}.lock"):
-        held.set()
-        released.wait(seconds)
-
-
-class Holder:
-    """Another process holding the month's lock until released (at most its `seconds`)."""
-
-    def __init__(self, ledger, month: str, seconds: float):
-        lock_folder(ledger).mkdir(parents=True, exist_ok=True)
-        held, self._released = multiprocessing.Event(), multiprocessing.Event()
-        self._process = multiprocessing.Process(
-            target=hold_month, args=(ledger, month, seconds, held, self._released), daemon=True
-        )
-        self._process.start()
-        assert held.wait(10)
-
-    def is_alive(self) -> bool:
-        return self._process.is_alive()
-
-    def release(self) -> None:
-        """The other command ends: the month is free once this returns."""
-        self._released.set()
-        self._process.join(30)
-
-
-def holding(ledger, month: str, seconds: float) -> Holder:
-    """Another process holding the month's lock from now on (it is held when this returns),
-    until released, or for `seconds` at most."""
-    return Holder(ledger, month, seconds)
 
 
 def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
