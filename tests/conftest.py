@@ -151,14 +151,14 @@ def yuebao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
-@functools.cache
-def _sample_config() -> dict:
-    return yaml.load((ROOT / "config.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
-
-
 # libyaml where PyYAML has it: hundreds of tests write a config, each read and written once
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@functools.cache
+def _sample_config() -> dict:
+    return yaml.load((ROOT / "config.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
 
 
 def write_config(folder: Path, **overrides) -> Path:
