@@ -133,11 +133,8 @@ class Cycle:
     def writing(self, *months: str, backup: bool = True) -> Iterator[None]:
         """Hold the months (a second command on one waits, then stops) and, before the first change,
         check the ledger and back it up (once per Cycle: per command, per day of the schedule)."""
-        config = self.config
-        with hold_months(config.ledger_path, list(months), config.lock_wait_seconds):
-            if backup and not self.backed_up:
-                back_up(config.ledger_path, config.ledger_backups)
-                self.backed_up = True
+        with holding(self.config, list(months), backup and not self.backed_up):
+            self.backed_up = self.backed_up or backup
             yield
 
     @property
@@ -173,6 +170,15 @@ def apply_extensions(tasks: TaskList, approved: Mapping[str, Extension]) -> Task
         )
         changed.append(replace(t, milestones=ms))
     return replace(tasks, tasks=changed)
+
+
+@contextmanager
+def holding(config: Config, months: list[str], backup: bool) -> Iterator[None]:
+    """Hold the months (Cycle.writing); with `backup`, back the ledger up first."""
+    with hold_months(config.ledger_path, months, config.lock_wait_seconds):
+        if backup:
+            back_up(config.ledger_path, config.ledger_backups)
+        yield
 
 
 def writable(folder: Path) -> Path:

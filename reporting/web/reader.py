@@ -77,7 +77,7 @@ class Reader:
                     max_workers=self.workers,
                     initializer=start_worker,
                     initargs=(MEMORY_LIMIT_MB, _start, (tasks, max_bytes, reading_bounds(tasks))),
-                    context=_context(),
+                    context=worker_context(),
                 )
                 self._for = (id(tasks), max_bytes)
             return self._pool
@@ -106,14 +106,16 @@ def _as_asked(read: tuple[Return, list[Finding]], asked: Return) -> tuple[Return
     return mine, [replace(f, file=asked.file_name) if f.file == same else replace(f) for f in found]
 
 
-def _context() -> BaseContext:
-    """Workers start from a clean process (the server has many threads: no fork of those): the
-    fork server, which imports the reader once, so a worker replaced (after a hostile file, a
-    task list read again) starts in milliseconds, not the half second of its imports."""
+def worker_context() -> BaseContext:
+    """The page's workers (the readers, the collector) start from a clean process (the server
+    has many threads: no fork of those): the fork server, which imports them once, so a worker
+    replaced (after a hostile file, a task list read again) starts in milliseconds, not the half
+    second of its imports."""
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", __name__])  # taken when it first starts
+    preload = ["__main__", __name__, "reporting.web.collector"]
+    context.set_forkserver_preload(preload)  # taken when it first starts
     return context
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,22 +22,20 @@ from typing import IO, TYPE_CHECKING, Callable
 from ..checks.rules import apply_rules
 from ..checks.validate import validate_month
 from ..context import Cycle
-from ..filenames import safe_name, upload_name
-from ..intake.collect import collect
+from ..filenames import upload_name
 from ..intake.grids import WORKBOOK_SUFFIXES
 from ..intake.values import office_key
 from ..models import Finding, Return, Severity
-from ..monthlock import MonthBusy
 from .checking import CheckQueue
+from .collector import Collector
 from .live import OwnCommits
 from .reader import Reader
 from .store import Upload, WebState
 
 if TYPE_CHECKING:
-    from ..ledger import Ledger
+    pass
 
 log = logging.getLogger(__name__)
-WEB_FOLDER = "网页上传"  # inside the month's inbox: the uploads kept as received
 CHUNK = 1 << 16
 
 
@@ -101,6 +97,7 @@ class Intake:
         self.staging = staging
         self.cycle_of = cycle_of  # the served config as of now
         self.reader = Reader()
+        self.collector = Collector()
         self._collecting = threading.Lock()
         self._pending_lock = threading.Lock()
         self._pending: list[_Collecting] = []  # checked, waiting to be collected
@@ -167,6 +164,7 @@ class Intake:
     def close(self) -> None:
         self.queue.close()
         self.reader.close()
+        self.collector.close()
 
     def _check(
         self, cycle: Cycle, upload: Upload, path: Path, max_bytes: int
@@ -210,28 +208,26 @@ class Intake:
         return job.findings
 
     def _collect_batch(self, cycle: Cycle, batch: list[_Collecting]) -> list[_Collecting]:
-        """Collect the jobs, month by month; those whose month another command holds are
-        returned, to be tried again."""
+        """Collect the jobs, month by month (in the collector's process); those whose month
+        another command holds are returned, to be tried again."""
         busy = []
         for month in dict.fromkeys(job.upload.month for job in batch):
             jobs = [job for job in batch if job.upload.month == month]
             try:
-                with cycle.writing(month), cycle.ledger() as ledger:
-                    archive = cycle.folder("archive", month)  # proved writable once a batch
-                    with ledger.grouped():
-                        for job in jobs:
-                            job.findings = _collect_one(
-                                cycle, ledger, job.upload, job.path, archive
-                            )
-                    self.own.add(month, [job.upload.office for job in jobs], ledger.committed)
-            except MonthBusy:
-                busy += jobs
-                continue
+                done = self.collector.collect(cycle, month, [(j.upload, j.path) for j in jobs])
             except Exception as exc:  # noqa: BLE001 - each upload's check reports it
                 if len(jobs) > 1:  # one upload's failure is not the others': each alone
                     busy += sum((self._collect_batch(cycle, [job]) for job in jobs), [])
                     continue
                 jobs[0].error = exc
+            else:
+                if done is None:  # the month is held by another command
+                    busy += jobs
+                    continue
+                found, commits = done
+                for job, findings in zip(jobs, found):
+                    job.findings = findings
+                self.own.add(month, [job.upload.office for job in jobs], list(commits))
             for job in jobs:
                 job.done = True
         return busy
@@ -246,36 +242,9 @@ class _Collecting:
     done: bool = False
 
 
-def _collect_one(
-    cycle: Cycle, ledger: Ledger, upload: Upload, path: Path, archive: Path
-) -> list[Finding]:
-    month, received = upload.month, upload.received_at
-    if ledger.known(month, upload.sha256):
-        ledger.received_again(month, upload.sha256, received)
-        return []
-    folder = cycle.config.folder("inbox", month) / WEB_FOLDER / safe_name(upload.office)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / upload.saved_name
-    shutil.copyfile(path, target)
-    os.utime(target, (received.timestamp(), received.timestamp()))
-    found = collect(folder, archive, ledger, month, only=[target]).findings
-    if not found:  # archived: the inbox keeps only the office's latest copies
-        prune(folder, KEEP_IN_INBOX)
-    return found
-
-
 BUSY_RETRY_SECONDS = 2
 CHECKS_PER_READER = 3
 HEAVY_BYTES = 2 << 20  # a form is well under 1 MB; a bigger file is slow to read: see CheckQueue
-KEEP_IN_INBOX = 3  # an office's uploads kept in the inbox beside the archive, which keeps all
-
-
-def prune(folder: Path, keep: int) -> None:
-    """Remove all but the `keep` newest uploads of the office's inbox folder: each is in the
-    archive (with its hash in the ledger) already; the inbox copy only doubled the disk used."""
-    files = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime)
-    for old in files[:-keep]:
-        old.unlink(missing_ok=True)
 
 
 def foreign_form(owner: str, office: str) -> Finding:

@@ -1,0 +1,123 @@
+"""The page's collector: checked uploads go into the inbox, the archive and the ledger in a worker
+process of its own (reporting/web/collector.py).  A worker killed while it collects costs that
+batch its collection (the uploads are refused with their reason by the check), never the month's
+lock or the next batch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+import threading
+from datetime import datetime
+
+import pytest
+import yaml
+
+from reporting.context import Cycle
+from reporting.filenames import upload_name
+from reporting.web.collector import CollectFailed, Collector
+from reporting.web.store import WebState
+
+from .holder import holding
+from .webserver import synthetic
+
+
+def staged(tmp_path, state, month, office, source):
+    """An upload of `source` as the page records it, its file in the staging folder."""
+    data = source.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "上传暂存" / f"{sha[:16]}.xlsx"
+    path.parent.mkdir(exist_ok=True)
+    shutil.copyfile(source, path)
+    received = datetime.now().replace(microsecond=0)
+    saved = upload_name(office, received, sha, ".xlsx", "进展情况表.xlsx")
+    upload = state.receive_upload(month, office, "进展情况表.xlsx", saved, sha, received, path.name)
+    return upload, path
+
+
+def waiting_for_the_month(config, seconds):
+    """The served Cycle of config.yaml with `lock_wait_seconds` set."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["lock_wait_seconds"] = seconds
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Cycle.load(config)
+
+
+def ledger_files(c):
+    with sqlite3.connect(c.config.ledger_path) as db:
+        return [name for (name,) in db.execute("SELECT file_name FROM returns")]
+
+
+def test_uploads_are_collected_by_the_worker_into_inbox_archive_and_ledger(tmp_path):
+    config, month, c, returns = synthetic(tmp_path, 2)
+    state = WebState(tmp_path / "web.sqlite3")
+    uploads = [staged(tmp_path, state, month, o, f) for o, f in returns.items()]
+    collector = Collector()
+    try:
+        done = collector.collect(c, month, uploads)
+    finally:
+        collector.close()
+    assert done is not None
+    found, commits = done
+    assert found == [[], []]  # nothing to say of either
+    assert commits  # the commit is known to the page (OwnCommits)
+    assert c.backed_up  # the served Cycle's ledger is backed up once, as a command's is
+    names = ledger_files(c)
+    for upload, _ in uploads:
+        assert any(upload.saved_name in n for n in names)
+        inbox = c.config.folder("inbox", month) / "网页上传" / upload.office / upload.saved_name
+        assert inbox.is_file()
+
+
+def test_a_month_held_elsewhere_is_said_not_waited_for(tmp_path):
+    config, month, _, returns = synthetic(tmp_path, 1)
+    c = waiting_for_the_month(config, 1)
+    state = WebState(tmp_path / "web.sqlite3")
+    upload = staged(tmp_path, state, month, *next(iter(returns.items())))
+    holder = holding(c.config.ledger_path, month, 20)
+    collector = Collector()
+    try:
+        assert collector.collect(c, month, [upload]) is None  # held: try again later
+        assert ledger_files(c) == []
+        holder.release()
+        assert collector.collect(c, month, [upload]) is not None
+    finally:
+        collector.close()
+    assert len(ledger_files(c)) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_worker_killed_while_collecting_fails_that_batch_and_the_next_is_collected(tmp_path):
+    config, month, _, returns = synthetic(tmp_path, 1)
+    c = waiting_for_the_month(config, 30)  # the worker waits for the month: killed meanwhile
+    state = WebState(tmp_path / "web.sqlite3")
+    upload = staged(tmp_path, state, month, *next(iter(returns.items())))
+    holder = holding(c.config.ledger_path, month, 30)
+    collector = Collector()
+    try:
+        collector.start()
+        pid = collector._worker().schedule(os.getpid).result()
+        failed: list[BaseException] = []
+
+        def collect():
+            try:
+                collector.collect(c, month, [upload])
+            except CollectFailed as exc:
+                failed.append(exc)
+
+        waiting = threading.Thread(target=collect)
+        waiting.start()
+        threading.Event().wait(0.5)  # the worker is waiting for the month
+        os.kill(pid, signal.SIGKILL)
+        waiting.join(30)
+        assert failed, "the batch whose worker was killed is said to have failed"
+        holder.release()
+        done = collector.collect(c, month, [upload])  # a new worker; the month not left held
+    finally:
+        collector.close()
+    assert done is not None and done[0] == [[]]
+    assert len(ledger_files(c)) == 1
