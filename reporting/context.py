@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,6 +31,11 @@ class Cycle:
     tasks_sha256: str = ""  # of the file `tasks` was read from ("": not known)
     month_lists: dict[str, TaskList] = field(default_factory=dict, repr=False)  # by SHA-256
     _lists_at: dict[str, tuple[tuple, TaskList]] = field(default_factory=dict, repr=False)
+    # whether every commit between two ledger stamps only took in returns (the page's own
+    # uploads: web.live.OwnCommits); None: any commit may have changed a month's list
+    returns_only: Callable[[tuple | None, tuple | None], bool] | None = field(
+        default=None, repr=False
+    )
 
     @classmethod
     def load(cls, config_path: str | Path, as_of: date | None = None) -> "Cycle":
@@ -54,7 +59,8 @@ class Cycle:
             if not self.config.ledger_path.exists():
                 return self.tasks
             now, known = stamp(self.config.ledger_path), self._lists_at.get(month)
-            if now is not None and known is not None and known[0] == now:
+            if now is not None and known is not None and self._same_lists(known[0], now):
+                self._lists_at[month] = (now, known[1])
                 return known[1]
             with self.ledger() as opened:
                 tasks = self.tasks_for(month, opened)
@@ -69,6 +75,9 @@ class Cycle:
         kept = ledger.month_list(month)
         assert kept is not None, "month_list_sha found it"
         return self.list_of(kept.file_name, kept.sha256, kept.content, ledger, kept.year)
+
+    def _same_lists(self, then: tuple, now: tuple) -> bool:
+        return then == now or self.returns_only is not None and self.returns_only(then, now)
 
     def list_to_fill(self, month: str) -> tuple[TaskList, MonthList | None]:
         """The task list `month`'s forms are filled from, and what the ledger is to keep of it as

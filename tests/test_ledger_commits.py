@@ -67,3 +67,37 @@ def test_when_an_office_last_came_in_is_remembered_per_month_and_office():
     assert first > 0 and own.taken(MONTH, "人事股") == 0.0 and own.taken("2022-08", "基财股") == 0
     own.add(MONTH, ["基财股"], [])
     assert own.taken(MONTH, "基财股") >= first
+
+
+def test_a_commit_met_while_the_pages_own_batch_is_told_is_waited_for_not_taken_for_another(
+    tmp_path,
+):
+    """The page's collector commits in a process of its own and tells its commits a moment
+    later: a page meeting the commit in that moment waits for them (and takes the month as its
+    own), while another connection's commit meanwhile is still another's."""
+    import threading
+    import time
+
+    path = tmp_path / "ledger.sqlite3"
+    own = OwnCommits()
+    with Ledger(path) as collector, Ledger(path) as other:
+        _receive(collector, 1)
+        before = stamp(path)
+        with own.collecting():
+            _receive(collector, 2)  # committed; the page has not been told yet
+            told = threading.Timer(0.05, own.add, (MONTH, ["基财股"], collector.committed))
+            told.start()
+            began = time.monotonic()
+            assert own.only_ours(before, stamp(path))  # waited for the batch to be told
+            assert time.monotonic() - began < OwnCommits.SETTLE_SECONDS
+            told.join()
+        assert own.only_ours(before, stamp(path))
+        with own.collecting():
+            _receive(other, 3)  # a mail, while a batch of the page's is being collected
+            began = time.monotonic()
+            assert not own.only_ours(before, stamp(path))
+            assert time.monotonic() - began >= OwnCommits.SETTLE_SECONDS  # a moment, no more
+        _receive(other, 4)
+        began = time.monotonic()
+        assert not own.only_ours(before, stamp(path))  # nothing in flight: said at once
+        assert time.monotonic() - began < 0.05

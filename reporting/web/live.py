@@ -50,11 +50,28 @@ class OwnCommits:
     other process or command committed, are never left out."""
 
     KEPT = 10_000  # commits remembered; forgetting them only means judging again
+    SETTLE_SECONDS = 0.2  # how long a commit not known is waited on while ours are in flight
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._collecting = 0  # batches being collected (their commits not told yet)
         self._commits: set[tuple[int, int, int]] = set()
         self._taken: dict[tuple[str, str], float] = {}  # (month, office) -> when
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        """Around collecting a batch (in the collector's process) until its commits are added:
+        a page that meanwhile meets a commit it does not know waits a moment for them (see
+        only_ours) instead of taking it for another process's and reading the month again."""
+        with self._lock:
+            self._collecting += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._collecting -= 1
+                self._settled.notify_all()
 
     def add(self, month: str, offices: list[str], commits: list[tuple[int, int, int]]) -> None:
         now = time.monotonic()
@@ -64,6 +81,7 @@ class OwnCommits:
             self._commits.update(commits)
             for office in offices:
                 self._taken[(month, office)] = now
+            self._settled.notify_all()
 
     def taken(self, month: str, office: str) -> float:
         """When the office's last return came in through this page (0: none since it started)."""
@@ -77,8 +95,15 @@ class OwnCommits:
         if first is None or last is None or first[:2] != last[:2]:
             return False  # not known, or another file (a ledger restored)
         device, inode, counter = first
+        wanted = [(device, inode, c) for c in range(counter + 1, last[2] + 1)]
+        deadline = time.monotonic() + self.SETTLE_SECONDS
         with self._lock:
-            return all((device, inode, c) in self._commits for c in range(counter + 1, last[2] + 1))
+            while not all(c in self._commits for c in wanted):
+                left = deadline - time.monotonic()
+                if not self._collecting or left <= 0:
+                    return False  # another's, or ours held up (the month held elsewhere)
+                self._settled.wait(left)
+            return True
 
 
 class LiveMonth:

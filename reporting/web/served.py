@@ -29,7 +29,7 @@ class Served:
         self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
         self.own = OwnCommits()  # the page's own commits (the uploads taken in): see cycle()
-        cycle = Cycle.load(config_path, as_of)
+        cycle = self._load()
         self._read_as = self._inputs(cycle)
         self._current: tuple[tuple, Cycle] = (self._stamps(cycle), cycle)  # replaced whole
 
@@ -50,12 +50,17 @@ class Served:
             inputs = self._inputs(cycle)
             if inputs != self._read_as:
                 try:
-                    cycle = Cycle.load(self.config_path, self.fixed_day)
+                    cycle = self._load()
                     self._read_as = self._inputs(cycle)
                 except YuebaoError as exc:  # keep serving what was read; say why in the log
                     log.error("config.yaml could not be read again: %s", exc.en)
             self._current = (now, cycle)
             return cycle
+
+    def _load(self) -> Cycle:
+        cycle = Cycle.load(self.config_path, self.fixed_day)
+        cycle.returns_only = self._ours  # the page's uploads change no month's task list
+        return cycle
 
     def _ours(self, then: Any, now: Any) -> bool:
         both = isinstance(then, tuple) and isinstance(now, tuple)

@@ -214,7 +214,12 @@ class Intake:
         for month in dict.fromkeys(job.upload.month for job in batch):
             jobs = [job for job in batch if job.upload.month == month]
             try:
-                done = self.collector.collect(cycle, month, [(j.upload, j.path) for j in jobs])
+                with self.own.collecting():
+                    uploads = [(job.upload, job.path) for job in jobs]
+                    done = self.collector.collect(cycle, month, uploads)
+                    if done is not None:
+                        offices = [job.upload.office for job in jobs]
+                        self.own.add(month, offices, list(done[1]))
             except Exception as exc:  # noqa: BLE001 - each upload's check reports it
                 if len(jobs) > 1:  # one upload's failure is not the others': each alone
                     busy += sum((self._collect_batch(cycle, [job]) for job in jobs), [])
@@ -224,10 +229,8 @@ class Intake:
                 if done is None:  # the month is held by another command
                     busy += jobs
                     continue
-                found, commits = done
-                for job, findings in zip(jobs, found):
+                for job, findings in zip(jobs, done[0]):
                     job.findings = findings
-                self.own.add(month, [job.upload.office for job in jobs], list(commits))
             for job in jobs:
                 job.done = True
         return busy
