@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .connections import transaction
+from .connections import transaction, write_together
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -47,17 +47,13 @@ class Drafts:
         self, month: str, office: str, fields: dict[str, str], submitted: bool = False
     ) -> Draft:
         saved_at = datetime.now().replace(microsecond=0)
-        with transaction(self.path) as db:
-            db.execute(
-                "INSERT OR REPLACE INTO drafts VALUES (?,?,?,?,?)",
-                (
-                    month,
-                    office,
-                    json.dumps(fields, ensure_ascii=False),
-                    saved_at.isoformat(),
-                    int(submitted),
-                ),
-            )
+        row = (month, office, json.dumps(fields, ensure_ascii=False), saved_at.isoformat())
+        write_together(
+            self.path,
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO drafts VALUES (?,?,?,?,?)", (*row, int(submitted))
+            ),
+        )
         return Draft(fields, saved_at, submitted)
 
     def get(self, month: str, office: str) -> Draft | None:

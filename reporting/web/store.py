@@ -20,7 +20,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import Finding, Severity
-from .connections import transaction
+from .connections import transaction, write_together
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
@@ -114,9 +114,10 @@ class WebState:
                 db.execute("ALTER TABLE uploads ADD COLUMN staged TEXT NOT NULL DEFAULT ''")
 
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        write = not sql.lstrip().upper().startswith("SELECT")
-        with transaction(self.path, write) as db:
-            return db.execute(sql, args).fetchall()
+        if sql.lstrip().upper().startswith("SELECT"):
+            with transaction(self.path, write=False) as db:
+                return db.execute(sql, args).fetchall()
+        return write_together(self.path, lambda db: db.execute(sql, args).fetchall())
 
     # -- links --------------------------------------------------------------------------------
     def links(self) -> list[Link]:
