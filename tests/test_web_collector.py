@@ -12,11 +12,13 @@ import signal
 import sqlite3
 import sys
 import threading
+import time
 from datetime import datetime
 
 import pytest
 import yaml
 
+from reporting.backup import backups
 from reporting.context import Cycle
 from reporting.filenames import upload_name
 from reporting.web.collector import CollectFailed, Collector
@@ -73,6 +75,27 @@ def test_uploads_are_collected_by_the_worker_into_inbox_archive_and_ledger(tmp_p
         assert inbox.is_file()
 
 
+def test_the_ledger_is_backed_up_when_the_page_starts_not_when_the_first_office_waits(tmp_path):
+    config, month, c, returns = synthetic(tmp_path, 1)
+    state = WebState(tmp_path / "web.sqlite3")
+    upload = staged(tmp_path, state, month, *next(iter(returns.items())))
+    collector = Collector()
+    try:
+        collector.collect(c, month, [upload])  # the ledger now holds a return
+        served = Cycle.load(config)  # the page started again (or a new day): not backed up
+        assert not served.backed_up and not backups(c.config.ledger_path)
+        collector.start(served)
+        deadline = time.monotonic() + 30
+        while not served.backed_up:
+            assert time.monotonic() < deadline, "backed up when the page started"
+            time.sleep(0.01)
+    finally:
+        collector.close()
+    (backup,) = backups(c.config.ledger_path)
+    with sqlite3.connect(backup) as db:
+        assert db.execute("SELECT count(*) FROM returns").fetchone() == (1,)
+
+
 def test_a_month_held_elsewhere_is_said_not_waited_for(tmp_path):
     config, month, _, returns = synthetic(tmp_path, 1)
     c = waiting_for_the_month(config, 1)
@@ -99,7 +122,7 @@ def test_a_worker_killed_while_collecting_fails_that_batch_and_the_next_is_colle
     holder = holding(c.config.ledger_path, month, 30)
     collector = Collector()
     try:
-        collector.start()
+        collector.start(c)
         pid = collector._worker().schedule(os.getpid).result()
         failed: list[BaseException] = []
 

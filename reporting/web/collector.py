@@ -13,12 +13,14 @@ import os
 import shutil
 import threading
 import traceback
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from pebble import ProcessPool
 from pebble.common import ProcessExpired
 
+from ..backup import back_up
 from ..config import Config
 from ..context import Cycle, holding, writable
 from ..filenames import safe_name
@@ -52,9 +54,11 @@ class Collector:
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
 
-    def start(self) -> None:
-        """Start the worker now, not on the first upload."""
-        self._worker().schedule(_ready).result()
+    def start(self, cycle: Cycle) -> None:
+        """Start the worker now, not on the first upload, and back the ledger up in it now: the
+        first batch of a served Cycle would (before its first change), while offices wait."""
+        future = self._worker().schedule(_back_up, (cycle.config,))
+        future.add_done_callback(lambda done: _backed_up(cycle, done))
 
     def collect(
         self, cycle: Cycle, month: str, uploads: list[tuple[Upload, Path]]
@@ -89,8 +93,17 @@ class Collector:
             return self._pool
 
 
-def _ready() -> bool:
-    return True
+def _back_up(config: Config) -> None:
+    back_up(config.ledger_path, config.ledger_backups)
+
+
+def _backed_up(cycle: Cycle, done: Future) -> None:
+    try:
+        done.result()
+    except Exception as exc:  # noqa: BLE001 - the first batch backs up then, and says why
+        log.warning("backing up the ledger when the page started failed: %s", exc)
+    else:
+        cycle.backed_up = True
 
 
 def _collect(
