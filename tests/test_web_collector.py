@@ -23,6 +23,7 @@ from reporting.context import Cycle
 from reporting.filenames import upload_name
 from reporting.web.collector import CollectFailed, Collector
 from reporting.web.store import WebState
+from reporting.web.uploads import Intake
 
 from .holder import holding
 from .webserver import synthetic
@@ -143,4 +144,37 @@ def test_a_worker_killed_while_collecting_fails_that_batch_and_the_next_is_colle
     finally:
         collector.close()
     assert done is not None and done[0] == [[]]
+    assert len(ledger_files(c)) == 1
+
+
+def test_the_page_stopping_leaves_an_upload_waiting_for_a_held_month_to_be_checked_again(
+    tmp_path,
+):
+    """Stopping waits a few seconds for the batch being collected, not for a month another
+    command holds; that upload stays received, its staged file kept, and is checked and
+    collected when the page starts again."""
+    config, month, _, returns = synthetic(tmp_path, 1)
+    c = waiting_for_the_month(config, 60)
+    state = WebState(tmp_path / "web.sqlite3")
+    office, source = next(iter(returns.items()))
+    upload, path = staged(tmp_path, state, month, office, source)
+    holder = holding(c.config.ledger_path, month, 60)
+    intake = Intake(state, path.parent, lambda: c)
+    intake.queue.put(office, upload.id)
+    time.sleep(1)  # checked, and its collection waits for the month
+    began = time.monotonic()
+    intake.close()
+    assert time.monotonic() - began < 15  # CLOSE_SECONDS, not the 60 s of the month's wait
+    holder.release()
+    assert state.waiting(month, office) == 1 and path.is_file()  # received, not refused
+    again = Intake(state, path.parent, lambda: c)
+    try:
+        again.resume()
+        deadline = time.monotonic() + 30
+        while state.waiting(month, office):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        again.close()
+    assert state.uploads(month, office)[0].passed
     assert len(ledger_files(c)) == 1

@@ -13,7 +13,8 @@ import os
 import shutil
 import threading
 import traceback
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ from .store import Upload
 log = logging.getLogger(__name__)
 WEB_FOLDER = "网页上传"  # inside the month's inbox: the uploads kept as received
 KEEP_IN_INBOX = 3  # an office's uploads kept in the inbox beside the archive, which keeps all
+CLOSE_SECONDS = 5  # the page stopping waits this long for the batch being collected
+ASK_SECONDS = 0.5  # a batch's waiter looks this often whether the page stopped its worker
 
 Commit = tuple[int, int, int]  # ledger.opening.commit_of
 
@@ -53,6 +56,8 @@ class Collector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
+        self._closed = False
+        self._stopped = False  # a batch's worker stopped by close()
 
     def start(self, cycle: Cycle) -> None:
         """Start the worker now, not on the first upload, and back the ledger up in it now: the
@@ -69,9 +74,9 @@ class Collector:
         backup = not cycle.backed_up  # the ledger backed up once per served Cycle, as a command
         future = self._worker().schedule(_collect, (cycle.config, backup, month, uploads))
         try:
-            outcome: _Outcome = future.result()
-        except ProcessExpired as exc:  # killed (memory, a signal): a new worker takes the next
-            raise CollectFailed(f"the collecting worker ended: {exc}") from exc
+            outcome = self._outcome(future)
+        except (ProcessExpired, CancelledError) as exc:  # killed (memory, a signal), or stopped
+            raise CollectFailed(f"the collecting worker ended: {exc!r}") from exc
         if outcome.error:
             raise CollectFailed(outcome.error)
         if outcome.found is None:
@@ -79,15 +84,34 @@ class Collector:
         cycle.backed_up = True
         return outcome.found, outcome.committed
 
-    def close(self) -> None:
+    def _outcome(self, future: Future) -> _Outcome:
+        while True:  # a worker stopped by close() never answers: asked again now and then
+            try:
+                outcome: _Outcome = future.result(timeout=ASK_SECONDS)
+                return outcome
+            except FutureTimeout:
+                if self._stopped:
+                    raise CollectFailed("the page stopped before the batch was collected")
+
+    def close(self, seconds: float = CLOSE_SECONDS) -> None:
+        """Let the batch being collected finish (`seconds` at most: one waiting for a month
+        another command holds is stopped; its uploads are checked again after a restart)."""
         with self._lock:
+            self._closed = True
             if self._pool is not None:
                 self._pool.close()
-                self._pool.join()  # see Reader.close
+                try:
+                    self._pool.join(seconds)  # joined: see Reader.close
+                except TimeoutError:
+                    self._pool.stop()
+                    self._pool.join()
+                    self._stopped = True
                 self._pool = None
 
     def _worker(self) -> ProcessPool:
         with self._lock:
+            if self._closed:
+                raise CollectFailed("the page is stopping: nothing more is collected")
             if self._pool is None:
                 self._pool = ProcessPool(max_workers=1, context=worker_context())
             return self._pool

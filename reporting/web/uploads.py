@@ -98,6 +98,7 @@ class Intake:
         self.cycle_of = cycle_of  # the served config as of now
         self.reader = Reader()
         self.collector = Collector()
+        self._closing = False
         self._collecting = threading.Lock()
         self._pending_lock = threading.Lock()
         self._pending: list[_Collecting] = []  # checked, waiting to be collected
@@ -157,14 +158,22 @@ class Intake:
                 findings += self._collect(cycle, upload, path)
                 self.state.checked_upload(upload_id, True, findings)
         except Exception:
+            if self._closing:  # the page is stopping: checked again when it starts (resume)
+                log.info(
+                    "upload %s of %s: checked again after the restart", upload_id, upload.office
+                )
+                return
             log.exception("upload %s of %s could not be checked", upload_id, upload.office)
             self.state.checked_upload(upload_id, False, [failed()])
         path.unlink(missing_ok=True)
 
     def close(self) -> None:
+        """Stop: a batch being collected gets a few seconds; what is not checked by then stays
+        received, with its staged file, and is checked when the page starts again."""
+        self._closing = True
+        self.collector.close()
         self.queue.close()
         self.reader.close()
-        self.collector.close()
 
     def _check(
         self, cycle: Cycle, upload: Upload, path: Path, max_bytes: int
