@@ -178,3 +178,22 @@ def test_the_page_stopping_leaves_an_upload_waiting_for_a_held_month_to_be_check
         again.close()
     assert state.uploads(month, office)[0].passed
     assert len(ledger_files(c)) == 1
+
+
+def test_a_damaged_ledger_is_never_backed_up_and_no_upload_is_collected_into_it(tmp_path):
+    config, month, _, returns = synthetic(tmp_path, 1)
+    c = Cycle.load(config)  # the page started, then the ledger was damaged
+    c.config.ledger_path.write_bytes(b"not a ledger " * 1000)
+    state = WebState(tmp_path / "web.sqlite3")
+    upload = staged(tmp_path, state, month, *next(iter(returns.items())))
+    collector = Collector()
+    try:
+        collector.start(c)
+        collector._worker().schedule(os.getpid).result()  # after start's backup, in turn
+        time.sleep(0.2)  # (its outcome told to the page)
+        assert not c.backed_up and not backups(c.config.ledger_path)
+        with pytest.raises(CollectFailed, match="ledger"):
+            collector.collect(c, month, [upload])
+    finally:
+        collector.close()
+    assert c.config.ledger_path.read_bytes() == b"not a ledger " * 1000

@@ -117,15 +117,23 @@ class Collector:
             return self._pool
 
 
-def _back_up(config: Config) -> None:
-    back_up(config.ledger_path, config.ledger_backups)
+def _back_up(config: Config) -> str:
+    """The worker's side of start: "" when backed up, else why not (said as text: the project's
+    errors are not made again from a pickle)."""
+    try:
+        back_up(config.ledger_path, config.ledger_backups)
+    except Exception as exc:  # noqa: BLE001 - the first batch backs up then, and says why
+        return str(exc)
+    return ""
 
 
 def _backed_up(cycle: Cycle, done: Future) -> None:
     try:
-        done.result()
-    except Exception as exc:  # noqa: BLE001 - the first batch backs up then, and says why
-        log.warning("backing up the ledger when the page started failed: %s", exc)
+        why = done.result()
+    except Exception as exc:  # noqa: BLE001 - (the worker died)
+        why = repr(exc)
+    if why:
+        log.warning("backing up the ledger when the page started failed: %s", why)
     else:
         cycle.backed_up = True
 

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Callable
+from typing import IO, Callable
 
 from ..checks.rules import apply_rules
 from ..checks.validate import validate_month
@@ -31,9 +31,6 @@ from .collector import Collector
 from .live import OwnCommits
 from .reader import Reader
 from .store import Upload, WebState
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 16
