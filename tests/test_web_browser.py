@@ -95,7 +95,6 @@ def shot(driver, tmp_path: Path, name: str) -> None:
 def upload(driver, path: Path) -> str:
     """Send the file and read the verdict of the page that answers (not the one before it: a
     click does not wait for the next page)."""
-    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -103,13 +102,22 @@ def upload(driver, path: Path) -> str:
     press(driver, "upload")
 
     def checked(d):  # the page refreshes itself until the check is done
-        try:
-            text = d.find_element(By.ID, "verdict").text
-        except WebDriverException:  # the page was reloading
-            return False
-        return text if not text.startswith("已收到，正在检查") else False
+        text = verdict_text(d)
+        return text if text and not text.startswith("已收到，正在检查") else False
 
     return WebDriverWait(driver, 120).until(checked)
+
+
+def verdict_text(driver) -> str:
+    """The page's verdict, "" while the page is being replaced (its script reloads it the moment
+    the check is done: the element found may belong to the page going away)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return driver.find_element(By.ID, "verdict").text
+    except WebDriverException:
+        return ""
 
 
 def press(driver, button: str) -> None:
@@ -240,7 +248,7 @@ def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser)
     browser.get(f"{base}/o/{token}")
     browser.find_element(By.ID, "file").send_keys(str(good))
     press(browser, "upload")
-    WebDriverWait(browser, 30).until(lambda d: "正在检查" in d.find_element(By.ID, "verdict").text)
+    WebDriverWait(browser, 30).until(lambda d: "正在检查" in verdict_text(d))
 
     def asked(d):  # the script's requests, in the page now shown
         entries = d.execute_script(
@@ -252,9 +260,7 @@ def test_the_page_shows_the_result_as_soon_as_the_check_is_done(server, browser)
     answer = urllib.request.urlopen(f"{base}/o/{token}/checking", timeout=5).read()
     assert json.loads(answer) == {"waiting": 1}  # held: still waiting
     holder.release()
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
-    )
+    WebDriverWait(browser, 60).until(lambda d: verdict_text(d).startswith("已通过"))
     answer = urllib.request.urlopen(f"{base}/o/{token}/checking", timeout=5).read()
     assert json.loads(answer) == {"waiting": 0}
     with pytest.raises(urllib.error.HTTPError):  # no office behind a made-up link

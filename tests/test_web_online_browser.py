@@ -12,7 +12,14 @@ from reporting.context import Cycle
 from reporting.summary.workbook import summary_file_name
 
 from .online_setup import OFFICE, prepared
-from .test_web_browser import CHROMIUM, DRIVER, browser, press, shot  # noqa: F401 (a fixture)
+from .test_web_browser import (  # noqa: F401 (browser: a fixture)
+    CHROMIUM,
+    DRIVER,
+    browser,
+    press,
+    shot,
+    verdict_text,
+)
 from .webserver import PASSWORD, links, serving
 
 pytestmark = pytest.mark.skipif(
@@ -145,7 +152,9 @@ def test_an_office_fills_its_form_on_a_phone(tmp_path, browser):  # noqa: F811
         press(browser, "submit")
 
         def verdict(d):
-            text = d.find_element(By.ID, "verdict").text
+            text = verdict_text(d)
+            if not text:
+                return False
             if text.startswith("已收到"):
                 d.refresh()
                 return False
@@ -205,9 +214,7 @@ def test_after_submitting_the_page_shows_the_result_as_soon_as_the_check_is_done
                 Select(s).select_by_visible_text("按计划推进")
         holder = holding(c.config.ledger_path, month, 8)
         press(browser, "submit")
-        WebDriverWait(browser, 30).until(
-            lambda d: "正在检查" in d.find_element(By.ID, "verdict").text
-        )
+        WebDriverWait(browser, 30).until(lambda d: "正在检查" in verdict_text(d))
 
         def asked(d):  # the script's requests, in the page now shown
             entries = d.execute_script(
@@ -217,7 +224,5 @@ def test_after_submitting_the_page_shows_the_result_as_soon_as_the_check_is_done
 
         WebDriverWait(browser, 2.5).until(asked)  # before the page's own 3-second refresh
         holder.release()
-        WebDriverWait(browser, 60).until(
-            lambda d: d.find_element(By.ID, "verdict").text.startswith("已通过")
-        )
+        WebDriverWait(browser, 60).until(lambda d: verdict_text(d).startswith("已通过"))
         assert browser.find_element(By.ID, "download-submitted").is_displayed()
