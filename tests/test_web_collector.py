@@ -22,6 +22,7 @@ from reporting.backup import backups
 from reporting.context import Cycle
 from reporting.filenames import upload_name
 from reporting.web.collector import CollectFailed, Collector
+from reporting.web.served import Served
 from reporting.web.store import WebState
 from reporting.web.uploads import Intake
 
@@ -197,3 +198,33 @@ def test_a_damaged_ledger_is_never_backed_up_and_no_upload_is_collected_into_it(
     finally:
         collector.close()
     assert c.config.ledger_path.read_bytes() == b"not a ledger " * 1000
+
+
+def test_each_config_the_page_reads_again_has_its_ledger_backed_up_at_once(tmp_path):
+    """A new day, or config.yaml edited, and the page reads its Cycle again: the backup that
+    Cycle owes before its first change is taken then, not in its first batch."""
+    config, month, _, returns = synthetic(tmp_path, 1)
+    state = WebState(tmp_path / "web.sqlite3")
+    upload = staged(tmp_path, state, month, *next(iter(returns.items())))
+    served = Served(config, month)
+    collector = Collector()
+    served.loaded = collector.start
+    try:
+        first = served.cycle()
+        collector.collect(first, month, [upload])  # the ledger now holds a return
+        before = backups(first.config.ledger_path)
+        config.write_text(config.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
+        later = time.time() + 5
+        os.utime(config, (later, later))
+        again = served.cycle()
+        assert again is not first
+        deadline = time.monotonic() + 30
+        while not again.backed_up:
+            assert time.monotonic() < deadline, "backed up when the page read it"
+            time.sleep(0.01)
+    finally:
+        collector.close()
+    after = backups(first.config.ledger_path)
+    assert len(after) == len(before) + 1  # taken for the Cycle read again, with the return
+    with sqlite3.connect(after[-1]) as db:
+        assert db.execute("SELECT count(*) FROM returns").fetchone() == (1,)

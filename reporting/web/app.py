@@ -67,6 +67,7 @@ def create_app(config_path: Path, month: str | None = None, as_of: date | None =
     intake = Intake(state, state.path.parent / "上传暂存", served.cycle, served.own)
     intake.reader.start(first.tasks, first.config.collect.max_file_mb * 1024 * 1024)
     intake.collector.start(first)
+    served.loaded = intake.collector.start  # each Cycle read again: its backup taken at once
     intake.resume()  # what a stopped server had received and not checked
     live = LiveMonth(cache=state.path.parent / "网页汇总", reader=intake.reader, own=served.own)
     limit = LoginLimit(first.config.web.login_attempts, first.config.web.lockout_minutes)

@@ -60,8 +60,9 @@ class Collector:
         self._stopped = False  # a batch's worker stopped by close()
 
     def start(self, cycle: Cycle) -> None:
-        """Start the worker now, not on the first upload, and back the ledger up in it now: the
-        first batch of a served Cycle would (before its first change), while offices wait."""
+        """Start the worker now, not on the first upload, and back the ledger up in it now (and
+        for each Cycle the page reads again: a new day): the first batch of a served Cycle would
+        (before its first change), while offices wait."""
         future = self._worker().schedule(_back_up, (cycle.config,))
         future.add_done_callback(lambda done: _backed_up(cycle, done))
 

@@ -9,7 +9,7 @@ import logging
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..context import Cycle
 from ..errors import YuebaoError
@@ -29,6 +29,7 @@ class Served:
         self.fixed_day = as_of  # a day taken as today (a past month looked at again), else today
         self._lock = threading.Lock()
         self.own = OwnCommits()  # the page's own commits (the uploads taken in): see cycle()
+        self.loaded: Callable[[Cycle], None] | None = None  # told of each Cycle read again
         cycle = self._load()
         self._read_as = self._inputs(cycle)
         self._current: tuple[tuple, Cycle] = (self._stamps(cycle), cycle)  # replaced whole
@@ -60,6 +61,8 @@ class Served:
     def _load(self) -> Cycle:
         cycle = Cycle.load(self.config_path, self.fixed_day)
         cycle.returns_only = self._ours  # the page's uploads change no month's task list
+        if self.loaded is not None:  # (a new day, config.yaml or task list edited)
+            self.loaded(cycle)
         return cycle
 
     def _ours(self, then: Any, now: Any) -> bool:
