@@ -51,6 +51,18 @@ def waiting_for_the_month(config, seconds):
     return Cycle.load(config)
 
 
+def backed_up_soon(cycle, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not cycle.backed_up:
+        assert time.monotonic() < deadline, "the ledger backed up in the collector"
+        time.sleep(0.01)
+
+
+def returns_in(ledger):
+    with sqlite3.connect(ledger) as db:
+        return db.execute("SELECT count(*) FROM returns").fetchone()[0]
+
+
 def ledger_files(c):
     with sqlite3.connect(c.config.ledger_path) as db:
         return [name for (name,) in db.execute("SELECT file_name FROM returns")]
@@ -87,15 +99,11 @@ def test_the_ledger_is_backed_up_when_the_page_starts_not_when_the_first_office_
         served = Cycle.load(config)  # the page started again (or a new day): not backed up
         assert not served.backed_up and not backups(c.config.ledger_path)
         collector.start(served)
-        deadline = time.monotonic() + 30
-        while not served.backed_up:
-            assert time.monotonic() < deadline, "backed up when the page started"
-            time.sleep(0.01)
+        backed_up_soon(served)
     finally:
         collector.close()
     (backup,) = backups(c.config.ledger_path)
-    with sqlite3.connect(backup) as db:
-        assert db.execute("SELECT count(*) FROM returns").fetchone() == (1,)
+    assert returns_in(backup) == 1
 
 
 def test_a_month_held_elsewhere_is_said_not_waited_for(tmp_path):
@@ -218,13 +226,9 @@ def test_each_config_the_page_reads_again_has_its_ledger_backed_up_at_once(tmp_p
         os.utime(config, (later, later))
         again = served.cycle()
         assert again is not first
-        deadline = time.monotonic() + 30
-        while not again.backed_up:
-            assert time.monotonic() < deadline, "backed up when the page read it"
-            time.sleep(0.01)
+        backed_up_soon(again)
     finally:
         collector.close()
     after = backups(first.config.ledger_path)
     assert len(after) == len(before) + 1  # taken for the Cycle read again, with the return
-    with sqlite3.connect(after[-1]) as db:
-        assert db.execute("SELECT count(*) FROM returns").fetchone() == (1,)
+    assert returns_in(after[-1]) == 1
