@@ -16,7 +16,6 @@ import time
 from datetime import datetime
 
 import pytest
-import yaml
 
 from reporting.backup import backups
 from reporting.context import Cycle
@@ -27,7 +26,7 @@ from reporting.web.store import WebState
 from reporting.web.uploads import Intake
 
 from .holder import holding
-from .webserver import synthetic
+from .webserver import synthetic, waiting_for_the_month
 
 
 def staged(tmp_path, state, month, office, source):
@@ -41,14 +40,6 @@ def staged(tmp_path, state, month, office, source):
     saved = upload_name(office, received, sha, ".xlsx", "进展情况表.xlsx")
     upload = state.receive_upload(month, office, "进展情况表.xlsx", saved, sha, received, path.name)
     return upload, path
-
-
-def waiting_for_the_month(config, seconds):
-    """The served Cycle of config.yaml with `lock_wait_seconds` set."""
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["lock_wait_seconds"] = seconds
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return Cycle.load(config)
 
 
 def backed_up_soon(cycle, seconds=30):

@@ -11,13 +11,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
-import yaml
 
 from reporting.web.checking import CheckQueue
 
 from .holder import holding
 from .test_one_truth import Site, judged
-from .webserver import Browser, answered, checked, links, serving, set_up, synthetic
+from .webserver import (
+    Browser,
+    answered,
+    checked,
+    links,
+    serving,
+    set_up,
+    synthetic,
+    waiting_for_the_month,
+)
 
 
 def test_offices_take_turns_so_heavy_files_wait_behind_their_own():
@@ -43,9 +51,7 @@ def test_offices_take_turns_so_heavy_files_wait_behind_their_own():
 
 def test_a_month_held_by_another_command_stalls_no_page_and_loses_no_upload(tmp_path):
     config, month, c, returns = synthetic(tmp_path, 20)
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["lock_wait_seconds"] = 2  # each wait for the month gives up and is tried again
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    waiting_for_the_month(config, 2)  # each wait for the month gives up and is tried again
     holder = holding(c.config.ledger_path, month, 8)
     tokens = links(tmp_path)
     with serving(config, month) as base:
@@ -160,9 +166,7 @@ def test_an_upload_that_cannot_be_collected_fails_alone(tmp_path):
     free; one of them that cannot be collected (its office's inbox folder cannot be made) is
     refused with its reason, and the others of its batch pass and are in the ledger."""
     config, month, c, returns = synthetic(tmp_path, 3)
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["lock_wait_seconds"] = 1  # the wait gives up and is tried again with all that came
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    waiting_for_the_month(config, 1)  # the wait gives up and is tried again with all that came
     broken, *fine = sorted(returns)
     blocked = c.config.folder("inbox", month) / "网页上传" / broken
     blocked.parent.mkdir(parents=True, exist_ok=True)

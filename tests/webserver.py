@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+import yaml
+
 from reporting import clerks as simulate
 from reporting.context import Cycle
 from reporting.cycle import fill
@@ -41,6 +43,15 @@ def set_up(folder: Path, offices: int | None = None, **overrides) -> tuple[Path,
     state.set_password(PASSWORD)
     state.ensure_links(c.tasks.lead_offices())
     return config, month, c
+
+
+def waiting_for_the_month(config: Path, seconds: int) -> Cycle:
+    """config.yaml with `lock_wait_seconds` set (how long a wait for a held month lasts before
+    it gives up and is tried again); the Cycle read from it."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["lock_wait_seconds"] = seconds
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Cycle.load(config)
 
 
 def links(folder: Path) -> dict[str, str]:
