@@ -34,7 +34,7 @@ def test_writes_waiting_together_are_one_commit_and_a_failing_one_fails_alone(tm
     with ThreadPoolExecutor(8) as pool:
         with connections._turn(path):  # another write in progress: the eight wait for it
             futures = [pool.submit(insert, i, n) for i, n in enumerate(numbers)]
-            while len(connections._group(path).waiting) < 8:
+            while len(connections._together(path)._waiting) < 8:
                 threading.Event().wait(0.01)
             assert writers == []
         results = []
@@ -97,7 +97,7 @@ def test_a_batch_whose_commit_fails_fails_every_write_in_it_and_keeps_none(tmp_p
         list(pool.map(lambda _: checked_keys(), range(3)))
         with connections._turn(path):
             futures = [pool.submit(write_together, path, w) for w in writes]
-            while len(connections._group(path).waiting) < 3:
+            while len(connections._together(path)._waiting) < 3:
                 threading.Event().wait(0.01)
         for f in futures:
             with pytest.raises(sqlite3.IntegrityError):

@@ -11,9 +11,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from .together import Together
 
 KEPT = 4  # files per thread: the server uses two; a test suite meets many, one after another
 _local = threading.local()
@@ -39,17 +41,8 @@ def write_together(path: Path, work: Callable[[sqlite3.Connection], _T]) -> _T:
     pressing 提交 at once queued behind each other's commits (each one a wait for the disk and
     for the interpreter); now the writer whose turn it is takes every write waiting.  A write
     that raises is undone alone (a savepoint) and raises in its own thread."""
-    group = _group(path)
     job = _Write(work)
-    with group.lock:
-        group.waiting.append(job)
-    while not job.done:
-        with _turn(path):
-            if job.done:  # written by the writer whose turn came first
-                break
-            with group.lock:
-                batch, group.waiting = group.waiting, []
-            _write(_connection(path), batch)
+    _together(path).finish(job, lambda batch: _write(_connection(path), batch))
     if job.error is not None:
         raise job.error
     return job.result  # set: the write did not raise
@@ -63,18 +56,15 @@ class _Write:
     done: bool = False
 
 
-@dataclass
-class _Group:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    waiting: list[_Write] = field(default_factory=list)
+_groups: dict[str, Together[_Write]] = {}
 
 
-_groups: dict[str, _Group] = {}
-
-
-def _group(path: Path) -> _Group:
+def _together(path: Path) -> Together[_Write]:
+    turn = _turn(path)  # the file's writers' turn: transaction()'s writes wait for it too
     with _writers_lock:
-        return _groups.setdefault(str(path), _Group())
+        if str(path) not in _groups:
+            _groups[str(path)] = Together(turn)
+        return _groups[str(path)]
 
 
 def _write(db: sqlite3.Connection, batch: list[_Write]) -> None:

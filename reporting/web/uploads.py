@@ -13,9 +13,9 @@ import hashlib
 import logging
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Callable
 
@@ -31,6 +31,7 @@ from .collector import Collector
 from .live import OwnCommits
 from .reader import Reader
 from .store import Upload, WebState
+from .together import Together
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 16
@@ -96,9 +97,7 @@ class Intake:
         self.reader = Reader()
         self.collector = Collector()
         self._closing = False
-        self._collecting = threading.Lock()
-        self._pending_lock = threading.Lock()
-        self._pending: list[_Collecting] = []  # checked, waiting to be collected
+        self._collecting: Together[_Collecting] = Together()  # checked, to be collected
         # a check mostly waits (its file read in a worker process, the disk): more checks than
         # readers keep the readers busy; heavy ones still leave a check free (CheckQueue)
         self.queue = CheckQueue(self.reader.workers * CHECKS_PER_READER, self.check)
@@ -195,23 +194,16 @@ class Intake:
         fifty.  Another command holding the month: wait for it (the workers only; the pages
         answer meanwhile)."""
         job = _Collecting(upload, path)
-        with self._pending_lock:
-            self._pending.append(job)
-        while not job.done:
-            with self._collecting:
-                if job.done:  # collected by the worker that held the lock before
-                    break
-                with self._pending_lock:
-                    batch, self._pending = self._pending, []
-                busy = self._collect_batch(cycle, batch)
-                with self._pending_lock:
-                    self._pending[:0] = busy
-            if busy:
-                log.info("%d uploads wait: their month is held by another command", len(busy))
-                time.sleep(BUSY_RETRY_SECONDS)
+        self._collecting.finish(job, partial(self._collect_now, cycle), BUSY_RETRY_SECONDS)
         if job.error is not None:
             raise job.error
         return job.findings
+
+    def _collect_now(self, cycle: Cycle, batch: list[_Collecting]) -> list[_Collecting]:
+        busy = self._collect_batch(cycle, batch)
+        if busy:
+            log.info("%d uploads wait: their month is held by another command", len(busy))
+        return busy
 
     def _collect_batch(self, cycle: Cycle, batch: list[_Collecting]) -> list[_Collecting]:
         """Collect the jobs, month by month (in the collector's process); those whose month
